@@ -1,0 +1,1 @@
+"""CTE Dual Credit shared package: rules, models, data access, payments and email."""

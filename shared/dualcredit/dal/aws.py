@@ -1,0 +1,38 @@
+"""botocore clients, one per service per process.
+
+botocore rather than boto3: boto3's import pulls in s3transfer, which costs a
+handler more cold-start time than all of its routes (see docs/benchmarks.md).
+Retries use botocore's standard mode with jittered backoff.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+
+import botocore.session
+from botocore.config import Config
+
+_CONFIG = Config(retries={"mode": "standard", "max_attempts": 4}, connect_timeout=2, read_timeout=5)
+
+
+@cache
+def _session() -> botocore.session.Session:
+    return botocore.session.get_session()
+
+
+@cache
+def client(service: str):
+    """A client for `service`; AWS_ENDPOINT_URL (set by `make dev` and tests) points it at moto."""
+    return _session().create_client(
+        service,
+        region_name=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-west-2",
+        endpoint_url=os.environ.get("AWS_ENDPOINT_URL") or None,
+        config=_CONFIG,
+    )
+
+
+def reset_clients() -> None:
+    """Forget cached clients (tests switch endpoints between runs)."""
+    client.cache_clear()
+    _session.cache_clear()

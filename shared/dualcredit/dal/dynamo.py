@@ -1,0 +1,229 @@
+"""Thin typed access to the one DynamoDB table: item (de)serialisation, reads and
+transactions, with DynamoDB's failures turned into domain-shaped exceptions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Iterable
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+from dualcredit.dal.aws import client
+from dualcredit.settings import get_settings
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+Item = dict[str, Any]
+Key = tuple[str, str]
+
+
+def _plain(value: Any) -> Any:
+    """DynamoDB numbers come back as Decimal; integers are what the code means."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, set):
+        return {_plain(v) for v in value}
+    return value
+
+
+def _dynamo_value(value: Any) -> Any:
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, dict):
+        return {k: _dynamo_value(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_dynamo_value(v) for v in value]
+    return value
+
+
+def serialize(item: Item) -> dict[str, Any]:
+    return {k: _serializer.serialize(_dynamo_value(v)) for k, v in item.items() if v is not None}
+
+
+def deserialize(raw: dict[str, Any]) -> Item:
+    return {k: _plain(_deserializer.deserialize(v)) for k, v in raw.items()}
+
+
+KEY_ATTRIBUTES = frozenset({"PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK"})
+
+
+def without_keys(item: Item) -> Item:
+    """The record's own fields, without the table and index keys."""
+    return {k: v for k, v in item.items() if k not in KEY_ATTRIBUTES}
+
+
+def key(pk: str, sk: str) -> dict[str, Any]:
+    return {"PK": {"S": pk}, "SK": {"S": sk}}
+
+
+class TransactionCancelled(Exception):
+    """A transaction's condition failed; `failed` holds the indexes of the failing items."""
+
+    def __init__(self, failed: list[int], reasons: list[str]):
+        super().__init__(f"transaction cancelled at items {failed}")
+        self.failed = failed
+        self.reasons = reasons
+
+
+class ConditionFailed(Exception):
+    """A single conditional write found the item in another state."""
+
+
+@dataclass
+class Transaction:
+    """Collects writes so one TransactWriteItems call carries a change and its audit record."""
+
+    items: list[dict[str, Any]] = field(default_factory=list)
+
+    def put(self, item: Item, *, condition: str | None = None, names: dict | None = None,
+            values: dict | None = None) -> int:
+        op: dict[str, Any] = {"TableName": table_name(), "Item": serialize(item)}
+        _conditions(op, condition, names, values)
+        self.items.append({"Put": op})
+        return len(self.items) - 1
+
+    def update(self, pk: str, sk: str, *, expression: str, names: dict | None = None,
+               values: dict | None = None, condition: str | None = None) -> int:
+        op: dict[str, Any] = {"TableName": table_name(), "Key": key(pk, sk), "UpdateExpression": expression}
+        _conditions(op, condition, names, values)
+        self.items.append({"Update": op})
+        return len(self.items) - 1
+
+    def check(self, pk: str, sk: str, *, condition: str, names: dict | None = None,
+              values: dict | None = None) -> int:
+        op: dict[str, Any] = {"TableName": table_name(), "Key": key(pk, sk)}
+        _conditions(op, condition, names, values)
+        self.items.append({"ConditionCheck": op})
+        return len(self.items) - 1
+
+
+def _conditions(op: dict, condition: str | None, names: dict | None, values: dict | None) -> None:
+    if condition:
+        op["ConditionExpression"] = condition
+    if names:
+        op["ExpressionAttributeNames"] = names
+    if values:
+        op["ExpressionAttributeValues"] = serialize(values)
+
+
+def table_name() -> str:
+    return get_settings().table_name
+
+
+def _ddb():
+    return client("dynamodb")
+
+
+def get_item(pk: str, sk: str, *, consistent: bool = False) -> Item | None:
+    response = _ddb().get_item(TableName=table_name(), Key=key(pk, sk), ConsistentRead=consistent)
+    raw = response.get("Item")
+    return deserialize(raw) if raw else None
+
+
+def batch_get(keys: Iterable[Key]) -> dict[Key, Item]:
+    """Fetch up to 100 distinct items in one request (retrying only unprocessed keys)."""
+    wanted = list(dict.fromkeys(keys))
+    found: dict[Key, Item] = {}
+    if not wanted:
+        return found
+    request = {table_name(): {"Keys": [key(pk, sk) for pk, sk in wanted]}}
+    while request:
+        response = _ddb().batch_get_item(RequestItems=request)
+        for raw in response.get("Responses", {}).get(table_name(), []):
+            item = deserialize(raw)
+            found[(item["PK"], item["SK"])] = item
+        request = response.get("UnprocessedKeys") or None
+    return found
+
+
+def query(
+    *,
+    pk_name: str = "PK",
+    pk: str,
+    sk_name: str = "SK",
+    sk_prefix: str | None = None,
+    index: str | None = None,
+    limit: int | None = None,
+    forward: bool = True,
+    consistent: bool = False,
+) -> list[Item]:
+    """One partition, optionally narrowed by a sort-key prefix; follows pagination."""
+    params: dict[str, Any] = {
+        "TableName": table_name(),
+        "KeyConditionExpression": "#pk = :pk",
+        "ExpressionAttributeNames": {"#pk": pk_name},
+        "ExpressionAttributeValues": {":pk": {"S": pk}},
+        "ScanIndexForward": forward,
+    }
+    if sk_prefix:
+        params["KeyConditionExpression"] += " AND begins_with(#sk, :sk)"
+        params["ExpressionAttributeNames"]["#sk"] = sk_name
+        params["ExpressionAttributeValues"][":sk"] = {"S": sk_prefix}
+    if index:
+        params["IndexName"] = index
+    elif consistent:
+        params["ConsistentRead"] = True
+    if limit:
+        params["Limit"] = limit
+    items: list[Item] = []
+    while True:
+        response = _ddb().query(**params)
+        items.extend(deserialize(raw) for raw in response.get("Items", []))
+        last = response.get("LastEvaluatedKey")
+        if not last or (limit and len(items) >= limit):
+            return items[:limit] if limit else items
+        params["ExclusiveStartKey"] = last
+
+
+def put_item(item: Item, *, condition: str | None = None, names: dict | None = None,
+             values: dict | None = None) -> None:
+    params: dict[str, Any] = {"TableName": table_name(), "Item": serialize(item)}
+    _conditions(params, condition, names, values)
+    try:
+        _ddb().put_item(**params)
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            raise ConditionFailed() from error
+        raise
+
+
+def update_item(pk: str, sk: str, *, expression: str, names: dict | None = None,
+                values: dict | None = None, condition: str | None = None) -> Item:
+    params: dict[str, Any] = {
+        "TableName": table_name(),
+        "Key": key(pk, sk),
+        "UpdateExpression": expression,
+        "ReturnValues": "ALL_NEW",
+    }
+    _conditions(params, condition, names, values)
+    try:
+        response = _ddb().update_item(**params)
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            raise ConditionFailed() from error
+        raise
+    return deserialize(response.get("Attributes", {}))
+
+
+def transact(transaction: Transaction, *, token: str | None = None) -> None:
+    """Run the writes atomically; a failed condition raises TransactionCancelled."""
+    params: dict[str, Any] = {"TransactItems": transaction.items}
+    if token:
+        params["ClientRequestToken"] = token
+    try:
+        _ddb().transact_write_items(**params)
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "TransactionCanceledException":
+            raise
+        reasons = [r.get("Code", "None") for r in error.response.get("CancellationReasons", [])]
+        failed = [i for i, code in enumerate(reasons) if code not in ("None", None)]
+        if not reasons or any(reasons[i] != "ConditionalCheckFailed" for i in failed):
+            raise
+        raise TransactionCancelled(failed, reasons) from error

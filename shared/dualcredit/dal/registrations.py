@@ -1,0 +1,89 @@
+"""Class registrations and the student-year record they open."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from dualcredit.dal import dynamo, keys
+from dualcredit.dal.audit import Actor, add_audit
+
+
+class AlreadyRegistered(Exception):
+    def __init__(self, offering_ids: list[str]):
+        super().__init__(", ".join(offering_ids))
+        self.offering_ids = offering_ids
+
+
+def load_for_registration(
+    student_id: str, school_year: str, offering_ids: list[str]
+) -> tuple[dict | None, dict | None, dict[str, dict]]:
+    """Profile, the year's window record and the offerings, in one BatchGetItem."""
+    wanted = [
+        (keys.student_pk(student_id), keys.PROFILE_SK),
+        (keys.window_pk(school_year), keys.META_SK),
+        *((keys.offering_pk(oid), keys.META_SK) for oid in offering_ids),
+    ]
+    found = dynamo.batch_get(wanted)
+    offerings = {
+        oid: found[(keys.offering_pk(oid), keys.META_SK)]
+        for oid in offering_ids
+        if (keys.offering_pk(oid), keys.META_SK) in found
+    }
+    return found.get(wanted[0]), found.get(wanted[1]), offerings
+
+
+def register(
+    *,
+    profile: dict[str, Any],
+    school_year: str,
+    registrations: list[dict[str, Any]],
+    actor: Actor,
+    at: datetime,
+) -> None:
+    """Registrations, the student-year record and the audit record, all or nothing.
+
+    Each registration is a conditional put, so the same class cannot be
+    registered twice, even by two requests at once.
+    """
+    student_id = profile["student_id"]
+    pk = keys.student_pk(student_id)
+    txn = dynamo.Transaction()
+    slots: dict[int, str] = {}
+    for registration in registrations:
+        item = {
+            "PK": pk,
+            "SK": keys.registration_sk(school_year, registration["offering_id"]),
+            "GSI1PK": keys.roster_gsi(registration["school_id"], school_year),
+            "GSI1SK": f"{registration['offering_id']}#{student_id}",
+            "type": "registration",
+            **registration,
+        }
+        slots[txn.put(item, condition="attribute_not_exists(PK)")] = registration["offering_id"]
+    txn.update(
+        pk,
+        keys.year_sk(school_year),
+        expression=(
+            "SET #type = :type, school_year = :year, student_id = :sid, sers_id = :sers, "
+            "school_id = :school, opened_at = if_not_exists(opened_at, :at)"
+        ),
+        names={"#type": "type"},
+        values={
+            ":type": "student_year",
+            ":year": school_year,
+            ":sid": student_id,
+            ":sers": profile["sers_id"],
+            ":school": profile["school_id"],
+            ":at": at.isoformat(),
+        },
+    )
+    add_audit(txn, entity_pk=pk, action="registration.created", actor=actor, at=at, before=None,
+              after={"school_year": school_year, "offering_ids": list(slots.values())})
+    try:
+        dynamo.transact(txn)
+    except dynamo.TransactionCancelled as cancelled:
+        raise AlreadyRegistered([slots[i] for i in cancelled.failed if i in slots]) from cancelled
+
+
+def roster(school_id: str, school_year: str) -> list[dict[str, Any]]:
+    return dynamo.query(index="GSI1", pk_name="GSI1PK", pk=keys.roster_gsi(school_id, school_year))

@@ -1,0 +1,130 @@
+"""Student partitions and the uniqueness claims that keep one person to one account."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from dualcredit.dal import dynamo, keys
+from dualcredit.dal.audit import Actor, add_audit
+
+NOT_EXISTS = "attribute_not_exists(PK)"
+
+
+class UniquenessViolation(Exception):
+    """`taken` names what already exists: profile, sers_id, email or identity."""
+
+    def __init__(self, taken: set[str]):
+        super().__init__(", ".join(sorted(taken)))
+        self.taken = taken
+
+
+class StaleRecord(Exception):
+    """The record changed since it was read (optimistic version check)."""
+
+
+@dataclass
+class StudentPartition:
+    """Everything stored under one student, from a single Query."""
+
+    profile: dict[str, Any] | None = None
+    years: dict[str, dict[str, Any]] = field(default_factory=dict)
+    registrations: list[dict[str, Any]] = field(default_factory=list)
+
+
+def create_student(
+    *,
+    profile: dict[str, Any],
+    email: str,
+    fingerprint: str,
+    name_index: str,
+    name_sort: str,
+    actor: Actor,
+    at: datetime,
+) -> None:
+    """Profile plus its SERS ID, email and identity claims, all or nothing."""
+    student_id, sers_id = profile["student_id"], profile["sers_id"]
+    pk = keys.student_pk(student_id)
+    item = {
+        "PK": pk,
+        "SK": keys.PROFILE_SK,
+        "GSI1PK": keys.student_name_gsi(name_index),
+        "GSI1SK": f"{name_sort}#{student_id}",
+        "type": "profile",
+        "version": 1,
+        **profile,
+    }
+    claim = {"SK": keys.CLAIM_SK, "student_id": student_id, "sers_id": sers_id, "created_at": at.isoformat()}
+    txn = dynamo.Transaction()
+    slots = {
+        txn.put(item, condition=NOT_EXISTS): "profile",
+        txn.put({"PK": keys.sers_id_pk(sers_id), "type": "sers_id_claim", **claim}, condition=NOT_EXISTS): "sers_id",
+        txn.put({"PK": keys.email_pk(email), "type": "email_claim", **claim}, condition=NOT_EXISTS): "email",
+        txn.put({"PK": keys.identity_pk(fingerprint), "type": "identity_claim", **claim}, condition=NOT_EXISTS): "identity",
+    }
+    add_audit(txn, entity_pk=pk, action="student.created", actor=actor, at=at, before=None, after=item)
+    try:
+        dynamo.transact(txn)
+    except dynamo.TransactionCancelled as cancelled:
+        raise UniquenessViolation({slots[i] for i in cancelled.failed if i in slots}) from cancelled
+
+
+def get_profile(student_id: str) -> dict[str, Any] | None:
+    return dynamo.get_item(keys.student_pk(student_id), keys.PROFILE_SK)
+
+
+def update_profile(
+    *, before: dict[str, Any], changes: dict[str, Any], actor: Actor, at: datetime
+) -> dict[str, Any]:
+    """Apply `changes` if the profile is still the version that was read."""
+    after = {**before, **changes, "version": before["version"] + 1, "updated_at": at.isoformat()}
+    names = {f"#f{i}": name for i, name in enumerate([*changes, "version", "updated_at"])}
+    values = {f":v{i}": after[name] for i, name in enumerate(names.values())}
+    values[":expected"] = before["version"]
+    expression = "SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(names)))
+    txn = dynamo.Transaction()
+    txn.update(
+        before["PK"], before["SK"], expression=expression, names=names, values=values,
+        condition="version = :expected",
+    )
+    add_audit(txn, entity_pk=before["PK"], action="student.updated", actor=actor, at=at,
+              before=before, after=after)
+    try:
+        dynamo.transact(txn)
+    except dynamo.TransactionCancelled as cancelled:
+        raise StaleRecord() from cancelled
+    return after
+
+
+def read_partition(student_id: str) -> StudentPartition:
+    """The dashboard's one Query: profile, student-years and registrations together."""
+    partition = StudentPartition()
+    for item in dynamo.query(pk=keys.student_pk(student_id)):
+        sk = item["SK"]
+        if sk == keys.PROFILE_SK:
+            partition.profile = item
+        elif sk.startswith("YEAR#"):
+            partition.years[item["school_year"]] = item
+        elif sk.startswith("REG#"):
+            partition.registrations.append(item)
+    return partition
+
+
+def claim_for_email(email: str) -> dict[str, Any] | None:
+    return dynamo.get_item(keys.email_pk(email), keys.CLAIM_SK)
+
+
+def claim_for_sers_id(sers_id: str) -> dict[str, Any] | None:
+    return dynamo.get_item(keys.sers_id_pk(sers_id), keys.CLAIM_SK)
+
+
+def claim_for_identity(fingerprint: str) -> dict[str, Any] | None:
+    return dynamo.get_item(keys.identity_pk(fingerprint), keys.CLAIM_SK)
+
+
+def search_by_name(name_index: str, name_prefix: str, limit: int = 50) -> list[dict[str, Any]]:
+    return dynamo.query(
+        index="GSI1", pk_name="GSI1PK", pk=keys.student_name_gsi(name_index),
+        sk_name="GSI1SK", sk_prefix=name_prefix, limit=limit,
+    )

@@ -1,0 +1,30 @@
+"""Fixed-window request counters that expire through the table's TTL."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from dualcredit.dal import dynamo, keys
+
+
+def take(limits: list[tuple[str, str, int]], *, at: datetime, window: timedelta) -> bool:
+    """Count one request against each (kind, subject, limit); False if any is spent.
+
+    One transaction, so a refused request does not use up the other counters.
+    """
+    bucket = int(at.timestamp() // window.total_seconds())
+    expires = int(at.timestamp() + 2 * window.total_seconds())
+    txn = dynamo.Transaction()
+    for kind, subject, limit in limits:
+        txn.update(
+            keys.throttle_pk(kind, subject),
+            str(bucket),
+            expression="ADD hits :one SET expires_at = :expires",
+            condition="attribute_not_exists(hits) OR hits < :limit",
+            values={":one": 1, ":expires": expires, ":limit": limit},
+        )
+    try:
+        dynamo.transact(txn)
+    except dynamo.TransactionCancelled:
+        return False
+    return True

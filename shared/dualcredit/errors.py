@@ -1,0 +1,36 @@
+"""Domain errors. The HTTP layer maps each type to a status once (dualcredit.http.errors)."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base: `code` is stable for clients, `message` is plain words, `field` names the input."""
+
+    code = "error"
+
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        if code:
+            self.code = code
+
+
+class InvalidInput(DomainError):
+    code = "invalid_input"
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+
+
+class Conflict(DomainError):
+    code = "conflict"
+
+
+class TooManyRequests(DomainError):
+    code = "too_many_requests"

@@ -1,0 +1,75 @@
+"""Who is calling, from the Cognito claims API Gateway's authorizer passed on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from dualcredit.dal.audit import Actor
+from dualcredit.errors import Forbidden
+
+
+class Role(StrEnum):
+    ANONYMOUS = "anonymous"
+    STUDENT = "student"
+    SCHOOL = "school"
+    STAFF = "staff"
+
+
+STAFF_GROUP = "staff"
+SCHOOL_GROUP = "school"
+
+
+@dataclass(frozen=True)
+class Caller:
+    user_id: str | None
+    role: Role
+    email: str | None = None
+    school_id: str | None = None
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(user_id=self.user_id or "anonymous", role=self.role.value)
+
+    def require(self, *roles: Role) -> None:
+        if self.role not in roles:
+            raise Forbidden("Your account cannot do this.")
+
+    def require_school(self, school_id: str) -> None:
+        """Staff see every school; a school user sees only their own."""
+        if self.role is Role.STAFF:
+            return
+        if self.role is Role.SCHOOL and self.school_id == school_id:
+            return
+        raise Forbidden("Your account cannot see this school's records.")
+
+
+ANONYMOUS = Caller(user_id=None, role=Role.ANONYMOUS)
+
+
+def _groups(raw: object) -> set[str]:
+    """API Gateway passes `cognito:groups` as a string ("staff" or "[staff, school]");
+    a local token may carry a list."""
+    if isinstance(raw, list):
+        return {str(g) for g in raw}
+    if isinstance(raw, str):
+        return {g.strip() for g in raw.strip("[]").replace(",", " ").split() if g.strip()}
+    return set()
+
+
+def caller_from_claims(claims: dict | None) -> Caller:
+    if not claims or not claims.get("sub"):
+        return ANONYMOUS
+    groups = _groups(claims.get("cognito:groups"))
+    if STAFF_GROUP in groups:
+        role = Role.STAFF
+    elif SCHOOL_GROUP in groups:
+        role = Role.SCHOOL
+    else:
+        role = Role.STUDENT
+    return Caller(
+        user_id=claims["sub"],
+        role=role,
+        email=claims.get("email"),
+        school_id=claims.get("custom:school_id") or None,
+    )

@@ -1,0 +1,154 @@
+"""Registering classes, and the student's dashboard built from one Query."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from dualcredit import mail, rules
+from dualcredit.dal import registrations as registration_data
+from dualcredit.dal import students as student_data
+from dualcredit.errors import Conflict, InvalidInput, NotFound
+from dualcredit.logic import notify
+from dualcredit.logic.caller import Caller, Role
+from dualcredit.logic.windows import window_from_record
+from dualcredit.models.student import Dashboard, Registration, RegistrationRequest, RegistrationResult, YearSummary
+from dualcredit.observability import logger, metrics
+from dualcredit.settings import get_settings
+
+_SNAPSHOT = (
+    "offering_id", "school_id", "high_school_course", "teacher", "college",
+    "college_course_code", "college_course_title", "credits", "grade_threshold",
+)
+
+
+def register(caller: Caller, request: RegistrationRequest, at: datetime) -> RegistrationResult:
+    """Register this school year's classes while the window is open."""
+    caller.require(Role.STUDENT)
+    year = rules.school_year_of(at)
+    profile, window_record, offerings = registration_data.load_for_registration(
+        caller.user_id, year.name, request.offering_ids
+    )
+    if profile is None:
+        raise Conflict("Complete your profile before you register a class.", code="profile_missing")
+    window = window_from_record(year, window_record)
+    _require_open(window, at)
+    registrations = []
+    for index, offering_id in enumerate(request.offering_ids):
+        offering = offerings.get(offering_id)
+        if offering is None or offering["school_year"] != year.name:
+            raise InvalidInput(
+                f"There is no {year.name} class with this id.", field=f"offering_ids[{index}]"
+            )
+        if offering["school_id"] != profile["school_id"]:
+            raise InvalidInput(
+                "This class is not offered at your school. Check the school on your profile.",
+                field=f"offering_ids[{index}]",
+            )
+        registrations.append({
+            **{name: offering[name] for name in _SNAPSHOT},
+            "school_year": year.name,
+            "student_id": profile["student_id"],
+            "sers_id": profile["sers_id"],
+            "legal_first_name": profile["legal_first_name"],
+            "legal_last_name": profile["legal_last_name"],
+            "preferred_name": profile.get("preferred_name"),
+            "registered_at": at.isoformat(),
+        })
+    try:
+        registration_data.register(
+            profile=profile, school_year=year.name, registrations=registrations,
+            actor=caller.actor, at=at,
+        )
+    except registration_data.AlreadyRegistered as already:
+        index = request.offering_ids.index(already.offering_ids[0])
+        raise Conflict(
+            f"You already registered {offerings[already.offering_ids[0]]['high_school_course']} "
+            f"for {year.name}.",
+            field=f"offering_ids[{index}]", code="already_registered",
+        ) from None
+    logger.info("classes registered", extra={"student_id": caller.user_id, "count": len(registrations)})
+    metrics.add_metric(name="ClassRegistered", unit="Count", value=len(registrations))
+    result = RegistrationResult(
+        sers_id=profile["sers_id"], school_year=year.name,
+        registrations=[Registration.model_validate(r) for r in registrations],
+    )
+    _send_confirmation(profile["email"], result, window)
+    return result
+
+
+def _require_open(window: rules.Window, at: datetime) -> None:
+    status = window.status(at)
+    if status is rules.WindowStatus.NOT_YET_OPEN:
+        raise Conflict(
+            f"Registration for {window.school_year.name} opens on {window.opens_on:%B %-d, %Y}.",
+            code="window_not_open",
+        )
+    if status is rules.WindowStatus.CLOSED:
+        raise Conflict(
+            f"Registration for {window.school_year.name} closed on {window.closes_on:%B %-d, %Y}. "
+            "Credit for a class of a past school year can still be requested as prior-year credit: "
+            "email info@PNWcollegecredit.org. Approved prior-year credit carries a late fee.",
+            code="window_closed",
+        )
+
+
+def _send_confirmation(to: str, result: RegistrationResult, window: rules.Window) -> None:
+    lines = [
+        f"{r.high_school_course} with {r.teacher}: {r.college} {r.college_course_code} "
+        f"{r.college_course_title}, {r.credits:g} credits"
+        for r in result.registrations
+    ]
+    message = mail.render(
+        "registration_confirmed",
+        f"You registered for CTE Dual Credit {result.school_year} (SERS ID {result.sers_id})",
+        sers_id=result.sers_id,
+        school_year=result.school_year,
+        classes_html=mail.html_list(lines),
+        classes_text="\n".join(f"- {line}" for line in lines),
+        fee=mail.money(rules.BASE_FEE_CENTS),
+        deadline=f"{window.closes_on:%B %-d, %Y}",
+        dashboard_url=f"{get_settings().app_base_url}/dashboard",
+    )
+    notify.deliver(to, message, kind="registration_confirmed")
+
+
+def dashboard(caller: Caller, student_id: str | None = None) -> Dashboard:
+    """A student's own dashboard, or (for staff) any student's."""
+    if student_id is None:
+        caller.require(Role.STUDENT)
+        student_id = caller.user_id
+    else:
+        caller.require(Role.STAFF)
+    partition = student_data.read_partition(student_id)
+    if partition.profile is None:
+        raise NotFound("There is no student profile here yet.", code="profile_missing")
+    return build_dashboard(partition)
+
+
+def build_dashboard(partition: student_data.StudentPartition) -> Dashboard:
+    by_year: dict[str, list[dict[str, Any]]] = {}
+    for registration in partition.registrations:
+        by_year.setdefault(registration["school_year"], []).append(registration)
+    years = []
+    for name in sorted(set(by_year) | set(partition.years), reverse=True):
+        record = partition.years.get(name, {})
+        state = fee_state(record)
+        years.append(YearSummary(
+            school_year=name,
+            fee_status=rules.fee_status(**state).value,
+            amount_due_cents=rules.amount_due_cents(**state),
+            registrations=[Registration.model_validate(r) for r in by_year.get(name, [])],
+        ))
+    profile = partition.profile
+    return Dashboard(student_id=profile["student_id"], sers_id=profile["sers_id"], years=years)
+
+
+def fee_state(year_record: dict[str, Any]) -> dict[str, bool]:
+    """The facts the fee rules need, read off a student-year record."""
+    waiver = year_record.get("waiver_status")
+    return {
+        "paid": bool(year_record.get("payment")),
+        "waiver_approved": waiver == "approved",
+        "waiver_pending": waiver == "pending",
+    }

@@ -1,0 +1,83 @@
+"""Consortium staff and school users: finding students, rosters, inviting school users."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from dualcredit import rules
+from dualcredit.dal import catalog as catalog_data
+from dualcredit.dal import identity, keys
+from dualcredit.dal import registrations as registration_data
+from dualcredit.dal import students as student_data
+from dualcredit.errors import Conflict, InvalidInput
+from dualcredit.logic.caller import Caller, Role
+from dualcredit.models.catalog import RosterEntry, SchoolUser, SchoolUserInvite
+from dualcredit.models.student import StudentSummary
+from dualcredit.settings import get_settings
+
+
+def find_students(
+    caller: Caller,
+    *,
+    sers_id: str | None = None,
+    email: str | None = None,
+    last_name: str | None = None,
+    first_name: str | None = None,
+) -> list[StudentSummary]:
+    """Exactly one way to search: SERS ID, email, or last name (with an optional first name)."""
+    caller.require(Role.STAFF)
+    given = [name for name, value in (("sers_id", sers_id), ("email", email), ("last_name", last_name)) if value]
+    if len(given) != 1:
+        raise InvalidInput("Search by exactly one of sers_id, email or last_name.", field="query")
+    if sers_id:
+        try:
+            claim = student_data.claim_for_sers_id(rules.parse_sers_id(sers_id, prefix=get_settings().sers_prefix))
+        except rules.InvalidSersId as error:
+            raise InvalidInput(str(error), field="sers_id") from None
+        return _summaries_from_claim(claim)
+    if email:
+        return _summaries_from_claim(student_data.claim_for_email(email))
+    prefix = rules.name_sort_key(first_name or "", last_name)
+    if not first_name:
+        prefix = prefix.split("|")[0]
+    items = student_data.search_by_name(rules.last_name_index_key(last_name), prefix)
+    return [StudentSummary.model_validate(item) for item in items]
+
+
+def _summaries_from_claim(claim: dict | None) -> list[StudentSummary]:
+    if claim is None:
+        return []
+    profile = student_data.get_profile(claim["student_id"])
+    return [StudentSummary.model_validate(profile)] if profile else []
+
+
+def roster(caller: Caller, school_id: str, school_year: str) -> list[RosterEntry]:
+    """Who registered which class at a school: that school's users and staff only."""
+    caller.require_school(school_id)
+    return [RosterEntry.model_validate(item) for item in registration_data.roster(school_id, school_year)]
+
+
+def invite_school_user(caller: Caller, invite: SchoolUserInvite, at: datetime) -> SchoolUser:
+    """Create a school user's sign-in, tied to one school; Cognito emails the invitation."""
+    caller.require(Role.STAFF)
+    if catalog_data.get(keys.school_pk(invite.school_id)) is None:
+        raise InvalidInput("There is no such school.", field="school_id")
+    try:
+        user_id = identity.invite_school_user(str(invite.email), invite.school_id)
+    except identity.UserExists:
+        raise Conflict("An account with this email address already exists.", field="email") from None
+    item = {
+        "PK": keys.school_user_pk(user_id),
+        "GSI1PK": keys.school_users_gsi(invite.school_id),
+        "GSI1SK": f"{str(invite.email).lower()}#{user_id}",
+        "user_id": user_id,
+        "email": str(invite.email).lower(),
+        "school_id": invite.school_id,
+        "invited_at": at.isoformat(),
+    }
+    return SchoolUser.model_validate(catalog_data.create("school_user", item, actor=caller.actor, at=at))
+
+
+def list_school_users(caller: Caller, school_id: str) -> list[SchoolUser]:
+    caller.require(Role.STAFF)
+    return [SchoolUser.model_validate(item) for item in catalog_data.list_school_users(school_id)]

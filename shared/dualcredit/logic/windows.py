@@ -1,0 +1,53 @@
+"""The registration window of a school year: the rule's dates plus any staff extension."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from dualcredit import rules
+from dualcredit.dal import windows as window_data
+from dualcredit.errors import InvalidInput
+from dualcredit.logic.caller import Caller, Role
+from dualcredit.models.catalog import WindowOut
+
+
+def window_from_record(year: rules.SchoolYear, record: dict[str, Any] | None) -> rules.Window:
+    override = (record or {}).get("close_override")
+    return rules.window_for(year, date.fromisoformat(override) if override else None)
+
+
+def _out(window: rules.Window, at: datetime) -> WindowOut:
+    return WindowOut(
+        school_year=window.school_year.name,
+        opens_on=window.opens_on,
+        closes_on=window.closes_on,
+        opens_at=window.opens_at,
+        closes_at=window.closes_at,
+        extended=window.extended,
+        status=window.status(at).value,
+    )
+
+
+def current_window(at: datetime, school_year: str | None = None) -> WindowOut:
+    """Public: when this (or a named) school year's registration opens and closes."""
+    year = rules.SchoolYear.parse(school_year) if school_year else rules.school_year_of(at)
+    return _out(window_from_record(year, window_data.get(year.name)), at)
+
+
+def staff_window(caller: Caller, school_year: str, at: datetime) -> WindowOut:
+    caller.require(Role.STAFF)
+    return current_window(at, school_year)
+
+
+def extend_window(caller: Caller, school_year: str, closes_on: date, at: datetime) -> WindowOut:
+    """Staff move a year's close date later; the extension is data, not code."""
+    caller.require(Role.STAFF)
+    year = rules.SchoolYear.parse(school_year)
+    try:
+        rules.validate_close_extension(year, closes_on)
+    except rules.RuleError as error:
+        raise InvalidInput(str(error), field="closes_on") from None
+    before = window_data.get(year.name)
+    window_data.set_close_date(year.name, closes_on.isoformat(), before=before, actor=caller.actor, at=at)
+    return _out(rules.window_for(year, closes_on), at)

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, EmailStr, Field
+
+from dualcredit.models.common import ApiModel, Id, OptionalText, SchoolYearName, Text
+from dualcredit.rules import DEFAULT_GRADE_THRESHOLD, normalize_grade
+
+SchoolKind = Literal["high_school", "skill_center"]
+
+
+class SchoolIn(ApiModel):
+    name: Text
+    kind: SchoolKind = "high_school"
+    district: OptionalText | None = None
+
+
+class SchoolUpdate(ApiModel):
+    name: Text | None = None
+    kind: SchoolKind | None = None
+    district: OptionalText | None = None
+
+
+class School(BaseModel):
+    school_id: str
+    name: str
+    kind: SchoolKind
+    district: str | None = None
+
+
+class CollegeCourseIn(ApiModel):
+    college: Text
+    course_code: Text
+    title: Text
+    credits: float = Field(gt=0, le=30)
+
+
+class CollegeCourse(BaseModel):
+    course_id: str
+    college: str
+    course_code: str
+    title: str
+    credits: float
+
+
+#: A grade threshold, checked and normalised by the rules module.
+GradeThreshold = Annotated[str, AfterValidator(normalize_grade)]
+
+
+class OfferingIn(ApiModel):
+    school_id: Id
+    school_year: SchoolYearName
+    high_school_course: Text
+    teacher: Text
+    college_course_id: Id
+    grade_threshold: GradeThreshold = DEFAULT_GRADE_THRESHOLD
+
+
+class OfferingUpdate(ApiModel):
+    high_school_course: Text | None = None
+    teacher: Text | None = None
+    grade_threshold: GradeThreshold | None = None
+
+
+class Offering(BaseModel):
+    offering_id: str
+    school_id: str
+    school_year: str
+    high_school_course: str
+    teacher: str
+    college_course_id: str
+    college: str
+    college_course_code: str
+    college_course_title: str
+    credits: float
+    grade_threshold: str
+
+
+class SchoolUserInvite(ApiModel):
+    email: EmailStr
+    school_id: Id
+
+
+class SchoolUser(BaseModel):
+    user_id: str
+    email: str
+    school_id: str
+    invited_at: datetime
+
+
+class WindowOut(BaseModel):
+    school_year: str
+    opens_on: date
+    closes_on: date
+    opens_at: datetime
+    closes_at: datetime
+    extended: bool
+    status: Literal["not_yet_open", "open", "closed"]
+
+
+class WindowExtension(ApiModel):
+    closes_on: date
+
+
+class RosterEntry(BaseModel):
+    student_id: str
+    sers_id: str
+    legal_first_name: str
+    legal_last_name: str
+    preferred_name: str | None = None
+    offering_id: str
+    high_school_course: str
+    teacher: str
+    registered_at: datetime

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, EmailStr, Field, StringConstraints, field_validator
+
+from dualcredit.models.common import ApiModel, Id, OptionalText, Text
+
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ().-]{7,20}$")]
+State = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z]{2}$")]
+PostalCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{5}(-\d{4})?$")]
+
+
+class Address(ApiModel):
+    line1: Text
+    line2: OptionalText | None = None
+    city: Text
+    state: State
+    postal_code: PostalCode
+
+
+class ProfileIn(ApiModel):
+    """What a student enters once; legal name and birth date then identify them."""
+
+    legal_first_name: Text
+    legal_last_name: Text
+    preferred_name: OptionalText | None = None
+    birth_date: date
+    phone: Phone | None = None
+    mailing_address: Address
+    school_id: Id
+    expected_graduation_year: int = Field(ge=2000, le=2100)
+
+    @field_validator("birth_date")
+    @classmethod
+    def _plausible_birth_date(cls, value: date) -> date:
+        if not date(1940, 1, 1) <= value <= date.today():
+            raise ValueError("must be a real date of birth in the past")
+        return value
+
+
+class ProfileUpdate(ApiModel):
+    """Contact details a student may change; legal name and birth date go through staff."""
+
+    preferred_name: OptionalText | None = None
+    phone: Phone | None = None
+    mailing_address: Address | None = None
+    school_id: Id | None = None
+    expected_graduation_year: int | None = Field(default=None, ge=2000, le=2100)
+
+
+class Profile(BaseModel):
+    student_id: str
+    sers_id: str
+    email: EmailStr
+    legal_first_name: str
+    legal_last_name: str
+    preferred_name: str | None = None
+    birth_date: date
+    phone: str | None = None
+    mailing_address: Address
+    school_id: str
+    school_name: str
+    expected_graduation_year: int
+    created_at: datetime
+
+
+class RecoveryRequest(ApiModel):
+    email: EmailStr
+
+
+class Registration(BaseModel):
+    school_year: str
+    offering_id: str
+    school_id: str
+    high_school_course: str
+    teacher: str
+    college: str
+    college_course_code: str
+    college_course_title: str
+    credits: float
+    registered_at: datetime
+
+
+class YearSummary(BaseModel):
+    school_year: str
+    fee_status: Literal["due", "paid", "waived", "waiver_pending"]
+    amount_due_cents: int
+    registrations: list[Registration]
+
+
+class Dashboard(BaseModel):
+    student_id: str
+    sers_id: str
+    years: list[YearSummary]
+
+
+class RegistrationRequest(ApiModel):
+    offering_ids: list[Id] = Field(min_length=1, max_length=10)
+
+    @field_validator("offering_ids")
+    @classmethod
+    def _unique(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("lists the same class twice")
+        return value
+
+
+class RegistrationResult(BaseModel):
+    sers_id: str
+    school_year: str
+    registrations: list[Registration]
+
+
+class StudentSummary(BaseModel):
+    student_id: str
+    sers_id: str
+    legal_first_name: str
+    legal_last_name: str
+    preferred_name: str | None = None
+    school_id: str
+    email: str

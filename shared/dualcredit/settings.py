@@ -1,0 +1,52 @@
+"""Settings: one validated model, read from the environment once per process."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from dualcredit.rules import DEFAULT_SERS_PREFIX
+
+#: Stages where a fixed clock may be injected (tests and `make dev`). Never production.
+CLOCK_STAGES = frozenset({"local", "test"})
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    table_name: str = Field(min_length=3)
+    stage: str = "prod"
+    email_sender: str = "no-reply@pnwcollegecredit.org"
+    app_base_url: str = "https://pnwcollegecredit.org"
+    sers_prefix: str = Field(default=DEFAULT_SERS_PREFIX, pattern=r"^[A-Z0-9]{2,5}$")
+    user_pool_id: str = ""
+    staff_email: str = "info@pnwcollegecredit.org"
+    #: Only honoured in CLOCK_STAGES, so a stray variable cannot move production's clock.
+    clock_override: datetime | None = None
+    #: SERS ID recovery throttles, per rolling hour.
+    recovery_limit_per_email: int = Field(default=3, ge=1)
+    recovery_limit_per_client: int = Field(default=20, ge=1)
+
+
+_ENV = {
+    "table_name": "TABLE_NAME",
+    "stage": "STAGE",
+    "email_sender": "EMAIL_SENDER",
+    "app_base_url": "APP_BASE_URL",
+    "sers_prefix": "SERS_PREFIX",
+    "user_pool_id": "USER_POOL_ID",
+    "staff_email": "STAFF_EMAIL",
+    "clock_override": "CLOCK_OVERRIDE",
+    "recovery_limit_per_email": "RECOVERY_LIMIT_PER_EMAIL",
+    "recovery_limit_per_client": "RECOVERY_LIMIT_PER_CLIENT",
+}
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Fail at cold start, not mid-request, when the environment is wrong."""
+    values = {field: os.environ[var] for field, var in _ENV.items() if os.environ.get(var)}
+    return Settings.model_validate(values)

@@ -1,0 +1,356 @@
+"""Non-negotiables of infra/template.yaml, checked by reading the template.
+
+No AWS and no SAM CLI needed (the last test, marked ``infra``, runs
+``sam validate --lint`` only when scripts/sam-check.sh has created .venv-sam).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+TEMPLATE_PATH = REPO / "infra" / "template.yaml"
+
+PUBLIC_ROUTES = {
+    ("GET", "/schools"),
+    ("GET", "/schools/{school_id}/offerings"),
+    ("GET", "/window"),
+    ("POST", "/sers-id/recovery"),
+}
+
+AUTHORIZED_ROUTES = {
+    ("POST", "/students/me"),
+    ("GET", "/students/me"),
+    ("PATCH", "/students/me"),
+    ("GET", "/students/me/dashboard"),
+    ("POST", "/students/me/registrations"),
+    ("GET", "/schools/{school_id}/roster"),
+    ("POST", "/schools"),
+    ("PATCH", "/schools/{school_id}"),
+    ("GET", "/college-courses"),
+    ("POST", "/college-courses"),
+    ("POST", "/offerings"),
+    ("PATCH", "/offerings/{offering_id}"),
+    ("POST", "/school-users"),
+    ("GET", "/schools/{school_id}/users"),
+    ("GET", "/windows/{school_year}"),
+    ("PUT", "/windows/{school_year}"),
+    ("GET", "/students"),
+    ("GET", "/students/{student_id}"),
+}
+
+
+class CfnLoader(yaml.SafeLoader):
+    """SafeLoader that reads CloudFormation short tags (!Ref, !Sub, !GetAtt...)
+    into their long form: ``!Ref X`` -> ``{"Ref": "X"}``,
+    ``!GetAtt A.B`` -> ``{"Fn::GetAtt": ["A", "B"]}``, ``!Sub s`` -> ``{"Fn::Sub": s}``."""
+
+
+def _cfn_tag(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> dict[str, Any]:
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)
+    if tag_suffix == "Ref":
+        return {"Ref": value}
+    if tag_suffix == "GetAtt" and isinstance(value, str):
+        value = value.split(".", 1)
+    if tag_suffix == "Condition":
+        return {"Condition": value}
+    return {f"Fn::{tag_suffix}": value}
+
+
+CfnLoader.add_multi_constructor("!", _cfn_tag)
+
+
+@pytest.fixture(scope="module")
+def raw() -> str:
+    return TEMPLATE_PATH.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def template(raw: str) -> dict[str, Any]:
+    doc = yaml.load(raw, Loader=CfnLoader)  # CfnLoader is a SafeLoader
+    assert isinstance(doc, dict)
+    return doc
+
+
+@pytest.fixture(scope="module")
+def resources(template: dict[str, Any]) -> dict[str, Any]:
+    return template["Resources"]
+
+
+def _of_type(resources: dict[str, Any], cfn_type: str) -> dict[str, dict[str, Any]]:
+    return {name: r for name, r in resources.items() if r["Type"] == cfn_type}
+
+
+def _api_routes(resources: dict[str, Any]) -> list[tuple[str, str, str, dict[str, Any]]]:
+    """(method, path, function logical id, event properties) of every Api event."""
+    routes = []
+    for fname, fn in _of_type(resources, "AWS::Serverless::Function").items():
+        for event in (fn["Properties"].get("Events") or {}).values():
+            if event["Type"] == "Api":
+                props = event["Properties"]
+                routes.append((props["Method"].upper(), props["Path"], fname, props))
+    return routes
+
+
+def _is_ref(value: Any, target: str) -> bool:
+    return value == {"Ref": target}
+
+
+# ------------------------------------------------------------------ basics
+
+
+def test_sam_transform(template: dict[str, Any]) -> None:
+    assert template["Transform"] == "AWS::Serverless-2016-10-31"
+
+
+def test_parameters_and_defaults(template: dict[str, Any]) -> None:
+    params = template["Parameters"]
+    assert params["Stage"]["Default"] == "prod"
+    assert params["EmailSender"]["Default"] == "no-reply@pnwcollegecredit.org"
+    assert params["AppBaseUrl"]["Default"] == "https://pnwcollegecredit.org"
+    assert params["SersPrefix"]["Default"] == "TP3"
+    assert params["LogRetentionDays"]["Default"] == 90
+
+
+def test_globals_runtime_and_environment(template: dict[str, Any]) -> None:
+    fn = template["Globals"]["Function"]
+    assert fn["Runtime"] == "python3.13"
+    assert fn["Architectures"] == ["arm64"]
+    assert fn["Tracing"] == "Active"
+    assert _is_ref(fn["Layers"][0], "SharedLayer")
+    env = fn["Environment"]["Variables"]
+    assert _is_ref(env["TABLE_NAME"], "Table")
+    assert _is_ref(env["USER_POOL_ID"], "UserPool")
+    for key in (
+        "POWERTOOLS_SERVICE_NAME",
+        "POWERTOOLS_METRICS_NAMESPACE",
+        "POWERTOOLS_LOG_LEVEL",
+        "STAGE",
+        "EMAIL_SENDER",
+        "APP_BASE_URL",
+        "SERS_PREFIX",
+    ):
+        assert key in env
+
+
+def test_no_function_overrides_runtime(resources: dict[str, Any]) -> None:
+    for name, fn in _of_type(resources, "AWS::Serverless::Function").items():
+        assert fn["Properties"].get("Runtime", "python3.13") == "python3.13", name
+    layer = resources["SharedLayer"]
+    assert layer["Properties"]["CompatibleRuntimes"] == ["python3.13"]
+    assert layer["Metadata"]["BuildMethod"] == "python3.13"
+
+
+def test_no_literal_secrets(raw: str) -> None:
+    for pattern in (r"sk_live", r"sk_test", r"rk_live", r"rk_test", r"whsec_"):
+        assert not re.search(pattern, raw), f"{pattern} found in template"
+
+
+# ------------------------------------------------------------------ table
+
+
+def test_table_non_negotiables(resources: dict[str, Any]) -> None:
+    table = resources["Table"]
+    assert table["Type"] == "AWS::DynamoDB::Table"
+    assert table["DeletionPolicy"] == "Retain"
+    assert table["UpdateReplacePolicy"] == "Retain"
+    props = table["Properties"]
+    assert props["BillingMode"] == "PAY_PER_REQUEST"
+    assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+    assert props["SSESpecification"]["SSEEnabled"] is True
+    assert props["DeletionProtectionEnabled"] is True
+    assert props["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+
+
+def test_table_keys_are_plain_literals(resources: dict[str, Any]) -> None:
+    props = resources["Table"]["Properties"]
+    assert props["KeySchema"] == [
+        {"AttributeName": "PK", "KeyType": "HASH"},
+        {"AttributeName": "SK", "KeyType": "RANGE"},
+    ]
+    assert {a["AttributeName"]: a["AttributeType"] for a in props["AttributeDefinitions"]} == {
+        k: "S" for k in ("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK")
+    }
+    gsis = {g["IndexName"]: g for g in props["GlobalSecondaryIndexes"]}
+    assert set(gsis) == {"GSI1", "GSI2"}
+    for name, gsi in gsis.items():
+        assert gsi["KeySchema"] == [
+            {"AttributeName": f"{name}PK", "KeyType": "HASH"},
+            {"AttributeName": f"{name}SK", "KeyType": "RANGE"},
+        ]
+        assert gsi["Projection"] == {"ProjectionType": "ALL"}
+    # moto's create_table must accept these as they are: no intrinsics inside.
+    assert "Ref" not in repr(props["KeySchema"]) + repr(props["GlobalSecondaryIndexes"])
+
+
+# ------------------------------------------------------------------ logs
+
+
+def test_every_function_has_a_log_group_with_retention(resources: dict[str, Any]) -> None:
+    functions = _of_type(resources, "AWS::Serverless::Function")
+    assert functions
+    for name, fn in functions.items():
+        ref = fn["Properties"]["LoggingConfig"]["LogGroup"]
+        assert isinstance(ref, dict) and "Ref" in ref, name
+        group = resources[ref["Ref"]]
+        assert group["Type"] == "AWS::Logs::LogGroup", name
+        assert _is_ref(group["Properties"]["RetentionInDays"], "LogRetentionDays"), name
+
+
+def test_every_log_group_has_retention(resources: dict[str, Any]) -> None:
+    for name, group in _of_type(resources, "AWS::Logs::LogGroup").items():
+        assert group["Properties"].get("RetentionInDays"), name
+
+
+def test_api_access_logs_go_to_a_retained_group(resources: dict[str, Any]) -> None:
+    setting = resources["Api"]["Properties"]["AccessLogSetting"]
+    target = setting["DestinationArn"]["Fn::GetAtt"][0]
+    assert resources[target]["Type"] == "AWS::Logs::LogGroup"
+    assert resources[target]["Properties"]["RetentionInDays"]
+
+
+# ------------------------------------------------------------------ API
+
+
+def test_api_uses_cognito_by_default(resources: dict[str, Any]) -> None:
+    props = resources["Api"]["Properties"]
+    auth = props["Auth"]
+    assert auth["DefaultAuthorizer"] == "CognitoAuthorizer"
+    assert auth["AddDefaultAuthorizerToCorsPreflight"] is False
+    assert auth["Authorizers"]["CognitoAuthorizer"]["UserPoolArn"] == {
+        "Fn::GetAtt": ["UserPool", "Arn"]
+    }
+    assert _is_ref(props["StageName"], "Stage")
+    assert props["TracingEnabled"] is True
+    for response in ("DEFAULT_4XX", "DEFAULT_5XX"):
+        headers = props["GatewayResponses"][response]["ResponseParameters"]["Headers"]
+        assert "Access-Control-Allow-Origin" in headers
+    throttle = props["MethodSettings"][0]
+    assert throttle["ThrottlingRateLimit"] > 0 and throttle["ThrottlingBurstLimit"] > 0
+
+
+def test_api_events_target_the_api(resources: dict[str, Any]) -> None:
+    routes = _api_routes(resources)
+    assert routes
+    seen = set()
+    for method, path, fname, props in routes:
+        assert _is_ref(props["RestApiId"], "Api"), (method, path, fname)
+        assert (method, path) not in seen, f"duplicate route {method} {path}"
+        seen.add((method, path))
+
+
+def test_public_routes_are_exactly_the_public_list(resources: dict[str, Any]) -> None:
+    public = {
+        (method, path)
+        for method, path, _, props in _api_routes(resources)
+        if (props.get("Auth") or {}).get("Authorizer") == "NONE"
+        and "webhook" not in path  # Stripe's webhook authenticates by signature
+    }
+    assert public == PUBLIC_ROUTES
+
+
+def test_authorized_routes_exist_and_use_the_default_authorizer(
+    resources: dict[str, Any],
+) -> None:
+    by_route = {(m, p): props for m, p, _, props in _api_routes(resources)}
+    missing = AUTHORIZED_ROUTES - set(by_route)
+    assert not missing, f"routes missing from the template: {sorted(missing)}"
+    for route in AUTHORIZED_ROUTES:
+        authorizer = (by_route[route].get("Auth") or {}).get("Authorizer", "CognitoAuthorizer")
+        assert authorizer == "CognitoAuthorizer", route
+
+
+# ------------------------------------------------------------------ Cognito
+
+
+def test_user_pool(resources: dict[str, Any]) -> None:
+    pool = resources["UserPool"]["Properties"]
+    assert pool["UsernameAttributes"] == ["email"]
+    assert pool["AutoVerifiedAttributes"] == ["email"]
+    assert pool["Policies"]["PasswordPolicy"]["MinimumLength"] >= 10
+    assert pool["DeletionProtection"] == "ACTIVE"
+    assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is False
+    custom = {a["Name"]: a for a in pool["Schema"]}
+    assert custom["school_id"]["AttributeDataType"] == "String"
+    assert custom["school_id"]["Mutable"] is True
+    groups = {
+        r["Properties"]["GroupName"]
+        for r in _of_type(resources, "AWS::Cognito::UserPoolGroup").values()
+    }
+    assert groups == {"staff", "school"}
+
+
+def test_client_cannot_write_school_id(resources: dict[str, Any]) -> None:
+    client = resources["UserPoolClient"]["Properties"]
+    assert client["GenerateSecret"] is False
+    assert client["PreventUserExistenceErrors"] == "ENABLED"
+    assert "custom:school_id" in client["ReadAttributes"]
+    assert "custom:school_id" not in client["WriteAttributes"]
+    assert set(client["WriteAttributes"]) <= {"email", "given_name", "family_name"}
+
+
+# ------------------------------------------------------------------ IAM
+
+
+def _statements(fn: dict[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for policy in fn["Properties"].get("Policies") or []:
+        assert isinstance(policy, dict) and "Statement" in policy, (
+            "policies must be explicit statements"
+        )
+        out.extend(policy["Statement"])
+    return out
+
+
+def test_function_policies_are_least_privilege(resources: dict[str, Any]) -> None:
+    for name, fn in _of_type(resources, "AWS::Serverless::Function").items():
+        for stmt in _statements(fn):
+            actions = stmt["Action"] if isinstance(stmt["Action"], list) else [stmt["Action"]]
+            for action in actions:
+                assert "*" not in action, (name, action)
+                assert action not in ("dynamodb:Scan", "dynamodb:DeleteItem"), (name, action)
+            assert stmt.get("Resource") not in ("*", ["*"]), (name, stmt)
+            if "ses:SendEmail" in actions:
+                assert _is_ref(
+                    stmt["Condition"]["StringEquals"]["ses:FromAddress"], "EmailSender"
+                ), name
+
+
+# ------------------------------------------------------------------ SAM CLI
+
+SAM = REPO / ".venv-sam" / "bin" / "sam"
+
+
+@pytest.mark.infra
+@pytest.mark.skipif(not SAM.exists(), reason="run scripts/sam-check.sh once to create .venv-sam")
+def test_sam_validate_lint() -> None:
+    py313 = shutil.which("python3.13") or "/root/.pyenv/versions/3.13.0/bin/python3.13"
+    env = {
+        **os.environ,
+        "SAM_CLI_TELEMETRY": "0",
+        "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-west-2"),
+        "PATH": f"{Path(py313).parent}:{SAM.parent}:{os.environ.get('PATH', '')}",
+    }
+    result = subprocess.run(
+        [str(SAM), "validate", "--lint", "-t", str(TEMPLATE_PATH)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
