@@ -1,0 +1,18 @@
+"""The registration API: every browser route, behind API Gateway's Cognito authorizer."""
+
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from dualcredit.http.app import build_resolver
+from dualcredit.observability import logger, metrics, tracer
+from dualcredit.settings import get_settings
+
+get_settings()  # fail the cold start, not a request, on a bad environment
+app = build_resolver()
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    return app.resolve(event, context)

@@ -1,0 +1,52 @@
+"""Routes anyone may call: the catalog, the window, SERS ID recovery."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from dualcredit import clock, rules
+from dualcredit.http.responses import accepted
+from dualcredit.http.context import client_address
+from dualcredit.logic import accounts, catalog, windows
+from dualcredit.models.catalog import Offering, School, WindowOut
+from dualcredit.models.common import Message, SchoolYearName
+from dualcredit.models.student import RecoveryRequest
+
+router = Router()
+
+RECOVERY_ANSWER = (
+    "If an account uses that email address, we have emailed its SERS ID there. "
+    "Check your inbox and spam folder."
+)
+
+
+@router.get("/schools", summary="High schools and skill centers", tags=["catalog"])
+def get_schools() -> list[School]:
+    return catalog.list_schools()
+
+
+@router.get("/schools/<school_id>/offerings", summary="A school's eligible classes for a school year",
+            tags=["catalog"])
+def get_offerings(
+    school_id: str,
+    school_year: Annotated[SchoolYearName | None, Query(description="e.g. 2026-27; default: current")] = None,
+) -> list[Offering]:
+    year = school_year or rules.school_year_of(clock.now()).name
+    return catalog.list_offerings(school_id, year)
+
+
+@router.get("/window", summary="When registration and payment open and close", tags=["catalog"])
+def get_window(
+    school_year: Annotated[SchoolYearName | None, Query(description="default: current")] = None,
+) -> WindowOut:
+    return windows.current_window(clock.now(), school_year)
+
+
+@router.post("/sers-id/recovery", summary="Email a SERS ID to the address on file", tags=["accounts"])
+def post_recovery(request: RecoveryRequest) -> Response[Message]:
+    accounts.recover_sers_id(str(request.email), client_address(router), clock.now())
+    return accepted(Message(message=RECOVERY_ANSWER))

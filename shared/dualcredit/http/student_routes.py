@@ -1,0 +1,44 @@
+"""A signed-in student's own records. The student id is always the caller's own
+`sub`, so no route here takes a student id from the request."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+from dualcredit import clock
+from dualcredit.http.responses import created
+from dualcredit.http.context import caller
+from dualcredit.logic import accounts, registration
+from dualcredit.models.student import (
+    Dashboard, Profile, ProfileIn, ProfileUpdate, RegistrationRequest, RegistrationResult,
+)
+
+router = Router()
+
+
+@router.post("/students/me", summary="Complete the profile and get a SERS ID", tags=["students"])
+def post_profile(profile: ProfileIn) -> Response[Profile]:
+    return created(accounts.create_profile(caller(router), profile, clock.now()))
+
+
+@router.get("/students/me", summary="The caller's profile", tags=["students"])
+def get_profile() -> Profile:
+    return accounts.get_profile(caller(router))
+
+
+@router.patch("/students/me", summary="Change contact details", tags=["students"])
+def patch_profile(changes: ProfileUpdate) -> Profile:
+    return accounts.update_profile(caller(router), changes, clock.now())
+
+
+@router.get("/students/me/dashboard", summary="SERS ID, registrations and fee status by year",
+            tags=["students"])
+def get_dashboard() -> Dashboard:
+    return registration.dashboard(caller(router))
+
+
+@router.post("/students/me/registrations", summary="Register this school year's classes",
+             tags=["students"])
+def post_registrations(request: RegistrationRequest) -> Response[RegistrationResult]:
+    return created(registration.register(caller(router), request, clock.now()))

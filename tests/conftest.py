@@ -1,0 +1,126 @@
+"""Shared fixtures: moto-backed AWS with the table built from infra/template.yaml,
+the API handler, and a DynamoDB call recorder that fails any Scan."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from tests.support import env
+
+env.apply()
+
+from moto import mock_aws  # noqa: E402
+
+from devstack.template import create_table  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+class DynamoCalls(Counter):
+    """Operation name -> count, for round-trip assertions; a Scan fails the test."""
+
+    def record(self, event_name: str, **_: Any) -> None:
+        operation = event_name.rsplit(".", 1)[-1]
+        if operation == "Scan":
+            raise AssertionError("a request path scanned the table")
+        self[operation] += 1
+
+    @property
+    def total(self) -> int:
+        return sum(self.values())
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[DynamoCalls]:
+    """A fresh moto account: table, user pool with groups, verified sender."""
+    env.apply()
+    from dualcredit.dal import aws as aws_clients
+    from dualcredit.settings import get_settings
+
+    with mock_aws():
+        aws_clients.reset_clients()
+        get_settings.cache_clear()
+        ddb = aws_clients.client("dynamodb")
+        create_table(ddb, env.TEST_ENV["TABLE_NAME"])
+        cognito = aws_clients.client("cognito-idp")
+        pool = cognito.create_user_pool(
+            PoolName="test",
+            UsernameAttributes=["email"],
+            Schema=[{"Name": "school_id", "AttributeDataType": "String", "Mutable": True}],
+        )["UserPool"]["Id"]
+        for group in ("staff", "school"):
+            cognito.create_group(UserPoolId=pool, GroupName=group)
+        monkeypatch.setenv("USER_POOL_ID", pool)
+        aws_clients.client("ses").verify_email_identity(EmailAddress=env.TEST_ENV["EMAIL_SENDER"])
+        get_settings.cache_clear()
+        calls = DynamoCalls()
+        ddb.meta.events.register("before-call.dynamodb.*", calls.record)
+        yield calls
+        aws_clients.reset_clients()
+        get_settings.cache_clear()
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch):
+    """Set the application's clock: clock("2027-01-15T10:00:00-08:00")."""
+    from dualcredit.settings import get_settings
+
+    def set_clock(iso: str) -> datetime:
+        monkeypatch.setenv("CLOCK_OVERRIDE", iso)
+        get_settings.cache_clear()
+        return datetime.fromisoformat(iso)
+
+    yield set_clock
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def api_module():
+    spec = importlib.util.spec_from_file_location("api_app", REPO / "functions" / "api" / "app.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def sent_emails():
+    """Messages moto's SES recorded, as (to, subject, body) tuples."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+
+    def read() -> list[tuple[str, str, str]]:
+        backend = ses_backends[DEFAULT_ACCOUNT_ID]["us-west-2"]
+        return [
+            (", ".join(m.destinations["ToAddresses"]), m.subject, m.body)
+            for m in backend.sent_messages
+        ]
+
+    return read
+
+
+class Api:
+    """Calls the API handler with API Gateway events; returns (status, json body)."""
+
+    def __init__(self, module):
+        self.module = module
+
+    def __call__(self, method: str, url: str, *, as_: dict | None = None, body: Any = None,
+                 raw_body: str | None = None, source_ip: str = "198.51.100.7") -> tuple[int, Any]:
+        from tests.support.events import LambdaContext, api_event
+
+        event = api_event(method, url, body=body, claims=as_, raw_body=raw_body, source_ip=source_ip)
+        response = self.module.lambda_handler(event, LambdaContext())
+        text = response.get("body") or "null"
+        return response["statusCode"], json.loads(text)
+
+
+@pytest.fixture
+def api(aws, api_module) -> Api:
+    return Api(api_module)

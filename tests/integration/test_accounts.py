@@ -1,0 +1,130 @@
+"""Student sign-up: a profile earns a SERS ID; one person keeps one account."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.support.events import claims
+from tests.support.world import STAFF, World, profile_body
+
+SERS_ID = re.compile(r"^TP3-26-[0-9A-HJKMNP-TV-Z]{4}$")
+
+
+@pytest.fixture
+def world(api, clock) -> World:
+    clock("2026-11-27T12:00:00-08:00")
+    return World(api).build("2026-27")
+
+
+def test_profile_gets_a_sers_id_and_a_confirmation_email(api, world, sent_emails):
+    # Given a signed-up student without a profile
+    student = claims("s-1", email="Jane.Smith@Example.org")
+    # When they complete their profile
+    status, body = api("POST", "/students/me", as_=student, body=profile_body(world.school_x))
+    # Then they get a SERS ID at once, shown on the profile
+    assert status == 201, body
+    assert SERS_ID.match(body["sers_id"])
+    assert body["school_name"] == "Lake High School"
+    assert body["email"] == "jane.smith@example.org"
+    status, profile = api("GET", "/students/me", as_=student)
+    assert status == 200 and profile["sers_id"] == body["sers_id"]
+    # And an account-confirmation email carries it
+    (to, subject, html), = [m for m in sent_emails() if "SERS ID" in m[1]]
+    assert to == "jane.smith@example.org"
+    assert body["sers_id"] in html
+
+
+def test_second_account_with_the_same_email_is_refused(api, world):
+    # Given a student with a profile
+    api("POST", "/students/me", as_=claims("s-1", email="jane@example.org"), body=profile_body(world.school_x))
+    # When another sign-in with the same email completes a profile
+    status, body = api("POST", "/students/me", as_=claims("s-2", email="JANE@example.org"),
+                       body=profile_body(world.school_x, legal_first_name="Other", birth_date="2008-01-01"))
+    # Then it is refused with the way to recover the SERS ID
+    assert status == 409
+    assert body["code"] == "duplicate_account"
+    assert "Find my SERS ID" in body["message"]
+
+
+def test_same_legal_name_and_birth_date_is_refused(api, world, aws):
+    # Given Jane Smith born 2009-04-02 has an account
+    api("POST", "/students/me", as_=claims("s-1"), body=profile_body(world.school_x))
+    writes_before = aws["TransactWriteItems"]
+    # When someone signs up again as "  JANE   smith " with the same birth date
+    status, body = api("POST", "/students/me", as_=claims("s-2"),
+                       body=profile_body(world.school_x, legal_first_name="  JANE  ", legal_last_name="smith"))
+    # Then it is stopped, nothing is half written
+    assert status == 409, body
+    assert body["code"] == "duplicate_account"
+    assert "legal name and date of birth" in body["message"]
+    assert aws["TransactWriteItems"] == writes_before + 1
+    assert api("GET", "/students/me", as_=claims("s-2"))[0] == 404
+
+
+def test_completing_a_profile_twice_is_a_conflict(api, world):
+    student = claims("s-1")
+    api("POST", "/students/me", as_=student, body=profile_body(world.school_x))
+    status, body = api("POST", "/students/me", as_=student, body=profile_body(world.school_x))
+    assert status == 409 and body["code"] == "profile_exists"
+
+
+def test_a_sers_id_collision_draws_again(api, world, monkeypatch):
+    # Given the first random draw hits an ID already claimed
+    from dualcredit import rules
+
+    first = api("POST", "/students/me", as_=claims("s-1"), body=profile_body(world.school_x))[1]["sers_id"]
+    draws = iter([first, "TP3-26-ZZZZ"])
+    monkeypatch.setattr(rules, "new_sers_id", lambda *a, **k: next(draws))
+    # When another student completes a profile
+    status, body = api("POST", "/students/me", as_=claims("s-2"),
+                       body=profile_body(world.school_x, legal_first_name="Ann", birth_date="2008-02-02"))
+    # Then they get a fresh ID and the first one is not reused
+    assert status == 201, body
+    assert body["sers_id"] == "TP3-26-ZZZZ"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"birth_date": "2999-01-01"}, "birth_date"),
+        ({"mailing_address": {"line1": "1 A St", "city": "X", "state": "Washington", "postal_code": "98007"}},
+         "mailing_address.state"),
+        ({"mailing_address": {"line1": "1 A St", "city": "X", "state": "WA", "postal_code": "9800"}},
+         "mailing_address.postal_code"),
+        ({"legal_first_name": "  "}, "legal_first_name"),
+        ({"nickname": "JJ"}, "nickname"),
+        ({"expected_graduation_year": "soon"}, "expected_graduation_year"),
+    ],
+)
+def test_bad_profile_input_names_the_field(api, world, change, field):
+    status, body = api("POST", "/students/me", as_=claims("s-1"), body=profile_body(world.school_x, **change))
+    assert status == 422, body
+    assert field in [e["field"] for e in body["errors"]]
+
+
+def test_unknown_school_is_a_field_error(api, world):
+    status, body = api("POST", "/students/me", as_=claims("s-1"), body=profile_body("nope"))
+    assert status == 400 and body["errors"][0]["field"] == "school_id"
+
+
+def test_malformed_json_is_a_4xx(api, world):
+    status, body = api("POST", "/students/me", as_=claims("s-1"), raw_body="{not json")
+    assert status == 422, body
+
+
+def test_student_updates_contact_details_but_not_identity(api, world):
+    student = claims("s-1")
+    api("POST", "/students/me", as_=student, body=profile_body(world.school_x))
+    status, body = api("PATCH", "/students/me", as_=student,
+                       body={"phone": "206-555-0199", "school_id": world.school_y})
+    assert status == 200, body
+    assert body["phone"] == "206-555-0199" and body["school_name"] == "Tech Skill Center"
+    status, body = api("PATCH", "/students/me", as_=student, body={"legal_last_name": "Jones"})
+    assert status == 422 and body["errors"][0]["field"] == "legal_last_name"
+
+
+def test_staff_and_school_users_cannot_create_student_profiles(api, world):
+    status, _ = api("POST", "/students/me", as_=STAFF, body=profile_body(world.school_x))
+    assert status == 403

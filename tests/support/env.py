@@ -1,0 +1,27 @@
+"""The environment every in-process test runs with: fake AWS credentials, the test
+stage (which allows a fixed clock), and no tracing."""
+
+import os
+
+TEST_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_REGION": "us-west-2",
+    "AWS_DEFAULT_REGION": "us-west-2",
+    "TABLE_NAME": "dual-credit-test",
+    "STAGE": "test",
+    "EMAIL_SENDER": "no-reply@pnwcollegecredit.org",
+    "APP_BASE_URL": "https://app.test",
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_SERVICE_NAME": "dual-credit",
+    "POWERTOOLS_METRICS_NAMESPACE": "DualCredit",
+    "POWERTOOLS_DEV": "false",
+}
+
+
+def apply() -> None:
+    for name, value in TEST_ENV.items():
+        os.environ[name] = value
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    os.environ.pop("CLOCK_OVERRIDE", None)

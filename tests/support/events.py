@@ -1,0 +1,94 @@
+"""API Gateway REST proxy events and Lambda contexts, built the way API Gateway
+builds them, with overrides."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit, parse_qsl
+
+from devstack.template import api_routes
+
+
+@dataclass
+class LambdaContext:
+    function_name: str = "api"
+    memory_limit_in_mb: int = 512
+    invoked_function_arn: str = "arn:aws:lambda:us-west-2:123456789012:function:api"
+    aws_request_id: str = "req-1"
+
+    @staticmethod
+    def get_remaining_time_in_millis() -> int:
+        return 10_000
+
+
+def _resource_for(method: str, path: str) -> str:
+    for route in api_routes():
+        pattern = "^" + re.sub(r"\{[^}]+\}", "[^/]+", route.path) + "$"
+        if route.method == method and re.match(pattern, path):
+            return route.path
+    return path
+
+
+def claims(
+    sub: str,
+    *,
+    email: str | None = None,
+    groups: list[str] | None = None,
+    school_id: str | None = None,
+) -> dict[str, str]:
+    """Cognito ID-token claims as API Gateway's REST authorizer hands them on (strings)."""
+    values = {
+        "sub": sub,
+        "email": email or f"{sub}@example.org",
+        "email_verified": "true",
+        "token_use": "id",
+        "cognito:username": sub,
+    }
+    if groups:
+        values["cognito:groups"] = ",".join(groups)
+    if school_id:
+        values["custom:school_id"] = school_id
+    return values
+
+
+def api_event(
+    method: str,
+    url: str,
+    *,
+    body: Any = None,
+    claims: dict[str, str] | None = None,
+    source_ip: str = "198.51.100.7",
+    raw_body: str | None = None,
+) -> dict[str, Any]:
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query)
+    headers = {"Content-Type": "application/json", "Host": "api.test"}
+    if claims:
+        headers["Authorization"] = "Bearer token"
+    text = raw_body if raw_body is not None else (None if body is None else json.dumps(body))
+    return {
+        "resource": _resource_for(method, parts.path),
+        "path": parts.path,
+        "httpMethod": method,
+        "headers": headers,
+        "multiValueHeaders": {k: [v] for k, v in headers.items()},
+        "queryStringParameters": dict(query) or None,
+        "multiValueQueryStringParameters": {k: [v for kk, v in query if kk == k] for k, _ in query} or None,
+        "pathParameters": None,
+        "stageVariables": None,
+        "body": text,
+        "isBase64Encoded": False,
+        "requestContext": {
+            "requestId": str(uuid.uuid4()),
+            "stage": "prod",
+            "httpMethod": method,
+            "path": f"/prod{parts.path}",
+            "resourcePath": _resource_for(method, parts.path),
+            "identity": {"sourceIp": source_ip},
+            "authorizer": {"claims": claims} if claims else None,
+        },
+    }
