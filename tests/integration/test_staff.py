@@ -1,0 +1,106 @@
+"""Staff: catalog upkeep, finding students, inviting school users, rosters."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.events import claims
+from tests.support.world import STAFF, World
+
+
+@pytest.fixture
+def world(api, clock) -> World:
+    clock("2027-01-15T10:00:00-08:00")
+    built = World(api).build("2026-27")
+    built.student("alice", legal_last_name="Zamora")
+    built.student("bob", legal_last_name="Zamorano", birth_date="2008-08-08")
+    return built
+
+
+@pytest.mark.parametrize("query", ["sers_id={sers}", "sers_id={sers_lower}", "email=ALICE@example.org",
+                                   "last_name=zamora&first_name=ali"])
+def test_staff_find_a_student(api, world, query):
+    sers = world.students["alice"]["sers_id"]
+    url = "/students?" + query.format(sers=sers, sers_lower=sers.lower().replace("-", " "))
+    status, body = api("GET", url, as_=STAFF)
+    assert status == 200, body
+    assert [s["sers_id"] for s in body] == [sers]
+
+
+def test_name_search_is_a_prefix_query(api, world, aws):
+    aws.clear()
+    status, body = api("GET", "/students?last_name=ZAMO", as_=STAFF)
+    assert status == 200 and dict(aws) == {"Query": 1}
+    assert sorted(s["legal_last_name"] for s in body) == ["Zamora", "Zamorano"]
+
+
+def test_search_needs_exactly_one_criterion(api, world):
+    assert api("GET", "/students", as_=STAFF)[0] == 400
+    status, body = api("GET", "/students?sers_id=TP3-26-UUUU", as_=STAFF)
+    assert status == 400 and body["errors"][0]["field"] == "sers_id"
+
+
+def test_staff_see_a_students_dashboard(api, world):
+    alice = world.students["alice"]
+    status, body = api("GET", f"/students/{alice['student_id']}", as_=STAFF)
+    assert status == 200 and body["sers_id"] == alice["sers_id"]
+
+
+def test_staff_invite_a_school_user_tied_to_one_school(api, world):
+    # When staff invite a counselor for school X
+    status, body = api("POST", "/school-users", as_=STAFF,
+                       body={"email": "counselor@lake.example.org", "school_id": world.school_x})
+    # Then a Cognito user exists in the school group, tied to school X
+    assert status == 201, body
+    from dualcredit.dal.aws import client
+    from dualcredit.settings import get_settings
+
+    cognito = client("cognito-idp")
+    user = cognito.admin_get_user(UserPoolId=get_settings().user_pool_id, Username="counselor@lake.example.org")
+    attributes = {a["Name"]: a["Value"] for a in user["UserAttributes"]}
+    assert attributes["custom:school_id"] == world.school_x
+    groups = cognito.admin_list_groups_for_user(UserPoolId=get_settings().user_pool_id,
+                                                Username="counselor@lake.example.org")
+    assert [g["GroupName"] for g in groups["Groups"]] == ["school"]
+    # And the school's user list shows them; a second invite is a conflict
+    assert [u["email"] for u in api("GET", f"/schools/{world.school_x}/users", as_=STAFF)[1]] == [
+        "counselor@lake.example.org"]
+    assert api("POST", "/school-users", as_=STAFF,
+               body={"email": "counselor@lake.example.org", "school_id": world.school_x})[0] == 409
+
+
+def test_school_user_sees_their_own_roster_only(api, world):
+    api("POST", "/students/me/registrations", as_=world.students["alice"],
+        body={"offering_ids": [world.offering_x]})
+    teacher_x = claims("t-x", groups=["school"], school_id=world.school_x)
+    status, roster = api("GET", f"/schools/{world.school_x}/roster", as_=teacher_x)
+    assert status == 200
+    assert [(r["sers_id"], r["high_school_course"]) for r in roster] == [
+        (world.students["alice"]["sers_id"], "Welding 1")]
+    assert api("GET", f"/schools/{world.school_y}/roster", as_=teacher_x)[0] == 403
+
+
+def test_staff_edit_schools_and_offerings_with_audit(api, world, clock):
+    clock("2027-01-16T10:00:00-08:00")
+    status, school = api("PATCH", f"/schools/{world.school_x}", as_=STAFF, body={"name": "Lake HS"})
+    assert status == 200 and school["name"] == "Lake HS"
+    status, offering = api("PATCH", f"/offerings/{world.offering_x}", as_=STAFF,
+                           body={"teacher": "Mr. Chen", "grade_threshold": "b+"})
+    assert status == 200 and offering["teacher"] == "Mr. Chen" and offering["grade_threshold"] == "B+"
+    from dualcredit.dal import audit, keys
+
+    (change, created) = audit.history(keys.offering_pk(world.offering_x))
+    assert change["action"] == "offering.updated" and change["actor_id"] == "staff-1"
+    assert change["before"]["teacher"] == "Ms. Rivera" and change["after"]["teacher"] == "Mr. Chen"
+    assert created["action"] == "offering.created" and created["before"] is None
+
+
+def test_bad_grade_threshold_names_the_field(api, world):
+    status, body = api("PATCH", f"/offerings/{world.offering_x}", as_=STAFF, body={"grade_threshold": "Q"})
+    assert status == 422 and body["errors"][0]["field"] == "grade_threshold"
+
+
+def test_unknown_records_are_404(api, world):
+    assert api("PATCH", "/schools/nope", as_=STAFF, body={"name": "X"})[0] == 404
+    assert api("PATCH", "/offerings/nope", as_=STAFF, body={"teacher": "X"})[0] == 404
+    assert api("GET", "/students/nope", as_=STAFF)[0] == 404
