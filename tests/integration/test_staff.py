@@ -92,7 +92,8 @@ def test_staff_edit_schools_and_offerings_with_audit(api, world, clock):
     (change, created) = audit.history(keys.offering_pk(world.offering_x))
     assert change["action"] == "offering.updated" and change["actor_id"] == "staff-1"
     assert change["before"]["teacher"] == "Ms. Rivera" and change["after"]["teacher"] == "Mr. Chen"
-    assert created["action"] == "offering.created" and created["before"] is None
+    assert created["action"] == "offering.created" and created.get("before") is None
+    assert created["after"]["teacher"] == "Ms. Rivera"
 
 
 def test_bad_grade_threshold_names_the_field(api, world):
