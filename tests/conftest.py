@@ -6,9 +6,10 @@ from __future__ import annotations
 import importlib.util
 import json
 from collections import Counter
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 

@@ -43,7 +43,7 @@ class World:
         assert status < 300, (method, url, status, answer)
         return answer
 
-    def build(self, school_year: str) -> "World":
+    def build(self, school_year: str) -> World:
         self.school_x = self.ok("POST", "/schools", body={"name": "Lake High School"})["school_id"]
         self.school_y = self.ok("POST", "/schools", body={"name": "Tech Skill Center", "kind": "skill_center"})["school_id"]
         self.course = self.ok("POST", "/college-courses", body={

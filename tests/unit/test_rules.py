@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
+
 from dualcredit import rules
 from dualcredit.rules import (
     BASE_FEE_CENTS,

@@ -3,6 +3,9 @@
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
 from dualcredit.rules import (
     BASE_FEE_CENTS,
     CROCKFORD_ALPHABET,
@@ -23,8 +26,6 @@ from dualcredit.rules import (
     school_year_of,
     window_for,
 )
-from hypothesis import assume, given
-from hypothesis import strategies as st
 
 # Aware instants in 1950-2150 with arbitrary fixed offsets (up to +-14h) as well as
 # UTC and Pacific, so DST transitions and date-line crossings are covered.

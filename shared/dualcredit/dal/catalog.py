@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any
 
 from dualcredit.dal import dynamo, keys
 from dualcredit.dal.audit import Actor, add_audit

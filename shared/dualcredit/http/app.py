@@ -28,3 +28,15 @@ def build_resolver() -> APIGatewayRestResolver:
     app.include_router(student_routes.router)
     app.include_router(staff_routes.router)
     return app
+
+
+def openapi_json() -> str:
+    """The API's OpenAPI document, as committed in docs/openapi.json."""
+    return build_resolver().get_openapi_json_schema(
+        title=API_TITLE,
+        version=API_VERSION,
+        description=(
+            "Routes other than the public catalog, window and SERS ID recovery need a Cognito "
+            "ID token in the Authorization header (API Gateway's Cognito authorizer)."
+        ),
+    )

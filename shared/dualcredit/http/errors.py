@@ -5,7 +5,14 @@ from __future__ import annotations
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
-from dualcredit.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, TooManyRequests
+from dualcredit.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    TooManyRequests,
+)
 from dualcredit.models.common import ErrorBody, FieldError
 from dualcredit.observability import logger
 

@@ -9,8 +9,8 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from dualcredit import clock, rules
-from dualcredit.http.responses import accepted
 from dualcredit.http.context import client_address
+from dualcredit.http.responses import accepted
 from dualcredit.logic import accounts, catalog, windows
 from dualcredit.models.catalog import Offering, School, WindowOut
 from dualcredit.models.common import Message, SchoolYearName

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
-
 from aws_lambda_powertools.event_handler import Response, content_types
 
-T = TypeVar("T")
 
-
-def created(body: T) -> Response[T]:
+def created[T](body: T) -> Response[T]:
     return Response(status_code=201, content_type=content_types.APPLICATION_JSON, body=body)
 
 
-def accepted(body: T) -> Response[T]:
+def accepted[T](body: T) -> Response[T]:
     return Response(status_code=202, content_type=content_types.APPLICATION_JSON, body=body)

@@ -10,12 +10,23 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from dualcredit import clock, rules
-from dualcredit.http.responses import created
 from dualcredit.http.context import caller
+from dualcredit.http.responses import created
 from dualcredit.logic import catalog, registration, staff, windows
 from dualcredit.models.catalog import (
-    CollegeCourse, CollegeCourseIn, Offering, OfferingIn, OfferingUpdate, RosterEntry, School,
-    SchoolIn, SchoolUpdate, SchoolUser, SchoolUserInvite, WindowExtension, WindowOut,
+    CollegeCourse,
+    CollegeCourseIn,
+    Offering,
+    OfferingIn,
+    OfferingUpdate,
+    RosterEntry,
+    School,
+    SchoolIn,
+    SchoolUpdate,
+    SchoolUser,
+    SchoolUserInvite,
+    WindowExtension,
+    WindowOut,
 )
 from dualcredit.models.common import SchoolYearName
 from dualcredit.models.student import Dashboard, StudentSummary

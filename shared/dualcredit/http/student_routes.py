@@ -7,11 +7,16 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from dualcredit import clock
-from dualcredit.http.responses import created
 from dualcredit.http.context import caller
+from dualcredit.http.responses import created
 from dualcredit.logic import accounts, registration
 from dualcredit.models.student import (
-    Dashboard, Profile, ProfileIn, ProfileUpdate, RegistrationRequest, RegistrationResult,
+    Dashboard,
+    Profile,
+    ProfileIn,
+    ProfileUpdate,
+    RegistrationRequest,
+    RegistrationResult,
 )
 
 router = Router()

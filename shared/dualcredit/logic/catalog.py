@@ -11,7 +11,14 @@ from dualcredit.dal.dynamo import without_keys
 from dualcredit.errors import Conflict, InvalidInput, NotFound
 from dualcredit.logic.caller import Caller, Role
 from dualcredit.models.catalog import (
-    CollegeCourse, CollegeCourseIn, Offering, OfferingIn, OfferingUpdate, School, SchoolIn, SchoolUpdate,
+    CollegeCourse,
+    CollegeCourseIn,
+    Offering,
+    OfferingIn,
+    OfferingUpdate,
+    School,
+    SchoolIn,
+    SchoolUpdate,
 )
 
 

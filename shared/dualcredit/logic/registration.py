@@ -12,7 +12,13 @@ from dualcredit.errors import Conflict, InvalidInput, NotFound
 from dualcredit.logic import notify
 from dualcredit.logic.caller import Caller, Role
 from dualcredit.logic.windows import window_from_record
-from dualcredit.models.student import Dashboard, Registration, RegistrationRequest, RegistrationResult, YearSummary
+from dualcredit.models.student import (
+    Dashboard,
+    Registration,
+    RegistrationRequest,
+    RegistrationResult,
+    YearSummary,
+)
 from dualcredit.observability import logger, metrics
 from dualcredit.settings import get_settings
 

@@ -1,0 +1,41 @@
+# The two commands a new engineer needs: `make dev` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+UV_VERSION := 0.13.9
+UV := $(shell command -v uv 2>/dev/null)
+export UV_PYTHON ?= 3.13
+
+.PHONY: help install dev test test-fast lint bench openapi sam-check
+
+help:
+	@echo "make dev     run the whole system locally (moto, API, demo data)"
+	@echo "make test    run every test, the linters and the SAM checks"
+	@echo "make bench   measure cold starts and DynamoDB round trips"
+
+install:
+ifeq ($(UV),)
+	python3 -m pip install --quiet "uv==$(UV_VERSION)"
+endif
+	uv sync --frozen --quiet
+
+dev: install
+	uv run python -m devstack
+
+lint: install
+	uv run ruff check .
+
+test: install lint
+	uv run pytest -q
+	bash scripts/sam-check.sh
+
+test-fast: install
+	uv run pytest -q -x -m "not infra"
+
+bench: install
+	uv run python -m bench
+
+openapi: install
+	uv run python scripts/openapi.py
+
+sam-check:
+	bash scripts/sam-check.sh

@@ -1,0 +1,41 @@
+"""The committed OpenAPI document, the routes and the SAM template agree."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from devstack.template import api_routes
+from dualcredit.http.app import openapi_json
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
+
+
+def test_committed_openapi_matches_the_code():
+    assert json.loads(DOC.read_text()) == json.loads(openapi_json()), (
+        "docs/openapi.json is stale: run `make openapi` and commit it"
+    )
+
+
+def test_every_documented_operation_is_deployed_and_the_reverse():
+    spec = json.loads(openapi_json())
+    documented = {(method.upper(), path) for path, ops in spec["paths"].items() for method in ops}
+    deployed = {(r.method, r.path) for r in api_routes() if r.function == "ApiFunction"}
+    assert documented == deployed
+
+
+def test_every_operation_documents_its_validation_error():
+    spec = json.loads(openapi_json())
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            takes_input = "requestBody" in operation or operation.get("parameters")
+            if takes_input:
+                assert "422" in operation["responses"], (method, path)
+
+
+def test_path_parameters_are_named_as_in_the_template():
+    spec = json.loads(openapi_json())
+    for path in spec["paths"]:
+        for name in re.findall(r"\{(\w+)\}", path):
+            assert name in {"school_id", "offering_id", "school_year", "student_id"}

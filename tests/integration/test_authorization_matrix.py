@@ -1,0 +1,101 @@
+"""Every route against every role. API Gateway's authorizer stops anonymous callers
+before the handler on authorized routes; the handler refuses them too (403), so a
+misconfigured route cannot leak."""
+
+from __future__ import annotations
+
+import pytest
+
+from devstack.template import api_routes
+from tests.support.events import claims
+from tests.support.world import STAFF, World, profile_body
+
+ROLES = ("anonymous", "student_a", "student_b", "school_x", "school_y", "staff")
+EVERYONE = set(ROLES)
+STUDENTS = {"student_a", "student_b"}
+STAFF_ONLY = {"staff"}
+
+# (method, template path) -> (concrete url, body, roles allowed)
+MATRIX = {
+    ("GET", "/schools"): ("/schools", None, EVERYONE),
+    ("GET", "/schools/{school_id}/offerings"): ("/schools/{x}/offerings", None, EVERYONE),
+    ("GET", "/window"): ("/window", None, EVERYONE),
+    ("POST", "/sers-id/recovery"): ("/sers-id/recovery", {"email": "a@example.org"}, EVERYONE),
+    ("POST", "/students/me"): ("/students/me", "profile", STUDENTS),
+    ("GET", "/students/me"): ("/students/me", None, STUDENTS),
+    ("PATCH", "/students/me"): ("/students/me", {"phone": "425-555-0101"}, STUDENTS),
+    ("GET", "/students/me/dashboard"): ("/students/me/dashboard", None, STUDENTS),
+    ("POST", "/students/me/registrations"): ("/students/me/registrations", "registration", STUDENTS),
+    ("GET", "/schools/{school_id}/roster"): ("/schools/{x}/roster", None, {"school_x", "staff"}),
+    ("POST", "/schools"): ("/schools", {"name": "New High"}, STAFF_ONLY),
+    ("PATCH", "/schools/{school_id}"): ("/schools/{x}", {"district": "Lake WA"}, STAFF_ONLY),
+    ("GET", "/college-courses"): ("/college-courses", None, STAFF_ONLY),
+    ("POST", "/college-courses"): ("/college-courses", {"college": "BC", "course_code": "CS 1",
+                                   "title": "Intro", "credits": 5}, STAFF_ONLY),
+    ("POST", "/offerings"): ("/offerings", "offering", STAFF_ONLY),
+    ("PATCH", "/offerings/{offering_id}"): ("/offerings/{o}", {"teacher": "Mr. Lee"}, STAFF_ONLY),
+    ("POST", "/school-users"): ("/school-users", "invite", STAFF_ONLY),
+    ("GET", "/schools/{school_id}/users"): ("/schools/{x}/users", None, STAFF_ONLY),
+    ("GET", "/windows/{school_year}"): ("/windows/2026-27", None, STAFF_ONLY),
+    ("PUT", "/windows/{school_year}"): ("/windows/2026-27", {"closes_on": "2027-06-20"}, STAFF_ONLY),
+    ("GET", "/students"): ("/students?last_name=smith", None, STAFF_ONLY),
+    ("GET", "/students/{student_id}"): ("/students/{a}", None, STAFF_ONLY),
+}
+
+
+def test_the_matrix_covers_every_route_of_the_api():
+    assert set(MATRIX) == {(r.method, r.path) for r in api_routes() if r.function == "ApiFunction"}
+
+
+@pytest.fixture
+def world(api, clock) -> World:
+    clock("2027-01-15T10:00:00-08:00")
+    built = World(api).build("2026-27")
+    built.student("a")
+    built.student("b", birth_date="2008-03-03")
+    return built
+
+
+def _callers(world: World) -> dict[str, dict | None]:
+    return {
+        "anonymous": None,
+        "student_a": world.students["a"],
+        "student_b": world.students["b"],
+        "school_x": claims("teacher-x", groups=["school"], school_id=world.school_x),
+        "school_y": claims("teacher-y", groups=["school"], school_id=world.school_y),
+        "staff": STAFF,
+    }
+
+
+def _body(kind, world: World, role: str):
+    if kind == "profile":
+        return profile_body(world.school_x)
+    if kind == "registration":
+        return {"offering_ids": [world.offering_x]}
+    if kind == "offering":
+        return {"school_id": world.school_x, "school_year": "2026-27", "high_school_course": "CAD",
+                "teacher": "Mr. Lee", "college_course_id": world.course}
+    if kind == "invite":
+        return {"email": f"invite-{role}@example.org", "school_id": world.school_x}
+    return kind
+
+
+@pytest.mark.parametrize("route", sorted(MATRIX), ids=lambda r: f"{r[0]} {r[1]}")
+def test_route_allows_exactly_its_roles(api, world, route):
+    template_url, body, allowed = MATRIX[route]
+    url = template_url.format(x=world.school_x, o=world.offering_x, a=world.students["a"]["student_id"])
+    for role, who in _callers(world).items():
+        status, answer = api(route[0], url, as_=who, body=_body(body, world, role))
+        if role in allowed:
+            assert status != 403 and status < 500, (role, status, answer)
+        else:
+            assert status == 403, (role, status, answer)
+
+
+def test_students_only_ever_see_their_own_records(api, world):
+    api("POST", "/students/me/registrations", as_=world.students["a"], body={"offering_ids": [world.offering_x]})
+    dashboard_b = api("GET", "/students/me/dashboard", as_=world.students["b"])[1]
+    assert dashboard_b["sers_id"] == world.students["b"]["sers_id"]
+    assert dashboard_b["years"] == []
+    profile_b = api("GET", "/students/me", as_=world.students["b"])[1]
+    assert profile_b["student_id"] == world.students["b"]["student_id"]
