@@ -94,7 +94,7 @@ def _addresses(destinations: Any) -> list[str]:
 
 def _from_moto(message: Any, sent_at: str) -> SentEmail:
     """One entry of moto's sent_messages (Message, RawMessage or a template message)."""
-    message_id = str(getattr(message, "id", None) or id(message))
+    message_id = _key(message)
     sender = str(getattr(message, "source", "") or "")
     if hasattr(message, "raw_data"):
         parsed = email.message_from_string(message.raw_data, policy=email.policy.default)
@@ -117,6 +117,11 @@ def _from_moto(message: Any, sent_at: str) -> SentEmail:
                      str(message.subject), body, None)
 
 
+def _key(message: Any) -> str:
+    ids = getattr(message, "id", None) or getattr(message, "ids", None)
+    return str(ids) if ids else f"object-{id(message)}"
+
+
 class EmailLog:
     """Reads moto's SES backend for one account and region, stamping new messages."""
 
@@ -125,7 +130,7 @@ class EmailLog:
 
         self.region = region
         self.account_id = account_id or DEFAULT_ACCOUNT_ID
-        self._stamps: dict[int, str] = {}
+        self._stamps: dict[str, str] = {}
         self._lock = threading.Lock()
 
     def _backend_messages(self) -> list[Any]:
@@ -139,8 +144,8 @@ class EmailLog:
         with self._lock:
             messages = self._backend_messages()
             for message in messages:
-                self._stamps.setdefault(id(message), now)
-            return [(m, self._stamps[id(m)]) for m in messages]
+                self._stamps.setdefault(_key(message), now)
+            return [(m, self._stamps[_key(m)]) for m in messages]
 
     def messages(self) -> list[SentEmail]:
         """Every recorded email, newest first."""

@@ -1,0 +1,543 @@
+"""A small stand-in for API Gateway (REST API, Lambda proxy integration, Cognito
+authorizer) in front of the in-process API handler, plus the dev pages and the web
+front end's static files.
+
+- ``/api/...``: matched against the template's routes; builds the REST proxy event
+  API Gateway would build; non-public routes need a valid Cognito ID token, verified
+  against moto's JWKS; claims reach the handler as strings, like API Gateway's.
+- ``/_dev/emails`` (HTML) and ``/_dev/emails.json``: what moto's SES sent.
+- ``/_dev/config.json``: what the front end needs to find the API and Cognito.
+- anything else: files from ``web/`` (``index.html`` fallback), or a small page.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import mimetypes
+import re
+import sys
+import threading
+import time
+import traceback
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.request import ProxyHandler, build_opener
+
+import jwt
+
+from devstack.emails import EmailLog, render_page
+from devstack.template import Route, api_routes, resources
+
+log = logging.getLogger("devstack.gateway")
+
+API_PREFIX = "/api"
+MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
+ACCOUNT_ID = "123456789012"
+
+#: Local HTTP never goes through a proxy, whatever the environment says.
+_LOCAL = build_opener(ProxyHandler({}))
+
+
+# --------------------------------------------------------------------------- routes
+
+
+@dataclass(frozen=True)
+class Match:
+    resource: str  # the template's path, e.g. /schools/{school_id}
+    path_parameters: dict[str, str]
+    methods: dict[str, Route]
+
+
+class RouteTable:
+    """The template's resources, matched like API Gateway's resource tree: a literal
+    path segment wins over a `{parameter}` at the same level."""
+
+    def __init__(self, routes: list[Route]) -> None:
+        self._resources: dict[str, dict[str, Route]] = {}
+        for route in routes:
+            self._resources.setdefault(route.path, {})[route.method] = route
+
+    def match(self, path: str) -> Match | None:
+        segments = [s for s in path.strip("/").split("/")] if path.strip("/") else []
+        best: tuple[tuple[int, ...], str, dict[str, str]] | None = None
+        for resource in self._resources:
+            parts = [s for s in resource.strip("/").split("/")] if resource.strip("/") else []
+            if len(parts) != len(segments):
+                continue
+            params: dict[str, str] = {}
+            rank: list[int] = []
+            for part, segment in zip(parts, segments, strict=True):
+                variable = re.fullmatch(r"\{([^}+]+)\}", part)
+                if variable:
+                    if not segment:
+                        break
+                    params[variable.group(1)] = segment
+                    rank.append(1)
+                elif part == segment:
+                    rank.append(0)
+                else:
+                    break
+            else:
+                key = tuple(rank)
+                if best is None or key < best[0]:
+                    best = (key, resource, params)
+        if best is None:
+            return None
+        return Match(best[1], best[2], self._resources[best[1]])
+
+
+# --------------------------------------------------------------------------- authorizer
+
+
+class CognitoAuthorizer:
+    """Verifies Cognito ID tokens like API Gateway's REST Cognito authorizer: RS256
+    signature from the pool's JWKS, issuer, audience (the app client), expiry, and
+    ``token_use`` = id."""
+
+    def __init__(self, moto_url: str, user_pool_id: str, client_id: str) -> None:
+        self.user_pool_id = user_pool_id
+        self.client_id = client_id
+        self._base = f"{moto_url.rstrip('/')}/{user_pool_id}/.well-known"
+        self._issuer: str | None = None
+        self._keys: dict[str, jwt.PyJWK] = {}
+        self._lock = threading.Lock()
+
+    def _get_json(self, url: str) -> Any:
+        with _LOCAL.open(url, timeout=5) as response:
+            return json.load(response)
+
+    @property
+    def issuer(self) -> str:
+        if self._issuer is None:
+            self._issuer = self._get_json(f"{self._base}/openid-configuration")["issuer"]
+        return self._issuer
+
+    def _key(self, kid: str) -> jwt.PyJWK | None:
+        with self._lock:
+            if kid not in self._keys:
+                jwks = jwt.PyJWKSet.from_dict(self._get_json(f"{self._base}/jwks.json"))
+                self._keys = {key.key_id: key for key in jwks.keys if key.key_id}
+            return self._keys.get(kid)
+
+    def verify(self, token: str) -> dict[str, Any] | None:
+        """The token's claims, or None when API Gateway would answer 401."""
+        try:
+            header = jwt.get_unverified_header(token)
+            key = self._key(str(header.get("kid")))
+            if key is None:
+                return None
+            claims = jwt.decode(
+                token,
+                key=key,
+                algorithms=["RS256"],
+                audience=self.client_id,
+                issuer=self.issuer,
+                options={"require": ["exp", "iat", "iss", "aud", "sub", "token_use"]},
+            )
+        except (jwt.PyJWTError, ValueError, KeyError, TypeError):
+            return None
+        if claims.get("token_use") != "id":
+            return None
+        return claims
+
+
+_CLAIM_DATES = ("exp", "iat")
+
+
+def apigw_claims(claims: dict[str, Any]) -> dict[str, str]:
+    """Claims as API Gateway hands a REST Cognito authorizer's claims to Lambda: every
+    value a string, lists joined with commas, exp/iat as dates ("Fri Nov 27 21:04:32
+    UTC 2026")."""
+    out: dict[str, str] = {}
+    for name, value in claims.items():
+        if name in _CLAIM_DATES and isinstance(value, (int, float)):
+            out[name] = time.strftime("%a %b %d %H:%M:%S UTC %Y", time.gmtime(value))
+        elif isinstance(value, bool):
+            out[name] = "true" if value else "false"
+        elif isinstance(value, (list, tuple)):
+            out[name] = ",".join(str(v) for v in value)
+        elif isinstance(value, dict):
+            out[name] = json.dumps(value)
+        else:
+            out[name] = str(value)
+    return out
+
+
+def bearer_token(header: str | None) -> str | None:
+    if not header or not header.strip():
+        return None
+    value = header.strip()
+    if value[:7].lower() == "bearer ":
+        value = value[7:].strip()
+    return value or None
+
+
+# --------------------------------------------------------------------------- Lambda
+
+
+@dataclass
+class LambdaContext:
+    """What the handler (and Powertools' logger) reads from a Lambda context."""
+
+    aws_request_id: str
+    function_name: str = "dual-credit-local-ApiFunction"
+    function_version: str = "$LATEST"
+    memory_limit_in_mb: int = 512
+    invoked_function_arn: str = f"arn:aws:lambda:us-west-2:{ACCOUNT_ID}:function:dual-credit-local-ApiFunction"
+    log_group_name: str = "/aws/lambda/dual-credit-local/api"
+    log_stream_name: str = "local"
+    timeout_seconds: int = 10
+    _started: float = field(default_factory=time.monotonic)
+
+    def get_remaining_time_in_millis(self) -> int:
+        left = self.timeout_seconds - (time.monotonic() - self._started)
+        return max(0, int(left * 1000))
+
+
+def _cors_settings() -> dict[str, str]:
+    """The preflight answer SAM builds from the template's Api Cors settings."""
+    cors = (resources().get("Api", {}).get("Properties", {}).get("Cors")) or {}
+
+    def literal(name: str, default: str) -> str:
+        value = cors.get(name)
+        return value.strip("'") if isinstance(value, str) else default
+
+    return {
+        "Access-Control-Allow-Headers": literal("AllowHeaders", "Content-Type,Authorization"),
+        "Access-Control-Allow-Methods": literal("AllowMethods", "GET,POST,PUT,PATCH,OPTIONS"),
+        "Access-Control-Max-Age": literal("MaxAge", "600"),
+    }
+
+
+@dataclass
+class Backend:
+    """What the gateway fronts, set once the stack has built it."""
+
+    handler: Callable[[dict, Any], dict]
+    authorizer: CognitoAuthorizer
+    emails: EmailLog
+    config: dict[str, Any]
+    allowed_origin: str
+    stage: str = "local"
+
+
+# --------------------------------------------------------------------------- server
+
+
+class Gateway:
+    """A ThreadingHTTPServer bound at construction (so port 0 is known at once);
+    ``attach`` the backend, then ``start``. Lambda runs one request at a time per
+    instance, and Powertools' resolver keeps the current event in module state, so
+    handler invocations are serialised; static files and dev pages are not."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 3000, *, web_root: Path | None = None,
+                 quiet: bool = False) -> None:
+        self.web_root = web_root
+        self.quiet = quiet
+        self.backend: Backend | None = None
+        self.routes = RouteTable(api_routes())
+        self.cors = _cors_settings()
+        self.invocations = 0
+        self._invoke_lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self.server = ThreadingHTTPServer((host, port), _handler_class(self))
+        self.server.daemon_threads = True
+
+    @property
+    def host(self) -> str:
+        return str(self.server.server_address[0])
+
+    @property
+    def port(self) -> int:
+        return int(self.server.server_address[1])
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def attach(self, backend: Backend) -> None:
+        self.backend = backend
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self.server.serve_forever, name="devstack-gateway",
+                                        daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self.server.shutdown()
+            self._thread.join(timeout=10)
+            self._thread = None
+        self.server.server_close()
+
+    def invoke(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        assert self.backend is not None
+        with self._invoke_lock:
+            self.invocations += 1
+            try:
+                return self.backend.handler(event, context)
+            finally:
+                self.backend.emails.refresh()  # stamp what this call sent
+
+
+def _handler_class(gateway: Gateway) -> type[BaseHTTPRequestHandler]:
+    class Handler(_RequestHandler):
+        pass
+
+    Handler.gateway = gateway
+    return Handler
+
+
+class _RequestHandler(BaseHTTPRequestHandler):
+    gateway: Gateway
+    protocol_version = "HTTP/1.1"
+    server_version = "devstack"
+
+    # ------------------------------------------------------------------ plumbing
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        if not self.gateway.quiet:
+            sys.stderr.write(f"[gateway] {self.address_string()} {format % args}\n")
+
+    def _send(self, status: int, body: bytes, headers: list[tuple[str, str]] | None = None,
+              content_type: str | None = None) -> None:
+        self.send_response(status)
+        names = set()
+        for name, value in headers or []:
+            if name.lower() in ("content-length", "transfer-encoding", "connection"):
+                continue
+            names.add(name.lower())
+            self.send_header(name, value)
+        if content_type and "content-type" not in names:
+            self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _json(self, status: int, value: Any, headers: list[tuple[str, str]] | None = None) -> None:
+        self._send(status, json.dumps(value, indent=None).encode(), headers, "application/json")
+
+    def _read_body(self) -> bytes | None:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY_BYTES:
+            return None
+        return self.rfile.read(length) if length else b""
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib names
+        self._dispatch()
+
+    do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_GET
+
+    def _dispatch(self) -> None:
+        try:
+            path = urlsplit(self.path).path
+            if path == API_PREFIX or path.startswith(API_PREFIX + "/"):
+                self._api()
+            elif path.startswith("/_dev/"):
+                self._dev(path)
+            elif self.command in ("GET", "HEAD"):
+                self._static(path)
+            else:
+                self._json(405, {"message": "Method Not Allowed"})
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    # ------------------------------------------------------------------ API Gateway
+
+    def _gateway_error(self, status: int, message: str, error_type: str) -> None:
+        """API Gateway's own answers (DEFAULT_4XX gateway responses carry CORS headers)."""
+        backend = self.gateway.backend
+        headers = [("x-amzn-RequestId", str(uuid.uuid4())), ("x-amzn-ErrorType", error_type)]
+        if backend:
+            headers += [("Access-Control-Allow-Origin", backend.allowed_origin),
+                        ("Access-Control-Allow-Headers", self.gateway.cors["Access-Control-Allow-Headers"])]
+        self._json(status, {"message": message}, headers)
+
+    def _api(self) -> None:
+        backend = self.gateway.backend
+        body = self._read_body()
+        if backend is None:
+            self._gateway_error(503, "Service Unavailable", "ServiceUnavailableException")
+            return
+        if body is None:
+            self._gateway_error(413, "Request Too Long", "RequestEntityTooLargeException")
+            return
+        parts = urlsplit(self.path)
+        api_path = unquote(parts.path[len(API_PREFIX):]) or "/"
+        if len(api_path) > 1:
+            api_path = api_path.rstrip("/") or "/"
+        match = self.gateway.routes.match(api_path)
+        if match is None or (self.command not in match.methods and self.command != "OPTIONS"):
+            self._gateway_error(403, "Missing Authentication Token", "MissingAuthenticationTokenException")
+            return
+        if self.command == "OPTIONS":
+            self._preflight(backend, match)
+            return
+        route = match.methods[self.command]
+        claims: dict[str, Any] | None = None
+        if not route.public:
+            token = bearer_token(self.headers.get("Authorization"))
+            claims = backend.authorizer.verify(token) if token else None
+            if claims is None:
+                self._gateway_error(401, "Unauthorized", "UnauthorizedException")
+                return
+        request_id = str(uuid.uuid4())
+        event = self._event(backend, match, api_path, parts.query, body, claims, request_id)
+        try:
+            response = self.gateway.invoke(event, LambdaContext(aws_request_id=request_id))
+        except Exception:  # noqa: BLE001 - a crashed Lambda is a 502 at API Gateway
+            traceback.print_exc()
+            self._gateway_error(502, "Internal server error", "InternalServerErrorException")
+            return
+        self._lambda_response(response, request_id)
+
+    def _preflight(self, backend: Backend, match: Match) -> None:
+        """SAM's CORS mock integration on every resource (no authorizer on OPTIONS)."""
+        headers = [("Access-Control-Allow-Origin", backend.allowed_origin), *self.gateway.cors.items()]
+        self._send(200, b"", headers, "application/json")
+
+    def _event(self, backend: Backend, match: Match, api_path: str, query: str, body: bytes,
+               claims: dict[str, Any] | None, request_id: str) -> dict[str, Any]:
+        multi_headers: dict[str, list[str]] = {}
+        for name, value in self.headers.items():
+            multi_headers.setdefault(name, []).append(value)
+        client_ip = self.client_address[0]
+        lowered = {n.lower() for n in multi_headers}
+        for name, value in (("X-Forwarded-For", client_ip), ("X-Forwarded-Proto", "http"),
+                            ("X-Forwarded-Port", str(self.gateway.port))):
+            if name.lower() not in lowered:
+                multi_headers[name] = [value]
+        pairs = parse_qsl(query, keep_blank_values=True)
+        multi_query: dict[str, list[str]] = {}
+        for name, value in pairs:
+            multi_query.setdefault(name, []).append(value)
+        now = datetime.now(UTC)
+        stage = backend.stage
+        host = self.headers.get("Host") or f"{self.gateway.host}:{self.gateway.port}"
+        request_context: dict[str, Any] = {
+            "accountId": ACCOUNT_ID,
+            "apiId": "devstack",
+            "resourceId": "devstack",
+            "resourcePath": match.resource,
+            "httpMethod": self.command,
+            "path": f"/{stage}{api_path}",
+            "stage": stage,
+            "protocol": self.request_version,
+            "requestId": request_id,
+            "extendedRequestId": request_id,
+            "requestTime": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
+            "requestTimeEpoch": int(now.timestamp() * 1000),
+            "domainName": host.split(":")[0],
+            "domainPrefix": host.split(".")[0].split(":")[0],
+            "identity": {
+                "sourceIp": client_ip,
+                "userAgent": self.headers.get("User-Agent"),
+                "accountId": None, "caller": None, "user": None, "userArn": None,
+                "cognitoIdentityId": None, "cognitoIdentityPoolId": None,
+                "cognitoAuthenticationType": None, "cognitoAuthenticationProvider": None,
+                "accessKey": None, "apiKey": None, "apiKeyId": None, "principalOrgId": None,
+            },
+        }
+        if claims is not None:
+            request_context["authorizer"] = {"claims": apigw_claims(claims)}
+        return {
+            "resource": match.resource,
+            "path": api_path,
+            "httpMethod": self.command,
+            "headers": {name: values[-1] for name, values in multi_headers.items()} or None,
+            "multiValueHeaders": multi_headers or None,
+            "queryStringParameters": {n: v[-1] for n, v in multi_query.items()} or None,
+            "multiValueQueryStringParameters": multi_query or None,
+            "pathParameters": {n: unquote(v) for n, v in match.path_parameters.items()} or None,
+            "stageVariables": None,
+            "requestContext": request_context,
+            "body": body.decode("utf-8", errors="replace") if body else None,
+            "isBase64Encoded": False,
+        }
+
+    def _lambda_response(self, response: Any, request_id: str) -> None:
+        if not isinstance(response, dict) or "statusCode" not in response:
+            self._gateway_error(502, "Internal server error", "InternalServerErrorException")
+            return
+        headers: list[tuple[str, str]] = []
+        multi = response.get("multiValueHeaders") or {}
+        for name, values in multi.items():
+            headers += [(name, str(v)) for v in values]
+        for name, value in (response.get("headers") or {}).items():
+            if name.lower() not in {n.lower() for n in multi}:
+                headers.append((name, str(value)))
+        headers.append(("x-amzn-RequestId", request_id))
+        body = response.get("body") or ""
+        raw = base64.b64decode(body) if response.get("isBase64Encoded") else str(body).encode()
+        self._send(int(response["statusCode"]), raw, headers, "application/json")
+
+    # ------------------------------------------------------------------ dev pages
+
+    def _dev(self, path: str) -> None:
+        backend = self.gateway.backend
+        if self.command not in ("GET", "HEAD"):
+            self._json(405, {"message": "Method Not Allowed"})
+        elif backend is None:
+            self._json(503, {"message": "The stack is starting"})
+        elif path == "/_dev/emails.json":
+            self._json(200, [m.as_json() for m in backend.emails.messages()],
+                       [("Cache-Control", "no-store")])
+        elif path in ("/_dev/emails", "/_dev/emails/"):
+            self._send(200, render_page(backend.emails.messages()).encode(),
+                       [("Cache-Control", "no-store")], "text/html; charset=utf-8")
+        elif path == "/_dev/config.json":
+            self._json(200, backend.config, [("Cache-Control", "no-store")])
+        else:
+            self._json(404, {"message": "Not Found"})
+
+    # ------------------------------------------------------------------ static site
+
+    def _static(self, path: str) -> None:
+        root = self.gateway.web_root
+        if root is None or not root.is_dir():
+            self._send(200, _PLACEHOLDER.encode(), [("Cache-Control", "no-store")],
+                       "text/html; charset=utf-8")
+            return
+        root = root.resolve()
+        target = (root / unquote(path).lstrip("/")).resolve()
+        if not target.is_relative_to(root):
+            self._json(404, {"message": "Not Found"})
+            return
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.is_file():
+            if Path(path).suffix:  # a missing asset, not a page route
+                self._json(404, {"message": "Not Found"})
+                return
+            target = root / "index.html"  # single-page app fallback
+            if not target.is_file():
+                self._send(200, _PLACEHOLDER.encode(), [], "text/html; charset=utf-8")
+                return
+        content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if content_type.startswith("text/") or content_type in ("application/javascript", "application/json"):
+            content_type += "; charset=utf-8"
+        self._send(200, target.read_bytes(), [("Cache-Control", "no-cache")], content_type)
+
+
+_PLACEHOLDER = """<!doctype html>
+<html lang=en><head><meta charset=utf-8><title>CTE Dual Credit (local)</title></head>
+<body style="font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto">
+<h1>CTE Dual Credit, running locally</h1>
+<p>There is no <code>web/</code> folder yet, so there is no site to show.</p>
+<ul>
+<li><a href="/_dev/emails">Emails sent</a> (<a href="/_dev/emails.json">JSON</a>)</li>
+<li><a href="/_dev/config.json">Front-end configuration</a></li>
+<li><a href="/api/schools">GET /api/schools</a> (public)</li>
+<li><a href="/api/window">GET /api/window</a> (public)</li>
+</ul>
+</body></html>
+"""
