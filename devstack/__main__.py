@@ -1,0 +1,88 @@
+"""`make dev`: the whole system locally, no AWS account and no network.
+
+    uv run python -m devstack [--port 3000] [--moto-port 5001] [--clock 2027-01-15T10:00:00-08:00]
+
+Environment defaults: DEVSTACK_PORT, DEVSTACK_MOTO_PORT, CLOCK_OVERRIDE.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import threading
+import warnings
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m devstack", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--port", type=int, default=int(os.environ.get("DEVSTACK_PORT", 3000)),
+                        help="site and API port (default 3000, env DEVSTACK_PORT; 0 = any free port)")
+    parser.add_argument("--moto-port", type=int, default=int(os.environ.get("DEVSTACK_MOTO_PORT", 5001)),
+                        help="moto server port (default 5001, env DEVSTACK_MOTO_PORT; 0 = any free port)")
+    parser.add_argument("--host", default=os.environ.get("DEVSTACK_HOST", "127.0.0.1"),
+                        help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--clock", default=os.environ.get("CLOCK_OVERRIDE") or None,
+                        help="pretend it is this ISO date-time (env CLOCK_OVERRIDE), e.g. 2027-01-15T10:00:00-08:00")
+    parser.add_argument("--no-seed", action="store_true", help="start empty, without demo data")
+    parser.add_argument("--quiet", action="store_true", help="no request log lines")
+    return parser.parse_args(argv)
+
+
+def _banner(stack) -> str:
+    lines = [
+        "",
+        "CTE Dual Credit is running locally (moto, no AWS account, no network).",
+        "",
+        f"  Site          {stack.site_url}/",
+        f"  API           {stack.site_url}/api   (e.g. {stack.site_url}/api/schools)",
+        f"  Emails        {stack.site_url}/_dev/emails   (JSON: /_dev/emails.json)",
+        f"  Front-end cfg {stack.site_url}/_dev/config.json",
+        f"  moto          {stack.moto_url}   (dashboard: {stack.moto_url}/moto-api/)",
+        f"  User pool     {stack.user_pool_id}   app client {stack.client_id}",
+    ]
+    if os.environ.get("CLOCK_OVERRIDE"):
+        lines.append(f"  Clock         {os.environ['CLOCK_OVERRIDE']} (CLOCK_OVERRIDE)")
+    if stack.seeded is not None:
+        lines += ["", "Demo accounts (sign in with email and password):"]
+        for account in stack.seeded.accounts:
+            lines.append(f"  {account.role:<8} {account.email:<22} {account.password:<20} {account.note}")
+        lines += ["", f"Seeded {len(stack.seeded.schools)} schools, {len(stack.seeded.courses)} college "
+                      f"courses, {len(stack.seeded.offerings)} offerings for "
+                      f"{' and '.join(stack.seeded.school_years)}."]
+    lines += ["", "Press Ctrl-C to stop.", ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse(argv)
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's per-request lines
+
+    from devstack.stack import LocalStack, StackError
+
+    stack = LocalStack(port=args.port, moto_port=args.moto_port, host=args.host,
+                       seed=not args.no_seed, quiet=args.quiet, clock_override=args.clock)
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    try:
+        stack.start()
+    except (StackError, OSError) as error:
+        print(f"devstack: cannot start: {error}", file=sys.stderr)
+        return 1
+    try:
+        print(_banner(stack), flush=True)
+        while not stopping.wait(1):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        print("\nStopping...", flush=True)
+        stack.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

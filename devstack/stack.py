@@ -1,0 +1,332 @@
+"""The whole system on one machine: moto (in-process server) for DynamoDB, SES and
+Cognito, the real API handler behind the API Gateway stand-in, and demo data seeded
+through the API. Used by ``python -m devstack`` and by the integration tests.
+
+    with LocalStack(port=0, moto_port=0) as stack:
+        urllib.request.urlopen(f"{stack.api_url}/schools")
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO / "shared"
+WEB_ROOT = REPO / "web"
+HANDLER_FILE = REPO / "functions" / "api" / "app.py"
+
+# The Lambda layer puts `dualcredit` on the path in AWS; `uv run` does not.
+if str(SHARED) not in sys.path:
+    sys.path.insert(0, str(SHARED))
+
+import boto3  # noqa: E402
+from botocore.config import Config  # noqa: E402
+from moto.server import ThreadedMotoServer  # noqa: E402
+
+from devstack import template  # noqa: E402
+from devstack.emails import EmailLog  # noqa: E402
+from devstack.gateway import Backend, CognitoAuthorizer, Gateway  # noqa: E402
+
+REGION = "us-west-2"
+TABLE_NAME = "dual-credit-local"
+STAGE = "local"
+EMAIL_SENDER = "no-reply@pnwcollegecredit.org"
+STAFF_EMAIL = "info@pnwcollegecredit.org"
+POOL_NAME = "dual-credit-local-users"
+CLIENT_NAME = "dual-credit-local-web"
+
+#: Variables the stack sets (and restores on stop); the handler reads them.
+_MANAGED_ENV = (
+    "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+    "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
+    "TABLE_NAME", "STAGE", "EMAIL_SENDER", "APP_BASE_URL", "STAFF_EMAIL", "ALLOWED_ORIGIN",
+    "POWERTOOLS_TRACE_DISABLED", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME",
+    "USER_POOL_ID", "CLOCK_OVERRIDE", "NO_PROXY", "no_proxy",
+)
+
+
+class StackError(RuntimeError):
+    pass
+
+
+class _MotoServer(ThreadedMotoServer):
+    """ThreadedMotoServer whose start() fails instead of hanging when it cannot bind."""
+
+    error: BaseException | None = None
+
+    def _server_entry(self) -> None:
+        try:
+            super()._server_entry()
+        except BaseException as error:  # noqa: BLE001 - reported by start()
+            self.error = error
+            self._server_ready_event.set()
+
+    def start(self) -> None:
+        super().start()
+        if self.error is not None:
+            raise StackError(f"moto could not listen on {self._ip_address}:{self._port}: {self.error}")
+
+
+def _reset_moto() -> None:
+    """Every backend back to empty: each stack start begins with no data."""
+    from moto.moto_api._internal.models import moto_api_backend
+
+    moto_api_backend.reset()
+
+
+def _load_handler() -> Callable[[dict, Any], dict]:
+    """functions/api/app.py, freshly imported so it reads this stack's environment."""
+    spec = importlib.util.spec_from_file_location("devstack_api_app", HANDLER_FILE)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.lambda_handler
+
+
+def user_pool_arguments() -> dict[str, Any]:
+    """CreateUserPool arguments from the template's UserPool resource."""
+    props = template.resources()["UserPool"]["Properties"]
+    arguments: dict[str, Any] = {"PoolName": POOL_NAME}
+    for name in ("Policies", "Schema", "UsernameAttributes", "AutoVerifiedAttributes",
+                 "AccountRecoverySetting", "AdminCreateUserConfig", "MfaConfiguration"):
+        if name in props:
+            arguments[name] = props[name]
+    return arguments
+
+
+def user_pool_client_arguments(user_pool_id: str) -> dict[str, Any]:
+    """CreateUserPoolClient arguments from the template's UserPoolClient resource."""
+    props = template.resources()["UserPoolClient"]["Properties"]
+    arguments: dict[str, Any] = {"UserPoolId": user_pool_id, "ClientName": CLIENT_NAME}
+    for name in ("GenerateSecret", "ExplicitAuthFlows", "PreventUserExistenceErrors",
+                 "EnableTokenRevocation", "ReadAttributes", "WriteAttributes",
+                 "RefreshTokenValidity", "AccessTokenValidity", "IdTokenValidity", "TokenValidityUnits"):
+        if name in props:
+            arguments[name] = props[name]
+    return arguments
+
+
+def user_pool_groups() -> list[dict[str, Any]]:
+    """CreateGroup arguments (without the pool id) for each UserPoolGroup resource."""
+    groups = []
+    for resource in template.resources().values():
+        if resource["Type"] == "AWS::Cognito::UserPoolGroup":
+            props = resource["Properties"]
+            groups.append({k: props[k] for k in ("GroupName", "Description", "Precedence") if k in props})
+    return groups
+
+
+class LocalStack:
+    """moto + the API handler behind the gateway + demo data. Ports 0 pick free ports.
+
+    start() sets the process environment the handler reads (and stop() restores it),
+    so one stack runs per process at a time.
+    """
+
+    def __init__(
+        self,
+        *,
+        port: int = 3000,
+        moto_port: int = 5001,
+        host: str = "127.0.0.1",
+        seed: bool = True,
+        quiet: bool = False,
+        clock_override: str | None = None,
+        web_root: Path | None = WEB_ROOT,
+    ) -> None:
+        self.host = host
+        self.requested_port = port
+        self.requested_moto_port = moto_port
+        self.should_seed = seed
+        self.quiet = quiet
+        self.clock_override = clock_override
+        self.web_root = web_root
+        self.region = REGION
+        self.table_name = TABLE_NAME
+        self.gateway: Gateway | None = None
+        self.moto: _MotoServer | None = None
+        self.user_pool_id = ""
+        self.client_id = ""
+        self.emails: EmailLog | None = None
+        self.seeded: Any = None  # devstack.seed.SeedResult once seeded
+        self._saved_env: dict[str, str | None] = {}
+
+    # ------------------------------------------------------------------ URLs
+
+    @property
+    def site_url(self) -> str:
+        assert self.gateway, "start() first"
+        return f"http://localhost:{self.gateway.port}" if self.host in ("127.0.0.1", "localhost") \
+            else self.gateway.url
+
+    @property
+    def base_url(self) -> str:
+        """The gateway as the tests reach it (no name resolution needed)."""
+        assert self.gateway, "start() first"
+        return self.gateway.url
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.base_url}/api"
+
+    @property
+    def emails_url(self) -> str:
+        return f"{self.base_url}/_dev/emails"
+
+    @property
+    def moto_url(self) -> str:
+        assert self.moto, "start() first"
+        host, port = self.moto.get_host_and_port()
+        return f"http://{host}:{port}"
+
+    @property
+    def port(self) -> int:
+        assert self.gateway, "start() first"
+        return self.gateway.port
+
+    # ------------------------------------------------------------------ clients
+
+    def client(self, service: str):
+        """A boto3 client against this stack's moto, independent of the environment."""
+        return boto3.session.Session(
+            aws_access_key_id="testing", aws_secret_access_key="testing", region_name=self.region,
+        ).client(service, endpoint_url=self.moto_url,
+                 config=Config(retries={"mode": "standard", "max_attempts": 2}))
+
+    def id_token(self, email: str, password: str) -> str:
+        """Sign in with USER_PASSWORD_AUTH, as the web front end does; the ID token."""
+        answer = self.client("cognito-idp").initiate_auth(
+            ClientId=self.client_id, AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": email, "PASSWORD": password},
+        )
+        return answer["AuthenticationResult"]["IdToken"]
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def __enter__(self) -> LocalStack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def start(self) -> LocalStack:
+        try:
+            self._start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _start(self) -> None:
+        # Bind the gateway first: the app's base URL and CORS origin need its port.
+        self.gateway = Gateway(self.host, self.requested_port, web_root=self.web_root, quiet=self.quiet)
+        self.moto = _MotoServer(self.host, self.requested_moto_port, verbose=False)
+        self.moto.start()
+        _reset_moto()
+        self._set_environment()
+
+        self._create_table()
+        self._verify_sender()
+        self._create_user_pool()
+        os.environ["USER_POOL_ID"] = self.user_pool_id
+        self._refresh_app_state()
+
+        handler = _load_handler()
+        self.emails = EmailLog(self.region)
+        self.gateway.attach(Backend(
+            handler=handler,
+            authorizer=CognitoAuthorizer(self.moto_url, self.user_pool_id, self.client_id),
+            emails=self.emails,
+            config=self.frontend_config(),
+            allowed_origin=self.site_url,
+            stage=STAGE,
+        ))
+        self.gateway.start()
+        if self.should_seed:
+            from devstack.seed import seed
+
+            self.seeded = seed(self)
+
+    def stop(self) -> None:
+        if self.gateway is not None:
+            self.gateway.stop()
+        if self.moto is not None and self.moto._server is not None:
+            self.moto.stop()
+            self.moto._server.server_close()
+        self._restore_environment()
+        self._refresh_app_state()
+
+    # ------------------------------------------------------------------ pieces
+
+    def frontend_config(self) -> dict[str, Any]:
+        return {
+            "apiUrl": f"{self.site_url}/api",
+            "cognitoEndpoint": self.moto_url,
+            "userPoolId": self.user_pool_id,
+            "clientId": self.client_id,
+            "region": self.region,
+        }
+
+    def _set_environment(self) -> None:
+        values = {
+            "AWS_ENDPOINT_URL": self.moto_url,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_REGION": self.region,
+            "AWS_DEFAULT_REGION": self.region,
+            "TABLE_NAME": self.table_name,
+            "STAGE": STAGE,
+            "EMAIL_SENDER": EMAIL_SENDER,
+            "APP_BASE_URL": self.site_url,
+            "STAFF_EMAIL": STAFF_EMAIL,
+            "ALLOWED_ORIGIN": self.site_url,
+            "POWERTOOLS_TRACE_DISABLED": "true",
+            "POWERTOOLS_METRICS_NAMESPACE": "DualCredit",
+            "POWERTOOLS_SERVICE_NAME": "dual-credit",
+        }
+        no_proxy = os.environ.get("NO_PROXY") or os.environ.get("no_proxy") or ""
+        local = ",".join(filter(None, [no_proxy, "127.0.0.1,localhost"]))
+        values["NO_PROXY"] = values["no_proxy"] = local
+        self._saved_env = {name: os.environ.get(name) for name in _MANAGED_ENV}
+        for name in ("AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "USER_POOL_ID"):
+            os.environ.pop(name, None)
+        os.environ.update(values)
+        if self.clock_override:
+            os.environ["CLOCK_OVERRIDE"] = self.clock_override
+        self._refresh_app_state()
+
+    def _restore_environment(self) -> None:
+        for name, value in self._saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        self._saved_env = {}
+
+    @staticmethod
+    def _refresh_app_state() -> None:
+        """The app caches clients and settings per process; make it re-read them."""
+        from dualcredit.dal import aws
+        from dualcredit.settings import get_settings
+
+        aws.reset_clients()
+        get_settings.cache_clear()
+
+    def _create_table(self) -> None:
+        template.create_table(self.client("dynamodb"), self.table_name)
+
+    def _verify_sender(self) -> None:
+        # SES v2 SendEmail (what the app uses) checks the v1 verified identities.
+        self.client("ses").verify_email_identity(EmailAddress=EMAIL_SENDER)
+
+    def _create_user_pool(self) -> None:
+        cognito = self.client("cognito-idp")
+        self.user_pool_id = cognito.create_user_pool(**user_pool_arguments())["UserPool"]["Id"]
+        client = cognito.create_user_pool_client(**user_pool_client_arguments(self.user_pool_id))
+        self.client_id = client["UserPoolClient"]["ClientId"]
+        for group in user_pool_groups():
+            cognito.create_group(UserPoolId=self.user_pool_id, **group)
