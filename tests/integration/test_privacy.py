@@ -28,7 +28,8 @@ def test_sign_up_registration_and_failures_log_no_personal_data(api, clock, caps
 
     monkeypatch.setattr(mailer, "send", refuse)
     api("POST", "/sers-id/recovery", body={"email": "quentin@example.org"})
-    logged = capsys.readouterr().out + capsys.readouterr().err + caplog.text
+    captured = capsys.readouterr()
+    logged = captured.out + captured.err + caplog.text
     assert "email not sent" in logged
     for value in PERSONAL:
         assert value not in logged, value
