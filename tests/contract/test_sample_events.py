@@ -1,0 +1,24 @@
+"""The sample events in events/ (for `sam local invoke` and people) are answered by
+their function: no 5xx, a JSON body."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.support.events import LambdaContext
+
+EVENTS = sorted((Path(__file__).resolve().parents[2] / "events").glob("api-*.json"))
+
+
+def test_there_is_a_sample_event_for_the_api():
+    assert EVENTS
+
+
+@pytest.mark.parametrize("path", EVENTS, ids=lambda p: p.name)
+def test_sample_event_is_answered(aws, api_module, path):
+    response = api_module.lambda_handler(json.loads(path.read_text()), LambdaContext())
+    assert response["statusCode"] < 500
+    json.loads(response["body"])
