@@ -22,12 +22,12 @@ import threading
 import time
 import traceback
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 from urllib.request import ProxyHandler, build_opener
 
@@ -279,13 +279,15 @@ class Gateway:
         self.server.server_close()
 
     def invoke(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-        assert self.backend is not None
+        backend = self.backend
+        if backend is None:
+            raise RuntimeError("no backend attached")
         with self._invoke_lock:
             self.invocations += 1
             try:
-                return self.backend.handler(event, context)
+                return backend.handler(event, context)
             finally:
-                self.backend.emails.refresh()  # stamp what this call sent
+                backend.emails.refresh()  # stamp what this call sent
 
 
 def _handler_class(gateway: Gateway) -> type[BaseHTTPRequestHandler]:

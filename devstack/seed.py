@@ -16,11 +16,12 @@ from dualcredit import clock, rules
 _LOCAL = build_opener(ProxyHandler({}))
 
 STAFF_EMAIL = "staff@example.org"
-STAFF_PASSWORD = "Staff-Dev-Pass-1"
+# Printed by `make dev`; they exist only in the local moto user pool.
+STAFF_PASSWORD = "Staff-Dev-Pass-1"  # noqa: S105
 SCHOOL_USER_EMAIL = "teacher@example.org"
-SCHOOL_USER_PASSWORD = "Teacher-Dev-Pass-1"
+SCHOOL_USER_PASSWORD = "Teacher-Dev-Pass-1"  # noqa: S105
 STUDENT_EMAIL = "student@example.org"
-STUDENT_PASSWORD = "Student-Dev-Pass-1"
+STUDENT_PASSWORD = "Student-Dev-Pass-1"  # noqa: S105
 
 SCHOOLS = [
     {"name": "Lake Washington High School", "kind": "high_school",
@@ -79,7 +80,7 @@ class ApiClient:
 
     def call(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
         data = None if body is None else json.dumps(body).encode()
-        request = Request(f"{self.api_url}{path}", data=data, method=method)
+        request = Request(f"{self.api_url}{path}", data=data, method=method)  # noqa: S310 - http://127.0.0.1
         request.add_header("Content-Type", "application/json")
         if self.token:
             request.add_header("Authorization", f"Bearer {self.token}")

@@ -11,8 +11,9 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO / "shared"
@@ -81,7 +82,8 @@ def _reset_moto() -> None:
 def _load_handler() -> Callable[[dict, Any], dict]:
     """functions/api/app.py, freshly imported so it reads this stack's environment."""
     spec = importlib.util.spec_from_file_location("devstack_api_app", HANDLER_FILE)
-    assert spec and spec.loader
+    if spec is None or spec.loader is None:
+        raise StackError(f"cannot load {HANDLER_FILE}")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.lambda_handler
@@ -157,17 +159,23 @@ class LocalStack:
 
     # ------------------------------------------------------------------ URLs
 
+    def _started_gateway(self) -> Gateway:
+        if self.gateway is None:
+            raise StackError("start() the stack first")
+        return self.gateway
+
     @property
     def site_url(self) -> str:
-        assert self.gateway, "start() first"
-        return f"http://localhost:{self.gateway.port}" if self.host in ("127.0.0.1", "localhost") \
-            else self.gateway.url
+        """The site as a browser opens it (the app's base URL and CORS origin)."""
+        gateway = self._started_gateway()
+        if self.host in ("127.0.0.1", "localhost"):
+            return f"http://localhost:{gateway.port}"
+        return gateway.url
 
     @property
     def base_url(self) -> str:
         """The gateway as the tests reach it (no name resolution needed)."""
-        assert self.gateway, "start() first"
-        return self.gateway.url
+        return self._started_gateway().url
 
     @property
     def api_url(self) -> str:
@@ -179,21 +187,22 @@ class LocalStack:
 
     @property
     def moto_url(self) -> str:
-        assert self.moto, "start() first"
+        if self.moto is None:
+            raise StackError("start() the stack first")
         host, port = self.moto.get_host_and_port()
         return f"http://{host}:{port}"
 
     @property
     def port(self) -> int:
-        assert self.gateway, "start() first"
-        return self.gateway.port
+        return self._started_gateway().port
 
     # ------------------------------------------------------------------ clients
 
     def client(self, service: str):
         """A boto3 client against this stack's moto, independent of the environment."""
         return boto3.session.Session(
-            aws_access_key_id="testing", aws_secret_access_key="testing", region_name=self.region,
+            aws_access_key_id="testing", aws_secret_access_key="testing",  # noqa: S106 - moto's
+            region_name=self.region,
         ).client(service, endpoint_url=self.moto_url,
                  config=Config(retries={"mode": "standard", "max_attempts": 2}))
 

@@ -69,6 +69,28 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[DynamoCalls]:
 
 
 @pytest.fixture
+def atomic_requests(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make each mocked AWS request atomic, as the real services are.
+
+    moto's in-process backend is not thread-safe (a cancelled transaction restores a
+    copy of the whole table, undoing a concurrent one), so concurrency tests
+    serialise single requests; the races between a route's requests stay real.
+    """
+    import threading
+
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    lock = threading.Lock()
+    process = BotocoreStubber.process_request
+
+    def atomic(self, request):
+        with lock:
+            return process(self, request)
+
+    monkeypatch.setattr(BotocoreStubber, "process_request", atomic)
+
+
+@pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch):
     """Set the application's clock: clock("2027-01-15T10:00:00-08:00")."""
     from dualcredit.settings import get_settings

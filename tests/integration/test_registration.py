@@ -71,7 +71,7 @@ def test_the_same_class_cannot_be_registered_twice(api, world):
     assert [r["offering_id"] for r in dashboard["years"][0]["registrations"]] == [world.offering_x]
 
 
-def test_concurrent_registrations_of_one_class_leave_one(api, world):
+def test_concurrent_registrations_of_one_class_leave_one(api, world, atomic_requests):
     alice = world.students["alice"]
     results: list[int] = []
 

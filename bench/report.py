@@ -1,0 +1,143 @@
+"""The results as text tables (stdout), Markdown and JSON (bench/results/)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).resolve().with_name("results")
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def _ops(ops: dict[str, int]) -> str:
+    return " + ".join(f"{n} {op}" for op, n in sorted(ops.items())) or "none"
+
+
+def _text_table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
+    out = [line, "  ".join("-" * w for w in widths)]
+    out += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    return "\n".join(line.rstrip() for line in out)
+
+
+def _md_table(headers: list[str], rows: list[list[str]]) -> str:
+    out = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    out += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def _timing_rows(section: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    with_request = any(h.get("request") for h in section["handlers"])
+    headers = ["handler", "request", "median", "min", "max", "ratio", "net ratio", "target <=3x",
+               "in-process split"]
+    rows = []
+    for h in section["handlers"]:
+        split = []
+        if "in_process_import_median_s" in h:
+            split.append(f"import {_ms(h['in_process_import_median_s'])}")
+        if "in_process_first_request_median_s" in h:
+            split.append(f"1st request {_ms(h['in_process_first_request_median_s'])}")
+        rows.append([
+            h["handler"], h.get("request") or "-", _ms(h["median_s"]), _ms(h["min_s"]), _ms(h["max_s"]),
+            f"{h['ratio']:.2f}x", f"{h['net_ratio']:.2f}x",
+            "reference" if h["reference"] else ("ok" if h["meets_target"] else "OVER TARGET"),
+            ", ".join(split) or "-",
+        ])
+    if not with_request:
+        headers.pop(1)
+        rows = [r[:1] + r[2:] for r in rows]
+    return headers, rows
+
+
+def _route_rows(routes: list[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
+    headers = ["route", "case", "DynamoDB", "fewest possible", "other AWS", "verdict"]
+    rows = [[
+        f"{r['method']} {r['route']}" + ("" if r["required"] else " *"), r["case"], _ops(r["dynamodb"]),
+        _ops(r["expected"]), _ops(r["other_aws"]) if r["other_aws"] else "-", r["verdict"],
+    ] for r in routes]
+    return headers, rows
+
+
+def _import_rows(profile: dict[str, Any], key: str) -> tuple[list[str], list[list[str]]]:
+    return ["module", "ms"], [[m["module"], f"{m['ms']:.1f}"] for m in profile[key]]
+
+
+def _sections(results: dict[str, Any], table) -> list[str]:
+    meta = results["meta"]
+    out = [
+        f"CTE Dual Credit bench - {meta['when']} - Python {meta['python']} on {meta['machine']} "
+        f"({meta['cpus']} CPUs), {meta['runs']} fresh processes per figure, medians"
+        + (" (fewer than 10: a smoke run, not a measurement of the target)." if meta["runs"] < 10 else "."),
+        f"Interpreter start (python -c pass): median {_ms(results['interpreter_start']['median_s'])}.",
+        "ratio = handler / minimal Powertools handler, whole process wall time; "
+        "net ratio = the same after subtracting interpreter start.",
+    ]
+    for key, title in (("cold_import", "1. Cold import (spawn -> module imported -> exit)"),
+                       ("first_request", "2. Fresh process to first answered request (spawn -> 200 -> exit)")):
+        out.append(title)
+        out.append(table(*_timing_rows(results[key])))
+    rt = results["roundtrips"]
+    out.append("3. AWS requests per route (one call each, in-process against moto; * = extra route)")
+    out.append(table(*_route_rows(rt["routes"])))
+    if rt["not_measured"]:
+        out.append("Not measured: " + "; ".join(f"{m['method']} {m['route']} ({m['why']})"
+                                                for m in rt["not_measured"]))
+    profile = results["import_profile"]
+    out.append(f"Where the API handler's import time goes (-X importtime, median of {profile['runs']}; "
+               f"{profile['modules_imported']} modules, {profile['total_import_ms']:.1f} ms of imports)")
+    for key, title in (("top_cumulative", "Top 10 by cumulative time"),
+                       ("top_packages_self", "Top 10 top-level packages by own time"),
+                       ("top_self", "Top 10 modules by own time")):
+        out.append(title)
+        out.append(table(*_import_rows(profile, key)))
+    out.append(summary_line(results))
+    return out
+
+
+def summary_line(results: dict[str, Any]) -> str:
+    over = [f"{h['handler']} {key.replace('_', ' ')} {h['ratio']:.2f}x"
+            for key in ("cold_import", "first_request")
+            for h in results[key]["handlers"] if not h["reference"] and not h["meets_target"]]
+    over += [f"{r['method']} {r['route']} ({r['case']}) {r['dynamodb_total']} > {r['expected_total']}"
+             for r in results["roundtrips"]["routes"] if r["verdict"] == "OVER TARGET"]
+    differs = [f"{r['method']} {r['route']} ({r['case']})"
+               for r in results["roundtrips"]["routes"] if r["verdict"] == "differs"]
+    text = "Targets: all met." if not over else "OVER TARGET: " + "; ".join(over) + "."
+    if differs:
+        text += " Same count, different operations: " + "; ".join(differs) + "."
+    return text
+
+
+def as_text(results: dict[str, Any]) -> str:
+    return "\n\n".join(_sections(results, _text_table)) + "\n"
+
+
+def as_markdown(results: dict[str, Any]) -> str:
+    parts = _sections(results, _md_table)
+    heading = ["# make bench: latest results", ""]
+    body = []
+    for part in parts:
+        if part.startswith("|"):
+            body.append(part)
+        elif part[:2] in {"1.", "2.", "3."}:
+            body.append(f"## {part}")
+        elif part.startswith("Top 10"):
+            body.append(f"### {part}")
+        elif part.startswith("Where the"):
+            body.append(f"## {part}")
+        else:
+            body.append(part)
+    return "\n".join(heading) + "\n\n".join(body) + "\n"
+
+
+def write(results: dict[str, Any]) -> tuple[Path, Path]:
+    RESULTS.mkdir(exist_ok=True)
+    json_path, md_path = RESULTS / "latest.json", RESULTS / "latest.md"
+    json_path.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
+    md_path.write_text(as_markdown(results), encoding="utf-8")
+    return json_path, md_path
