@@ -43,20 +43,21 @@ def _first_request_events(world: Any) -> dict[str, tuple[str, dict]]:
 
 def _timing_section(handlers: list[Handler], samples: dict, interpreter_s: float,
                     requests: dict[str, str] | None = None) -> dict[str, Any]:
-    reference = samples["minimal"].median
+    reference = samples["minimal"].summary()
     rows = []
     for h in handlers:
         if h.name not in samples:
             continue
-        median = samples[h.name].median
-        ratio = median / reference
-        net_ratio = (median - interpreter_s) / max(reference - interpreter_s, 1e-9)
+        summary = samples[h.name].summary()
+        ratio = summary["median_s"] / reference["median_s"]
+        answer_ratio = summary["to_answer_median_s"] / reference["to_answer_median_s"]
+        net_ratio = (summary["median_s"] - interpreter_s) / max(reference["median_s"] - interpreter_s, 1e-9)
         rows.append({
             "handler": h.label, "name": h.name, "reference": h.is_reference,
-            "request": (requests or {}).get(h.name),
-            **samples[h.name].summary(),
-            "ratio": ratio, "net_ratio": net_ratio, "target_ratio": TARGET_RATIO,
-            "meets_target": ratio <= TARGET_RATIO,
+            "request": (requests or {}).get(h.name), **summary,
+            "ratio": ratio, "to_answer_ratio": answer_ratio, "net_ratio": net_ratio,
+            "target_ratio": TARGET_RATIO, "meets_target": ratio <= TARGET_RATIO,
+            "meets_target_to_answer": answer_ratio <= TARGET_RATIO,
         })
     return {"handlers": rows}
 

@@ -6,9 +6,10 @@ Run by path (never imported), so it loads nothing of bench/ or tests/:
     python bench/child.py import  HANDLER_PATH SHARED_DIR
     python bench/child.py request HANDLER_PATH SHARED_DIR EVENT_JSON
 
-It prints one line ``BENCH {"import_s": .., "request_s": ..}`` with its own split
-of the time; the parent measures the whole process from spawn to exit. A request
-answered with anything but 200 exits with status 3.
+It prints (and flushes) one line ``BENCH {"import_s": .., "request_s": ..}`` with
+its own split of the time as soon as the module is imported or the request is
+answered; the parent measures from spawn to that line and to the process's exit.
+A request answered with anything but 200 exits with status 3.
 """
 
 import sys
@@ -53,7 +54,8 @@ def main(argv: list[str]) -> int:
     elif mode != "import":
         print(f"bench: unknown mode {mode!r}", file=sys.stderr)
         return 2
-    print("BENCH " + repr(split).replace("'", '"'))
+    # Flushed at once: the parent takes the time this line arrives as "answered".
+    print("BENCH " + repr(split).replace("'", '"'), flush=True)
     return 0
 
 

@@ -7,6 +7,7 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Sequence
@@ -22,7 +23,8 @@ class BenchError(RuntimeError):
 
 @dataclass
 class Samples:
-    wall_s: list[float] = field(default_factory=list)
+    wall_s: list[float] = field(default_factory=list)  # spawn -> exit
+    answer_s: list[float] = field(default_factory=list)  # spawn -> the child's BENCH line
     import_s: list[float] = field(default_factory=list)
     request_s: list[float] = field(default_factory=list)
 
@@ -38,6 +40,9 @@ class Samples:
             "max_s": max(self.wall_s),
             "samples_s": [round(s, 6) for s in self.wall_s],
         }
+        if self.answer_s:
+            out["to_answer_median_s"] = statistics.median(self.answer_s)
+            out["to_answer_samples_s"] = [round(s, 6) for s in self.answer_s]
         if self.import_s:
             out["in_process_import_median_s"] = statistics.median(self.import_s)
         if self.request_s:
@@ -45,20 +50,36 @@ class Samples:
         return out
 
 
-def _run(command: Sequence[str], env: dict[str, str], what: str) -> tuple[float, dict[str, float], str]:
-    started = time.perf_counter()
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    wall = time.perf_counter() - started
-    if done.returncode != 0:
-        raise BenchError(
-            f"{what}: exit status {done.returncode}\n--- stderr ---\n{done.stderr[-3000:]}"
-            f"\n--- stdout ---\n{done.stdout[-1500:]}"
-        )
-    split: dict[str, float] = {}
-    for line in done.stdout.splitlines():
-        if line.startswith("BENCH "):
-            split = json.loads(line[6:])
-    return wall, split, done.stderr
+@dataclass
+class Run:
+    wall_s: float  # spawn -> exit
+    answer_s: float | None  # spawn -> the BENCH line (None: the child printed none)
+    split: dict[str, float]
+    stderr: str
+
+
+def _run(command: Sequence[str], env: dict[str, str], what: str) -> Run:
+    """One fresh process; stdout is read as it comes, stderr goes to a file (a full
+    stderr pipe would stall the child)."""
+    answer_s, split, stdout = None, {}, []
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as errors:
+        started = time.perf_counter()
+        child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=errors, text=True)
+        for line in child.stdout:
+            if line.startswith("BENCH ") and answer_s is None:
+                answer_s = time.perf_counter() - started
+                split = json.loads(line[6:])
+            else:
+                stdout.append(line)
+        status = child.wait()
+        wall_s = time.perf_counter() - started
+        child.stdout.close()
+        errors.seek(0)
+        stderr = errors.read()
+    if status != 0:
+        raise BenchError(f"{what}: exit status {status}\n--- stderr ---\n{stderr[-3000:]}"
+                         f"\n--- stdout ---\n{''.join(stdout)[-1500:]}")
+    return Run(wall_s, answer_s, split, stderr)
 
 
 def child_command(mode: str, handler: Handler, event: dict | None = None,
@@ -75,7 +96,7 @@ def interpreter_start(runs: int, env: dict[str, str]) -> Samples:
     command = [sys.executable, "-c", "pass"]
     _run(command, env, "python -c pass")
     for _ in range(runs):
-        samples.wall_s.append(_run(command, env, "python -c pass")[0])
+        samples.wall_s.append(_run(command, env, "python -c pass").wall_s)
     return samples
 
 
@@ -90,12 +111,16 @@ def measure(handlers: Sequence[Handler], mode: str, runs: int, env: dict[str, st
     results = {h.name: Samples() for h in handlers}
     for _ in range(runs):
         for h in handlers:
-            wall, split, _ = _run(commands[h.name], env, f"{h.label} ({mode})")
-            results[h.name].wall_s.append(wall)
-            if "import_s" in split:
-                results[h.name].import_s.append(split["import_s"])
-            if "request_s" in split:
-                results[h.name].request_s.append(split["request_s"])
+            run = _run(commands[h.name], env, f"{h.label} ({mode})")
+            if run.answer_s is None:
+                raise BenchError(f"{h.label} ({mode}): the child printed no BENCH line")
+            samples = results[h.name]
+            samples.wall_s.append(run.wall_s)
+            samples.answer_s.append(run.answer_s)
+            if "import_s" in run.split:
+                samples.import_s.append(run.split["import_s"])
+            if "request_s" in run.split:
+                samples.request_s.append(run.split["request_s"])
     return results
 
 
@@ -109,8 +134,8 @@ def import_profile(handler: Handler, env: dict[str, str], runs: int = 3, top: in
     own: dict[str, list[int]] = defaultdict(list)
     totals: list[int] = []
     for _ in range(runs):
-        _, _, stderr = _run(child_command("import", handler, python_flags=("-X", "importtime")),
-                            env, f"{handler.label} (-X importtime)")
+        stderr = _run(child_command("import", handler, python_flags=("-X", "importtime")),
+                      env, f"{handler.label} (-X importtime)").stderr
         total = 0
         for line in stderr.splitlines():
             match = _IMPORTTIME.match(line)

@@ -79,8 +79,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        # A second Ctrl-C (or a process-group signal) must not cut the shutdown short.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         print("\nStopping...", flush=True)
         stack.stop()
+        print("Stopped.", flush=True)
     return 0
 
 

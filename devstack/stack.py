@@ -9,6 +9,7 @@ through the API. Used by ``python -m devstack`` and by the integration tests.
 from __future__ import annotations
 
 import importlib.util
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -69,7 +70,9 @@ class _MotoServer(ThreadedMotoServer):
     def start(self) -> None:
         super().start()
         if self.error is not None:
-            raise StackError(f"moto could not listen on {self._ip_address}:{self._port}: {self.error}")
+            reason = "address in use?" if isinstance(self.error, SystemExit) else str(self.error)
+            raise StackError(f"moto could not listen on {self._ip_address}:{self._port} ({reason}); "
+                             "choose another port with --moto-port")
 
 
 def _reset_moto() -> None:
@@ -232,7 +235,14 @@ class LocalStack:
 
     def _start(self) -> None:
         # Bind the gateway first: the app's base URL and CORS origin need its port.
-        self.gateway = Gateway(self.host, self.requested_port, web_root=self.web_root, quiet=self.quiet)
+        try:
+            self.gateway = Gateway(self.host, self.requested_port, web_root=self.web_root,
+                                   quiet=self.quiet)
+        except OSError as error:
+            raise StackError(f"the gateway could not listen on {self.host}:{self.requested_port} "
+                             f"({error.strerror}); choose another port with --port") from error
+        if self.quiet:  # moto's server logs every request through werkzeug's logger
+            logging.getLogger("werkzeug").setLevel(logging.WARNING)
         self.moto = _MotoServer(self.host, self.requested_moto_port, verbose=False)
         self.moto.start()
         _reset_moto()
