@@ -21,7 +21,7 @@ class Settings(BaseModel):
     stage: str = "prod"
     email_sender: str = "no-reply@pnwcollegecredit.org"
     app_base_url: str = "https://pnwcollegecredit.org"
-    sers_prefix: str = Field(default=DEFAULT_SERS_PREFIX, pattern=r"^[A-Z0-9]{2,5}$")
+    sers_prefix: str = Field(default=DEFAULT_SERS_PREFIX, pattern=r"^[A-Z0-9]{2,6}$")
     user_pool_id: str = ""
     staff_email: str = "info@pnwcollegecredit.org"
     #: Only honoured in CLOCK_STAGES, so a stray variable cannot move production's clock.

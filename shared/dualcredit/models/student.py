@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, EmailStr, Field, StringConstraints, field_validator
 
+from dualcredit import clock
 from dualcredit.models.common import ApiModel, Id, OptionalText, Text
 
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ().-]{7,20}$")]
@@ -35,7 +36,7 @@ class ProfileIn(ApiModel):
     @field_validator("birth_date")
     @classmethod
     def _plausible_birth_date(cls, value: date) -> date:
-        if not date(1940, 1, 1) <= value <= date.today():
+        if not date(1940, 1, 1) <= value <= clock.now().date():
             raise ValueError("must be a real date of birth in the past")
         return value
 
