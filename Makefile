@@ -3,7 +3,13 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 UV_VERSION := 0.13.9
 UV := $(shell command -v uv 2>/dev/null)
-export UV_PYTHON ?= 3.13
+# Python 3.13 (the Lambda runtime): pyenv's copy if there is one (its shim only
+# answers when 3.13 is the active version), else whatever python3.13 is on PATH.
+# uv never downloads an interpreter: the machine has no route to GitHub.
+PY313 ?= $(firstword $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.13*/bin/python3.13) $(shell command -v python3.13 2>/dev/null))
+export UV_PYTHON ?= $(PY313)
+export UV_PYTHON_DOWNLOADS ?= never
+export PY313
 
 .PHONY: help install dev test test-fast lint bench openapi sam-check
 
