@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 
 from dualcredit.dal import catalog as catalog_data
@@ -39,11 +40,10 @@ def create_school(caller: Caller, data: SchoolIn, at: datetime) -> School:
 
 def update_school(caller: Caller, school_id: str, changes: SchoolUpdate, at: datetime) -> School:
     caller.require(Role.STAFF)
-    before = catalog_data.get(keys.school_pk(school_id))
-    if before is None:
-        raise NotFound("There is no such school.", field="school_id")
-    after = catalog_data.school_item(school_id, _merge(before, changes))
-    return School.model_validate(_replace("school", before, after, caller, at))
+    updated = _update("school", keys.school_pk(school_id), changes, caller, at,
+                      rebuild=lambda fields: catalog_data.school_item(school_id, fields),
+                      missing=NotFound("There is no such school.", field="school_id"))
+    return School.model_validate(updated)
 
 
 def list_college_courses(caller: Caller) -> list[CollegeCourse]:
@@ -85,19 +85,20 @@ def create_offering(caller: Caller, data: OfferingIn, at: datetime) -> Offering:
 
 def update_offering(caller: Caller, offering_id: str, changes: OfferingUpdate, at: datetime) -> Offering:
     caller.require(Role.STAFF)
-    before = catalog_data.get(keys.offering_pk(offering_id))
+    updated = _update("offering", keys.offering_pk(offering_id), changes, caller, at,
+                      rebuild=lambda fields: catalog_data.offering_item(offering_id, fields),
+                      missing=NotFound("There is no such class offering.", field="offering_id"))
+    return Offering.model_validate(updated)
+
+
+def _update(kind: str, pk: str, changes: SchoolUpdate | OfferingUpdate, caller: Caller,
+            at: datetime, *, rebuild: Callable[[dict], dict], missing: NotFound) -> dict:
+    """Read, merge the changed fields, rebuild the list keys, write with a version check."""
+    before = catalog_data.get(pk)
     if before is None:
-        raise NotFound("There is no such class offering.", field="offering_id")
-    after = catalog_data.offering_item(offering_id, _merge(before, changes))
-    return Offering.model_validate(_replace("offering", before, after, caller, at))
-
-
-def _merge(before: dict, changes: SchoolUpdate | OfferingUpdate) -> dict:
-    return {**without_keys(before), **changes.model_dump(exclude_unset=True, exclude_none=True)}
-
-
-def _replace(kind: str, before: dict, after: dict, caller: Caller, at: datetime) -> dict:
+        raise missing
+    fields = {**without_keys(before), **changes.model_dump(exclude_unset=True, exclude_none=True)}
     try:
-        return catalog_data.replace(kind, before, after, actor=caller.actor, at=at)
+        return catalog_data.replace(kind, before, rebuild(fields), actor=caller.actor, at=at)
     except catalog_data.StaleRecord:
         raise Conflict("Someone else changed this record. Reload and try again.") from None
