@@ -21,6 +21,12 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 __all__ = [
+    "CHECKOUT_MAX_LIFETIME",
+    "CHECKOUT_MIN_LIFETIME",
+    "PaymentSlot",
+    "checkout_expires_at",
+    "may_pay_now",
+    "payment_slot",
     "BASE_FEE_CENTS",
     "CROCKFORD_ALPHABET",
     "DEFAULT_GRADE_THRESHOLD",
@@ -338,6 +344,46 @@ def prior_year_cost_cents(
     if year_waived:
         return 0
     return (0 if year_paid else BASE_FEE_CENTS) + LATE_FEE_CENTS
+
+
+class PaymentSlot(StrEnum):
+    FEE = "fee"  # the year's $50 (with the late fee when one applies and is unpaid)
+    LATE_FEE = "late_fee"  # only the late fee, for a year whose $50 was already paid
+
+
+def payment_slot(
+    *, paid: bool, waiver_approved: bool, late_fee_applies: bool, late_fee_paid: bool
+) -> PaymentSlot | None:
+    """What a new payment for a student-year settles, or None when the year owes
+    nothing and the payment is a duplicate (to be refunded: one payment per year)."""
+    if waiver_approved:
+        return None
+    if not paid:
+        return PaymentSlot.FEE
+    if late_fee_applies and not late_fee_paid:
+        return PaymentSlot.LATE_FEE
+    return None
+
+
+def may_pay_now(*, window_open: bool, prior_year_credit: bool) -> bool:
+    """Card and check payments are taken while the window is open; approved
+    prior-year credit can be paid at any time."""
+    return window_open or prior_year_credit
+
+
+CHECKOUT_MIN_LIFETIME = timedelta(minutes=31)  # Stripe: at least 30 minutes
+CHECKOUT_MAX_LIFETIME = timedelta(hours=23, minutes=59)  # Stripe: at most 24 hours
+
+
+def checkout_expires_at(now: datetime, window_closes_at: datetime | None) -> datetime:
+    """When a Checkout Session should expire: at the window's close when that comes
+    first, but never sooner than Stripe allows; a session opened before the close
+    and paid just after it is honoured."""
+    _require_aware(now)
+    latest = now + CHECKOUT_MAX_LIFETIME
+    if window_closes_at is not None:
+        latest = min(latest, window_closes_at)
+    return max(latest, now + CHECKOUT_MIN_LIFETIME)
 
 
 # --------------------------------------------------------------------------- grades

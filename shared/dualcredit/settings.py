@@ -24,6 +24,11 @@ class Settings(BaseModel):
     sers_prefix: str = Field(default=DEFAULT_SERS_PREFIX, pattern=r"^[A-Z0-9]{2,6}$")
     user_pool_id: str = ""
     staff_email: str = "info@pnwcollegecredit.org"
+    #: SSM parameter names (SecureString) of the Stripe secret key and webhook signing secret.
+    stripe_secret_key_parameter: str = "/dual-credit/prod/stripe/secret-key"  # noqa: S105 - a name
+    stripe_webhook_secret_parameter: str = "/dual-credit/prod/stripe/webhook-secret"  # noqa: S105
+    #: Only for the local stand-in: where the Stripe API is. Unset means api.stripe.com.
+    stripe_api_base: str | None = None
     #: Only honoured in CLOCK_STAGES, so a stray variable cannot move production's clock.
     clock_override: datetime | None = None
     #: SERS ID recovery throttles, per rolling hour.
@@ -40,6 +45,9 @@ _ENV = {
     "user_pool_id": "USER_POOL_ID",
     "staff_email": "STAFF_EMAIL",
     "clock_override": "CLOCK_OVERRIDE",
+    "stripe_secret_key_parameter": "STRIPE_SECRET_KEY_PARAMETER",
+    "stripe_webhook_secret_parameter": "STRIPE_WEBHOOK_SECRET_PARAMETER",
+    "stripe_api_base": "STRIPE_API_BASE",
     "recovery_limit_per_email": "RECOVERY_LIMIT_PER_EMAIL",
     "recovery_limit_per_client": "RECOVERY_LIMIT_PER_CLIENT",
 }

@@ -105,3 +105,29 @@ def audit_pk(entity_pk: str) -> str:
 def throttle_pk(kind: str, subject: str) -> str:
     """Subjects are hashed so no address or email sits in a key."""
     return f"THROTTLE#{kind}#{hashlib.sha256(subject.strip().lower().encode()).hexdigest()[:32]}"
+
+
+# --- payments, waivers, prior-year credit ---
+
+
+def payment_pk(payment_id: str) -> str:
+    """Card payments use Stripe's payment intent id; checks get their own id."""
+    return f"PAYMENT#{payment_id}"
+
+
+def payments_gsi(school_year: str) -> str:
+    """GSI1 partition: every payment recorded for a school year (staff report)."""
+    return f"PAYMENTS#{school_year}"
+
+
+def fees_gsi2(school_year: str) -> str:
+    """GSI2 partition: every student-year of a school year (payments report)."""
+    return f"FEES#{school_year}"
+
+
+WAIVER_QUEUE_GSI = "WAIVERS#pending"
+PRIOR_YEAR_QUEUE_GSI = "PRIOR_YEAR#pending"
+
+
+def prior_year_sk(school_year: str, request_id: str) -> str:
+    return f"PRIOR#{school_year}#{request_id}"

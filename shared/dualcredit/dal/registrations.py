@@ -65,7 +65,8 @@ def register(
         keys.year_sk(school_year),
         expression=(
             "SET #type = :type, school_year = :year, student_id = :sid, sers_id = :sers, "
-            "school_id = :school, opened_at = if_not_exists(opened_at, :at)"
+            "school_id = :school, opened_at = if_not_exists(opened_at, :at), "
+            "GSI2PK = :fees, GSI2SK = :fees_sort"
         ),
         names={"#type": "type"},
         values={
@@ -75,6 +76,8 @@ def register(
             ":sers": profile["sers_id"],
             ":school": profile["school_id"],
             ":at": at.isoformat(),
+            ":fees": keys.fees_gsi2(school_year),
+            ":fees_sort": f"{profile['school_id']}#{student_id}",
         },
     )
     add_audit(txn, entity_pk=pk, action="registration.created", actor=actor, at=at, before=None,

@@ -11,6 +11,7 @@ from dualcredit.dal import students as student_data
 from dualcredit.errors import Conflict, InvalidInput, NotFound
 from dualcredit.logic import notify
 from dualcredit.logic.caller import Caller, Role
+from dualcredit.logic.fees import FeeFacts
 from dualcredit.logic.windows import window_from_record
 from dualcredit.models.student import (
     Dashboard,
@@ -138,23 +139,12 @@ def build_dashboard(partition: student_data.StudentPartition) -> Dashboard:
         by_year.setdefault(registration["school_year"], []).append(registration)
     years = []
     for name in sorted(set(by_year) | set(partition.years), reverse=True):
-        record = partition.years.get(name, {})
-        state = fee_state(record)
+        facts = FeeFacts.of(partition.years.get(name))
         years.append(YearSummary(
             school_year=name,
-            fee_status=rules.fee_status(**state).value,
-            amount_due_cents=rules.amount_due_cents(**state),
+            fee_status=facts.status().value,
+            amount_due_cents=facts.amount_due(),
             registrations=[Registration.model_validate(r) for r in by_year.get(name, [])],
         ))
     profile = partition.profile
     return Dashboard(student_id=profile["student_id"], sers_id=profile["sers_id"], years=years)
-
-
-def fee_state(year_record: dict[str, Any]) -> dict[str, bool]:
-    """The facts the fee rules need, read off a student-year record."""
-    waiver = year_record.get("waiver_status")
-    return {
-        "paid": bool(year_record.get("payment")),
-        "waiver_approved": waiver == "approved",
-        "waiver_pending": waiver == "pending",
-    }

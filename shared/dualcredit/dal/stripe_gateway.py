@@ -1,0 +1,96 @@
+"""Stripe: Checkout Sessions, refunds and webhook signatures, through the stripe library.
+
+The library is imported on first use, so handlers that never touch Stripe do not
+pay for its import. Locally and in tests the API is a stand-in
+(devstack/stripe_standin.py): `STRIPE_API_BASE` points at it, or a test hands in
+an HTTP client that answers without a socket.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from dualcredit.dal.secrets import get_secret
+from dualcredit.settings import get_settings
+
+#: Tests replace this with an in-process client for the stand-in.
+http_client: Any = None
+
+
+class InvalidSignature(Exception):
+    """The webhook request is forged, stale, signed with another secret, or not JSON."""
+
+
+def _client():
+    import stripe
+
+    settings = get_settings()
+    options: dict[str, Any] = {}
+    if settings.stripe_api_base:
+        options["base_addresses"] = {"api": settings.stripe_api_base}
+    if http_client is not None:
+        options["http_client"] = http_client
+    return stripe.StripeClient(get_secret(settings.stripe_secret_key_parameter), **options)
+
+
+def create_checkout_session(
+    *,
+    amount_cents: int,
+    description: str,
+    sers_id: str,
+    student_id: str,
+    school_year: str,
+    email: str,
+    success_url: str,
+    cancel_url: str,
+    expires_at: datetime,
+    idempotency_key: str,
+) -> dict[str, Any]:
+    metadata = {"sers_id": sers_id, "student_id": student_id, "school_year": school_year}
+    session = _client().v1.checkout.sessions.create(
+        {
+            "mode": "payment",
+            "line_items": [{
+                "quantity": 1,
+                "price_data": {
+                    "currency": "usd",
+                    "unit_amount": amount_cents,
+                    "product_data": {"name": description},
+                },
+            }],
+            "client_reference_id": sers_id,
+            "customer_email": email,
+            "metadata": metadata,
+            "payment_intent_data": {"metadata": metadata},
+            "success_url": success_url,
+            "cancel_url": cancel_url,
+            "expires_at": int(expires_at.timestamp()),
+        },
+        {"idempotency_key": idempotency_key},
+    )
+    return {"id": session.id, "url": session.url, "expires_at": session.expires_at}
+
+
+def expire_checkout_session(session_id: str) -> None:
+    _client().v1.checkout.sessions.expire(session_id)
+
+
+def refund(payment_intent: str, *, idempotency_key: str) -> str:
+    refund = _client().v1.refunds.create(
+        {"payment_intent": payment_intent, "reason": "duplicate"},
+        {"idempotency_key": idempotency_key},
+    )
+    return refund.id
+
+
+def verify_event(payload: str, signature: str | None) -> dict[str, Any]:
+    """The event, if `payload` carries a valid, fresh signature with our secret."""
+    import stripe
+
+    secret = get_secret(get_settings().stripe_webhook_secret_parameter)
+    try:
+        event = stripe.Webhook.construct_event(payload, signature or "", secret)
+    except (ValueError, stripe.SignatureVerificationError) as error:
+        raise InvalidSignature(type(error).__name__) from None
+    return event.to_dict()
