@@ -18,6 +18,9 @@ REPO = Path(__file__).resolve().parents[2]
 TEMPLATE_PATH = REPO / "infra" / "template.yaml"
 
 PUBLIC_ROUTES = {
+    ("POST", "/pay/lookup"),
+    ("POST", "/pay/checkout"),
+    ("POST", "/stripe/webhook"),  # Stripe's webhook authenticates by signature
     ("GET", "/schools"),
     ("GET", "/schools/{school_id}/offerings"),
     ("GET", "/window"),
@@ -232,7 +235,6 @@ def test_public_routes_are_exactly_the_public_list(resources: dict[str, Any]) ->
         (method, path)
         for method, path, _, props in _api_routes(resources)
         if (props.get("Auth") or {}).get("Authorizer") == "NONE"
-        and "webhook" not in path  # Stripe's webhook authenticates by signature
     }
     assert public == PUBLIC_ROUTES
 
@@ -296,7 +298,10 @@ def test_function_policies_are_least_privilege(resources: dict[str, Any]) -> Non
             actions = stmt["Action"] if isinstance(stmt["Action"], list) else [stmt["Action"]]
             for action in actions:
                 assert "*" not in action, (name, action)
-                assert action not in ("dynamodb:Scan", "dynamodb:DeleteItem"), (name, action)
+                assert action != "dynamodb:Scan", (name, action)
+                # Only Powertools idempotency deletes (a failed event's in-progress record).
+                if action == "dynamodb:DeleteItem":
+                    assert name == "StripeWebhookFunction", name
             assert stmt.get("Resource") not in ("*", ["*"]), (name, stmt)
             if "ses:SendEmail" in actions:
                 assert _is_ref(

@@ -1,0 +1,61 @@
+"""Stripe's webhook: the raw body's signature is the only authentication.
+
+A forged, stale or malformed request gets 400 and nothing is written. Each event
+is processed once per event id (Powertools idempotency on the same table); the
+processing itself is also safe to repeat, so a retry after a failure converges.
+"""
+
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from dualcredit import clock
+from dualcredit.dal import keys, stripe_gateway
+from dualcredit.logic.payments import handle_stripe_event
+from dualcredit.observability import logger, metrics, tracer
+from dualcredit.settings import get_settings
+
+settings = get_settings()
+persistence = DynamoDBPersistenceLayer(
+    table_name=settings.table_name,
+    key_attr="PK",
+    sort_key_attr="SK",
+    static_pk_value=keys.IDEMPOTENCY_PK,
+    expiry_attr="expires_at",
+)
+# Stripe retries a delivery for up to three days.
+idempotency = IdempotencyConfig(event_key_jmespath="id", expires_after_seconds=4 * 24 * 3600)
+
+
+@idempotent_function(data_keyword_argument="event", persistence_store=persistence, config=idempotency)
+def process(event: dict) -> dict:
+    return {"outcome": handle_stripe_event(event, clock.now())}
+
+
+def _answer(status: int, body: str) -> dict:
+    return {"statusCode": status, "headers": {"Content-Type": "application/json"}, "body": body}
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    idempotency.register_lambda_context(context)
+    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
+    try:
+        stripe_event = stripe_gateway.verify_event(event.get("body") or "", headers.get("stripe-signature"))
+    except stripe_gateway.InvalidSignature as error:
+        logger.warning("webhook refused", extra={"reason": str(error)})
+        metrics.add_metric(name="WebhookRefused", unit="Count", value=1)
+        return _answer(400, '{"message": "Invalid signature or payload."}')
+    try:
+        result = process(event=stripe_event)
+    except IdempotencyAlreadyInProgressError:
+        return _answer(409, '{"message": "This event is being processed; retry later."}')
+    logger.info("stripe event handled", extra={"outcome": result["outcome"]})
+    return _answer(200, '{"received": true}')
