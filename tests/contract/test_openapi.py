@@ -38,4 +38,4 @@ def test_path_parameters_are_named_as_in_the_template():
     spec = json.loads(openapi_json())
     for path in spec["paths"]:
         for name in re.findall(r"\{(\w+)\}", path):
-            assert name in {"school_id", "offering_id", "school_year", "student_id"}
+            assert name in {"school_id", "offering_id", "school_year", "student_id", "payment_id"}

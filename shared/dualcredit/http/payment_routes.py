@@ -3,21 +3,32 @@ birth date, and the staff entry of checks and money orders."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from dualcredit import clock
+from dualcredit import clock, rules
 from dualcredit.http.context import caller, client_address
 from dualcredit.http.responses import created
-from dualcredit.logic import payments
+from dualcredit.logic import payments, report, requests
+from dualcredit.models.common import SchoolYearName
 from dualcredit.models.payments import (
     CheckIn,
     Checkout,
     CheckoutRequest,
+    DecisionResult,
+    Decisions,
     PayLookup,
     Payment,
+    PaymentsReport,
     PaySummary,
+    PendingWaiver,
+    PriorYearRequest,
+    PriorYearRequestIn,
     VoidRequest,
+    WaiverRequest,
 )
 
 router = Router()
@@ -50,3 +61,52 @@ def post_check(student_id: str, check: CheckIn) -> Response[Payment]:
 @router.post("/payments/<payment_id>/void", summary="Void a mistaken check entry", tags=["staff"])
 def post_void(payment_id: str, request: VoidRequest) -> Payment:
     return Payment.model_validate(payments.void_payment(caller(router), payment_id, request, clock.now()))
+
+
+@router.post("/students/me/waivers", summary="Ask for a fee waiver", tags=["payments"])
+def post_waiver(request: WaiverRequest) -> Response[PendingWaiver]:
+    return created(requests.request_waiver(caller(router), request, clock.now()))
+
+
+@router.get("/waivers", summary="Waiver requests waiting for a decision", tags=["staff"])
+def get_waivers() -> list[PendingWaiver]:
+    return requests.pending_waivers(caller(router))
+
+
+@router.post("/waivers/decisions", summary="Approve or deny waivers, one or many", tags=["staff"])
+def post_waiver_decisions(decisions: Decisions) -> list[DecisionResult]:
+    return requests.decide_waivers(caller(router), decisions, clock.now())
+
+
+@router.post("/students/me/prior-year-requests", summary="Ask for credit for an earlier school year",
+             tags=["payments"])
+def post_prior_year(request: PriorYearRequestIn) -> Response[PriorYearRequest]:
+    return created(requests.request_prior_year(caller(router), request, clock.now()))
+
+
+@router.get("/prior-year-requests", summary="Prior-year requests waiting for a decision", tags=["staff"])
+def get_prior_year() -> list[PriorYearRequest]:
+    return requests.pending_prior_year(caller(router), clock.now())
+
+
+@router.post("/prior-year-requests/decisions", summary="Approve or deny prior-year requests",
+             tags=["staff"])
+def post_prior_year_decisions(decisions: Decisions) -> list[DecisionResult]:
+    return requests.decide_prior_year(caller(router), decisions, clock.now())
+
+
+@router.get("/payments/report", summary="Payments report for a school year", tags=["staff"])
+def get_report(
+    school_year: Annotated[SchoolYearName | None, Query(description="default: current")] = None,
+) -> PaymentsReport:
+    return report.payments_report(caller(router), school_year or rules.school_year_of(clock.now()).name)
+
+
+@router.get("/payments/report/csv", summary="The payments report as CSV", tags=["staff"])
+def get_report_csv(
+    school_year: Annotated[SchoolYearName | None, Query(description="default: current")] = None,
+) -> Response[str]:
+    year = school_year or rules.school_year_of(clock.now()).name
+    body = report.report_csv(report.payments_report(caller(router), year))
+    return Response(status_code=200, content_type="text/csv; charset=utf-8", body=body,
+                    headers={"Content-Disposition": f'attachment; filename="payments-{year}.csv"'})

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from dualcredit.models.common import ApiModel, OptionalText, SchoolYearName, Text
 
@@ -62,3 +62,81 @@ class Payment(BaseModel):
     note: str | None = None
     voided: bool = False
     void_reason: str | None = None
+
+
+class WaiverRequest(ApiModel):
+    school_year: SchoolYearName | None = None
+    reason: Literal["free_reduced_lunch", "hardship"]
+    explanation: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
+
+
+class Decision(ApiModel):
+    student_id: Text
+    school_year: SchoolYearName
+    approve: bool
+    note: OptionalText | None = None
+    request_id: Text | None = None  # prior-year requests only
+
+
+class Decisions(ApiModel):
+    decisions: list[Decision] = Field(min_length=1, max_length=100)
+
+
+class DecisionResult(BaseModel):
+    student_id: str
+    school_year: str
+    request_id: str | None = None
+    outcome: Literal["approved", "denied", "not_pending"]
+
+
+class PendingWaiver(BaseModel):
+    student_id: str
+    sers_id: str
+    school_year: str
+    school_id: str | None = None
+    reason: str
+    explanation: str | None = None
+    requested_at: datetime
+
+
+class PriorYearRequestIn(ApiModel):
+    school_year: SchoolYearName
+    school_id: Text
+    high_school_course: Text
+    teacher: Text
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class PriorYearRequest(BaseModel):
+    request_id: str
+    student_id: str
+    sers_id: str
+    school_year: str
+    school_id: str
+    high_school_course: str
+    teacher: str
+    reason: str
+    status: Literal["pending", "approved", "denied"]
+    cost_if_approved_cents: int
+    requested_at: datetime
+
+
+class ReportRow(BaseModel):
+    school_id: str
+    school_name: str
+    paid_card: int = 0
+    paid_check: int = 0
+    waived: int = 0
+    waiver_pending: int = 0
+    due: int = 0
+    refunded: int = 0
+    disputed: int = 0
+    duplicates_refunded: int = 0
+
+
+class PaymentsReport(BaseModel):
+    school_year: str
+    rows: list[ReportRow]
+    totals: dict[str, int]
+    collected_cents: int
+    outstanding_cents: int

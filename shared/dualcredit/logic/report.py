@@ -1,0 +1,66 @@
+"""The payments report: per school year, how each student-year stands, by school."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter, defaultdict
+from typing import Any
+
+from dualcredit.dal import catalog as catalog_data
+from dualcredit.dal import payments as payment_data
+from dualcredit.logic.caller import Caller, Role
+from dualcredit.logic.fees import FeeFacts
+from dualcredit.models.payments import PaymentsReport, ReportRow
+
+COLUMNS = ("paid_card", "paid_check", "waived", "waiver_pending", "due", "refunded", "disputed",
+           "duplicates_refunded")
+
+
+def _category(record: dict[str, Any]) -> str:
+    facts = FeeFacts.of(record)
+    status = facts.status().value
+    if status == "paid":
+        return "paid_card" if record["fee_payment"]["method"] == "card" else "paid_check"
+    return {"waived": "waived", "waiver_pending": "waiver_pending"}.get(status, "due")
+
+
+def payments_report(caller: Caller, school_year: str) -> PaymentsReport:
+    """Two Queries: the year's student-years (GSI2) and its payments (GSI1)."""
+    caller.require(Role.STAFF)
+    by_school: dict[str, Counter] = defaultdict(Counter)
+    collected = 0
+    owed = 0
+    for record in payment_data.student_years(school_year):
+        school = record.get("school_id") or "-"
+        by_school[school][_category(record)] += 1
+        owed += FeeFacts.of(record).amount_due()
+    totals: Counter = Counter()
+    for payment in payment_data.payments_of_year(school_year):
+        if payment.get("settles") and not payment.get("refunded") and not payment.get("voided"):
+            collected += payment.get("amount_cents", 0)
+        if payment.get("refunded") and not payment.get("duplicate"):
+            totals["refunded"] += 1
+        if payment.get("disputed"):
+            totals["disputed"] += 1
+        if payment.get("duplicate"):
+            totals["duplicates_refunded"] += 1
+    names = {s["school_id"]: s["name"] for s in catalog_data.list_schools()}
+    rows = [ReportRow(school_id=school, school_name=names.get(school, school),
+                      **{c: counts.get(c, 0) for c in COLUMNS})
+            for school, counts in sorted(by_school.items(), key=lambda kv: names.get(kv[0], kv[0]))]
+    for row in rows:
+        for column in COLUMNS[:5]:
+            totals[column] += getattr(row, column)
+    return PaymentsReport(school_year=school_year, rows=rows, totals={c: totals.get(c, 0) for c in COLUMNS},
+                          collected_cents=collected, outstanding_cents=owed)
+
+
+def report_csv(report: PaymentsReport) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["school_year", "school_id", "school", *COLUMNS])
+    for row in report.rows:
+        writer.writerow([report.school_year, row.school_id, row.school_name, *(getattr(row, c) for c in COLUMNS)])
+    writer.writerow([report.school_year, "", "All schools", *(report.totals[c] for c in COLUMNS)])
+    return out.getvalue()

@@ -1,0 +1,146 @@
+"""Fee waivers and prior-year credit: students ask, staff decide (one or many)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from dualcredit import mail, rules
+from dualcredit.dal import payments as payment_data
+from dualcredit.dal import requests as request_data
+from dualcredit.dal import students as student_data
+from dualcredit.errors import Conflict, InvalidInput, NotFound
+from dualcredit.logic import notify
+from dualcredit.logic.caller import Caller, Role
+from dualcredit.logic.fees import FeeFacts
+from dualcredit.models.payments import (
+    DecisionResult,
+    Decisions,
+    PendingWaiver,
+    PriorYearRequest,
+    PriorYearRequestIn,
+    WaiverRequest,
+)
+from dualcredit.settings import get_settings
+
+WAIVER_REASONS = {"free_reduced_lunch": "free or reduced-price lunch", "hardship": "financial hardship"}
+
+
+def request_waiver(caller: Caller, request: WaiverRequest, at: datetime) -> PendingWaiver:
+    caller.require(Role.STUDENT)
+    if request.reason == "hardship" and not request.explanation:
+        raise InvalidInput("Tell us briefly about the hardship.", field="explanation")
+    year = request.school_year or rules.school_year_of(at).name
+    profile = student_data.get_profile(caller.user_id)
+    if profile is None:
+        raise Conflict("Complete your profile first.", code="profile_missing")
+    waiver = {"reason": request.reason, "explanation": request.explanation, "requested_at": at.isoformat()}
+    try:
+        request_data.request_waiver(student_id=caller.user_id, school_year=year, waiver=waiver,
+                                    actor=caller.actor, at=at)
+    except request_data.NotAllowed:
+        raise Conflict(
+            f"A waiver can be asked for a registered {year} year that is not paid and has no "
+            "waiver pending or granted.", code="waiver_not_allowed",
+        ) from None
+    return PendingWaiver(student_id=caller.user_id, sers_id=profile["sers_id"], school_year=year,
+                         school_id=profile["school_id"], **waiver)
+
+
+def pending_waivers(caller: Caller) -> list[PendingWaiver]:
+    caller.require(Role.STAFF)
+    return [PendingWaiver(**item, **item["waiver"]) for item in request_data.pending_waivers()]
+
+
+def decide_waivers(caller: Caller, decisions: Decisions, at: datetime) -> list[DecisionResult]:
+    """Approve or deny many waivers at once; each decision stands on its own."""
+    caller.require(Role.STAFF)
+    results = []
+    for decision in decisions.decisions:
+        try:
+            request_data.decide_waiver(student_id=decision.student_id, school_year=decision.school_year,
+                                       approve=decision.approve, note=decision.note, actor=caller.actor, at=at)
+        except request_data.NotAllowed:
+            outcome = "not_pending"
+        else:
+            outcome = "approved" if decision.approve else "denied"
+            _tell(decision.student_id, f"Your {decision.school_year} fee waiver was {outcome}",
+                  what=f"fee waiver for {decision.school_year}", outcome=outcome, note=decision.note,
+                  next_step=("Nothing is due for that school year." if decision.approve else
+                             "The $50 fee is due; pay by card with your SERS ID, or by check."))
+        results.append(DecisionResult(student_id=decision.student_id, school_year=decision.school_year,
+                                      outcome=outcome))
+    return results
+
+
+def request_prior_year(caller: Caller, request: PriorYearRequestIn, at: datetime) -> PriorYearRequest:
+    caller.require(Role.STUDENT)
+    profile = student_data.get_profile(caller.user_id)
+    if profile is None:
+        raise Conflict("Complete your profile first.", code="profile_missing")
+    cost = _cost(caller.user_id, request.school_year, at, field="school_year")
+    fields = {**request.model_dump(), "request_id": uuid.uuid4().hex[:12], "sers_id": profile["sers_id"]}
+    request_data.request_prior_year(student_id=caller.user_id, request=fields, actor=caller.actor, at=at)
+    return PriorYearRequest(**fields, student_id=caller.user_id, status="pending",
+                            cost_if_approved_cents=cost, requested_at=at)
+
+
+def _cost(student_id: str, school_year: str, at: datetime, *, field: str) -> int:
+    facts = FeeFacts.of(payment_data.student_year(student_id, school_year))
+    try:
+        return rules.prior_year_cost_cents(
+            request_year=rules.SchoolYear.parse(school_year), current_year=rules.school_year_of(at),
+            year_paid=facts.paid, year_waived=facts.waiver_approved,
+        )
+    except rules.RuleError as error:
+        raise InvalidInput(str(error), field=field) from None
+
+
+def pending_prior_year(caller: Caller, at: datetime) -> list[PriorYearRequest]:
+    caller.require(Role.STAFF)
+    return [
+        PriorYearRequest(**item, cost_if_approved_cents=_cost(item["student_id"], item["school_year"], at,
+                                                              field="school_year"))
+        for item in request_data.pending_prior_year()
+    ]
+
+
+def decide_prior_year(caller: Caller, decisions: Decisions, at: datetime) -> list[DecisionResult]:
+    caller.require(Role.STAFF)
+    results = []
+    for decision in decisions.decisions:
+        if not decision.request_id:
+            raise InvalidInput("Each prior-year decision names its request.", field="decisions.request_id")
+        request = request_data.get_prior_year(decision.student_id, decision.school_year, decision.request_id)
+        profile = student_data.get_profile(decision.student_id)
+        if request is None or profile is None:
+            raise NotFound("There is no such prior-year request.", field="decisions.request_id")
+        try:
+            request_data.decide_prior_year(request=request, approve=decision.approve, note=decision.note,
+                                           profile=profile, actor=caller.actor, at=at)
+        except request_data.NotAllowed:
+            outcome = "not_pending"
+        else:
+            outcome = "approved" if decision.approve else "denied"
+            due = FeeFacts.of(payment_data.student_year(decision.student_id, decision.school_year)).amount_due()
+            _tell(decision.student_id, f"Your {decision.school_year} prior-year credit request was {outcome}",
+                  what=f"prior-year credit for {request['high_school_course']} ({decision.school_year})",
+                  outcome=outcome, note=decision.note,
+                  next_step=(f"{mail.money(due)} is due for {decision.school_year}, including the late fee. "
+                             "You can pay it by card at any time, or by check." if decision.approve and due
+                             else "Nothing more is needed." if decision.approve else
+                             "Email info@PNWcollegecredit.org with any questions."))
+        results.append(DecisionResult(student_id=decision.student_id, school_year=decision.school_year,
+                                      request_id=decision.request_id, outcome=outcome))
+    return results
+
+
+def _tell(student_id: str, subject: str, *, what: str, outcome: str, note: str | None, next_step: str) -> None:
+    profile = student_data.get_profile(student_id)
+    if profile is None:
+        return
+    message = mail.render(
+        "decision", subject, sers_id=profile["sers_id"], what=what, outcome=outcome,
+        note=note or "", next_step=next_step, dashboard_url=f"{get_settings().app_base_url}/dashboard",
+    )
+    notify.deliver(profile["email"], message, kind="decision")
