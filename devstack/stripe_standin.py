@@ -345,8 +345,10 @@ class StripeStandIn:
         self.deliveries: list[Delivery] = []
 
         self._line_items: dict[str, list[dict[str, Any]]] = {}
+        self._intent_data: dict[str, dict[str, Any]] = {}  # payment_intent_data per session
         self._idempotency: dict[tuple[str, str], tuple[Any, Response]] = {}
         self._lock = threading.RLock()
+        self._delivered = threading.Condition(self._lock)
         self._pending: deque[dict[str, Any]] = deque()
         self._draining = False
         self._request: dict[str, Any] | None = None  # the API request being handled, for events
@@ -431,7 +433,8 @@ class StripeStandIn:
         """Expire every open session whose expires_at has passed by `clock`, as Stripe does
         on its own; returns their ids. (A session is also expired when next touched.)"""
         with self._lock:
-            due = [sid for sid, s in self.sessions.items() if self._lapse(s)]
+            due = [session["id"] for session in list(self.sessions.values())
+                   if self._lapse(session)]
         self._after_operation()
         return due
 
@@ -479,6 +482,12 @@ class StripeStandIn:
     def deliver_pending(self) -> list[Delivery]:
         """Deliver the queued events (only needed with auto_deliver=False)."""
         return self._drain()
+
+    def wait_for_deliveries(self, count: int, timeout: float = 10.0) -> bool:
+        """Block until at least `count` deliveries are recorded (server mode delivers on
+        its own threads); False if `timeout` seconds pass first."""
+        with self._delivered:
+            return self._delivered.wait_for(lambda: len(self.deliveries) >= count, timeout)
 
     @property
     def pending(self) -> list[dict[str, Any]]:
@@ -571,7 +580,10 @@ class StripeStandIn:
             case "GET", [collection, object_id] if collection in _COLLECTIONS:
                 self._only(params, {"expand"})
                 kind, attribute = _COLLECTIONS[collection]
-                found = getattr(self, attribute).get(object_id)
+                if attribute == "events":
+                    found = next((e for e in self.events if e["id"] == object_id), None)
+                else:
+                    found = getattr(self, attribute).get(object_id)
                 if found is None:
                     raise _no_such(kind, object_id, "id")
                 return copy.deepcopy(found)
@@ -591,7 +603,7 @@ class StripeStandIn:
         scheme, _, key = authorization.partition(" ")
         if scheme.lower() != "bearer" or not hmac.compare_digest(key.strip(), self.api_key):
             shown = key.strip()
-            masked = shown[:8] + "*" * max(len(shown) - 12, 0) + shown[-4:] if shown else ""
+            masked = shown[:8] + "*" * (len(shown) - 12) + shown[-4:] if len(shown) > 12 else shown[:8] + "****"
             raise StandInError(401, f"Invalid API Key provided: {masked}")
 
     @staticmethod
@@ -720,14 +732,6 @@ class StripeStandIn:
         self.sessions[session_id] = session
         self._intent_data[session_id] = {**intent_data, "metadata": intent_metadata}
         return self._session_view(session, self._expand(params))
-
-    @property
-    def _intent_data(self) -> dict[str, dict[str, Any]]:
-        try:
-            return self.__intent_data
-        except AttributeError:
-            self.__intent_data: dict[str, dict[str, Any]] = {}
-            return self.__intent_data
 
     def _line_item(self, raw: Any, param: str) -> dict[str, Any]:
         item = _hash(raw, param, _LINE_ITEM_PARAMS)
@@ -1116,8 +1120,9 @@ class StripeStandIn:
         return delivery
 
     def _record(self, delivery: Delivery) -> None:
-        with self._lock:
+        with self._delivered:
             self.deliveries.append(delivery)
+            self._delivered.notify_all()
 
     # ----------------------------------------------------------------- checkout pages
 
@@ -1167,15 +1172,8 @@ _COLLECTIONS = {
     "charges": ("charge", "charges"),
     "refunds": ("refund", "refunds"),
     "disputes": ("dispute", "disputes"),
-    "events": ("event", "_events_by_id"),
+    "events": ("event", "events"),
 }
-
-
-def _events_by_id(self: StripeStandIn) -> dict[str, dict[str, Any]]:
-    return {event["id"]: event for event in self.events}
-
-
-StripeStandIn._events_by_id = property(_events_by_id)  # type: ignore[attr-defined]
 
 
 # --------------------------------------------------------------------------- HTML

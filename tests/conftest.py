@@ -147,3 +147,53 @@ class Api:
 @pytest.fixture
 def api(aws, api_module) -> Api:
     return Api(api_module)
+
+
+class Webhook:
+    """Delivers Stripe webhook requests to the webhook Lambda, as API Gateway would."""
+
+    def __init__(self, module):
+        self.module = module
+        self.answers: list[int] = []
+
+    def __call__(self, body: bytes | str, signature: str | None) -> dict:
+        from tests.support.events import LambdaContext, api_event
+
+        event = api_event("POST", "/stripe/webhook", raw_body=body.decode() if isinstance(body, bytes) else body)
+        event["headers"].pop("Authorization", None)
+        if signature is not None:
+            event["headers"]["Stripe-Signature"] = signature
+        response = self.module.lambda_handler(event, LambdaContext())
+        self.answers.append(response["statusCode"])
+        return response
+
+
+@pytest.fixture
+def stripe_standin(aws, monkeypatch):
+    """The local Stripe stand-in, answering the stripe library in-process and delivering
+    signed events to the webhook Lambda; secrets are in (moto's) SSM."""
+    from devstack.stripe_standin import DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET, StripeStandIn
+    from dualcredit import clock
+    from dualcredit.dal import aws as aws_clients
+    from dualcredit.dal import stripe_gateway
+    from dualcredit.settings import get_settings
+
+    ssm = aws_clients.client("ssm")
+    ssm.put_parameter(Name=env.STRIPE_SECRET_KEY_PARAMETER, Value=DEFAULT_API_KEY, Type="SecureString")
+    ssm.put_parameter(Name=env.STRIPE_WEBHOOK_SECRET_PARAMETER, Value=DEFAULT_WEBHOOK_SECRET,
+                      Type="SecureString")
+    from aws_lambda_powertools.utilities import parameters
+
+    parameters.clear_caches()
+    spec = importlib.util.spec_from_file_location(
+        "stripe_webhook_app", REPO / "functions" / "stripe_webhook" / "app.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    webhook = Webhook(module)
+    standin = StripeStandIn(deliver=webhook, clock=lambda: clock.now().timestamp())
+    standin.webhook = webhook
+    monkeypatch.setattr(stripe_gateway, "http_client", standin.http_client())
+    monkeypatch.setenv("STRIPE_API_BASE", standin.base_url)
+    get_settings.cache_clear()
+    yield standin
+    get_settings.cache_clear()

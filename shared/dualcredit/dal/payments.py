@@ -58,8 +58,9 @@ def clear_checkout(student_id: str, school_year: str, session_id: str) -> None:
     try:
         dynamo.update_item(
             keys.student_pk(student_id), keys.year_sk(school_year),
-            expression="REMOVE checkout", condition="checkout.session_id = :sid",
-            values={":sid": session_id},
+            # A new generation gives the next session a fresh idempotency key.
+            expression="REMOVE checkout ADD checkout_generation :one", condition="checkout.session_id = :sid",
+            values={":sid": session_id, ":one": 1},
         )
     except dynamo.ConditionFailed:
         pass  # already cleared, or replaced by a newer session

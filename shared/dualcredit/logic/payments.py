@@ -25,8 +25,9 @@ from dualcredit.models.payments import CheckIn, Checkout, PaySummary, VoidReques
 from dualcredit.observability import logger, metrics
 from dualcredit.settings import get_settings
 
-#: Sessions made within one bucket share an idempotency key (two tabs, one session).
-CHECKOUT_BUCKET = timedelta(minutes=10)
+#: Sessions asked for within the same minute share an idempotency key and identical
+#: parameters, so two tabs get one session from Stripe itself.
+CHECKOUT_BUCKET = timedelta(minutes=1)
 #: An open session is reused only if it has this long left.
 REUSE_MARGIN = timedelta(minutes=5)
 LOOKUP_LIMIT_PER_CLIENT = 10
@@ -110,10 +111,8 @@ def _checkout(student_id: str, year: rules.SchoolYear, at: datetime, *, success_
         return _checkout_out(existing, amount)
     closes_at = None if facts.late_fee_applies else window.closes_at
     bucket = int(at.timestamp() // CHECKOUT_BUCKET.total_seconds())
-    expires_at = rules.checkout_expires_at(
-        datetime.fromtimestamp(bucket * CHECKOUT_BUCKET.total_seconds(), at.tzinfo) + CHECKOUT_BUCKET,
-        closes_at,
-    )
+    bucket_start = datetime.fromtimestamp(bucket * CHECKOUT_BUCKET.total_seconds(), at.tzinfo)
+    expires_at = rules.checkout_expires_at(bucket_start, closes_at)
     base = get_settings().app_base_url
     session = stripe_gateway.create_checkout_session(
         amount_cents=amount,
@@ -125,7 +124,8 @@ def _checkout(student_id: str, year: rules.SchoolYear, at: datetime, *, success_
         success_url=f"{base}{success_path}",
         cancel_url=f"{base}{cancel_path}",
         expires_at=expires_at,
-        idempotency_key=f"checkout:{student_id}:{year.name}:{amount}:{bucket}",
+        idempotency_key=(f"checkout:{student_id}:{year.name}:{amount}:{bucket}:"
+                         f"{record.get('checkout_generation', 0)}"),
     )
     checkout = {"session_id": session["id"], "url": session["url"], "expires_at": session["expires_at"],
                 "amount_cents": amount}
