@@ -815,7 +815,11 @@ class StripeStandIn:
     def _lapse(self, session: dict[str, Any]) -> bool:
         """Expire an open session whose expires_at has passed; True if it did."""
         if session["status"] == "open" and self._now() >= session["expires_at"]:
-            self._mark_expired(session)
+            request, self._request = self._request, None  # Stripe's own doing, not a request's
+            try:
+                self._mark_expired(session)
+            finally:
+                self._request = request
             return True
         return False
 
@@ -1264,8 +1268,7 @@ def _checkout_page(session: Mapping[str, Any],
         ) + "</dl>"
     content = f"""<section aria-labelledby="summary">
 <h2 id="summary">Order summary</h2>
-<table>
-<caption class="visually-hidden" hidden>Items to pay</caption>
+<table aria-labelledby="summary">
 <thead><tr><th scope="col">Item</th><th scope="col" class="num">Qty</th><th scope="col" class="num">Amount</th></tr></thead>
 <tbody>
 {rows}
@@ -1278,7 +1281,10 @@ def _checkout_page(session: Mapping[str, Any],
 <form method="post" action="/checkout/{quoted}/pay"><button type="submit" class="pay">Pay {total}</button></form>
 <form method="post" action="/checkout/{quoted}/cancel"><button type="submit" class="cancel">Cancel</button></form>
 </div>"""
-    return _html(200, f"Pay {total}", content)
+    title = f"Pay {total}"
+    if len(items) == 1:
+        title += f" for {items[0]['description']}"
+    return _html(200, title, content)
 
 
 def _link(url: str | None, session_id: str, text: str) -> str:

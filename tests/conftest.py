@@ -141,6 +141,11 @@ class Api:
         event = api_event(method, url, body=body, claims=as_, raw_body=raw_body, source_ip=source_ip)
         response = self.module.lambda_handler(event, LambdaContext())
         text = response.get("body") or "null"
+        headers = {k.lower(): v for k, v in (response.get("headers") or {}).items()}
+        multi = {k.lower(): v for k, v in (response.get("multiValueHeaders") or {}).items()}
+        content_type = headers.get("content-type") or (multi.get("content-type") or ["application/json"])[0]
+        if not content_type.startswith("application/json"):
+            return response["statusCode"], text
         return response["statusCode"], json.loads(text)
 
 

@@ -40,6 +40,19 @@ MATRIX = {
     ("PUT", "/windows/{school_year}"): ("/windows/2026-27", {"closes_on": "2027-06-20"}, STAFF_ONLY),
     ("GET", "/students"): ("/students?last_name=smith", None, STAFF_ONLY),
     ("GET", "/students/{student_id}"): ("/students/{a}", None, STAFF_ONLY),
+    ("POST", "/students/me/checkout"): ("/students/me/checkout", {}, STUDENTS),
+    ("POST", "/pay/lookup"): ("/pay/lookup", "pay", EVERYONE),
+    ("POST", "/pay/checkout"): ("/pay/checkout", "pay", EVERYONE),
+    ("POST", "/students/{student_id}/payments"): ("/students/{a}/payments", "check", STAFF_ONLY),
+    ("POST", "/payments/{payment_id}/void"): ("/payments/nope/void", {"reason": "typo"}, STAFF_ONLY),
+    ("POST", "/students/me/waivers"): ("/students/me/waivers", {"reason": "free_reduced_lunch"}, STUDENTS),
+    ("GET", "/waivers"): ("/waivers", None, STAFF_ONLY),
+    ("POST", "/waivers/decisions"): ("/waivers/decisions", "decisions", STAFF_ONLY),
+    ("POST", "/students/me/prior-year-requests"): ("/students/me/prior-year-requests", "prior", STUDENTS),
+    ("GET", "/prior-year-requests"): ("/prior-year-requests", None, STAFF_ONLY),
+    ("POST", "/prior-year-requests/decisions"): ("/prior-year-requests/decisions", "decisions", STAFF_ONLY),
+    ("GET", "/payments/report"): ("/payments/report", None, STAFF_ONLY),
+    ("GET", "/payments/report/csv"): ("/payments/report/csv", None, STAFF_ONLY),
 }
 
 
@@ -75,6 +88,17 @@ def _body(kind, world: World, role: str):
     if kind == "offering":
         return {"school_id": world.school_x, "school_year": "2026-27", "high_school_course": "CAD",
                 "teacher": "Mr. Lee", "college_course_id": world.course}
+    if kind == "pay":
+        return {"sers_id": world.students["a"]["sers_id"], "birth_date": "2001-01-01"}
+    if kind == "check":
+        return {"kind": "check", "school_year": "2026-27", "instrument_number": "1", "amount_cents": 5000,
+                "received_on": "2027-01-10", "payer_name": "Pat"}
+    if kind == "decisions":
+        return {"decisions": [{"student_id": world.students["a"]["student_id"], "school_year": "2025-26",
+                               "approve": False, "request_id": "nope"}]}
+    if kind == "prior":
+        return {"school_year": "2025-26", "school_id": world.school_x, "high_school_course": "Welding",
+                "teacher": "Ms. R", "reason": "missed it"}
     if kind == "invite":
         return {"email": f"invite-{role}@example.org", "school_id": world.school_x}
     return kind
@@ -85,7 +109,8 @@ def test_route_allows_exactly_its_roles(api, world, route):
     template_url, body, allowed = MATRIX[route]
     url = template_url.format(x=world.school_x, o=world.offering_x, a=world.students["a"]["student_id"])
     for role, who in _callers(world).items():
-        status, answer = api(route[0], url, as_=who, body=_body(body, world, role))
+        status, answer = api(route[0], url, as_=who, body=_body(body, world, role),
+                             source_ip=f"192.0.2.{ROLES.index(role)}")
         if role in allowed:
             assert status != 403 and status < 500, (role, status, answer)
         else:
