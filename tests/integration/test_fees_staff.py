@@ -193,3 +193,20 @@ def test_payments_report_counts_and_exports_csv(api, world, stripe_standin):
     lines = response["body"].splitlines()
     assert lines[0].startswith("school_year,school_id,school,paid_card")
     assert lines[-1].startswith("2026-27,,All schools,1,0,0,1,0")
+
+
+def test_report_counts_an_automatically_refunded_duplicate(api, world, stripe_standin):
+    alice = world.students["alice"]
+    first = api("POST", "/students/me/checkout", as_=alice, body={})[1]["session_id"]
+    second = stripe_standin.client().v1.checkout.sessions.create({
+        "mode": "payment", "success_url": "https://app.test/s", "cancel_url": "https://app.test/c",
+        "line_items": [{"quantity": 1, "price_data": {"currency": "usd", "unit_amount": 5000,
+                                                       "product_data": {"name": "fee"}}}],
+        "metadata": stripe_standin.sessions[first]["metadata"],
+    }).id
+    stripe_standin.pay(first)
+    stripe_standin.pay(second)
+    report = api("GET", "/payments/report?school_year=2026-27", as_=STAFF)[1]
+    assert report["totals"]["paid_card"] == 1
+    assert report["totals"]["duplicates_refunded"] == 1 and report["totals"]["refunded"] == 0
+    assert report["collected_cents"] == 5000

@@ -68,7 +68,11 @@ def clear_checkout(student_id: str, school_year: str, session_id: str) -> None:
 
 def note_card_payment(payment_intent: str, facts: dict[str, Any]) -> dict[str, Any]:
     """Merge what a Stripe event says about a payment into its record (an upsert, so
-    events may arrive in any order) and return the record as it now stands."""
+    events may arrive in any order) and return the record as it now stands. Once its
+    school year is known it is listed for the payments report, settled or not."""
+    if "school_year" in facts:
+        facts = {**facts, "GSI1PK": keys.payments_gsi(facts["school_year"]),
+                 "GSI1SK": f"{facts.get('recorded_at', '')}#{payment_intent}"}
     names = {f"#a{i}": name for i, name in enumerate(facts)}
     values = {f":v{i}": value for i, value in enumerate(facts.values())}
     assignments = ", ".join(f"#a{i} = if_not_exists(#a{i}, :v{i})" for i in range(len(facts)))
@@ -115,20 +119,20 @@ def settle(
     }
     year_pk = keys.student_pk(student_id)
     txn = dynamo.Transaction()
-    record = {
-        **payment,
-        "PK": keys.payment_pk(payment["payment_id"]),
-        "SK": keys.META_SK,
-        "GSI1PK": keys.payments_gsi(school_year),
-        "GSI1SK": f"{at.isoformat()}#{payment['payment_id']}",
-        "type": "payment",
-        "settles": slot.value,
-    }
+    payment_pk = keys.payment_pk(payment["payment_id"])
+    listing = {"GSI1PK": keys.payments_gsi(school_year), "GSI1SK": f"{at.isoformat()}#{payment['payment_id']}"}
     if new_payment:
-        txn.put(record, condition="attribute_not_exists(PK)")
+        txn.put({**payment, **listing, "PK": payment_pk, "SK": keys.META_SK, "type": "payment",
+                 "settles": slot.value}, condition="attribute_not_exists(PK)")
     else:
-        txn.put(record, condition="attribute_not_exists(settles) AND attribute_not_exists(refunded) "
-                                  "AND attribute_not_exists(duplicate)")
+        # An update, not a put: flags another event set meanwhile (a dispute) must survive.
+        txn.update(
+            payment_pk, keys.META_SK,
+            expression="SET settles = :slot, GSI1PK = :g1pk, GSI1SK = :g1sk",
+            condition=("attribute_not_exists(settles) AND attribute_not_exists(refunded) "
+                       "AND attribute_not_exists(duplicate)"),
+            values={":slot": slot.value, ":g1pk": listing["GSI1PK"], ":g1sk": listing["GSI1SK"]},
+        )
     condition = f"attribute_not_exists({attribute})"
     values: dict[str, Any] = {":p": summary, ":year": school_year, ":sid": student_id, ":type": "student_year"}
     if slot is rules.PaymentSlot.FEE:
