@@ -41,7 +41,7 @@ def _answer(status: int, body: str) -> dict:
     return {"statusCode": status, "headers": {"Content-Type": "application/json"}, "body": body}
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
