@@ -6,28 +6,17 @@ processing itself is also safe to repeat, so a retry after a failure converges.
 """
 
 from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
+from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
 from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from dualcredit import clock
 from dualcredit.dal import keys, stripe_gateway
+from dualcredit.dal.idempotency import persistence_layer
 from dualcredit.logic.payments import handle_stripe_event
 from dualcredit.observability import logger, metrics, tracer
-from dualcredit.settings import get_settings
 
-settings = get_settings()
-persistence = DynamoDBPersistenceLayer(
-    table_name=settings.table_name,
-    key_attr="PK",
-    sort_key_attr="SK",
-    static_pk_value=keys.IDEMPOTENCY_PK,
-    expiry_attr="expires_at",
-)
+persistence = persistence_layer(keys.IDEMPOTENCY_PK)
 # Stripe retries a delivery for up to three days.
 idempotency = IdempotencyConfig(event_key_jmespath="id", expires_after_seconds=4 * 24 * 3600)
 
