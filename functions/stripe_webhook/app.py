@@ -13,7 +13,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from dualcredit import clock
 from dualcredit.dal import keys, stripe_gateway
 from dualcredit.dal.idempotency import persistence_layer
-from dualcredit.logic.payments import handle_stripe_event
+from dualcredit.logic.stripe_events import handle_stripe_event
 from dualcredit.observability import logger, metrics, tracer
 
 persistence = persistence_layer(keys.IDEMPOTENCY_PK)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
-from dualcredit.dal.aws import client
+from dualcredit.dal.aws import LazyClient
 from dualcredit.settings import get_settings
 
 
@@ -16,5 +16,5 @@ def persistence_layer(partition: str) -> DynamoDBPersistenceLayer:
         sort_key_attr="SK",
         static_pk_value=partition,
         expiry_attr="expires_at",
-        boto3_client=client("dynamodb"),
+        boto3_client=LazyClient("dynamodb"),
     )

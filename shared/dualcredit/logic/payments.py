@@ -1,9 +1,6 @@
-"""Paying the fee: Stripe Checkout, the Stripe webhook, checks and money orders.
-
-Whatever the order or number of deliveries, a student-year ends with at most one
-payment settling its fee (and one its late fee); any other successful payment is
-refunded automatically and flagged for staff.
-"""
+"""Paying the fee: Stripe Checkout (signed in, or by SERS ID and birth date), and the
+staff entry and voiding of checks and money orders. Stripe's events are handled in
+logic/stripe_events.py; settling a year with a payment in logic/settlement.py."""
 
 from __future__ import annotations
 
@@ -15,14 +12,12 @@ from dualcredit import mail, rules
 from dualcredit.dal import payments as payment_data
 from dualcredit.dal import stripe_gateway, throttle
 from dualcredit.dal import students as student_data
-from dualcredit.dal.audit import Actor
 from dualcredit.errors import Conflict, InvalidInput, NotFound, TooManyRequests
-from dualcredit.logic import notify
 from dualcredit.logic.caller import Caller, Role
 from dualcredit.logic.fees import FeeFacts
+from dualcredit.logic.settlement import settle_payment
 from dualcredit.logic.windows import window_from_record
 from dualcredit.models.payments import CheckIn, Checkout, PaySummary, VoidRequest
-from dualcredit.observability import logger, metrics
 from dualcredit.settings import get_settings
 
 #: Sessions asked for within the same minute share an idempotency key and identical
@@ -147,153 +142,6 @@ def _checkout_out(checkout: dict[str, Any], amount: int) -> Checkout:
     return Checkout(session_id=checkout["session_id"], checkout_url=checkout["url"],
                     expires_at=datetime.fromtimestamp(checkout["expires_at"]).astimezone(rules.PACIFIC),
                     amount_cents=amount)
-
-
-# --------------------------------------------------------------------------- settling
-
-
-def settle_payment(payment: dict[str, Any], *, actor: Actor, at: datetime, new_payment: bool) -> str:
-    """Settle the student-year with `payment`, or mark it a duplicate. Returns the outcome."""
-    for _ in range(3):
-        record = payment_data.student_year(payment["student_id"], payment["school_year"])
-        facts = FeeFacts.of(record)
-        slot = facts.slot()
-        if slot is None:
-            return "duplicate"
-        profile_school = (record or {}).get("school_id")
-        try:
-            payment_data.settle(
-                payment=payment, slot=slot, covers_late_fee=facts.covers_late_fee(payment["amount_cents"]),
-                profile_school_id=profile_school, actor=actor, at=at, new_payment=new_payment,
-            )
-        except payment_data.SlotTaken:
-            if new_payment or _already_settled(payment):
-                return "duplicate" if new_payment else "already settled"
-            continue
-        metrics.add_metric(name="PaymentSettled", unit="Count", value=1)
-        _send_receipt(payment, at)
-        return f"settled {slot.value}"
-    return "duplicate"
-
-
-def _already_settled(payment: dict[str, Any]) -> bool:
-    current = payment_data.get_payment(payment["payment_id"]) or {}
-    return bool(current.get("settles") or current.get("refunded") or current.get("duplicate"))
-
-
-def _send_receipt(payment: dict[str, Any], at: datetime) -> None:
-    profile = student_data.get_profile(payment["student_id"])
-    if profile is None:
-        return
-    method = {"card": "card", "check": "check", "money_order": "money order"}[payment["method"]]
-    message = mail.render(
-        "payment_receipt",
-        f"Receipt: CTE Dual Credit {payment['school_year']} (SERS ID {profile['sers_id']})",
-        sers_id=profile["sers_id"],
-        amount=mail.money(payment["amount_cents"]),
-        school_year=payment["school_year"],
-        paid_on=f"{date.fromisoformat(payment['received_on']):%B %-d, %Y}",
-        method=method,
-        reference=payment["payment_id"],
-        dashboard_url=f"{get_settings().app_base_url}/dashboard",
-    )
-    notify.deliver(profile["email"], message, kind="payment_receipt")
-
-
-# --------------------------------------------------------------------------- Stripe events
-
-
-def handle_stripe_event(event: dict[str, Any], at: datetime) -> str:
-    """Apply one verified Stripe event. Every branch is safe to repeat and to meet
-    in any order: facts merge into the payment record, settling is conditional."""
-    kind = event.get("type", "")
-    obj = (event.get("data") or {}).get("object") or {}
-    logger.append_keys(stripe_event_type=kind, stripe_event_id=event.get("id"))
-    match kind:
-        case "checkout.session.completed" if obj.get("payment_status") == "paid":
-            return _card_paid(obj, at)
-        case "checkout.session.async_payment_succeeded":
-            return _card_paid(obj, at)
-        case "checkout.session.completed":
-            return "awaiting asynchronous payment"
-        case "checkout.session.expired" | "checkout.session.async_payment_failed":
-            meta = obj.get("metadata") or {}
-            if meta.get("student_id") and meta.get("school_year"):
-                payment_data.clear_checkout(meta["student_id"], meta["school_year"], obj["id"])
-            return "checkout closed"
-        case "charge.refunded":
-            return _card_refunded(obj, at)
-        case "charge.dispute.created":
-            return _card_disputed(obj, at)
-    return "ignored"
-
-
-def _card_paid(session: dict[str, Any], at: datetime) -> str:
-    meta = session.get("metadata") or {}
-    intent = session.get("payment_intent")
-    if not (intent and meta.get("student_id") and meta.get("school_year")):
-        logger.warning("paid session without our metadata", extra={"session_id": session.get("id")})
-        return "ignored: not ours"
-    facts = {
-        "payment_id": intent,
-        "method": "card",
-        "student_id": meta["student_id"],
-        "school_year": meta["school_year"],
-        "sers_id": meta.get("sers_id", ""),
-        "session_id": session["id"],
-        "amount_cents": session.get("amount_total") or 0,
-        "received_on": at.astimezone(rules.PACIFIC).date().isoformat(),
-        "recorded_at": at.isoformat(),
-        "type": "payment",
-    }
-    payment = payment_data.note_card_payment(intent, facts)
-    if payment.get("settles"):
-        return "already settled"
-    if payment.get("refunded"):
-        return "refunded before it settled"
-    if not payment.get("duplicate"):
-        outcome = settle_payment(payment, actor=payment_data.STRIPE, at=at, new_payment=False)
-        if outcome != "duplicate":
-            return outcome
-        payment = payment_data.flag_payment(intent, {"duplicate": True, "needs_staff_review": True},
-                                            actor=payment_data.STRIPE, at=at, action="payment.duplicate")
-    if not payment.get("duplicate_refund_id"):
-        refund_id = stripe_gateway.refund(intent, idempotency_key=f"duplicate-refund:{intent}")
-        payment_data.flag_payment(intent, {"duplicate_refund_id": refund_id}, actor=payment_data.STRIPE,
-                                  at=at, action="payment.duplicate_refunded")
-        metrics.add_metric(name="DuplicatePaymentRefunded", unit="Count", value=1)
-    return "duplicate refunded"
-
-
-def _card_refunded(charge: dict[str, Any], at: datetime) -> str:
-    intent = charge.get("payment_intent")
-    if not intent:
-        return "ignored: no payment intent"
-    payment = payment_data.note_card_payment(intent, {"payment_id": intent, "type": "payment"})
-    status = {"refunded": True, "refunded_cents": charge.get("amount_refunded") or 0,
-              "refunded_at": at.isoformat()}
-    if payment.get("duplicate"):
-        payment_data.flag_payment(intent, status, actor=payment_data.STRIPE, at=at, action="payment.refunded")
-        return "duplicate refund confirmed"
-    if payment.get("settles"):
-        payment_data.unsettle(payment, reason="payment.refunded", actor=payment_data.STRIPE, at=at,
-                              status={**status, "needs_staff_review": True})
-        return "refunded: fee due again"
-    payment_data.flag_payment(intent, status, actor=payment_data.STRIPE, at=at, action="payment.refunded")
-    return "refund noted"
-
-
-def _card_disputed(dispute: dict[str, Any], at: datetime) -> str:
-    intent = dispute.get("payment_intent")
-    if not intent:
-        return "ignored: no payment intent"
-    payment_data.note_card_payment(intent, {"payment_id": intent, "type": "payment"})
-    payment_data.flag_payment(
-        intent, {"disputed": True, "dispute_id": dispute.get("id", ""), "needs_staff_review": True},
-        actor=payment_data.STRIPE, at=at, action="payment.disputed",
-    )
-    metrics.add_metric(name="PaymentDisputed", unit="Count", value=1)
-    return "dispute noted"
 
 
 # --------------------------------------------------------------------------- checks
