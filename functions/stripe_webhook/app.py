@@ -6,22 +6,17 @@ processing itself is also safe to repeat, so a retry after a failure converges.
 """
 
 from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
-from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from dualcredit import clock
 from dualcredit.dal import keys, stripe_gateway
-from dualcredit.dal.idempotency import persistence_layer
+from dualcredit.dal.idempotency import InProgress, once_per_event
 from dualcredit.logic.stripe_events import handle_stripe_event
 from dualcredit.observability import logger, metrics, tracer
 
-persistence = persistence_layer(keys.IDEMPOTENCY_PK)
+
 # Stripe retries a delivery for up to three days.
-idempotency = IdempotencyConfig(event_key_jmespath="id", expires_after_seconds=4 * 24 * 3600)
-
-
-@idempotent_function(data_keyword_argument="event", persistence_store=persistence, config=idempotency)
+@once_per_event(partition=keys.IDEMPOTENCY_PK, key_path="id", expires_after_seconds=4 * 24 * 3600)
 def process(event: dict) -> dict:
     return {"outcome": handle_stripe_event(event, clock.now())}
 
@@ -34,7 +29,6 @@ def _answer(status: int, body: str) -> dict:
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
-    idempotency.register_lambda_context(context)
     headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
     try:
         stripe_event = stripe_gateway.verify_event(event.get("body") or "", headers.get("stripe-signature"))
@@ -43,8 +37,8 @@ def lambda_handler(event: dict, context: LambdaContext) -> dict:
         metrics.add_metric(name="WebhookRefused", unit="Count", value=1)
         return _answer(400, '{"message": "Invalid signature or payload."}')
     try:
-        result = process(event=stripe_event)
-    except IdempotencyAlreadyInProgressError:
+        result = process(stripe_event, context)
+    except InProgress:
         return _answer(409, '{"message": "This event is being processed; retry later."}')
     logger.info("stripe event handled", extra={"outcome": result["outcome"]})
     return _answer(200, '{"received": true}')

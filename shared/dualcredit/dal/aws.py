@@ -37,14 +37,3 @@ def reset_clients() -> None:
     client.cache_clear()
     _session.cache_clear()
 
-
-class LazyClient:
-    """Stands for `client(service)` and makes it on first use, so a library that wants a
-    client at a Lambda's init (Powertools idempotency) does not make the cold import pay
-    for it."""
-
-    def __init__(self, service: str):
-        self._service = service
-
-    def __getattr__(self, name: str):
-        return getattr(client(self._service), name)

@@ -1,20 +1,56 @@
-"""Powertools idempotency records in the application's table (one partition per use),
-written through the application's own DynamoDB client rather than a second one."""
+"""Run a function once per event id, with Powertools idempotency records kept in the
+application's table (one partition per use, `expires_at` TTL).
+
+The Powertools utility (and boto3, which it imports) is set up on the first call, so
+a handler's cold import stays light; the first event pays for it.
+"""
 
 from __future__ import annotations
 
-from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+from collections.abc import Callable
+from functools import cache, wraps
+from typing import Any
 
-from dualcredit.dal.aws import LazyClient
+from dualcredit.dal.aws import client
 from dualcredit.settings import get_settings
 
 
-def persistence_layer(partition: str) -> DynamoDBPersistenceLayer:
-    return DynamoDBPersistenceLayer(
-        table_name=get_settings().table_name,
-        key_attr="PK",
-        sort_key_attr="SK",
-        static_pk_value=partition,
-        expiry_attr="expires_at",
-        boto3_client=LazyClient("dynamodb"),
-    )
+class InProgress(Exception):
+    """The same event is being processed right now; the caller should retry later."""
+
+
+def once_per_event(*, partition: str, key_path: str, expires_after_seconds: int) -> Callable:
+    def decorate(function: Callable[[dict], dict]) -> Callable[..., dict]:
+        @cache
+        def guarded():
+            from aws_lambda_powertools.utilities.idempotency import (
+                DynamoDBPersistenceLayer,
+                IdempotencyConfig,
+                idempotent_function,
+            )
+
+            config = IdempotencyConfig(event_key_jmespath=key_path, expires_after_seconds=expires_after_seconds)
+            store = DynamoDBPersistenceLayer(
+                table_name=get_settings().table_name, key_attr="PK", sort_key_attr="SK",
+                static_pk_value=partition, expiry_attr="expires_at", boto3_client=client("dynamodb"),
+            )
+            return config, idempotent_function(data_keyword_argument="event", persistence_store=store,
+                                               config=config)(function)
+
+        @wraps(function)
+        def call(event: dict, context: Any = None) -> dict:
+            from aws_lambda_powertools.utilities.idempotency.exceptions import (
+                IdempotencyAlreadyInProgressError,
+            )
+
+            config, run = guarded()
+            if context is not None:
+                config.register_lambda_context(context)
+            try:
+                return run(event=event)
+            except IdempotencyAlreadyInProgressError:
+                raise InProgress() from None
+
+        return call
+
+    return decorate
