@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.stripe import second_session_for_same_year
 from tests.support.world import STAFF, World
 
 IN_WINDOW = "2027-01-15T10:00:00-08:00"
@@ -198,12 +199,7 @@ def test_payments_report_counts_and_exports_csv(api, world, stripe_standin):
 def test_report_counts_an_automatically_refunded_duplicate(api, world, stripe_standin):
     alice = world.students["alice"]
     first = api("POST", "/students/me/checkout", as_=alice, body={})[1]["session_id"]
-    second = stripe_standin.client().v1.checkout.sessions.create({
-        "mode": "payment", "success_url": "https://app.test/s", "cancel_url": "https://app.test/c",
-        "line_items": [{"quantity": 1, "price_data": {"currency": "usd", "unit_amount": 5000,
-                                                       "product_data": {"name": "fee"}}}],
-        "metadata": stripe_standin.sessions[first]["metadata"],
-    }).id
+    second = second_session_for_same_year(stripe_standin, first)
     stripe_standin.pay(first)
     stripe_standin.pay(second)
     report = api("GET", "/payments/report?school_year=2026-27", as_=STAFF)[1]

@@ -8,6 +8,7 @@ import threading
 import pytest
 
 from dualcredit.dal import dynamo, keys
+from tests.support.stripe import second_session_for_same_year
 from tests.support.world import World
 
 IN_WINDOW = "2027-01-15T10:00:00-08:00"
@@ -140,12 +141,7 @@ def test_two_paid_sessions_for_one_year_leave_one_payment_and_one_refund(api, wo
     alice = world.students["alice"]
     first = api("POST", "/students/me/checkout", as_=alice, body={})[1]["session_id"]
     # Given a second session for the same student-year (say, opened from an old link)
-    second = stripe_standin.client().v1.checkout.sessions.create({
-        "mode": "payment", "success_url": "https://app.test/s", "cancel_url": "https://app.test/c",
-        "line_items": [{"quantity": 1, "price_data": {"currency": "usd", "unit_amount": 5000,
-                                                       "product_data": {"name": "fee"}}}],
-        "metadata": stripe_standin.sessions[first]["metadata"],
-    }).id
+    second = second_session_for_same_year(stripe_standin, first)
     # When both are paid
     stripe_standin.pay(first)
     stripe_standin.pay(second)
