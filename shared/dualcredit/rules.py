@@ -14,7 +14,7 @@ import hashlib
 import re
 import secrets
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -22,6 +22,13 @@ from zoneinfo import ZoneInfo
 
 __all__ = [
     "CHECKOUT_MAX_LIFETIME",
+    "DEFAULT_REMINDER_DAYS",
+    "MAX_REMINDER_DAYS",
+    "latest_opened_year",
+    "parse_reminder_days",
+    "pacific_date",
+    "reminder_days_due",
+    "still_in_school",
     "CHECKOUT_MIN_LIFETIME",
     "PaymentSlot",
     "checkout_expires_at",
@@ -384,6 +391,75 @@ def checkout_expires_at(now: datetime, window_closes_at: datetime | None) -> dat
     if window_closes_at is not None:
         latest = min(latest, window_closes_at)
     return max(latest, now + CHECKOUT_MIN_LIFETIME)
+
+
+# --------------------------------------------------------------------------- schedule
+
+#: Deadline reminders go out this many Pacific days before the window's last day.
+DEFAULT_REMINDER_DAYS: tuple[int, ...] = (30, 14, 7, 3, 1)
+#: The reminder schedule runs daily in May and June; 45 days before June 15 is May 1,
+#: so a longer lead would fall on a day the schedule does not run.
+MAX_REMINDER_DAYS = 45
+
+
+def pacific_date(instant: datetime) -> date:
+    """The Pacific calendar date of an aware instant (the day the program's rules use)."""
+    return _pacific_date(instant)
+
+
+def parse_reminder_days(text: str | Sequence[int]) -> tuple[int, ...]:
+    """Read a reminder setting such as "30,14,7,3,1": distinct whole days from 1 to
+    MAX_REMINDER_DAYS, returned longest lead first. Anything else is refused, so a
+    typo in the configuration fails the cold start rather than silencing reminders."""
+    parts = text.split(",") if isinstance(text, str) else list(text)
+    days: set[int] = set()
+    for part in parts:
+        value = part.strip() if isinstance(part, str) else part
+        if isinstance(value, bool):
+            raise RuleError(f"{part!r} is not a number of days.")
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise RuleError(f"{part!r} is not a number of days.") from None
+        if not 1 <= number <= MAX_REMINDER_DAYS:
+            raise RuleError(f"Reminder days must be from 1 to {MAX_REMINDER_DAYS}, not {number}.")
+        days.add(number)
+    if not days:
+        raise RuleError("At least one reminder day is needed.")
+    return tuple(sorted(days, reverse=True))
+
+
+def reminder_days_due(today: date, closes_on: date, days: Iterable[int]) -> int | None:
+    """Which reminder, if any, is due on the Pacific date `today`: N when today is N
+    days before the window's last day `closes_on` and N is one of `days`.
+
+    Pass the Pacific date (rules.pacific_date), never a UTC date: at 06:30 UTC on
+    June 8 it is still June 7 in Washington.
+    """
+    _plain_date(today, "today")
+    _plain_date(closes_on, "closes_on")
+    lead = (closes_on - today).days
+    return lead if lead >= 1 and lead in set(days) else None
+
+
+def still_in_school(expected_graduation_year: int, school_year: SchoolYear) -> bool:
+    """True while the student is in high school during `school_year`.
+
+    Students graduate in June: one expected to graduate in June of Y is in school
+    during the school year that ends that June (Y-1 to Y), and not after it.
+    """
+    if isinstance(expected_graduation_year, bool) or not isinstance(expected_graduation_year, int):
+        raise TypeError("expected_graduation_year must be an int")
+    return school_year.ends_on.year <= expected_graduation_year
+
+
+def latest_opened_year(instant: datetime) -> SchoolYear:
+    """The most recent school year whose window has opened by `instant`: the year the
+    window-closing job acts on. From December 1 it is the current school year; from
+    July 1 to November 30 it is still the one before (its window may close as late as
+    June 30, and the job runs on July 1 too)."""
+    year = school_year_of(instant)
+    return year if _pacific_date(instant) >= _open_date(year) else year.previous()
 
 
 # --------------------------------------------------------------------------- grades
