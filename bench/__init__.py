@@ -7,8 +7,12 @@ handler (bench/minimal_handler.py) measured in the same run, in fresh processes:
 2. the time from a fresh process to the first answered request, so that work
    moved from import to the first request still counts.
 
-It also counts the AWS requests (DynamoDB operations, SES sends) each API route
-makes and compares them with the fewest its access pattern allows.
+It also counts the requests (DynamoDB operations, SES sends, SSM reads, Stripe
+calls) each API route and each kind of Stripe webhook event makes, and compares
+the DynamoDB ones with the fewest the access pattern allows. The webhook's first
+request is a signed checkout.session.completed delivery that settles a seeded
+student's fee; the Stripe stand-in (devstack/stripe_standin.py) is served on a
+local port for anything the handlers ask of Stripe.
 
 Run: ``uv run python -m bench [--quick | -n N]``; results go to bench/results/.
 """

@@ -7,6 +7,7 @@ import os
 import platform
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,9 +29,10 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def _first_request_events(world: Any) -> dict[str, tuple[str, dict]]:
-    """One representative request per handler: (description, API Gateway event).
-    A new function needs an entry here to get a first-request figure."""
+def _first_request_events(world: Any, webhook_event: Callable[[], dict]) -> dict[str, tuple[str, Any]]:
+    """One representative request per handler: (description, API Gateway event, or a
+    function that makes a fresh one per process). A new function needs an entry here
+    to get a first-request figure."""
     from tests.support.events import api_event
 
     alice = {k: v for k, v in world.students["alice"].items() if k not in {"sers_id", "student_id"}}
@@ -38,7 +40,24 @@ def _first_request_events(world: Any) -> dict[str, tuple[str, dict]]:
         "minimal": ("GET /ping", api_event("GET", "/ping")),
         "api": ("GET /students/me/dashboard (1 Query)",
                 api_event("GET", "/students/me/dashboard", claims=alice)),
+        "stripe_webhook": ("POST /stripe/webhook checkout.session.completed (settles, receipt)",
+                           webhook_event),
     }
+
+
+def _webhook_events(aws: Any, api: Any, world: Any, count: int) -> Callable[[], dict]:
+    """Each call: a signed checkout.session.completed delivery for its own seeded student
+    (registered, pressed Pay, paid), so every process handles a first delivery that
+    settles a fee and sends a receipt. Signed when called: Stripe's signatures are
+    only good for 5 minutes."""
+    from bench import stack
+
+    pending = iter(stack.paid_students(api, world, aws.stripe, stack.student_names("payer", count)))
+
+    def next_event() -> dict:
+        return stack.webhook_event(*aws.stripe.signed_delivery(next(pending)))
+
+    return next_event
 
 
 def _timing_section(handlers: list[Handler], samples: dict, interpreter_s: float,
@@ -70,8 +89,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     with stack.MotoStack() as aws:
         api = stack.Api()
         world = stack.seed(api)
-        env = stack.child_env(aws.url)
-        events = _first_request_events(world)
+        env = stack.child_env(aws.url, aws.stripe_url)
+        events = _first_request_events(world, _webhook_events(aws, api, world, args.runs + 1))
         missing = [h.label for h in handlers if h.name not in events]
 
         print(f"bench: {len(handlers)} handlers, {args.runs} fresh processes each; moto at {aws.url}",
@@ -88,8 +107,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         profile = timing.import_profile(api_handler, env)
         print("bench: round trips per route...", file=sys.stderr)
         calls = stack.AwsCalls()
-        calls.install()
-        trips = roundtrips.measure(api, world, calls)
+        calls.install(aws.stripe)
+        try:
+            trips = roundtrips.measure(api, world, calls, stack.Webhook(aws.stripe), aws.stripe)
+        finally:
+            calls.uninstall()
 
     interp = interpreter.median
     results = {

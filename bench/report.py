@@ -56,7 +56,7 @@ def _timing_rows(section: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
 
 
 def _route_rows(routes: list[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
-    headers = ["route", "case", "DynamoDB", "fewest possible", "other AWS", "verdict"]
+    headers = ["route", "case", "DynamoDB", "fewest possible", "other (AWS, Stripe)", "verdict"]
     rows = [[
         f"{r['method']} {r['route']}" + ("" if r["required"] else " *"), r["case"], _ops(r["dynamodb"]),
         _ops(r["expected"]), _ops(r["other_aws"]) if r["other_aws"] else "-", r["verdict"],
@@ -85,7 +85,9 @@ def _sections(results: dict[str, Any], table) -> list[str]:
         out.append(title)
         out.append(table(*_timing_rows(results[key])))
     rt = results["roundtrips"]
-    out.append("3. AWS requests per route (one call each, in-process against moto; * = extra route)")
+    out.append("3. AWS requests per route and per Stripe webhook event (one call each, in-process "
+               "against moto and the Stripe stand-in; * = extra route; webhook rows: the secrets cache "
+               "emptied first, so SSM shows what an event needs at most once per 5 minutes)")
     out.append(table(*_route_rows(rt["routes"])))
     if rt["not_measured"]:
         out.append("Not measured: " + "; ".join(f"{m['method']} {m['route']} ({m['why']})"

@@ -1,6 +1,7 @@
-"""AWS requests per API route: each route called once, in-process, as the right
-role, against a prepared world; DynamoDB operations compared with the fewest the
-route's access pattern allows."""
+"""AWS requests per API route and per Stripe webhook event: each route called once,
+in-process, as the right role, against a prepared world, and each kind of event
+delivered once to the webhook handler; DynamoDB operations compared with the
+fewest the access pattern allows."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bench.stack import SCHOOL_YEAR, Api, AwsCalls
+from bench.stack import SCHOOL_YEAR, Api, AwsCalls, Webhook, paid_students
 from bench.timing import BenchError
 
 
@@ -111,7 +112,24 @@ def _steps() -> list[Step]:
 NOT_MEASURED = {("POST", "/school-users"): "needs a Cognito user pool"}
 
 
-def measure(api: Api, world: Any, calls: AwsCalls) -> dict[str, Any]:
+def _row(method: str, route: str, url: str, case: str, status: int, calls: AwsCalls,
+         expected: dict[str, int], pattern: str, required: bool) -> dict[str, Any]:
+    dynamo = Counter(calls.by_service.get("dynamodb", {}))
+    other = {f"{svc}.{op}": n for svc, ops in calls.by_service.items() if svc != "dynamodb"
+             for op, n in ops.items()}
+    total, expected_total = sum(dynamo.values()), sum(expected.values())
+    verdict = "ok" if dict(dynamo) == expected else (
+        "OVER TARGET" if total > expected_total else "differs")
+    return {
+        "method": method, "route": route, "url": url, "case": case,
+        "status": status, "dynamodb": dict(sorted(dynamo.items())), "dynamodb_total": total,
+        "expected": expected, "expected_total": expected_total, "pattern": pattern,
+        "other_aws": other, "verdict": verdict, "required": required,
+    }
+
+
+def measure(api: Api, world: Any, calls: AwsCalls, webhook: Webhook | None = None,
+            stripe: Any = None) -> dict[str, Any]:
     rows = []
     for step in _steps():
         url, who, body = step.call(world)
@@ -123,19 +141,142 @@ def measure(api: Api, world: Any, calls: AwsCalls) -> dict[str, Any]:
             calls.enabled = False
         if status >= 300:
             raise BenchError(f"{step.method} {url}: status {status}: {answer}")
-        dynamo = Counter(calls.by_service.get("dynamodb", {}))
-        other = {f"{svc}.{op}": n for svc, ops in calls.by_service.items() if svc != "dynamodb"
-                 for op, n in ops.items()}
-        total, expected_total = sum(dynamo.values()), sum(step.expected.values())
-        verdict = "ok" if dict(dynamo) == step.expected else (
-            "OVER TARGET" if total > expected_total else "differs")
-        rows.append({
-            "method": step.method, "route": step.path, "url": url, "case": step.label,
-            "status": status, "dynamodb": dict(sorted(dynamo.items())), "dynamodb_total": total,
-            "expected": step.expected, "expected_total": expected_total, "pattern": step.pattern,
-            "other_aws": other, "verdict": verdict, "required": step.required,
-        })
+        rows.append(_row(step.method, step.path, url, step.label, status, calls, step.expected,
+                         step.pattern, step.required))
+    if webhook is not None:
+        rows += measure_webhook(api, world, webhook, stripe, calls)
     return {"routes": rows, "not_measured": _coverage(rows)}
+
+
+# --------------------------------------------------------------------------- Stripe webhook
+
+# The fewest DynamoDB operations per event, and why. Every event first passes
+# Powertools idempotency (keyed by event id, records in the same table): a new event
+# costs a conditional PutItem (the in-progress record) and, once handled, an
+# UpdateItem (the saved result); a redelivered one costs only the PutItem, whose
+# failed condition returns the stored record (ReturnValuesOnConditionCheckFailure),
+# so nothing else runs. Events may arrive in any order, so an event that must know
+# what a payment already is (completed, refunded) upserts its facts first
+# (UpdateItem with if_not_exists, returning the record) and acts on what comes back.
+# Not counted as DynamoDB: the SSM GetParameter for the webhook secret (once per
+# 5 minutes per container), the receipt's SES SendEmail, Stripe calls (none unless
+# a duplicate payment is refunded).
+WEBHOOK_EXPECTED: dict[str, tuple[dict[str, int], str]] = {
+    "completed": (
+        {"PutItem": 1, "UpdateItem": 2, "GetItem": 2, "TransactWriteItems": 1},
+        "idempotency PutItem + UpdateItem; UpdateItem (upsert the payment: already settled, "
+        "refunded or duplicate?); GetItem (the student-year, consistent: which slot, waiver, late "
+        "fee); TransactWriteItems (payment, year, audit); GetItem (profile, the receipt's address, "
+        "read only once the settle succeeded: a duplicate never needs it)",
+    ),
+    "redelivery": (
+        {"PutItem": 1},
+        "idempotency PutItem only: its failed condition returns the saved result",
+    ),
+    "refunded": (
+        {"PutItem": 1, "UpdateItem": 2, "TransactWriteItems": 1},
+        "idempotency PutItem + UpdateItem; UpdateItem (upsert the payment, learn what it "
+        "settles); TransactWriteItems (payment status, the year's slot removed, audit)",
+    ),
+    "disputed": (
+        {"PutItem": 1, "UpdateItem": 1, "TransactWriteItems": 1},
+        "idempotency PutItem + UpdateItem; TransactWriteItems (flag the payment with an update, "
+        "which also creates it if the dispute comes first, + audit). The dispute does not depend "
+        "on the payment's state, so no upsert-and-read before it and no read after it",
+    ),
+    "expired": (
+        {"PutItem": 1, "UpdateItem": 2},
+        "idempotency PutItem + UpdateItem; UpdateItem (remove the checkout if it is still this "
+        "session's)",
+    ),
+    # Extra: the one event that calls Stripe (and so also reads the secret key from SSM).
+    "duplicate": (
+        {"PutItem": 1, "UpdateItem": 2, "GetItem": 1, "TransactWriteItems": 1},
+        "idempotency PutItem + UpdateItem; UpdateItem (upsert the payment); GetItem (the "
+        "student-year: nothing left to settle); refund through Stripe (its idempotency key makes a "
+        "retry safe); TransactWriteItems (duplicate, needs review, refund id + audit). Nothing "
+        "needs reading back: the upsert already said what the payment was",
+    ),
+}
+
+
+def measure_webhook(api: Api, world: Any, webhook: Webhook, stripe: Any, calls: AwsCalls) -> list[dict]:
+    """One delivery of each kind of event, in the order they happen to a payment.
+
+    The Powertools secrets cache is emptied before each delivery, so "other" shows
+    what an event needs from SSM at most once per 5 minutes per container."""
+    from aws_lambda_powertools.utilities import parameters
+
+    from dualcredit.dal import payments as payment_data
+
+    def fee_status(student: dict[str, str]) -> str:
+        status, dashboard = api("GET", "/students/me/dashboard", as_=student)
+        return next(y["fee_status"] for y in dashboard["years"] if y["school_year"] == SCHOOL_YEAR)
+
+    from tests.support.world import STAFF
+
+    completed_w, completed_x, completed_z = paid_students(api, world, stripe, ["wendy", "xena", "zoe"])
+    wendy, zoe = world.students["wendy"], world.students["zoe"]
+    yara = world.student("yara", legal_last_name="Bench")
+    world.ok("POST", "/students/me/registrations", as_=yara, body={"offering_ids": [world.offering_x]})
+    yara_session = world.ok("POST", "/students/me/checkout", as_=yara, body={})["session_id"]
+    intent_w = completed_w["data"]["object"]["payment_intent"]
+    intent_x = completed_x["data"]["object"]["payment_intent"]
+
+    def refunded() -> dict:
+        stripe.refund(intent_w)
+        return stripe.events_of_type("charge.refunded")[-1]
+
+    def disputed() -> dict:
+        if webhook(completed_x)[0] != 200:  # xena's payment settles first (not measured)
+            raise BenchError("webhook: xena's checkout.session.completed was refused")
+        stripe.dispute(intent_x)
+        return stripe.events_of_type("charge.dispute.created")[-1]
+
+    def expired() -> dict:
+        stripe.expire(yara_session)
+        return stripe.events_of_type("checkout.session.expired")[-1]
+
+    def duplicate() -> dict:  # staff record a check before zoe's card payment is delivered
+        world.ok("POST", f"/students/{zoe['student_id']}/payments", as_=STAFF, body={
+            "kind": "check", "school_year": SCHOOL_YEAR, "instrument_number": "1001",
+            "amount_cents": 5000, "received_on": "2027-01-14", "payer_name": "Zoe Bench"})
+        return completed_z
+
+    def refunded_in_stripe(event: dict) -> bool:
+        intent = stripe.payment_intents[event["data"]["object"]["payment_intent"]]
+        return bool(stripe.charges[intent["latest_charge"]]["refunded"])
+
+    cases: list[tuple[str, str, Callable[[], dict], Callable[[], bool]]] = [
+        ("completed", "checkout.session.completed (first delivery)", lambda: completed_w,
+         lambda: fee_status(wendy) == "paid"),
+        ("redelivery", "checkout.session.completed (redelivery)", lambda: completed_w,
+         lambda: fee_status(wendy) == "paid"),
+        ("refunded", "charge.refunded (of the settling payment)", refunded,
+         lambda: fee_status(wendy) == "due"),
+        ("disputed", "charge.dispute.created", disputed,
+         lambda: bool((payment_data.get_payment(intent_x) or {}).get("disputed"))),
+        ("expired", "checkout.session.expired", expired,
+         lambda: "checkout" not in (payment_data.student_year(yara["student_id"], SCHOOL_YEAR) or {})),
+        ("duplicate", "checkout.session.completed (duplicate, refunded)", duplicate,
+         lambda: refunded_in_stripe(completed_z) and fee_status(zoe) == "paid"),
+    ]
+    rows = []
+    for key, case, make_event, check in cases:
+        event = make_event()
+        parameters.clear_caches()
+        calls.clear()
+        calls.enabled = True
+        try:
+            status, answer = webhook(event)
+        finally:
+            calls.enabled = False
+        if status != 200 or not check():
+            raise BenchError(f"webhook {case}: status {status}: {answer} (or not applied)")
+        expected, pattern = WEBHOOK_EXPECTED[key]
+        rows.append(_row("POST", "/stripe/webhook", "/stripe/webhook", case, status, calls, expected,
+                         pattern, required=key != "duplicate"))
+    return rows
 
 
 def _coverage(rows: list[dict[str, Any]]) -> list[dict[str, str]]:

@@ -10,7 +10,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,17 +101,23 @@ def interpreter_start(runs: int, env: dict[str, str]) -> Samples:
 
 
 def measure(handlers: Sequence[Handler], mode: str, runs: int, env: dict[str, str],
-            events: dict[str, dict] | None = None) -> dict[str, Samples]:
+            events: dict[str, dict | Callable[[], dict]] | None = None) -> dict[str, Samples]:
     """`runs` fresh processes per handler, interleaved so drift hits all alike,
-    after one unmeasured run each (it writes the .pyc files and warms the OS cache)."""
+    after one unmeasured run each (it writes the .pyc files and warms the OS cache).
+    An event given as a function is called before each process (a Stripe delivery is
+    signed at the time it is sent, and each run gets its own)."""
     events = events or {}
-    commands = {h.name: child_command(mode, h, events.get(h.name)) for h in handlers}
+
+    def command(h: Handler) -> list[str]:
+        event = events.get(h.name)
+        return child_command(mode, h, event() if callable(event) else event)
+
     for h in handlers:
-        _run(commands[h.name], env, f"{h.label} ({mode}, warm-up)")
+        _run(command(h), env, f"{h.label} ({mode}, warm-up)")
     results = {h.name: Samples() for h in handlers}
     for _ in range(runs):
         for h in handlers:
-            run = _run(commands[h.name], env, f"{h.label} ({mode})")
+            run = _run(command(h), env, f"{h.label} ({mode})")
             if run.answer_s is None:
                 raise BenchError(f"{h.label} ({mode}): the child printed no BENCH line")
             samples = results[h.name]

@@ -1,8 +1,14 @@
 """`make dev`: the whole system locally, no AWS account and no network.
 
-    uv run python -m devstack [--port 3000] [--moto-port 5001] [--clock 2027-01-15T10:00:00-08:00]
+    uv run python -m devstack [--port 3000] [--moto-port 5001] [--stripe-port 5002]
+                              [--clock 2027-01-15T10:00:00-08:00]
 
-Environment defaults: DEVSTACK_PORT, DEVSTACK_MOTO_PORT, CLOCK_OVERRIDE.
+Environment defaults: DEVSTACK_PORT, DEVSTACK_MOTO_PORT, DEVSTACK_STRIPE_PORT, CLOCK_OVERRIDE.
+
+Payments go to the local Stripe stand-in (test checkout pages, signed webhooks to
+the gateway). With STRIPE_SECRET_KEY=sk_test_... and STRIPE_WEBHOOK_SECRET=whsec_...
+set, they go to Stripe's test mode instead; its webhooks then need
+`stripe listen --forward-to <site>/api/stripe/webhook`.
 """
 
 from __future__ import annotations
@@ -22,6 +28,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
                         help="site and API port (default 3000, env DEVSTACK_PORT; 0 = any free port)")
     parser.add_argument("--moto-port", type=int, default=int(os.environ.get("DEVSTACK_MOTO_PORT", 5001)),
                         help="moto server port (default 5001, env DEVSTACK_MOTO_PORT; 0 = any free port)")
+    parser.add_argument("--stripe-port", type=int,
+                        default=int(os.environ.get("DEVSTACK_STRIPE_PORT", 5002)),
+                        help="Stripe stand-in port (default 5002, env DEVSTACK_STRIPE_PORT; 0 = any free port)")
     parser.add_argument("--host", default=os.environ.get("DEVSTACK_HOST", "127.0.0.1"),
                         help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--clock", default=os.environ.get("CLOCK_OVERRIDE") or None,
@@ -43,6 +52,21 @@ def _banner(stack) -> str:
         f"  moto          {stack.moto_url}   (dashboard: {stack.moto_url}/moto-api/)",
         f"  User pool     {stack.user_pool_id}   app client {stack.client_id}",
     ]
+    if stack.stripe is not None:
+        lines += [
+            f"  Stripe        {stack.stripe_url}   (local stand-in: test checkout pages, no card charged;",
+            f"                webhooks go to {stack.site_url}/api/stripe/webhook)",
+        ]
+    elif stack.stripe_keys is not None:
+        lines += [
+            f"  Stripe        test mode at api.stripe.com (key {stack.stripe_keys.masked_key})",
+            "                Webhooks cannot reach this machine by themselves: run",
+            f"                stripe listen --forward-to {stack.site_url}/api/stripe/webhook",
+            "                and set STRIPE_WEBHOOK_SECRET to the whsec_... it prints.",
+        ]
+        if os.environ.get("CLOCK_OVERRIDE"):
+            lines.append("                Note: Stripe dates sessions by real time, so with --clock it may "
+                         "refuse the app's expires_at.")
     if os.environ.get("CLOCK_OVERRIDE"):
         lines.append(f"  Clock         {os.environ['CLOCK_OVERRIDE']} (CLOCK_OVERRIDE)")
     if stack.seeded is not None:
@@ -52,6 +76,12 @@ def _banner(stack) -> str:
         lines += ["", f"Seeded {len(stack.seeded.schools)} schools, {len(stack.seeded.courses)} college "
                       f"courses, {len(stack.seeded.offerings)} offerings for "
                       f"{' and '.join(stack.seeded.school_years)}."]
+        if stack.seeded.registration is not None:
+            lines.append(f"To pay: sign in as the student and press Pay, or pay by SERS ID and birth date "
+                         f"at {stack.site_url}/pay.")
+        else:
+            lines.append("The demo student has no registration: this school year's window is not open "
+                         "(try --clock 2027-01-15T10:00:00-08:00).")
     lines += ["", "Press Ctrl-C to stop.", ""]
     return "\n".join(lines)
 
@@ -61,10 +91,16 @@ def main(argv: list[str] | None = None) -> int:
     warnings.filterwarnings("ignore", message="No application metrics to publish")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's per-request lines
 
-    from devstack.stack import LocalStack, StackError
+    from devstack.stack import LocalStack, StackError, StripeTestKeys
 
-    stack = LocalStack(port=args.port, moto_port=args.moto_port, host=args.host,
-                       seed=not args.no_seed, quiet=args.quiet, clock_override=args.clock)
+    try:
+        stripe_keys = StripeTestKeys.from_environment()
+    except StackError as error:
+        print(f"devstack: {error}", file=sys.stderr)
+        return 1
+    stack = LocalStack(port=args.port, moto_port=args.moto_port, stripe_port=args.stripe_port,
+                       host=args.host, seed=not args.no_seed, quiet=args.quiet,
+                       clock_override=args.clock, stripe_keys=stripe_keys)
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     try:

@@ -1,10 +1,12 @@
 """A small stand-in for API Gateway (REST API, Lambda proxy integration, Cognito
-authorizer) in front of the in-process API handler, plus the dev pages and the web
-front end's static files.
+authorizer) in front of the in-process Lambda handlers, plus the dev pages and the
+web front end's static files.
 
 - ``/api/...``: matched against the template's routes; builds the REST proxy event
-  API Gateway would build; non-public routes need a valid Cognito ID token, verified
-  against moto's JWKS; claims reach the handler as strings, like API Gateway's.
+  API Gateway would build and hands it to the route's own function (ApiFunction,
+  StripeWebhookFunction, ...); non-public routes need a valid Cognito ID token,
+  verified against moto's JWKS; claims reach the handler as strings, like API
+  Gateway's.
 - ``/_dev/emails`` (HTML) and ``/_dev/emails.json``: what moto's SES sent.
 - ``/_dev/config.json``: what the front end needs to find the API and Cognito.
 - anything else: files from ``web/`` (``index.html`` fallback), or a small page.
@@ -202,6 +204,30 @@ class LambdaContext:
         return max(0, int(left * 1000))
 
 
+@dataclass(frozen=True)
+class LambdaFunction:
+    """One function of the template, loaded in-process: its handler and what its
+    Lambda context says about it."""
+
+    logical_id: str  # e.g. StripeWebhookFunction
+    handler: Callable[[dict, Any], dict]
+    function_name: str  # e.g. dual-credit-local-StripeWebhookFunction
+    log_group_name: str
+    timeout_seconds: int = 10
+    memory_limit_in_mb: int = 512
+    region: str = "us-west-2"
+
+    def context(self, request_id: str) -> LambdaContext:
+        return LambdaContext(
+            aws_request_id=request_id,
+            function_name=self.function_name,
+            memory_limit_in_mb=self.memory_limit_in_mb,
+            invoked_function_arn=f"arn:aws:lambda:{self.region}:{ACCOUNT_ID}:function:{self.function_name}",
+            log_group_name=self.log_group_name,
+            timeout_seconds=self.timeout_seconds,
+        )
+
+
 def _cors_settings() -> dict[str, str]:
     """The preflight answer SAM builds from the template's Api Cors settings."""
     cors = (resources().get("Api", {}).get("Properties", {}).get("Cors")) or {}
@@ -219,9 +245,10 @@ def _cors_settings() -> dict[str, str]:
 
 @dataclass
 class Backend:
-    """What the gateway fronts, set once the stack has built it."""
+    """What the gateway fronts, set once the stack has built it: the template's
+    functions by logical id (each route goes to its own)."""
 
-    handler: Callable[[dict, Any], dict]
+    functions: dict[str, LambdaFunction]
     authorizer: CognitoAuthorizer
     emails: EmailLog
     config: dict[str, Any]
@@ -234,9 +261,21 @@ class Backend:
 
 class Gateway:
     """A ThreadingHTTPServer bound at construction (so port 0 is known at once);
-    ``attach`` the backend, then ``start``. Lambda runs one request at a time per
-    instance, and Powertools' resolver keeps the current event in module state, so
-    handler invocations are serialised; static files and dev pages are not."""
+    ``attach`` the backend, then ``start``.
+
+    Handler invocations are serialised, across functions too: Lambda runs one request
+    at a time per instance, Powertools' resolver keeps the current event in module
+    state, and the functions share one process here (and the logger and metrics
+    objects of ``dualcredit.observability``). Static files and dev pages are not.
+
+    A handler may call something that calls back into the gateway (the API calls the
+    Stripe stand-in, whose webhook comes back to POST /stripe/webhook). That works
+    as long as the call back arrives on another thread and does not have to finish
+    before the handler returns: the stand-in answers the API call first and delivers
+    afterwards, from its own thread, which waits here for the running handler. A
+    call back on the handler's own thread could only deadlock (or, with a re-entrant
+    lock, run a handler inside another), so it raises instead.
+    """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 3000, *, web_root: Path | None = None,
                  quiet: bool = False) -> None:
@@ -246,7 +285,9 @@ class Gateway:
         self.routes = RouteTable(api_routes())
         self.cors = _cors_settings()
         self.invocations = 0
+        self.invocations_by_function: dict[str, int] = {}
         self._invoke_lock = threading.Lock()
+        self._invoking_thread: int | None = None
         self._thread: threading.Thread | None = None
         self.server = ThreadingHTTPServer((host, port), _handler_class(self))
         self.server.daemon_threads = True
@@ -278,15 +319,25 @@ class Gateway:
             self._thread = None
         self.server.server_close()
 
-    def invoke(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    def invoke(self, function: str, event: dict[str, Any], request_id: str) -> dict[str, Any]:
+        """Run `function`'s handler (a logical id of the template) on `event`."""
         backend = self.backend
         if backend is None:
             raise RuntimeError("no backend attached")
+        target = backend.functions.get(function)
+        if target is None:
+            raise RuntimeError(f"{function} is not loaded (is it in infra/template.yaml?)")
+        if self._invoking_thread == threading.get_ident():
+            raise RuntimeError(f"{function} was invoked from inside a running handler on the same "
+                               "thread; deliver after the handler returns (or from another thread)")
         with self._invoke_lock:
+            self._invoking_thread = threading.get_ident()
             self.invocations += 1
+            self.invocations_by_function[function] = self.invocations_by_function.get(function, 0) + 1
             try:
-                return backend.handler(event, context)
+                return target.handler(event, target.context(request_id))
             finally:
+                self._invoking_thread = None
                 backend.emails.refresh()  # stamp what this call sent
 
 
@@ -395,7 +446,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         request_id = str(uuid.uuid4())
         event = self._event(backend, match, api_path, parts.query, body, claims, request_id)
         try:
-            response = self.gateway.invoke(event, LambdaContext(aws_request_id=request_id))
+            response = self.gateway.invoke(route.function, event, request_id)
         except Exception:  # noqa: BLE001 - a crashed Lambda is a 502 at API Gateway
             traceback.print_exc()
             self._gateway_error(502, "Internal server error", "InternalServerErrorException")

@@ -22,6 +22,7 @@ SCHOOL_USER_EMAIL = "teacher@example.org"
 SCHOOL_USER_PASSWORD = "Teacher-Dev-Pass-1"  # noqa: S105
 STUDENT_EMAIL = "student@example.org"
 STUDENT_PASSWORD = "Student-Dev-Pass-1"  # noqa: S105
+STUDENT_BIRTH_DATE = "2009-03-14"  # with the SERS ID, what a parent pays with at /pay
 
 SCHOOLS = [
     {"name": "Lake Washington High School", "kind": "high_school",
@@ -65,6 +66,8 @@ class SeedResult:
     offerings: list[dict[str, Any]] = field(default_factory=list)
     school_years: list[str] = field(default_factory=list)
     student: dict[str, Any] | None = None
+    #: The demo student's registration this school year (None when its window is not open).
+    registration: dict[str, Any] | None = None
 
 
 class SeedError(RuntimeError):
@@ -119,7 +122,9 @@ def _sign_up_student(stack: Any) -> str:
 
 def seed(stack: Any) -> SeedResult:
     """Schools, articulated courses and this and next school year's offerings; a staff
-    user, a school user for the first school, and one student with a SERS ID."""
+    user, a school user for the first school, and one student with a SERS ID who, while
+    this school year's window is open (by the app's clock), is registered in a class,
+    so the fee is due and Pay works at once."""
     cognito = stack.client("cognito-idp")
     pool = stack.user_pool_id
     result = SeedResult()
@@ -154,13 +159,20 @@ def seed(stack: Any) -> SeedResult:
     result.student = student.ok("POST", "/students/me", {
         "legal_first_name": "Maria",
         "legal_last_name": "Garcia",
-        "birth_date": "2009-03-14",
+        "birth_date": STUDENT_BIRTH_DATE,
         "phone": "425-555-0142",
         "mailing_address": {"line1": "123 Main St", "city": "Kirkland", "state": "WA",
                             "postal_code": "98033"},
         "school_id": first_school["school_id"],
         "expected_graduation_year": this_year.start + 1,
     })
-    result.accounts.append(DemoAccount("student", STUDENT_EMAIL, STUDENT_PASSWORD,
-                                       f"SERS ID {result.student['sers_id']}"))
+    note = f"SERS ID {result.student['sers_id']}, born {STUDENT_BIRTH_DATE}"
+    window = student.ok("GET", "/window")
+    if window["status"] == "open":
+        offering = next(o for o in result.offerings
+                        if o["school_id"] == first_school["school_id"] and o["school_year"] == this_year.name)
+        result.registration = student.ok("POST", "/students/me/registrations",
+                                         {"offering_ids": [offering["offering_id"]]})
+        note += f", registered {this_year.name} ({offering['high_school_course']}), fee due"
+    result.accounts.append(DemoAccount("student", STUDENT_EMAIL, STUDENT_PASSWORD, note))
     return result

@@ -1,9 +1,17 @@
-"""The whole system on one machine: moto (in-process server) for DynamoDB, SES and
-Cognito, the real API handler behind the API Gateway stand-in, and demo data seeded
-through the API. Used by ``python -m devstack`` and by the integration tests.
+"""The whole system on one machine: moto (in-process server) for DynamoDB, SES, SSM
+and Cognito, every function of the template (the API, the Stripe webhook) behind the
+API Gateway stand-in, the Stripe stand-in, and demo data seeded through the API.
+Used by ``python -m devstack`` and by the integration tests.
 
-    with LocalStack(port=0, moto_port=0) as stack:
+    with LocalStack(port=0, moto_port=0, stripe_port=0) as stack:
         urllib.request.urlopen(f"{stack.api_url}/schools")
+
+Stripe: by default the local stand-in (devstack/stripe_standin.py) serves the API
+and the test checkout pages on its own port; the app finds it through
+STRIPE_API_BASE and its key in moto's SSM, and it delivers signed events to the
+gateway's POST /api/stripe/webhook over HTTP, like Stripe does. Its clock is the
+app's (CLOCK_OVERRIDE). With `stripe_keys` (a Stripe test-mode key and webhook
+secret) the app talks to Stripe's test mode instead.
 """
 
 from __future__ import annotations
@@ -12,14 +20,14 @@ import importlib.util
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO / "shared"
 WEB_ROOT = REPO / "web"
-HANDLER_FILE = REPO / "functions" / "api" / "app.py"
 
 # The Lambda layer puts `dualcredit` on the path in AWS; `uv run` does not.
 if str(SHARED) not in sys.path:
@@ -31,7 +39,8 @@ from moto.server import ThreadedMotoServer  # noqa: E402
 
 from devstack import template  # noqa: E402
 from devstack.emails import EmailLog  # noqa: E402
-from devstack.gateway import Backend, CognitoAuthorizer, Gateway  # noqa: E402
+from devstack.gateway import Backend, CognitoAuthorizer, Gateway, LambdaFunction  # noqa: E402
+from devstack.stripe_standin import StripeStandIn  # noqa: E402
 
 REGION = "us-west-2"
 TABLE_NAME = "dual-credit-local"
@@ -40,6 +49,11 @@ EMAIL_SENDER = "no-reply@pnwcollegecredit.org"
 STAFF_EMAIL = "info@pnwcollegecredit.org"
 POOL_NAME = "dual-credit-local-users"
 CLIENT_NAME = "dual-credit-local-web"
+STACK_NAME = "dual-credit-local"
+#: Where the template's functions read the Stripe secrets (/dual-credit/${Stage}/stripe/...).
+STRIPE_SECRET_KEY_PARAMETER = f"/dual-credit/{STAGE}/stripe/secret-key"  # noqa: S105 - a name
+STRIPE_WEBHOOK_SECRET_PARAMETER = f"/dual-credit/{STAGE}/stripe/webhook-secret"  # noqa: S105 - a name
+WEBHOOK_FUNCTION = "StripeWebhookFunction"
 
 #: Variables the stack sets (and restores on stop); the handler reads them.
 _MANAGED_ENV = (
@@ -48,6 +62,7 @@ _MANAGED_ENV = (
     "TABLE_NAME", "STAGE", "EMAIL_SENDER", "APP_BASE_URL", "STAFF_EMAIL", "ALLOWED_ORIGIN",
     "POWERTOOLS_TRACE_DISABLED", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME",
     "USER_POOL_ID", "CLOCK_OVERRIDE", "NO_PROXY", "no_proxy",
+    "STRIPE_SECRET_KEY_PARAMETER", "STRIPE_WEBHOOK_SECRET_PARAMETER", "STRIPE_API_BASE",
 )
 
 
@@ -82,14 +97,78 @@ def _reset_moto() -> None:
     moto_api_backend.reset()
 
 
-def _load_handler() -> Callable[[dict, Any], dict]:
-    """functions/api/app.py, freshly imported so it reads this stack's environment."""
-    spec = importlib.util.spec_from_file_location("devstack_api_app", HANDLER_FILE)
-    if spec is None or spec.loader is None:
-        raise StackError(f"cannot load {HANDLER_FILE}")
+def _load_function(logical_id: str, region: str) -> LambdaFunction:
+    """A function of the template, its handler file (CodeUri + Handler) freshly imported
+    so it reads this stack's environment. Its folder is on sys.path while it imports,
+    as it is in Lambda."""
+    code = template.function_code(logical_id)
+    settings = template.function_settings(logical_id)
+    spec = importlib.util.spec_from_file_location(f"devstack_{logical_id}", code.path)
+    if spec is None or spec.loader is None or not code.path.is_file():
+        raise StackError(f"cannot load {code.path} ({logical_id})")
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.lambda_handler
+    sys.path.insert(0, str(code.code_dir))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(code.code_dir))
+    handler = getattr(module, code.attribute, None)
+    if not callable(handler):
+        raise StackError(f"{code.path} has no {code.attribute}() ({logical_id})")
+    log_group = (settings["log_group"] or f"/aws/lambda/${{AWS::StackName}}/{logical_id}").replace(
+        "${AWS::StackName}", STACK_NAME)
+    return LambdaFunction(logical_id=logical_id, handler=handler, function_name=f"{STACK_NAME}-{logical_id}",
+                          log_group_name=log_group, timeout_seconds=settings["timeout"],
+                          memory_limit_in_mb=settings["memory"], region=region)
+
+
+def routed_functions() -> list[str]:
+    """The template's functions that have Api routes, in template order."""
+    return list(dict.fromkeys(route.function for route in template.api_routes()))
+
+
+def webhook_path() -> str:
+    """The Stripe webhook route, from the template (e.g. /stripe/webhook)."""
+    for route in template.api_routes():
+        if route.function == WEBHOOK_FUNCTION and route.method == "POST":
+            return route.path
+    raise StackError(f"infra/template.yaml has no POST route for {WEBHOOK_FUNCTION}")
+
+
+@dataclass(frozen=True)
+class StripeTestKeys:
+    """A Stripe test-mode secret key and webhook signing secret: `make dev` then uses
+    Stripe's test mode instead of the stand-in."""
+
+    secret_key: str = field(repr=False)
+    webhook_secret: str = field(repr=False)
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] = os.environ) -> StripeTestKeys | None:
+        """STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, or None when neither is set.
+        A live key is refused: the local stack must never move real money."""
+        key = (environ.get("STRIPE_SECRET_KEY") or "").strip()
+        secret = (environ.get("STRIPE_WEBHOOK_SECRET") or "").strip()
+        if not key and not secret:
+            return None
+        if not key.startswith(("sk_test_", "rk_test_")):
+            raise StackError("STRIPE_SECRET_KEY must be a Stripe test-mode key (sk_test_...); "
+                             "unset it to use the local Stripe stand-in")
+        if not secret.startswith("whsec_"):
+            raise StackError("STRIPE_WEBHOOK_SECRET (whsec_..., printed by `stripe listen`) must be "
+                             "set with STRIPE_SECRET_KEY")
+        return cls(key, secret)
+
+    @property
+    def masked_key(self) -> str:
+        return f"{self.secret_key[:8]}...{self.secret_key[-4:]}"
+
+
+def _app_clock() -> float:
+    """The app's now (CLOCK_OVERRIDE in the local stage), for the Stripe stand-in."""
+    from dualcredit import clock
+
+    return clock.now().timestamp()
 
 
 def user_pool_arguments() -> dict[str, Any]:
@@ -126,9 +205,10 @@ def user_pool_groups() -> list[dict[str, Any]]:
 
 
 class LocalStack:
-    """moto + the API handler behind the gateway + demo data. Ports 0 pick free ports.
+    """moto + the template's functions behind the gateway + the Stripe stand-in + demo
+    data. Ports 0 pick free ports.
 
-    start() sets the process environment the handler reads (and stop() restores it),
+    start() sets the process environment the handlers read (and stop() restores it),
     so one stack runs per process at a time.
     """
 
@@ -137,15 +217,20 @@ class LocalStack:
         *,
         port: int = 3000,
         moto_port: int = 5001,
+        stripe_port: int = 5002,
         host: str = "127.0.0.1",
         seed: bool = True,
         quiet: bool = False,
         clock_override: str | None = None,
         web_root: Path | None = WEB_ROOT,
+        stripe_keys: StripeTestKeys | None = None,
     ) -> None:
         self.host = host
         self.requested_port = port
         self.requested_moto_port = moto_port
+        self.requested_stripe_port = stripe_port
+        self.stripe_keys = stripe_keys
+        self.stripe: StripeStandIn | None = None  # None in Stripe test mode
         self.should_seed = seed
         self.quiet = quiet
         self.clock_override = clock_override
@@ -198,6 +283,16 @@ class LocalStack:
     @property
     def port(self) -> int:
         return self._started_gateway().port
+
+    @property
+    def webhook_url(self) -> str:
+        """The Stripe webhook endpoint as this machine reaches it (the stand-in posts here)."""
+        return f"{self.api_url}{webhook_path()}"
+
+    @property
+    def stripe_url(self) -> str | None:
+        """The stand-in as a browser opens it (checkout pages); None in Stripe test mode."""
+        return self.stripe.base_url if self.stripe is not None else None
 
     # ------------------------------------------------------------------ clients
 
@@ -252,12 +347,13 @@ class LocalStack:
         self._verify_sender()
         self._create_user_pool()
         os.environ["USER_POOL_ID"] = self.user_pool_id
+        self._start_stripe()
         self._refresh_app_state()
 
-        handler = _load_handler()
+        functions = {name: _load_function(name, self.region) for name in routed_functions()}
         self.emails = EmailLog(self.region)
         self.gateway.attach(Backend(
-            handler=handler,
+            functions=functions,
             authorizer=CognitoAuthorizer(self.moto_url, self.user_pool_id, self.client_id),
             emails=self.emails,
             config=self.frontend_config(),
@@ -271,6 +367,9 @@ class LocalStack:
             self.seeded = seed(self)
 
     def stop(self) -> None:
+        # The stand-in first: no delivery may start once the gateway is going away.
+        if self.stripe is not None:
+            self.stripe.stop()
         if self.gateway is not None:
             self.gateway.stop()
         if self.moto is not None and self.moto._server is not None:
@@ -328,12 +427,43 @@ class LocalStack:
 
     @staticmethod
     def _refresh_app_state() -> None:
-        """The app caches clients and settings per process; make it re-read them."""
+        """The app caches clients, settings and secrets per process; make it re-read them."""
+        from aws_lambda_powertools.utilities import parameters
+
         from dualcredit.dal import aws
         from dualcredit.settings import get_settings
 
         aws.reset_clients()
         get_settings.cache_clear()
+        parameters.clear_caches()  # the SSM provider: its client (endpoint) and cached values
+
+    def _start_stripe(self) -> None:
+        """The stand-in on its own port (or Stripe's test mode), and the app's Stripe
+        settings: secrets in moto's SSM under the names the template uses."""
+        if self.stripe_keys is not None:
+            secret_key, webhook_secret = self.stripe_keys.secret_key, self.stripe_keys.webhook_secret
+            os.environ.pop("STRIPE_API_BASE", None)  # api.stripe.com
+        else:
+            standin = StripeStandIn(webhook_url=self.webhook_url, clock=_app_clock)
+            try:
+                server, _ = standin.serve(self.host, self.requested_stripe_port, quiet=self.quiet)
+            except OSError as error:
+                raise StackError(f"the Stripe stand-in could not listen on {self.host}:"
+                                 f"{self.requested_stripe_port} ({error.strerror}); choose another "
+                                 "port with --stripe-port") from error
+            self.stripe = standin
+            served = standin.base_url  # http://127.0.0.1:PORT: what the app calls
+            port = server.server_address[1]
+            if self.host in ("127.0.0.1", "localhost"):  # checkout pages, as a browser opens them
+                standin.public_base_url = f"http://localhost:{port}"
+            os.environ["STRIPE_API_BASE"] = served
+            secret_key, webhook_secret = standin.api_key, standin.webhook_secret
+        ssm = self.client("ssm")
+        for name, value in ((STRIPE_SECRET_KEY_PARAMETER, secret_key),
+                            (STRIPE_WEBHOOK_SECRET_PARAMETER, webhook_secret)):
+            ssm.put_parameter(Name=name, Value=value, Type="SecureString", Overwrite=True)
+        os.environ["STRIPE_SECRET_KEY_PARAMETER"] = STRIPE_SECRET_KEY_PARAMETER
+        os.environ["STRIPE_WEBHOOK_SECRET_PARAMETER"] = STRIPE_WEBHOOK_SECRET_PARAMETER
 
     def _create_table(self) -> None:
         template.create_table(self.client("dynamodb"), self.table_name)

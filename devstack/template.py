@@ -86,3 +86,50 @@ def api_routes() -> list[Route]:
             public = (props.get("Auth") or {}).get("Authorizer") == "NONE"
             routes.append(Route(props["Method"].upper(), props["Path"], name, public))
     return routes
+
+
+@dataclass(frozen=True)
+class FunctionCode:
+    """Where a function's handler is: its file and the attribute to call."""
+
+    function: str  # the template's logical id, e.g. ApiFunction
+    code_dir: Path  # CodeUri, resolved against the template's folder
+    module: str  # Handler's module part, e.g. "app"
+    attribute: str  # Handler's function part, e.g. "lambda_handler"
+
+    @property
+    def path(self) -> Path:
+        return self.code_dir.joinpath(*self.module.split(".")).with_suffix(".py")
+
+
+def function_code(function: str, path: Path = TEMPLATE_PATH) -> FunctionCode:
+    """A function's handler file from its CodeUri and Handler (or the Globals' ones)."""
+    template = load_template(path)
+    globals_ = (template.get("Globals") or {}).get("Function") or {}
+    props = template["Resources"][function]["Properties"]
+    code_uri = props.get("CodeUri", globals_.get("CodeUri"))
+    handler = props.get("Handler", globals_.get("Handler"))
+    if not isinstance(code_uri, str) or not isinstance(handler, str) or "." not in handler:
+        raise ValueError(f"{function}: needs a local CodeUri and a module.function Handler")
+    module, attribute = handler.rsplit(".", 1)
+    return FunctionCode(function, (path.parent / code_uri).resolve(), module, attribute)
+
+
+def function_settings(function: str, path: Path = TEMPLATE_PATH) -> dict[str, Any]:
+    """Timeout, MemorySize and the log group name of a function (Globals as defaults)."""
+    template = load_template(path)
+    globals_ = (template.get("Globals") or {}).get("Function") or {}
+    props = template["Resources"][function]["Properties"]
+    settings: dict[str, Any] = {
+        "timeout": int(props.get("Timeout", globals_.get("Timeout", 3))),
+        "memory": int(props.get("MemorySize", globals_.get("MemorySize", 128))),
+        "log_group": None,
+    }
+    log_group = (props.get("LoggingConfig") or {}).get("LogGroup")
+    if isinstance(log_group, dict) and "Ref" in log_group:
+        name = ((template["Resources"].get(log_group["Ref"]) or {}).get("Properties") or {}).get("LogGroupName")
+        if isinstance(name, dict):
+            name = name.get("Fn::Sub")
+        if isinstance(name, str):
+            settings["log_group"] = name
+    return settings

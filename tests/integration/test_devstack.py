@@ -1,25 +1,49 @@
 """The local stack behind `make dev`: moto, the API Gateway stand-in with its Cognito
-authorizer, the real handler, and demo data seeded through the API."""
+authorizer, the real handlers (API and Stripe webhook), the Stripe stand-in on its
+own port, and demo data seeded through the API. Everything goes through real HTTP."""
 
 from __future__ import annotations
 
 import base64
+import dataclasses
+import html
 import json
+import os
 import re
+import threading
 import time
 import uuid
+from datetime import datetime
 from typing import Any
 from urllib.error import HTTPError
-from urllib.request import ProxyHandler, Request, build_opener
+from urllib.parse import urljoin
+from urllib.request import HTTPRedirectHandler, ProxyHandler, Request, build_opener
 
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from devstack.stack import LocalStack
+from devstack.stack import (
+    STRIPE_SECRET_KEY_PARAMETER,
+    STRIPE_WEBHOOK_SECRET_PARAMETER,
+    LocalStack,
+    StackError,
+    StripeTestKeys,
+)
 
 SERS_ID = re.compile(r"^TP3-\d{2}-[0-9A-HJKMNP-TV-Z]{4}$")
 HTTP = build_opener(ProxyHandler({}))  # local calls never go through a proxy
+IN_WINDOW = "2027-01-15T10:00:00-08:00"  # the 2026-27 registration window is open
+YEAR = "2026-27"
+
+
+class _NoRedirect(HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # hand the 3xx back to the caller
+
+
+#: A browser leaving the checkout page, but without following the way back to the app.
+HTTP_NO_REDIRECT = build_opener(ProxyHandler({}), _NoRedirect())
 
 
 def call(url: str, method: str = "GET", *, token: str | None = None, body: Any = None,
@@ -44,9 +68,57 @@ def call(url: str, method: str = "GET", *, token: str | None = None, body: Any =
         return status, answer_headers, text
 
 
+def test_with_a_stripe_test_key_the_stack_uses_stripe_test_mode_and_says_how_to_get_webhooks():
+    # Runs before the module's stack starts (one stack per process at a time): file order.
+    from devstack.__main__ import _banner
+
+    # Given a Stripe test-mode key and webhook secret (nothing here calls Stripe)
+    keys = StripeTestKeys("sk_test_51Example0000000000000000", "whsec_example0000000000")
+    saved = {name: os.environ.get(name) for name in ("STRIPE_API_BASE", "STRIPE_SECRET_KEY_PARAMETER")}
+    # When the stack starts with them
+    with LocalStack(port=0, moto_port=0, stripe_port=0, quiet=True, seed=False, stripe_keys=keys) as local:
+        # Then there is no stand-in and the app talks to api.stripe.com (no STRIPE_API_BASE)
+        assert local.stripe is None and local.stripe_url is None
+        assert "STRIPE_API_BASE" not in os.environ
+        # And the keys are in SSM as SecureString under the names the app is given
+        ssm = local.client("ssm")
+        stored = {name: ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]
+                  for name in (STRIPE_SECRET_KEY_PARAMETER, STRIPE_WEBHOOK_SECRET_PARAMETER)}
+        assert stored[STRIPE_SECRET_KEY_PARAMETER]["Value"] == keys.secret_key
+        assert stored[STRIPE_WEBHOOK_SECRET_PARAMETER]["Value"] == keys.webhook_secret
+        assert {p["Type"] for p in stored.values()} == {"SecureString"}
+        assert os.environ["STRIPE_SECRET_KEY_PARAMETER"] == STRIPE_SECRET_KEY_PARAMETER
+        assert os.environ["STRIPE_WEBHOOK_SECRET_PARAMETER"] == STRIPE_WEBHOOK_SECRET_PARAMETER
+        # And the banner says how webhooks reach this machine, without printing the key
+        banner = _banner(local)
+        assert f"stripe listen --forward-to {local.site_url}/api/stripe/webhook" in banner
+        assert keys.secret_key not in banner
+    # And stopping restores the environment
+    assert {name: os.environ.get(name) for name in saved} == saved
+
+
+@pytest.mark.parametrize("environ, problem", [
+    ({}, None),
+    ({"STRIPE_SECRET_KEY": "sk_live_51Real", "STRIPE_WEBHOOK_SECRET": "whsec_x"}, "test-mode key"),
+    ({"STRIPE_SECRET_KEY": "sk_test_51Example"}, "STRIPE_WEBHOOK_SECRET"),
+    ({"STRIPE_WEBHOOK_SECRET": "whsec_x"}, "test-mode key"),
+])
+def test_stripe_keys_from_the_environment_are_test_mode_pairs_or_nothing(environ, problem):
+    # When `make dev` reads STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET
+    if problem is None:
+        # Then neither means the stand-in
+        assert StripeTestKeys.from_environment(environ) is None
+    else:
+        # And a live key, or half a pair, is refused with the reason
+        with pytest.raises(StackError, match=problem):
+            StripeTestKeys.from_environment(environ)
+    pair = {"STRIPE_SECRET_KEY": "sk_test_51Example", "STRIPE_WEBHOOK_SECRET": "whsec_x"}
+    assert StripeTestKeys.from_environment(pair) == StripeTestKeys("sk_test_51Example", "whsec_x")
+
+
 @pytest.fixture(scope="module")
 def stack():
-    local = LocalStack(port=0, moto_port=0, quiet=True).start()
+    local = LocalStack(port=0, moto_port=0, stripe_port=0, quiet=True, clock_override=IN_WINDOW).start()
     yield local
     local.stop()
 
@@ -244,3 +316,232 @@ def test_front_end_config_points_at_the_stack(stack):
     assert config == {"apiUrl": f"{stack.site_url}/api", "cognitoEndpoint": stack.moto_url,
                       "userPoolId": stack.user_pool_id, "clientId": stack.client_id,
                       "region": "us-west-2"}
+
+
+# --------------------------------------------------------------------------- payments
+
+
+def open_page(url: str, method: str = "GET", data: bytes | None = None) -> tuple[int, dict[str, str], str]:
+    """A page as a browser gets it, without following redirects: (status, headers, text)."""
+    request = Request(url, data=data, method=method)  # noqa: S310 - the local stack's http URLs
+    if data is not None:
+        request.add_header("Content-Type", "application/x-www-form-urlencoded")
+    try:
+        with HTTP_NO_REDIRECT.open(request, timeout=30) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
+
+
+def pay_on_checkout_page(checkout_url: str, total: str = "$50.00") -> str:
+    """Open the stand-in's checkout page, press Pay; where it sends the browser back to."""
+    status, headers, page = open_page(checkout_url)
+    assert status == 200 and headers["Content-Type"].startswith("text/html"), page
+    assert f"Pay {total}" in page
+    action = re.search(r'<form method="post" action="([^"]+/pay)"', page)
+    assert action, page
+    status, headers, body = open_page(urljoin(checkout_url, html.unescape(action.group(1))), "POST", b"")
+    assert status == 303, body
+    return headers["Location"]
+
+
+def registered_student(stack, token: str) -> dict[str, Any]:
+    """A profile at the first seeded school and a class there this school year."""
+    school = stack.seeded.schools[0]
+    status, _, created = call(f"{stack.api_url}/students/me", "POST", token=f"Bearer {token}",
+                              body=profile(school["school_id"]))
+    assert status == 201, created
+    offering = next(o for o in stack.seeded.offerings
+                    if o["school_id"] == school["school_id"] and o["school_year"] == YEAR)
+    status, _, registered = call(f"{stack.api_url}/students/me/registrations", "POST",
+                                 token=f"Bearer {token}", body={"offering_ids": [offering["offering_id"]]})
+    assert status == 201, registered
+    return created
+
+
+def fee_status(stack, token: str, year: str = YEAR) -> tuple[str, int]:
+    status, _, dashboard = call(f"{stack.api_url}/students/me/dashboard", token=f"Bearer {token}")
+    assert status == 200, dashboard
+    summary = next(y for y in dashboard["years"] if y["school_year"] == year)
+    return summary["fee_status"], summary["amount_due_cents"]
+
+
+def new_deliveries(stack, before: int, count: int) -> list[tuple[str, int | None, str | None]]:
+    """The next `count` webhook deliveries after `before`, waited for (no sleeps)."""
+    assert stack.stripe.wait_for_deliveries(before + count, timeout=15), stack.stripe.deliveries[before:]
+    return [(d.event_type, d.status, d.error) for d in stack.stripe.deliveries[before:before + count]]
+
+
+def test_stripe_stand_in_is_served_with_its_secrets_in_ssm_and_in_the_banner(stack):
+    from devstack.__main__ import _banner
+
+    # Given the running stack, Then the stand-in has its own port, checkout pages on localhost
+    assert stack.stripe_url.startswith("http://localhost:")
+    assert stack.stripe_url != stack.site_url
+    # And the app reaches it through STRIPE_API_BASE, with its key and webhook secret in SSM
+    assert os.environ["STRIPE_API_BASE"] == stack.stripe_url.replace("localhost", "127.0.0.1")
+    ssm = stack.client("ssm")
+    for variable, name, value in (
+        ("STRIPE_SECRET_KEY_PARAMETER", STRIPE_SECRET_KEY_PARAMETER, stack.stripe.api_key),
+        ("STRIPE_WEBHOOK_SECRET_PARAMETER", STRIPE_WEBHOOK_SECRET_PARAMETER, stack.stripe.webhook_secret),
+    ):
+        assert os.environ[variable] == name
+        parameter = ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]
+        assert (parameter["Type"], parameter["Value"]) == ("SecureString", value)
+    # And it delivers to the gateway's webhook route; the banner names it
+    assert stack.stripe.webhook_url == f"{stack.api_url}/stripe/webhook"
+    assert f"Stripe        {stack.stripe_url}" in _banner(stack)
+
+
+def test_the_webhook_route_reaches_the_webhook_function_without_a_token(stack):
+    # Given a request Stripe did not sign
+    before = dict(stack.gateway.invocations_by_function)
+    # When it is posted to the public webhook route
+    status, _, body = call(stack.webhook_url, "POST", body={"id": "evt_forged", "type": "charge.refunded"},
+                           headers={"Stripe-Signature": "t=1,v1=00"})
+    # Then the webhook function (not the API's) refuses it
+    assert (status, body) == (400, {"message": "Invalid signature or payload."})
+    after = stack.gateway.invocations_by_function
+    assert after["StripeWebhookFunction"] == before.get("StripeWebhookFunction", 0) + 1
+    assert after.get("ApiFunction") == before.get("ApiFunction")
+
+
+def test_a_student_registers_pays_on_the_checkout_page_and_sees_paid_with_a_receipt(stack, student_token):
+    # Given a student who registered a class in the open window
+    email, token = student_token
+    created = registered_student(stack, token)
+    assert fee_status(stack, token) == ("due", 5000)
+    # When they press Pay
+    status, _, checkout = call(f"{stack.api_url}/students/me/checkout", "POST", token=f"Bearer {token}", body={})
+    # Then they get a stand-in checkout page for $50, dated by the app's clock
+    assert status == 201, checkout
+    assert checkout["amount_cents"] == 5000
+    assert checkout["checkout_url"] == f"{stack.stripe_url}/checkout/{checkout['session_id']}"
+    session = stack.stripe.sessions[checkout["session_id"]]
+    assert session["created"] == int(datetime.fromisoformat(IN_WINDOW).timestamp())
+    # When they pay on that page
+    delivered = len(stack.stripe.deliveries)
+    back_to = pay_on_checkout_page(checkout["checkout_url"])
+    # Then the browser is sent back to the dashboard, and the signed event reached the webhook
+    assert back_to == f"{stack.site_url}/dashboard?paid=1"
+    assert new_deliveries(stack, delivered, 1) == [("checkout.session.completed", 200, None)]
+    # And the dashboard shows the fee paid
+    assert fee_status(stack, token) == ("paid", 0)
+    # And the receipt is on the dev emails page
+    _, _, emails = call(f"{stack.base_url}/_dev/emails.json")
+    receipts = [m for m in emails if m["to"] == [email] and "Receipt" in m["subject"]]
+    assert len(receipts) == 1, [m["subject"] for m in emails if m["to"] == [email]]
+    assert created["sers_id"] in receipts[0]["text"] and "$50.00" in receipts[0]["text"]
+
+
+def test_a_parent_pays_the_seeded_students_fee_with_sers_id_and_birth_date(stack):
+    from devstack.seed import STUDENT_BIRTH_DATE, STUDENT_EMAIL
+
+    # Given the demo student, registered by the seed because the window is open
+    assert stack.seeded.registration is not None and stack.seeded.registration["school_year"] == YEAR
+    sers_id = stack.seeded.student["sers_id"]
+    lookup = {"sers_id": sers_id, "birth_date": STUDENT_BIRTH_DATE}
+    # When a parent looks the student up with the wrong birth date, Then there is no match
+    status, _, answer = call(f"{stack.api_url}/pay/lookup", "POST", body={**lookup, "birth_date": "2009-03-15"})
+    assert status == 404 and answer["code"] == "no_match"
+    # When they use the right one, Then they see a masked name and $50 due, without signing in
+    status, _, summary = call(f"{stack.api_url}/pay/lookup", "POST", body=lookup)
+    assert status == 200, summary
+    assert summary == {"sers_id": sers_id, "masked_name": summary["masked_name"], "school_year": YEAR,
+                       "fee_status": "due", "amount_due_cents": 5000, "registered": True}
+    assert "Garcia" not in summary["masked_name"]
+    # When they pay through the checkout page
+    status, _, checkout = call(f"{stack.api_url}/pay/checkout", "POST", body=lookup)
+    assert status == 201, checkout
+    delivered = len(stack.stripe.deliveries)
+    back_to = pay_on_checkout_page(checkout["checkout_url"])
+    # Then they come back to the pay page, and the fee is paid
+    assert back_to == f"{stack.site_url}/pay?paid=1"
+    assert new_deliveries(stack, delivered, 1) == [("checkout.session.completed", 200, None)]
+    status, _, summary = call(f"{stack.api_url}/pay/lookup", "POST", body=lookup)
+    assert (summary["fee_status"], summary["amount_due_cents"]) == ("paid", 0)
+    # And the receipt goes to the student's address
+    _, _, emails = call(f"{stack.base_url}/_dev/emails.json")
+    assert any(m["to"] == [STUDENT_EMAIL] and "Receipt" in m["subject"] for m in emails)
+
+
+def test_a_refund_asked_for_inside_the_webhook_comes_back_as_its_own_delivery(stack, student_token):
+    # Given a student with an open checkout session, whose fee staff then settle by check
+    _, token = student_token
+    created = registered_student(stack, token)
+    _, _, checkout = call(f"{stack.api_url}/students/me/checkout", "POST", token=f"Bearer {token}", body={})
+    accounts = {a.role: a for a in stack.seeded.accounts}
+    staff = stack.id_token(accounts["staff"].email, accounts["staff"].password)
+    status, _, check = call(f"{stack.api_url}/students/{created['student_id']}/payments", "POST",
+                            token=f"Bearer {staff}", body={
+                                "kind": "check", "school_year": YEAR, "instrument_number": "1042",
+                                "amount_cents": 5000, "received_on": "2027-01-14", "payer_name": "Ana Lopez"})
+    assert status == 201, check
+    # When the student pays the card session anyway
+    delivered = len(stack.stripe.deliveries)
+    pay_on_checkout_page(checkout["checkout_url"])
+    # Then the webhook refunds the duplicate from inside its handler (holding the gateway),
+    # and the refund's own event is delivered once that handler has returned
+    assert new_deliveries(stack, delivered, 2) == [("checkout.session.completed", 200, None),
+                                                   ("charge.refunded", 200, None)]
+    intent = stack.stripe.sessions[checkout["session_id"]]["payment_intent"]
+    charge = stack.stripe.charges[stack.stripe.payment_intents[intent]["latest_charge"]]
+    assert charge["refunded"] is True
+    assert [r["reason"] for r in stack.stripe.refunds.values() if r["payment_intent"] == intent] == ["duplicate"]
+    # And the fee stays paid, by the check
+    assert fee_status(stack, token) == ("paid", 0)
+
+
+def test_an_event_stripe_emits_while_an_api_handler_runs_is_delivered_after_it(stack, monkeypatch):
+    from dualcredit.dal import stripe_gateway
+
+    # Given a paid Stripe session that is not the app's (its event is ignored)
+    client = stack.stripe.client()
+    session = client.v1.checkout.sessions.create({
+        "mode": "payment", "success_url": "https://example.org/ok",
+        "line_items": [{"quantity": 1, "price_data": {"currency": "usd", "unit_amount": 700,
+                                                      "product_data": {"name": "Not ours"}}}]})
+    delivered = len(stack.stripe.deliveries)
+    intent = stack.stripe.pay(session.id)["payment_intent"]
+    assert new_deliveries(stack, delivered, 1) == [("checkout.session.completed", 200, None)]
+    # And an API handler that, like a refund from a route, calls Stripe over HTTP mid-request
+    functions = stack.gateway.backend.functions
+    api = functions["ApiFunction"]
+    seen: list[int] = []
+
+    def refunding_handler(event: dict, context: Any) -> dict:
+        if event["resource"] == "/window":
+            stripe_gateway.refund(intent, idempotency_key=f"devstack-test:{intent}")
+            seen.append(len(stack.stripe.deliveries))  # charge.refunded is emitted, not yet delivered
+        return api.handler(event, context)
+
+    monkeypatch.setitem(functions, "ApiFunction", dataclasses.replace(api, handler=refunding_handler))
+    delivered = len(stack.stripe.deliveries)
+    # When the route is called (the refund emits charge.refunded while the gateway is busy)
+    answered: list[int] = []
+    caller = threading.Thread(target=lambda: answered.append(call(f"{stack.api_url}/window")[0]))
+    caller.start()
+    caller.join(timeout=20)
+    # Then the API answers (no deadlock), and the event is delivered to the webhook after it
+    assert not caller.is_alive() and answered == [200]
+    assert seen == [delivered]
+    assert new_deliveries(stack, delivered, 1) == [("charge.refunded", 200, None)]
+
+
+def test_a_handler_calling_back_into_the_gateway_on_its_own_thread_fails_instead_of_hanging(stack, monkeypatch):
+    # Given a handler running on this thread, When it invokes a function through the gateway
+    gateway = stack.gateway
+    answers: list[Any] = []
+
+    def nested(event: dict, context: Any) -> dict:
+        try:
+            gateway.invoke("StripeWebhookFunction", {}, "nested")
+        except RuntimeError as error:
+            answers.append(str(error))
+        return {"statusCode": 200, "body": ""}
+
+    functions = gateway.backend.functions
+    monkeypatch.setitem(functions, "ApiFunction", dataclasses.replace(functions["ApiFunction"], handler=nested))
+    gateway.invoke("ApiFunction", {}, "outer")
+    # Then it is refused at once rather than deadlocking on the serialising lock
+    assert len(answers) == 1 and "same thread" in answers[0]
