@@ -75,8 +75,11 @@ def _timing_section(handlers: list[Handler], samples: dict, interpreter_s: float
             "handler": h.label, "name": h.name, "reference": h.is_reference,
             "request": (requests or {}).get(h.name), **summary,
             "ratio": ratio, "to_answer_ratio": answer_ratio, "net_ratio": net_ratio,
-            "target_ratio": TARGET_RATIO, "meets_target": ratio <= TARGET_RATIO,
-            "meets_target_to_answer": answer_ratio <= TARGET_RATIO,
+            # Held to the target: spawn to imported / answered, as the issue words it
+            # ("cold import time", "fresh process to the first answered request");
+            # interpreter teardown, which Lambda never pays per request, is left out.
+            "target_ratio": TARGET_RATIO, "meets_target": answer_ratio <= TARGET_RATIO,
+            "meets_target_to_exit": ratio <= TARGET_RATIO,
         })
     return {"handlers": rows}
 

@@ -28,6 +28,12 @@ STRIPE_WEBHOOK_SECRET_PARAMETER = "/dual-credit/test/stripe/webhook-secret"  # n
 
 #: What every measured process (and the in-process API) runs with, as on Lambda.
 LAMBDA_ENV = {
+    # What the Lambda runtime sets: the X-Ray SDK, for one, takes its in-Lambda path
+    # (a local sampler) instead of building an X-Ray client at import.
+    "LAMBDA_TASK_ROOT": str(REPO / "functions"),
+    "AWS_LAMBDA_FUNCTION_NAME": "bench",
+    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512",
+    "AWS_EXECUTION_ENV": "AWS_Lambda_python3.13",
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
     "AWS_SESSION_TOKEN": "testing",

@@ -8,6 +8,7 @@ Stripe's payment intent, so a redelivered event finds the payment it made.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -83,8 +84,9 @@ def note_card_payment(payment_intent: str, facts: dict[str, Any]) -> dict[str, A
 
 
 def flag_payment(payment_id: str, flags: dict[str, Any], *, actor: Actor, at: datetime,
-                 action: str) -> dict[str, Any]:
-    """Set flags (refunded, disputed, duplicate...) on a payment, with an audit record."""
+                 action: str) -> None:
+    """Set flags (refunded, disputed, duplicate...) on a payment, creating its record if
+    no event made it yet, with an audit record."""
     pk = keys.payment_pk(payment_id)
     names = {f"#f{i}": name for i, name in enumerate(flags)}
     values = {f":f{i}": value for i, value in enumerate(flags.values())}
@@ -93,7 +95,6 @@ def flag_payment(payment_id: str, flags: dict[str, Any], *, actor: Actor, at: da
                names=names, values=values)
     add_audit(txn, entity_pk=pk, action=action, actor=actor, at=at, before=None, after=flags)
     dynamo.transact(txn)
-    return dynamo.get_item(pk, keys.META_SK, consistent=True) or {}
 
 
 def settle(
@@ -184,3 +185,9 @@ def payments_of_year(school_year: str) -> list[dict[str, Any]]:
 
 def student_years(school_year: str) -> list[dict[str, Any]]:
     return dynamo.query(index="GSI2", pk_name="GSI2PK", pk=keys.fees_gsi2(school_year))
+
+
+def student_year_pages(school_year: str) -> Iterator[list[dict[str, Any]]]:
+    """The year's student-years (GSI2), one Query page at a time, for jobs that walk
+    every student of a year without holding them all."""
+    return dynamo.query_pages(index="GSI2", pk_name="GSI2PK", pk=keys.fees_gsi2(school_year))

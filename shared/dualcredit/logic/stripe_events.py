@@ -69,12 +69,14 @@ def _card_paid(session: dict[str, Any], at: datetime) -> str:
         outcome = settle_payment(payment, actor=payment_data.STRIPE, at=at, new_payment=False)
         if outcome != "duplicate":
             return outcome
-        payment = payment_data.flag_payment(intent, {"duplicate": True, "needs_staff_review": True},
-                                            actor=payment_data.STRIPE, at=at, action="payment.duplicate")
     if not payment.get("duplicate_refund_id"):
+        # Refund first, then record: the idempotency key makes a retried refund return the
+        # same refund, and settling already refuses a payment that lost its year.
         refund_id = stripe_gateway.refund(intent, idempotency_key=f"duplicate-refund:{intent}")
-        payment_data.flag_payment(intent, {"duplicate_refund_id": refund_id}, actor=payment_data.STRIPE,
-                                  at=at, action="payment.duplicate_refunded")
+        payment_data.flag_payment(
+            intent, {"duplicate": True, "needs_staff_review": True, "duplicate_refund_id": refund_id},
+            actor=payment_data.STRIPE, at=at, action="payment.duplicate_refunded",
+        )
         metrics.add_metric(name="DuplicatePaymentRefunded", unit="Count", value=1)
     return "duplicate refunded"
 
@@ -101,9 +103,8 @@ def _card_disputed(dispute: dict[str, Any], at: datetime) -> str:
     intent = dispute.get("payment_intent")
     if not intent:
         return "ignored: no payment intent"
-    payment_data.note_card_payment(intent, {"payment_id": intent, "type": "payment"})
     payment_data.flag_payment(
-        intent, {"disputed": True, "dispute_id": dispute.get("id", ""), "needs_staff_review": True},
+        intent, {"payment_id": intent, "type": "payment", "disputed": True, "dispute_id": dispute.get("id", ""), "needs_staff_review": True},
         actor=payment_data.STRIPE, at=at, action="payment.disputed",
     )
     metrics.add_metric(name="PaymentDisputed", unit="Count", value=1)
