@@ -6,9 +6,9 @@ import os
 from datetime import datetime
 from functools import lru_cache
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from dualcredit.rules import DEFAULT_SERS_PREFIX
+from dualcredit.rules import DEFAULT_REMINDER_DAYS, DEFAULT_SERS_PREFIX, parse_reminder_days
 
 #: Stages where a fixed clock may be injected (tests and `make dev`). Never production.
 CLOCK_STAGES = frozenset({"local", "test"})
@@ -34,6 +34,15 @@ class Settings(BaseModel):
     #: SERS ID recovery throttles, per rolling hour.
     recovery_limit_per_email: int = Field(default=3, ge=1)
     recovery_limit_per_client: int = Field(default=20, ge=1)
+    #: Days before the window's last day on which deadline reminders go out ("30,14,7,3,1").
+    reminder_days: tuple[int, ...] = DEFAULT_REMINDER_DAYS
+    #: The SQS queue the scheduled job fans reminders out to (the sender function reads it).
+    reminder_queue_url: str = ""
+
+    @field_validator("reminder_days", mode="before")
+    @classmethod
+    def _reminder_days(cls, value: object) -> tuple[int, ...]:
+        return parse_reminder_days(value)  # type: ignore[arg-type]
 
 
 _ENV = {
@@ -50,6 +59,8 @@ _ENV = {
     "stripe_api_base": "STRIPE_API_BASE",
     "recovery_limit_per_email": "RECOVERY_LIMIT_PER_EMAIL",
     "recovery_limit_per_client": "RECOVERY_LIMIT_PER_CLIENT",
+    "reminder_days": "REMINDER_DAYS",
+    "reminder_queue_url": "REMINDER_QUEUE_URL",
 }
 
 

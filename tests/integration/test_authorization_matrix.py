@@ -53,6 +53,8 @@ MATRIX = {
     ("POST", "/prior-year-requests/decisions"): ("/prior-year-requests/decisions", "decisions", STAFF_ONLY),
     ("GET", "/payments/report"): ("/payments/report", None, STAFF_ONLY),
     ("GET", "/payments/report/csv"): ("/payments/report/csv", None, STAFF_ONLY),
+    ("GET", "/reminders/preview"): ("/reminders/preview?days=7", None, STAFF_ONLY),
+    ("GET", "/reminders/history"): ("/reminders/history", None, STAFF_ONLY),
 }
 
 

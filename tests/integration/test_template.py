@@ -46,6 +46,8 @@ AUTHORIZED_ROUTES = {
     ("PUT", "/windows/{school_year}"),
     ("GET", "/students"),
     ("GET", "/students/{student_id}"),
+    ("GET", "/reminders/preview"),
+    ("GET", "/reminders/history"),
 }
 
 
@@ -307,6 +309,69 @@ def test_function_policies_are_least_privilege(resources: dict[str, Any]) -> Non
                 assert _is_ref(
                     stmt["Condition"]["StringEquals"]["ses:FromAddress"], "EmailSender"
                 ), name
+
+
+# ------------------------------------------------------------------ schedules and reminders
+
+
+def _schedules(resources: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    events = resources["ScheduledFunction"]["Properties"]["Events"]
+    return {name: e["Properties"] for name, e in events.items() if e["Type"] == "ScheduleV2"}
+
+
+def test_schedules_run_in_pacific_time(resources: dict[str, Any]) -> None:
+    schedules = _schedules(resources)
+    assert {(s["ScheduleExpression"], s["Input"].replace(" ", "")) for s in schedules.values()} == {
+        ("cron(0 0 1 12 ? *)", '{"action":"open"}'),
+        ("cron(5 0 16-30 6 ? *)", '{"action":"close"}'),
+        ("cron(5 0 1 7 ? *)", '{"action":"close"}'),
+        ("cron(0 9 * 5,6 ? *)", '{"action":"remind"}'),
+    }
+    for name, schedule in schedules.items():
+        assert schedule["ScheduleExpressionTimezone"] == "America/Los_Angeles", name
+        assert schedule["RetryPolicy"]["MaximumRetryAttempts"] >= 1, name
+        assert schedule["DeadLetterConfig"]["Arn"] == {"Fn::GetAtt": ["ScheduleDeadLetterQueue", "Arn"]}
+
+
+def test_scheduled_function_fans_out_to_the_reminder_queue(resources: dict[str, Any]) -> None:
+    fn = resources["ScheduledFunction"]["Properties"]
+    assert _is_ref(fn["Environment"]["Variables"]["REMINDER_QUEUE_URL"], "ReminderQueue")
+    assert fn["DeadLetterQueue"]["TargetArn"] == {"Fn::GetAtt": ["ScheduleDeadLetterQueue", "Arn"]}
+    sends = [s for s in _statements(resources["ScheduledFunction"]) if "sqs:SendMessage" in s["Action"]]
+    assert sends and sends[0]["Resource"] == {"Fn::GetAtt": ["ReminderQueue", "Arn"]}
+
+
+def test_reminder_queue_retries_then_dead_letters(resources: dict[str, Any]) -> None:
+    queue = resources["ReminderQueue"]["Properties"]
+    sender = resources["ReminderSenderFunction"]["Properties"]
+    assert queue["VisibilityTimeout"] >= 6 * sender["Timeout"]
+    assert queue["RedrivePolicy"] == {
+        "deadLetterTargetArn": {"Fn::GetAtt": ["ReminderDeadLetterQueue", "Arn"]},
+        "maxReceiveCount": 5,
+    }
+    event = sender["Events"]["Reminders"]
+    assert event["Type"] == "SQS"
+    assert event["Properties"]["Queue"] == {"Fn::GetAtt": ["ReminderQueue", "Arn"]}
+    assert event["Properties"]["BatchSize"] == 10
+    assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+
+
+def test_the_claim_lease_fits_between_the_sender_timeout_and_the_visibility_timeout(
+    resources: dict[str, Any],
+) -> None:
+    # A live sender never loses its claim; a redelivered message finds the lease run out.
+    from dualcredit.logic.reminders import LEASE
+
+    timeout = resources["ReminderSenderFunction"]["Properties"]["Timeout"]
+    visibility = resources["ReminderQueue"]["Properties"]["VisibilityTimeout"]
+    assert timeout < LEASE.total_seconds() < visibility
+
+
+def test_every_queue_is_encrypted(resources: dict[str, Any]) -> None:
+    queues = _of_type(resources, "AWS::SQS::Queue")
+    assert {"ReminderQueue", "ReminderDeadLetterQueue", "ScheduleDeadLetterQueue"} <= set(queues)
+    for name, queue in queues.items():
+        assert queue["Properties"].get("SqsManagedSseEnabled") is True, name
 
 
 # ------------------------------------------------------------------ SAM CLI

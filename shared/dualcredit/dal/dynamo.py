@@ -3,7 +3,7 @@ transactions, with DynamoDB's failures turned into domain-shaped exceptions."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,7 +96,12 @@ class TransactionCancelled(Exception):
 
 
 class ConditionFailed(Exception):
-    """A single conditional write found the item in another state."""
+    """A single conditional write found the item in another state; `item` is that state
+    when the write asked for it (return_old_on_failure), else None."""
+
+    def __init__(self, item: Item | None = None):
+        super().__init__("condition failed")
+        self.item = item
 
 
 @dataclass
@@ -150,34 +155,41 @@ def get_item(pk: str, sk: str, *, consistent: bool = False) -> Item | None:
     return deserialize(raw) if raw else None
 
 
-def batch_get(keys: Iterable[Key]) -> dict[Key, Item]:
-    """Fetch up to 100 distinct items in one request (retrying only unprocessed keys)."""
+#: DynamoDB's limit of keys per BatchGetItem request.
+BATCH_GET_LIMIT = 100
+
+
+def batch_get(keys: Iterable[Key], *, consistent: bool = False) -> dict[Key, Item]:
+    """Fetch distinct items, 100 per BatchGetItem request (retrying only unprocessed keys)."""
     wanted = list(dict.fromkeys(keys))
     found: dict[Key, Item] = {}
-    if not wanted:
-        return found
-    request = {table_name(): {"Keys": [key(pk, sk) for pk, sk in wanted]}}
-    while request:
-        response = _ddb().batch_get_item(RequestItems=request)
-        for raw in response.get("Responses", {}).get(table_name(), []):
-            item = deserialize(raw)
-            found[(item["PK"], item["SK"])] = item
-        request = response.get("UnprocessedKeys") or None
+    for start in range(0, len(wanted), BATCH_GET_LIMIT):
+        chunk = wanted[start:start + BATCH_GET_LIMIT]
+        request: dict[str, Any] | None = {
+            table_name(): {"Keys": [key(pk, sk) for pk, sk in chunk], "ConsistentRead": consistent}
+        }
+        while request:
+            response = _ddb().batch_get_item(RequestItems=request)
+            for raw in response.get("Responses", {}).get(table_name(), []):
+                item = deserialize(raw)
+                found[(item["PK"], item["SK"])] = item
+            request = response.get("UnprocessedKeys") or None
     return found
 
 
-def query(
+def query_pages(
     *,
     pk_name: str = "PK",
     pk: str,
     sk_name: str = "SK",
     sk_prefix: str | None = None,
     index: str | None = None,
-    limit: int | None = None,
     forward: bool = True,
     consistent: bool = False,
-) -> list[Item]:
-    """One partition, optionally narrowed by a sort-key prefix; follows pagination."""
+    page_size: int | None = None,
+) -> Iterator[list[Item]]:
+    """One partition, page by page (each page one Query request, up to 1 MB), so a
+    caller can work through a large partition without holding all of it."""
     params: dict[str, Any] = {
         "TableName": table_name(),
         "KeyConditionExpression": "#pk = :pk",
@@ -193,16 +205,36 @@ def query(
         params["IndexName"] = index
     elif consistent:
         params["ConsistentRead"] = True
-    if limit:
-        params["Limit"] = limit
-    items: list[Item] = []
+    if page_size:
+        params["Limit"] = page_size
     while True:
         response = _ddb().query(**params)
-        items.extend(deserialize(raw) for raw in response.get("Items", []))
+        yield [deserialize(raw) for raw in response.get("Items", [])]
         last = response.get("LastEvaluatedKey")
-        if not last or (limit and len(items) >= limit):
-            return items[:limit] if limit else items
+        if not last:
+            return
         params["ExclusiveStartKey"] = last
+
+
+def query(
+    *,
+    pk_name: str = "PK",
+    pk: str,
+    sk_name: str = "SK",
+    sk_prefix: str | None = None,
+    index: str | None = None,
+    limit: int | None = None,
+    forward: bool = True,
+    consistent: bool = False,
+) -> list[Item]:
+    """One partition, optionally narrowed by a sort-key prefix; follows pagination."""
+    items: list[Item] = []
+    for page in query_pages(pk_name=pk_name, pk=pk, sk_name=sk_name, sk_prefix=sk_prefix, index=index,
+                            forward=forward, consistent=consistent, page_size=limit):
+        items.extend(page)
+        if limit and len(items) >= limit:
+            return items[:limit]
+    return items
 
 
 def put_item(item: Item, *, condition: str | None = None, names: dict | None = None,
@@ -218,7 +250,10 @@ def put_item(item: Item, *, condition: str | None = None, names: dict | None = N
 
 
 def update_item(pk: str, sk: str, *, expression: str, names: dict | None = None,
-                values: dict | None = None, condition: str | None = None) -> Item:
+                values: dict | None = None, condition: str | None = None,
+                return_old_on_failure: bool = False) -> Item:
+    """Update and return the item as it now stands. A failed condition raises
+    ConditionFailed, carrying the item as it was when `return_old_on_failure`."""
     params: dict[str, Any] = {
         "TableName": table_name(),
         "Key": key(pk, sk),
@@ -226,11 +261,14 @@ def update_item(pk: str, sk: str, *, expression: str, names: dict | None = None,
         "ReturnValues": "ALL_NEW",
     }
     _conditions(params, condition, names, values)
+    if return_old_on_failure:
+        params["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
     try:
         response = _ddb().update_item(**params)
     except ClientError as error:
         if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-            raise ConditionFailed() from error
+            old = error.response.get("Item")
+            raise ConditionFailed(deserialize(old) if old else None) from error
         raise
     return deserialize(response.get("Attributes", {}))
 

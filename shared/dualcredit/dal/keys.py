@@ -134,3 +134,12 @@ def prior_year_sk(school_year: str, request_id: str) -> str:
 
 #: Powertools idempotency records of the Stripe webhook (the event id is the SK).
 IDEMPOTENCY_PK = "IDEMPOTENCY#stripe-webhook"
+
+
+# --- reminders (one claim per reminder and student) ---
+
+
+def reminder_pk(school_year: str, label: str) -> str:
+    """The claims of one reminder of a school year: label "7" (days before the close) or
+    "open" (registration is open); the sort key is the student's partition key."""
+    return f"REMINDER#{school_year}#{label}"

@@ -76,6 +76,18 @@ def expire_checkout_session(session_id: str) -> None:
     _client().v1.checkout.sessions.expire(session_id)
 
 
+def expire_if_open(session_id: str) -> bool:
+    """Expire a session; False when Stripe says it is not open (already expired, paid,
+    or unknown), which leaves nothing to expire. Other failures are raised."""
+    import stripe
+
+    try:
+        _client().v1.checkout.sessions.expire(session_id)
+    except stripe.InvalidRequestError:
+        return False
+    return True
+
+
 def refund(payment_intent: str, *, idempotency_key: str) -> str:
     refund = _client().v1.refunds.create(
         {"payment_intent": payment_intent, "reason": "duplicate"},

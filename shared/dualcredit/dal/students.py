@@ -74,6 +74,12 @@ def get_profile(student_id: str) -> dict[str, Any] | None:
     return dynamo.get_item(keys.student_pk(student_id), keys.PROFILE_SK)
 
 
+def get_profiles(student_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Profiles by student id, 100 per BatchGetItem request; missing ones are left out."""
+    found = dynamo.batch_get((keys.student_pk(sid), keys.PROFILE_SK) for sid in student_ids)
+    return {item["student_id"]: item for item in found.values()}
+
+
 def update_profile(
     *, before: dict[str, Any], changes: dict[str, Any], actor: Actor, at: datetime
 ) -> dict[str, Any]:

@@ -7,7 +7,13 @@ import os
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig
 
-from dualcredit.http import payment_routes, public_routes, staff_routes, student_routes
+from dualcredit.http import (
+    payment_routes,
+    public_routes,
+    reminder_routes,
+    staff_routes,
+    student_routes,
+)
 from dualcredit.http.errors import register_error_handlers
 
 API_TITLE = "CTE Dual Credit registration and payment API"
@@ -28,6 +34,7 @@ def build_resolver() -> APIGatewayRestResolver:
     app.include_router(student_routes.router)
     app.include_router(staff_routes.router)
     app.include_router(payment_routes.router)
+    app.include_router(reminder_routes.router)
     return app
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from dualcredit.dal import catalog as catalog_data
@@ -26,12 +27,23 @@ def _category(record: dict[str, Any]) -> str:
 
 
 def payments_report(caller: Caller, school_year: str) -> PaymentsReport:
-    """Two Queries: the year's student-years (GSI2) and its payments (GSI1)."""
+    """The staff route's report: staff only."""
     caller.require(Role.STAFF)
+    return build_payments_report(school_year)
+
+
+def build_payments_report(school_year: str,
+                          student_years: Iterable[dict[str, Any]] | None = None) -> PaymentsReport:
+    """The report itself, for the staff route and the closing job's summary (which passes
+    the student-years it already read). Internal: no caller, so no role check here.
+
+    Three Queries: the year's student-years (GSI2, unless given), its payments (GSI1)
+    and the schools (GSI1)."""
     by_school: dict[str, Counter] = defaultdict(Counter)
     collected = 0
     owed = 0
-    for record in payment_data.student_years(school_year):
+    records = payment_data.student_years(school_year) if student_years is None else student_years
+    for record in records:
         school = record.get("school_id") or "-"
         by_school[school][_category(record)] += 1
         owed += FeeFacts.of(record).amount_due()

@@ -7,7 +7,7 @@ from typing import Any
 
 from dualcredit import rules
 from dualcredit.dal import windows as window_data
-from dualcredit.errors import InvalidInput
+from dualcredit.errors import Conflict, InvalidInput
 from dualcredit.logic.caller import Caller, Role
 from dualcredit.models.catalog import WindowOut
 
@@ -17,7 +17,9 @@ def window_from_record(year: rules.SchoolYear, record: dict[str, Any] | None) ->
     return rules.window_for(year, date.fromisoformat(override) if override else None)
 
 
-def _out(window: rules.Window, at: datetime) -> WindowOut:
+def _out(window: rules.Window, at: datetime, record: dict[str, Any] | None = None) -> WindowOut:
+    record = record or {}
+    closed = record.get("closed_on") == window.closes_on.isoformat()
     return WindowOut(
         school_year=window.school_year.name,
         opens_on=window.opens_on,
@@ -26,13 +28,16 @@ def _out(window: rules.Window, at: datetime) -> WindowOut:
         closes_at=window.closes_at,
         extended=window.extended,
         status=window.status(at).value,
+        opened_at=record.get("opened_at"),
+        closed_at=record.get("closed_at") if closed else None,
     )
 
 
 def current_window(at: datetime, school_year: str | None = None) -> WindowOut:
     """Public: when this (or a named) school year's registration opens and closes."""
     year = rules.SchoolYear.parse(school_year) if school_year else rules.school_year_of(at)
-    return _out(window_from_record(year, window_data.get(year.name)), at)
+    record = window_data.get(year.name)
+    return _out(window_from_record(year, record), at, record)
 
 
 def staff_window(caller: Caller, school_year: str, at: datetime) -> WindowOut:
@@ -49,5 +54,9 @@ def extend_window(caller: Caller, school_year: str, closes_on: date, at: datetim
     except rules.RuleError as error:
         raise InvalidInput(str(error), field="closes_on") from None
     before = window_data.get(year.name)
-    window_data.set_close_date(year.name, closes_on.isoformat(), before=before, actor=caller.actor, at=at)
-    return _out(rules.window_for(year, closes_on), at)
+    try:
+        after = window_data.set_close_date(year.name, closes_on.isoformat(), before=before,
+                                           actor=caller.actor, at=at)
+    except window_data.StaleRecord:
+        raise Conflict("The window changed meanwhile. Reload and try again.") from None
+    return _out(rules.window_for(year, closes_on), at, after)

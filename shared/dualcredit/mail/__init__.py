@@ -39,6 +39,13 @@ def html_list(lines: list[str]) -> str:
     return "".join(f"<li>{html.escape(line)}</li>" for line in lines)
 
 
+def html_rows(rows: list[tuple[object, ...]]) -> str:
+    """`<tr>` rows of `<td>` cells for a `*_html` template value; each cell is escaped here."""
+    return "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(cell))}</td>" for cell in row) + "</tr>" for row in rows
+    )
+
+
 def money(cents: int) -> str:
     """$50.00 style amounts for message bodies."""
     return f"${cents // 100:,}.{cents % 100:02d}"

@@ -98,6 +98,9 @@ class WindowOut(BaseModel):
     closes_at: datetime
     extended: bool
     status: Literal["not_yet_open", "open", "closed"]
+    #: When the scheduled jobs recorded this window's opening and its (current) close.
+    opened_at: datetime | None = None
+    closed_at: datetime | None = None
 
 
 class WindowExtension(ApiModel):
