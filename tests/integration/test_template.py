@@ -367,6 +367,19 @@ def test_the_claim_lease_fits_between_the_sender_timeout_and_the_visibility_time
     assert timeout < LEASE.total_seconds() < visibility
 
 
+
+def test_reminder_days_parameter_accepts_what_the_rules_accept(template: dict[str, Any]) -> None:
+    from dualcredit import rules
+
+    param = template["Parameters"]["ReminderDays"]
+    assert rules.parse_reminder_days(param["Default"]) == rules.DEFAULT_REMINDER_DAYS
+    for text in ("30,14,7,3,1", "45", "1"):
+        assert re.fullmatch(param["AllowedPattern"], text), text
+        rules.parse_reminder_days(text)
+    for text in ("46", "0", "7,,1", "7, 1", ""):
+        assert not re.fullmatch(param["AllowedPattern"], text), text
+    assert _is_ref(template["Globals"]["Function"]["Environment"]["Variables"]["REMINDER_DAYS"], "ReminderDays")
+
 def test_every_queue_is_encrypted(resources: dict[str, Any]) -> None:
     queues = _of_type(resources, "AWS::SQS::Queue")
     assert {"ReminderQueue", "ReminderDeadLetterQueue", "ScheduleDeadLetterQueue"} <= set(queues)
