@@ -73,7 +73,8 @@ def claim(*, school_year: str, label: str, student_id: str, kind: str, at: datet
 
 def finish(held: Claim, *, status: str, at: datetime, details: dict[str, Any]) -> None:
     """Mark a held claim sent or skipped, with what staff see in the history."""
-    fields = {**details, "status": status, f"{status}_at": at.isoformat()}
+    fields = {**{k: v for k, v in details.items() if v is not None}, "status": status,
+              f"{status}_at": at.isoformat()}
     names = {f"#f{i}": name for i, name in enumerate(fields)}
     values = {f":v{i}": value for i, value in enumerate(fields.values())}
     values[":token"] = held.token
