@@ -1,0 +1,130 @@
+"""Journey (e): axe-core finds no serious or critical violation on any page, at phone
+width, in the states people see (empty forms, errors shown, data loaded); and no
+page scrolls sideways at 375 px.
+
+axe-core comes from the pinned PyPI package axe-playwright-python, which bundles
+axe.min.js: nothing is downloaded at test time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import axe_playwright_python
+import pytest
+from playwright.sync_api import Page, expect
+
+from devstack import seed
+from tests.browser.conftest import PHONE, api_student, call_api
+from tests.browser.journeys import new_student, sign_in, sign_up
+
+pytestmark = pytest.mark.browser
+
+AXE_JS = Path(axe_playwright_python.__file__).with_name("axe.min.js")
+BLOCKING = {"serious", "critical"}
+
+
+def problems(page: Page, label: str) -> list[str]:
+    """axe's serious and critical violations on the page as it is now, and sideways
+    scrolling, as readable lines."""
+    page.locator("body[data-ready]").wait_for(state="attached")
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE_JS))
+    violations: list[dict[str, Any]] = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
+             .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                         nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}))""")
+    lines = [f"{label}: {v['impact']} {v['id']} ({v['help']}) at {v['nodes']}"
+             for v in violations if v["impact"] in BLOCKING]
+    width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    if width[0] > width[1]:
+        lines.append(f"{label}: scrolls sideways ({width[0]} px wide in a {width[1]} px window)")
+    return lines
+
+
+def check(page: Page, path: str, found: list[str], label: str | None = None) -> None:
+    page.goto(path)
+    found += problems(page, label or path)
+
+
+def test_pages_anyone_can_open(contexts, stack):
+    page = contexts(PHONE).new_page()
+    found: list[str] = []
+    for path in ("/", "/signin/", "/forgot-password/", "/recover/", "/signup/", "/pay/"):
+        check(page, path, found)
+    # The pay page with an error, then with a fee found
+    student = api_student(stack)
+    page.get_by_role("button", name="Look up the fee").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    found += problems(page, "/pay/ with errors")
+    page.get_by_label("SERS ID").fill(student["sers_id"])
+    page.get_by_label("Student's date of birth").fill(student["birth_date"])
+    page.get_by_role("button", name="Look up the fee").click()
+    expect(page.get_by_role("region", name="Fee for 2026-27")).to_be_visible()
+    found += problems(page, "/pay/ with a fee")
+    # The sign-up code step
+    page.goto("/signup/?confirm=someone%40example.org")
+    expect(page.get_by_role("heading", name="Step 2 of 3: check your email")).to_be_visible()
+    found += problems(page, "/signup/ code step")
+    assert not found, "\n".join(found)
+
+
+def test_student_pages(contexts, stack):
+    student = api_student(stack, register=None)
+    page = contexts(PHONE).new_page()
+    found: list[str] = []
+    sign_in(page, student["email"], student["password"], lands_on="/dashboard/")
+    # The classes page before registering, then register and see the other pages with data
+    check(page, "/classes/", found)
+    page.get_by_label("Culinary Arts 1").check()
+    page.get_by_role("button", name="Register").click()
+    expect(page.get_by_role("heading", name="You are registered")).to_be_visible()
+    found += problems(page, "/classes/ registered")
+    for path in ("/dashboard/", "/confirmation/", "/waiver/", "/prior-year/", "/profile/"):
+        check(page, path, found)
+    # The profile form with errors next to its fields
+    page.get_by_label("ZIP code").fill("ABC")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_label("ZIP code")).to_have_attribute("aria-invalid", "true")
+    found += problems(page, "/profile/ with errors")
+    assert not found, "\n".join(found)
+
+
+def test_a_new_students_profile_form(contexts, stack):
+    page = contexts(PHONE).new_page()
+    sign_up(page, new_student())
+    found = problems(page, "/profile/ new")
+    page.get_by_role("button", name="Save and get my SERS ID").click()
+    expect(page.get_by_label("Legal first name")).to_have_attribute("aria-invalid", "true")
+    found += problems(page, "/profile/ new, with errors")
+    assert not found, "\n".join(found)
+
+
+def test_staff_pages(contexts, stack):
+    student = api_student(stack, first_name="Eli")
+    call_api(stack, "POST", "/students/me/waivers", token=student["token"],
+             body={"reason": "hardship", "explanation": "Family move"})
+    call_api(stack, "POST", "/students/me/prior-year-requests", token=student["token"], body={
+        "school_year": "2025-26", "school_id": stack.seeded.schools[0]["school_id"],
+        "high_school_course": "Welding 1", "teacher": "Ms. Rivera", "reason": "Did not know"})
+    page = contexts(PHONE).new_page()
+    found: list[str] = []
+    sign_in(page, seed.STAFF_EMAIL, seed.STAFF_PASSWORD, lands_on="/staff/")
+    found += problems(page, "/staff/")
+    page.get_by_label("SERS ID").fill(student["sers_id"])
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("link", name=student["sers_id"])).to_be_visible()
+    found += problems(page, "/staff/ results")
+    for path in (f"/staff/student/?id={student['student_id']}", "/staff/requests/", "/staff/catalog/",
+                 "/staff/window/", "/staff/report/"):
+        check(page, path, found)
+    assert not found, "\n".join(found)
+
+
+def test_school_user_pages(contexts, stack):
+    student = api_student(stack, first_name="Fay")
+    page = contexts(PHONE).new_page()
+    sign_in(page, seed.SCHOOL_USER_EMAIL, seed.SCHOOL_USER_PASSWORD, lands_on="/school/")
+    expect(page.get_by_role("table")).to_contain_text(f"{student['last_name']}, Fay")
+    found = problems(page, "/school/")
+    assert not found, "\n".join(found)

@@ -1,0 +1,58 @@
+"""Journey (b): a parent pays the fee with the SERS ID and date of birth, on a phone."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import (
+    api_student,
+    dashboard_of,
+    emails_to,
+    wait_for_card_payment,
+    year_of,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_parent_pays_by_sers_id_on_a_phone(phone_page: Page, stack):
+    # Given a registered student whose 2026-27 fee is due
+    student = api_student(stack)
+    page = phone_page
+    # When a parent, not signed in, looks the fee up by SERS ID (typed loosely) and birth date
+    page.goto("/pay/")
+    page.get_by_label("SERS ID").fill(student["sers_id"].lower().replace("-", " "))
+    page.get_by_label("Student's date of birth").fill(student["birth_date"])
+    page.get_by_role("button", name="Look up the fee").click()
+    # Then they see the masked name, the year and the amount, never the full name
+    summary = page.get_by_role("region", name="Fee for 2026-27")
+    expect(summary).to_contain_text(student["sers_id"])
+    expect(summary).to_contain_text("$50.00")
+    expect(summary).not_to_contain_text(student["last_name"])
+    # When they pay through the Stripe stand-in's checkout page
+    summary.get_by_role("button", name="Pay $50.00 by card").click()
+    expect(page).to_have_url(re.compile(r"/checkout/"))
+    page.get_by_role("button", name="Pay $50.00").click()
+    # Then they are thanked, the student's year is paid, and a receipt is emailed
+    expect(page).to_have_url(re.compile(r"/pay/?\?paid=1"))
+    expect(page.get_by_role("status")).to_contain_text("Thank you")
+    wait_for_card_payment(stack, student["student_id"])
+    assert year_of(dashboard_of(stack, student))["fee_status"] == "paid"
+    assert any(m["subject"].startswith("Receipt") for m in emails_to(stack, student["email"]))
+
+
+def test_a_wrong_birth_date_is_told_plainly(phone_page: Page, stack):
+    # Given a student's SERS ID with the wrong birth date
+    student = api_student(stack, register=None)
+    page = phone_page
+    page.goto("/pay/")
+    page.get_by_label("SERS ID").fill(student["sers_id"])
+    page.get_by_label("Student's date of birth").fill("2001-01-01")
+    # When the parent looks it up
+    page.get_by_role("button", name="Look up the fee").click()
+    # Then the API's answer is shown as an alert, and nothing can be paid
+    expect(page.get_by_role("alert")).to_contain_text("could not find a student with that SERS ID and date of birth")
+    expect(page.get_by_role("region", name="Fee for 2026-27")).to_be_hidden()

@@ -1,0 +1,176 @@
+"""Journey (c): staff record a check for one student and approve another's waiver."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from devstack import seed
+from tests.browser.conftest import api_student, dashboard_of, emails_to, year_of
+from tests.browser.journeys import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_staff_record_a_check_and_approve_a_waiver(contexts, stack):
+    # Given a student whose fee is due, and another who asks for a waiver in the browser
+    payer = api_student(stack, first_name="Chen")
+    asker = api_student(stack, first_name="Dana")
+    student_page = contexts().new_page()
+    sign_in(student_page, asker["email"], asker["password"], lands_on="/dashboard/")
+    student_page.get_by_role("link", name="Ask for a fee waiver").first.click()
+    student_page.get_by_label("I get free or reduced-price lunch").check()
+    student_page.get_by_role("button", name="Send request").click()
+    expect(student_page.get_by_role("status")).to_contain_text("Your waiver request for 2026-27 is sent")
+
+    # When staff sign in and find the first student by last name
+    page = contexts().new_page()
+    sign_in(page, seed.STAFF_EMAIL, seed.STAFF_PASSWORD, lands_on="/staff/")
+    page.get_by_label("Last name", exact=True).fill(payer["last_name"])
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("link", name=payer["sers_id"]).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"{payer['first_name']} {payer['last_name']}")
+    # And record a check for the current year's fee
+    form = page.locator("#check-form")
+    form.get_by_label("School year it pays for").select_option("2026-27")
+    form.get_by_label("Check or money order number").fill("1042")
+    form.get_by_label("Payer's name").fill("Pat Parent")
+    expect(form.get_by_label("Amount in dollars")).to_have_value("50.00")
+    form.get_by_role("button", name="Record payment").click()
+    # Then the page and the student's dashboard show the year paid, and a receipt is emailed
+    expect(form.get_by_role("status")).to_have_text("Check 1042 for $50.00 is recorded for 2026-27.")
+    expect(page.locator("section.year[data-year='2026-27'] .fee-status")).to_have_text("Paid")
+    assert year_of(dashboard_of(stack, payer))["fee_status"] == "paid"
+    assert any(m["subject"].startswith("Receipt") for m in emails_to(stack, payer["email"]))
+    # And an entry made by mistake can be voided, which makes the fee due again
+    void = page.locator("#void-form")
+    void.get_by_label("Reason for voiding the payment just recorded").fill("Check returned by the bank")
+    void.get_by_role("button", name="Void this payment").click()
+    expect(void.get_by_role("status")).to_have_text("The payment 1042 is void.")
+    expect(page.locator("section.year[data-year='2026-27'] .fee-status")).to_have_text("Due")
+    form.get_by_label("Check or money order number").fill("1043")
+    form.get_by_role("button", name="Record payment").click()
+    expect(page.locator("section.year[data-year='2026-27'] .fee-status")).to_have_text("Paid")
+
+    # When staff open the requests and approve the waiver
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Requests").click()
+    card = page.locator("li.request").filter(has_text=asker["sers_id"])
+    expect(card).to_contain_text("Free or reduced-price lunch")
+    card.get_by_label("Note to the student (optional)").fill("Approved for 2026-27.")
+    card.get_by_role("button", name="Approve").click()
+    # Then it is confirmed on screen, gone from the queue, and the student's year is waived
+    expect(page.locator("#waivers-form").get_by_role("status")).to_have_text(
+        re.compile(rf"Waiver for {asker['sers_id']}, 2026-27: approved"))
+    expect(card).to_have_count(0)
+    assert year_of(dashboard_of(stack, asker))["fee_status"] == "waived"
+
+
+def test_staff_see_the_report_download_its_csv_and_extend_a_window(page, stack):
+    # Given staff signed in, and a school with a student whose fee is due
+    api_student(stack, first_name="Gil", school_index=1, register="ProStart Culinary")
+    sign_in(page, seed.STAFF_EMAIL, seed.STAFF_PASSWORD, lands_on="/staff/")
+    # When they open the payments report, Then each school has a bar and a row
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Payments report").click()
+    expect(page.locator("#report-chart")).to_contain_text("Sammamish High School")
+    expect(page.get_by_role("table", name="Students by school, 2026-27")).to_contain_text("Sammamish High School")
+    # And the CSV downloads with the staff member's token
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download CSV").click()
+    assert download.value.suggested_filename == "payments-2026-27.csv"
+    text = Path(download.value.path()).read_text()
+    assert "Sammamish High School" in text, text
+    # When they set next year's close date earlier than June 15, Then the field says why
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Window").click()
+    page.get_by_label("School year").select_option("2027-28")
+    page.get_by_role("button", name="Show window").click()
+    expect(page.get_by_role("heading", name="Window for 2027-28")).to_be_visible()
+    page.get_by_label("New last day").fill("2028-06-01")
+    page.get_by_role("button", name="Extend the window").click()
+    expect(page.get_by_label("New last day")).to_have_attribute("aria-invalid", "true")
+    # And a later date extends it
+    page.get_by_label("New last day").fill("2028-06-22")
+    page.get_by_role("button", name="Extend the window").click()
+    expect(page.locator("#window-closes")).to_have_text("June 22, 2028 (extended)")
+
+
+def test_a_student_asks_for_prior_year_credit_and_staff_deny_it(contexts, stack):
+    # Given a student who asks, in the browser, for credit for 2025-26
+    student = api_student(stack, first_name="Hal")
+    student_page = contexts().new_page()
+    sign_in(student_page, student["email"], student["password"], lands_on="/dashboard/")
+    student_page.get_by_role("link", name="Ask for credit for an earlier school year").click()
+    student_page.get_by_label("School year you took the class").select_option("2025-26")
+    student_page.get_by_label("High-school class name").fill("Welding 1")
+    student_page.get_by_label("Teacher").fill("Ms. Rivera")
+    student_page.get_by_label("Why it was not registered that year").fill("I did not know about it.")
+    student_page.get_by_role("button", name="Send request").click()
+    expect(student_page.get_by_role("status")).to_contain_text("If staff approve it, $65.00 will be due.")
+    # When staff deny it with a note
+    page = contexts().new_page()
+    sign_in(page, seed.STAFF_EMAIL, seed.STAFF_PASSWORD, lands_on="/staff/")
+    page.goto("/staff/requests/")
+    card = page.locator("li.request").filter(has_text=f"Prior-year credit for {student['sers_id']}")
+    expect(card).to_contain_text("$65.00")
+    card.get_by_label("Note to the student (optional)").fill("No record of the class that year.")
+    card.get_by_role("button", name="Deny").click()
+    # Then it leaves the queue, and the student is told by email
+    expect(page.locator("#prior-form").get_by_role("status")).to_have_text(
+        f"Prior-year credit for {student['sers_id']}, 2025-26: denied.")
+    expect(card).to_have_count(0)
+    assert any("denied" in m["subject"] for m in emails_to(stack, student["email"]))
+
+
+def test_staff_set_up_a_school_and_its_invited_user_signs_in(contexts, stack):
+    tag = uuid.uuid4().hex[:4].upper()
+    school, teacher_email = f"Evergreen High School {tag}", f"director-{tag.lower()}@example.org"
+    page = contexts().new_page()
+    sign_in(page, seed.STAFF_EMAIL, seed.STAFF_PASSWORD, lands_on="/staff/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Catalog").click()
+    # When staff add a school, an articulated college course and a class there
+    schools = page.locator("#school-form")
+    schools.get_by_label("Name").fill(school)
+    schools.get_by_label("District (optional)").fill("Evergreen School District")
+    schools.get_by_role("button", name="Add school").click()
+    expect(schools.get_by_role("status")).to_have_text(f"{school} is added.")
+    expect(page.get_by_role("table", name="Schools")).to_contain_text(school)
+    courses = page.locator("#course-form")
+    courses.get_by_label("College").fill("Bellevue College")
+    courses.get_by_label("Course code").fill(f"ELEC {tag}")
+    courses.get_by_label("Title").fill("Electrical Basics")
+    courses.get_by_label("Credits").fill("4")
+    courses.get_by_role("button", name="Add course").click()
+    expect(courses.get_by_role("status")).to_have_text(f"ELEC {tag} Electrical Basics is added.")
+    page.locator("#offerings-filter").get_by_label("School", exact=True).select_option(label=school)
+    expect(page.locator("#offerings-body")).to_contain_text(f"No class is offered at {school} for 2026-27 yet.")
+    offering = page.locator("#offering-form")
+    offering.get_by_label("High-school class name").fill("Electricity 1")
+    offering.get_by_label("Teacher").fill("Mr. Volta")
+    offering.get_by_label("Articulated college course").select_option(label=f"ELEC {tag} Electrical Basics (Bellevue College)")
+    offering.get_by_role("button", name="Add class").click()
+    expect(page.get_by_role("table", name=f"Classes at {school}, 2026-27")).to_contain_text("Electricity 1")
+    # And invite a school user there
+    invite = page.locator("#invite-form")
+    invite.get_by_label("Email address").fill(teacher_email)
+    invite.get_by_label("School").select_option(label=school)
+    invite.get_by_role("button", name="Send invitation").click()
+    expect(invite.get_by_role("status")).to_have_text(f"We emailed an invitation to {teacher_email}.")
+    expect(page.get_by_role("table", name=f"Users at {school}")).to_contain_text(teacher_email)
+    # Then the invited user signs in with the temporary password, chooses their own,
+    # and sees their school's (empty) roster
+    stack.client("cognito-idp").admin_set_user_password(
+        UserPoolId=stack.user_pool_id, Username=teacher_email, Password="Temporary-Pass-1", Permanent=False)
+    teacher = contexts().new_page()
+    teacher.goto("/signin/")
+    teacher.get_by_label("Email address").fill(teacher_email)
+    teacher.get_by_label("Password", exact=True).fill("Temporary-Pass-1")
+    teacher.get_by_role("button", name="Sign in").click()
+    expect(teacher.get_by_role("heading", name="Choose your own password")).to_be_focused()
+    teacher.get_by_label("New password").fill("Director-Pass-42")
+    teacher.get_by_role("button", name="Save password and sign in").click()
+    expect(teacher).to_have_url("/school/")
+    expect(teacher.locator("#school-line")).to_contain_text(school)
+    expect(teacher.locator("#roster")).to_have_text("No student of your school is registered for 2026-27 yet.")

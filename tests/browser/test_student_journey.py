@@ -1,0 +1,58 @@
+"""Journey (a): a student signs up, gets a SERS ID, registers a class and pays by card."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from devstack import seed
+from tests.browser.conftest import emails_to
+from tests.browser.journeys import complete_profile, new_student, register_class, sign_in, sign_up
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_student_signs_up_registers_a_class_and_pays_by_card(page: Page, stack):
+    # Given a new student and the seeded schools
+    student = new_student()
+    school = stack.seeded.schools[0]["name"]
+    # When they sign up and complete their profile
+    sign_up(page, student)
+    sers_id = complete_profile(page, student, school)
+    # Then the SERS ID is on screen and in the account-created email
+    expect(page.get_by_role("status").filter(has_text="Your account is ready")).to_be_visible()
+    welcome = [m for m in emails_to(stack, student.email) if "SERS ID" in m["subject"]]
+    assert welcome and sers_id in welcome[0]["text"], welcome
+    # When they register a class of their school
+    register_class(page, "Welding 1")
+    expect(page.get_by_role("region", name="Registered for 2026-27")).to_contain_text("WELD 101")
+    # And pay from the dashboard through the Stripe stand-in's checkout page
+    page.goto("/dashboard/")
+    year = page.locator("section.year[data-year='2026-27']")
+    expect(year.locator(".fee-status")).to_have_text("Due")
+    year.get_by_role("button", name="Pay $50.00").click()
+    expect(page).to_have_url(re.compile(r"/checkout/"))
+    page.get_by_role("button", name="Pay $50.00").click()
+    # Then the dashboard shows the year paid and a receipt is emailed
+    expect(page).to_have_url(re.compile(r"/dashboard/?\?paid=1"))
+    expect(year.locator(".fee-status")).to_have_text("Paid")
+    expect(year.locator(".amount-due")).to_have_text("$0.00")
+    receipts = [m for m in emails_to(stack, student.email) if m["subject"].startswith("Receipt")]
+    assert len(receipts) == 1 and sers_id in receipts[0]["subject"], receipts
+
+
+def test_the_registration_confirmation_prints_without_the_site_around_it(page: Page, stack):
+    # Given the seeded student, registered for 2026-27
+    sign_in(page, seed.STUDENT_EMAIL, seed.STUDENT_PASSWORD, lands_on="/dashboard/")
+    page.get_by_role("link", name="Print your 2026-27 registration confirmation").click()
+    confirmation = page.locator("#confirmation")
+    expect(confirmation).to_contain_text(stack.seeded.student["sers_id"])
+    expect(confirmation).to_contain_text("Maria Garcia")
+    expect(page.get_by_role("table", name="Classes registered for 2026-27")).to_contain_text("WELD 101")
+    # When it is printed, Then only the confirmation shows
+    page.emulate_media(media="print")
+    expect(page.get_by_role("navigation", name="Main")).to_be_hidden()
+    expect(page.get_by_role("button", name="Print or save as PDF")).to_be_hidden()
+    expect(confirmation).to_be_visible()

@@ -1,0 +1,206 @@
+// Cognito's JSON API, called directly from the browser (the same requests work
+// against moto locally and against https://cognito-idp.<region>.amazonaws.com/).
+// The ID token lives in sessionStorage only, so closing the tab signs out.
+import { loadConfig } from "./config.js";
+
+const ID_TOKEN = "dualcredit.idToken";
+const ACCESS_TOKEN = "dualcredit.accessToken";
+
+/** An error shaped like the API's: {status, code, message, errors: [{field, message}]}. */
+export class ServiceError extends Error {
+  constructor(status, code, message, errors = []) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.errors = errors;
+  }
+}
+
+// Cognito's error types, in plain words, and the form field each belongs to.
+const COGNITO_ERRORS = {
+  UsernameExistsException: ["email", "An account already uses this email address. Sign in, or reset your password."],
+  InvalidPasswordException: ["password", null],
+  CodeMismatchException: ["code", "That code is not right. Check the email and try again."],
+  ExpiredCodeException: ["code", "That code has expired. Ask for a new one."],
+  NotAuthorizedException: [null, "The email address or password is not right."],
+  UserNotFoundException: [null, "The email address or password is not right."],
+  PasswordResetRequiredException: [null, "You need to reset your password first."],
+  LimitExceededException: [null, "Too many attempts. Wait a while and try again."],
+  TooManyRequestsException: [null, "Too many attempts. Wait a while and try again."],
+  TooManyFailedAttemptsException: [null, "Too many attempts. Wait a while and try again."],
+};
+
+function cognitoError(action, status, body) {
+  const type = String(body.__type || body.code || "UnknownError").split("#").pop();
+  const raw = String(body.message || body.Message || "Something went wrong. Please try again.");
+  // NotAuthorizedException means a wrong password only when signing in.
+  const known = type === "NotAuthorizedException" && action !== "InitiateAuth" ? null : COGNITO_ERRORS[type];
+  const [field, plain] = known || [null, null];
+  let message = plain || raw.replace(/^Password does not conform to policy: /, "");
+  if (type === "InvalidParameterException" && /password/i.test(raw)) {
+    return new ServiceError(status, type, raw, [{ field: "password", message: raw }]);
+  }
+  if (type === "InvalidParameterException" && /email|username/i.test(raw)) {
+    return new ServiceError(status, type, raw, [{ field: "email", message: "Enter a valid email address." }]);
+  }
+  if (type === "InvalidPasswordException") message = `Choose a stronger password: ${message}`;
+  return new ServiceError(status, type, message, field ? [{ field, message }] : []);
+}
+
+/** One Cognito Identity Provider action; `withClient` adds the app client id. */
+export async function cognito(action, body, { withClient = true } = {}) {
+  const config = await loadConfig();
+  const endpoint = (config.cognitoEndpoint || `https://cognito-idp.${config.region}.amazonaws.com`).replace(/\/+$/, "");
+  let response;
+  try {
+    response = await fetch(`${endpoint}/`, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/x-amz-json-1.1",
+        "X-Amz-Target": `AWSCognitoIdentityProviderService.${action}`,
+      },
+      body: JSON.stringify(withClient ? { ClientId: config.clientId, ...body } : body),
+    });
+  } catch {
+    throw new ServiceError(0, "network", "We could not reach the sign-in service. Check your connection and try again.");
+  }
+  const text = await response.text();
+  let data = {};
+  try {
+    data = text ? JSON.parse(text) : {};
+  } catch {
+    data = {};
+  }
+  if (!response.ok) throw cognitoError(action, response.status, data);
+  return data;
+}
+
+export function signUp(email, password) {
+  return cognito("SignUp", {
+    Username: email,
+    Password: password,
+    UserAttributes: [{ Name: "email", Value: email }],
+  });
+}
+
+export function confirmSignUp(email, code) {
+  return cognito("ConfirmSignUp", { Username: email, ConfirmationCode: code });
+}
+
+export function resendCode(email) {
+  return cognito("ResendConfirmationCode", { Username: email });
+}
+
+export function forgotPassword(email) {
+  return cognito("ForgotPassword", { Username: email });
+}
+
+export function confirmForgotPassword(email, code, password) {
+  return cognito("ConfirmForgotPassword", { Username: email, ConfirmationCode: code, Password: password });
+}
+
+function keep(result) {
+  sessionStorage.setItem(ID_TOKEN, result.IdToken);
+  if (result.AccessToken) sessionStorage.setItem(ACCESS_TOKEN, result.AccessToken);
+}
+
+/**
+ * Sign in with USER_PASSWORD_AUTH. Returns {signedIn: true} or, for an invited
+ * user's first sign-in, {challenge: "NEW_PASSWORD_REQUIRED", session}.
+ */
+export async function signIn(email, password) {
+  const answer = await cognito("InitiateAuth", {
+    AuthFlow: "USER_PASSWORD_AUTH",
+    AuthParameters: { USERNAME: email, PASSWORD: password },
+  });
+  if (answer.AuthenticationResult) {
+    keep(answer.AuthenticationResult);
+    return { signedIn: true };
+  }
+  if (answer.ChallengeName === "NEW_PASSWORD_REQUIRED") {
+    return { challenge: answer.ChallengeName, session: answer.Session };
+  }
+  throw new ServiceError(400, "UnsupportedChallenge", "This account needs a sign-in step this site does not support. Contact the consortium office.");
+}
+
+export async function setNewPassword(email, password, session) {
+  const answer = await cognito("RespondToAuthChallenge", {
+    ChallengeName: "NEW_PASSWORD_REQUIRED",
+    Session: session,
+    ChallengeResponses: { USERNAME: email, NEW_PASSWORD: password },
+  });
+  if (!answer.AuthenticationResult) {
+    throw new ServiceError(400, "UnsupportedChallenge", "This account needs a sign-in step this site does not support.");
+  }
+  keep(answer.AuthenticationResult);
+  return { signedIn: true };
+}
+
+function decode(token) {
+  try {
+    const part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    const json = decodeURIComponent(
+      Array.from(atob(part.padEnd(part.length + ((4 - (part.length % 4)) % 4), "=")))
+        .map((c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`)
+        .join(""),
+    );
+    return JSON.parse(json);
+  } catch {
+    return null;
+  }
+}
+
+/** The ID token if there is one that has not expired. */
+export function idToken() {
+  const token = sessionStorage.getItem(ID_TOKEN);
+  if (!token) return null;
+  const claims = decode(token);
+  if (!claims || (claims.exp && claims.exp * 1000 <= Date.now())) {
+    clearSession();
+    return null;
+  }
+  return token;
+}
+
+/** The signed-in user's claims, or null. */
+export function currentUser() {
+  const token = idToken();
+  const claims = token && decode(token);
+  if (!claims) return null;
+  const raw = claims["cognito:groups"];
+  const groups = Array.isArray(raw) ? raw : String(raw || "").replace(/[[\]]/g, "").split(/[\s,]+/).filter(Boolean);
+  const role = groups.includes("staff") ? "staff" : groups.includes("school") ? "school" : "student";
+  return { email: claims.email, sub: claims.sub, role, schoolId: claims["custom:school_id"] || null, claims };
+}
+
+export function clearSession() {
+  sessionStorage.removeItem(ID_TOKEN);
+  sessionStorage.removeItem(ACCESS_TOKEN);
+}
+
+let signingOut = false;
+
+/** True once sign-out started: requests still running then must not ask to sign in. */
+export function isSigningOut() {
+  return signingOut;
+}
+
+/** Ends the session here and, best effort, every refresh token at Cognito. */
+export async function signOut() {
+  signingOut = true;
+  const access = sessionStorage.getItem(ACCESS_TOKEN);
+  clearSession();
+  if (access) {
+    try {
+      await cognito("GlobalSignOut", { AccessToken: access }, { withClient: false });
+    } catch {
+      // The tokens are gone from this tab either way.
+    }
+  }
+}
+
+/** Where a role lands after signing in. */
+export function homeFor(user) {
+  if (!user) return "/";
+  return { staff: "/staff/", school: "/school/", student: "/dashboard/" }[user.role];
+}

@@ -1,0 +1,161 @@
+// What every page shares: the account navigation, sign-in guards, formatting and
+// a tiny element builder (text is always set as text, never as HTML).
+import { currentUser, signOut } from "./auth.js";
+import { goToSignIn } from "./api.js";
+
+const NAV = {
+  guest: [["/signin/", "Sign in"], ["/signup/", "Create an account"], ["/pay/", "Pay a fee"]],
+  student: [["/dashboard/", "My dashboard"], ["/classes/", "Register a class"], ["/profile/", "Profile"]],
+  school: [["/school/", "Roster"]],
+  staff: [
+    ["/staff/", "Students"],
+    ["/staff/requests/", "Requests"],
+    ["/staff/catalog/", "Catalog"],
+    ["/staff/window/", "Window"],
+    ["/staff/report/", "Payments report"],
+  ],
+};
+
+/** h("p", {class: "x"}, "text", child) -> element. Attributes starting with "on" are listeners. */
+export function h(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes || {})) {
+    if (value === false || value === null || value === undefined) continue;
+    if (name.startsWith("on") && typeof value === "function") element.addEventListener(name.slice(2), value);
+    else if (name === "dataset") Object.assign(element.dataset, value);
+    else element.setAttribute(name, value === true ? "" : String(value));
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return element;
+}
+
+function renderNav() {
+  const nav = document.getElementById("site-nav");
+  if (!nav) return;
+  const user = currentUser();
+  const links = NAV[user ? user.role : "guest"];
+  const here = location.pathname;
+  const list = h("ul", {},
+    links.map(([href, text]) => h("li", {}, h("a", { href, "aria-current": here === href ? "page" : false }, text))));
+  if (user) {
+    list.append(h("li", {}, h("button", {
+      type: "button",
+      class: "link-button",
+      onclick: async (event) => {
+        event.currentTarget.disabled = true;
+        event.currentTarget.setAttribute("aria-busy", "true");
+        event.currentTarget.textContent = "Signing out…";
+        await signOut();
+        location.assign("/");
+      },
+    }, "Sign out")));
+  }
+  nav.replaceChildren(list);
+}
+
+/**
+ * The signed-in user, if their role may see this page; otherwise sends them to
+ * sign in, or explains that the page is not for their account, and returns null.
+ */
+export function requireRole(...roles) {
+  const user = currentUser();
+  if (!user) {
+    goToSignIn();
+    return null;
+  }
+  if (!roles.includes(user.role)) {
+    const main = document.getElementById("main");
+    main.replaceChildren(
+      h("h1", {}, "This page is not for your account"),
+      h("p", {}, "You are signed in as ", h("strong", {}, user.email), ". ",
+        h("a", { href: { staff: "/staff/", school: "/school/", student: "/dashboard/" }[user.role] }, "Go to your start page"), "."),
+    );
+    return null;
+  }
+  return user;
+}
+
+export function money(cents) {
+  return (Number(cents || 0) / 100).toLocaleString("en-US", { style: "currency", currency: "USD" });
+}
+
+export const FEE_STATUS = { due: "Due", paid: "Paid", waived: "Waived", waiver_pending: "Waiver pending" };
+
+export function feeStatus(status) {
+  return h("span", { class: `badge badge-${status}` }, FEE_STATUS[status] || status);
+}
+
+/** "2027-06-15" -> "June 15, 2027" (a date, without time-zone shifts). */
+export function longDate(isoDate) {
+  if (!isoDate) return "";
+  const [y, m, d] = String(isoDate).slice(0, 10).split("-").map(Number);
+  return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString("en-US", {
+    year: "numeric", month: "long", day: "numeric", timeZone: "UTC",
+  });
+}
+
+export function dateTime(iso) {
+  if (!iso) return "";
+  return new Date(iso).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "America/Los_Angeles" });
+}
+
+/** A table in a scrollable, keyboard-focusable region. */
+export function table(caption, headers, rows) {
+  const id = `caption-${Math.random().toString(36).slice(2, 9)}`;
+  return h("div", { class: "table-wrap", role: "region", tabindex: "0", "aria-labelledby": id },
+    h("table", {},
+      h("caption", { id }, caption),
+      h("thead", {}, h("tr", {}, headers.map((text) => h("th", { scope: "col" }, text)))),
+      h("tbody", {}, rows.map((cells) => h("tr", {}, cells.map((cell, index) =>
+        index === 0 ? h("th", { scope: "row" }, cell) : h("td", {}, cell)))))));
+}
+
+/** Options for a <select> of schools. */
+export function schoolOptions(select, schools, selected) {
+  select.replaceChildren(
+    h("option", { value: "" }, "Choose a school"),
+    ...schools
+      .slice()
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((s) => h("option", { value: s.school_id, selected: s.school_id === selected }, s.name)),
+  );
+}
+
+/** Show a page-level problem (loading failed) in the page's alert region. */
+export function pageError(error) {
+  const region = document.getElementById("page-alert");
+  const text = error?.message || "Something went wrong. Please reload the page.";
+  if (region) {
+    region.textContent = text;
+    region.hidden = false;
+  }
+}
+
+/** School year names around `current` ("2026-27"): offsets 1 -> next year, -1 -> last year. */
+export function schoolYears(current, offsets) {
+  const start = Number.parseInt(String(current).slice(0, 4), 10);
+  return offsets.map((offset) => `${start + offset}-${String((start + offset + 1) % 100).padStart(2, "0")}`);
+}
+
+/** The names of the `count` school years before `current` ("2026-27" -> "2025-26", …). */
+export function previousYears(current, count) {
+  return schoolYears(current, Array.from({ length: count }, (_, i) => -1 - i));
+}
+
+/** Marks the page loaded (data-ready on <body>), for tests and for styles. */
+export function ready() {
+  document.body.dataset.ready = "true";
+}
+
+renderNav();
+
+// "Show password" checkboxes: data-toggles names the password input's id.
+for (const toggle of document.querySelectorAll("input[data-toggles]")) {
+  toggle.addEventListener("change", () => {
+    const target = document.getElementById(toggle.dataset.toggles);
+    if (target) target.type = toggle.checked ? "text" : "password";
+  });
+}

@@ -1,0 +1,31 @@
+import { api } from "./api.js";
+import { onSubmit, showStatus } from "./forms.js";
+import { h, money, pageError, previousYears, requireRole, schoolOptions, ready } from "./page.js";
+
+const form = document.getElementById("prior-form");
+
+async function load() {
+  const [profile, schools, window_] = await Promise.all([
+    api("/students/me"),
+    api("/schools", { auth: false }),
+    api("/window", { auth: false }),
+  ]);
+  form.elements.school_year.replaceChildren(
+    ...previousYears(window_.school_year, 4).map((name) => h("option", { value: name }, name)));
+  schoolOptions(form.elements.school_id, schools, profile.school_id);
+}
+
+if (requireRole("student")) {
+  try {
+    await load();
+  } catch (error) {
+    if (error.code === "profile_missing") location.replace("/profile/");
+    else pageError(error);
+  }
+  onSubmit(form, async (data) => {
+    const request = await api("/students/me/prior-year-requests", { method: "POST", body: data });
+    showStatus(form, `Your request for ${request.school_year} is sent. If staff approve it, ` +
+      `${money(request.cost_if_approved_cents)} will be due. We will email you the decision.`);
+  }, { busyLabel: "Sending…" });
+}
+ready();

@@ -1,0 +1,50 @@
+import { api } from "./api.js";
+import { fillForm, onSubmit, showStatus } from "./forms.js";
+import { h, pageError, requireRole, schoolOptions, ready } from "./page.js";
+
+const form = document.getElementById("profile-form");
+const IDENTITY = ["legal_first_name", "legal_last_name", "birth_date"];
+// What PATCH /students/me accepts; the rest of the profile goes through staff.
+const CHANGEABLE = ["preferred_name", "phone", "mailing_address", "school_id", "expected_graduation_year"];
+
+async function load() {
+  const [schools, profile] = await Promise.all([
+    api("/schools", { auth: false }),
+    api("/students/me").catch((error) => {
+      if (error.code === "profile_missing") return null;
+      throw error;
+    }),
+  ]);
+  schoolOptions(form.elements.school_id, schools, profile?.school_id);
+  if (!profile) return null;
+  document.getElementById("profile-heading").textContent = "Your profile";
+  const intro = document.getElementById("profile-intro");
+  intro.replaceChildren(
+    "Your SERS ID is ", h("strong", {}, profile.sers_id), ". ",
+    "Your legal name and date of birth identify you; to correct them, email the consortium office.",
+  );
+  fillForm(form, profile);
+  for (const name of IDENTITY) form.elements[name].disabled = true;
+  document.getElementById("profile-submit").textContent = "Save changes";
+  return profile;
+}
+
+if (requireRole("student")) {
+  let existing = null;
+  try {
+    existing = await load();
+  } catch (error) {
+    pageError(error);
+  }
+  onSubmit(form, async (data) => {
+    if (existing) {
+      const changes = Object.fromEntries(Object.entries(data).filter(([name]) => CHANGEABLE.includes(name)));
+      existing = await api("/students/me", { method: "PATCH", body: changes });
+      showStatus(form, "Your changes are saved.");
+    } else {
+      await api("/students/me", { method: "POST", body: data });
+      location.assign("/dashboard/?welcome=1");
+    }
+  });
+}
+ready();

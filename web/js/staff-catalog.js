@@ -1,0 +1,128 @@
+import { api, query } from "./api.js";
+import { fillForm, onSubmit, showStatus } from "./forms.js";
+import { dateTime, h, pageError, requireRole, schoolOptions, table, schoolYears, ready } from "./page.js";
+
+const schoolForm = document.getElementById("school-form");
+const courseForm = document.getElementById("course-form");
+const filterForm = document.getElementById("offerings-filter");
+const offeringForm = document.getElementById("offering-form");
+const inviteForm = document.getElementById("invite-form");
+const KINDS = { high_school: "High school", skill_center: "Skill center" };
+let schools = [];
+let courses = [];
+
+function editSchool(school) {
+  schoolForm.reset();
+  fillForm(schoolForm, school);
+  document.getElementById("school-form-heading").textContent = `Change ${school.name}`;
+  document.getElementById("school-submit").textContent = "Save changes";
+  document.getElementById("school-cancel").hidden = false;
+  schoolForm.elements.name.focus();
+}
+
+function stopEditing() {
+  schoolForm.reset();
+  schoolForm.elements.school_id.value = "";
+  document.getElementById("school-form-heading").textContent = "Add a school";
+  document.getElementById("school-submit").textContent = "Add school";
+  document.getElementById("school-cancel").hidden = true;
+}
+
+async function loadSchools() {
+  schools = await api("/schools", { auth: false });
+  const sorted = schools.slice().sort((a, b) => a.name.localeCompare(b.name));
+  document.getElementById("schools-body").replaceChildren(table("Schools", ["Name", "Kind", "District", h("span", { class: "visually-hidden" }, "Change")],
+    sorted.map((s) => [s.name, KINDS[s.kind] || s.kind, s.district || "",
+      h("button", { type: "button", class: "secondary", onclick: () => editSchool(s) }, h("span", {}, "Change"),
+        h("span", { class: "visually-hidden" }, ` ${s.name}`))])));
+  const keep = (select) => select.value;
+  for (const select of [filterForm.elements.school_id, inviteForm.elements.school_id]) {
+    schoolOptions(select, schools, keep(select) || sorted[0]?.school_id);
+  }
+}
+
+async function loadCourses() {
+  courses = await api("/college-courses");
+  document.getElementById("courses-body").replaceChildren(table("Articulated college courses", ["Course", "Title", "College", "Credits"],
+    courses.map((c) => [c.course_code, c.title, c.college, String(c.credits)])));
+  offeringForm.elements.college_course_id.replaceChildren(h("option", { value: "" }, "Choose a course"),
+    ...courses.map((c) => h("option", { value: c.course_id }, `${c.course_code} ${c.title} (${c.college})`)));
+}
+
+async function loadOfferings() {
+  const { school_id, school_year } = { school_id: filterForm.elements.school_id.value, school_year: filterForm.elements.school_year.value };
+  const name = schools.find((s) => s.school_id === school_id)?.name || "this school";
+  const offerings = school_id ? await api(`/schools/${encodeURIComponent(school_id)}/offerings${query({ school_year })}`, { auth: false }) : [];
+  document.getElementById("offerings-body").replaceChildren(offerings.length
+    ? table(`Classes at ${name}, ${school_year}`, ["Class", "Teacher", "College course", "Credits", "Lowest grade for credit"],
+      offerings.map((o) => [o.high_school_course, o.teacher, `${o.college}: ${o.college_course_code} ${o.college_course_title}`,
+        String(o.credits), o.grade_threshold]))
+    : h("p", {}, `No class is offered at ${name} for ${school_year} yet.`));
+  await loadUsers(school_id, name);
+}
+
+async function loadUsers(schoolId, name) {
+  if (!schoolId) return;
+  const users = await api(`/schools/${encodeURIComponent(schoolId)}/users`);
+  document.getElementById("users-body").replaceChildren(users.length
+    ? table(`Users at ${name}`, ["Email", "Invited"], users.map((u) => [u.email, dateTime(u.invited_at)]))
+    : h("p", {}, `No user is invited at ${name} yet.`));
+}
+
+async function loadYears() {
+  const window_ = await api("/window", { auth: false });
+  const names = schoolYears(window_.school_year, [1, 0, -1]);
+  filterForm.elements.school_year.replaceChildren(
+    ...names.map((n) => h("option", { value: n, selected: n === window_.school_year }, n)));
+}
+
+if (requireRole("staff")) {
+  try {
+    await Promise.all([loadSchools(), loadCourses(), loadYears()]);
+    await loadOfferings();
+  } catch (error) {
+    pageError(error);
+  }
+  document.getElementById("school-cancel").addEventListener("click", stopEditing);
+  onSubmit(schoolForm, async (data) => {
+    const { school_id: schoolId, ...fields } = data;
+    if (schoolId) {
+      const school = await api(`/schools/${encodeURIComponent(schoolId)}`, { method: "PATCH", body: fields });
+      stopEditing();
+      showStatus(schoolForm, `${school.name} is saved.`);
+    } else {
+      const school = await api("/schools", { method: "POST", body: fields });
+      schoolForm.reset();
+      showStatus(schoolForm, `${school.name} is added.`);
+    }
+    await loadSchools();
+  });
+  onSubmit(courseForm, async (data) => {
+    const course = await api("/college-courses", { method: "POST", body: data });
+    courseForm.reset();
+    await loadCourses();
+    showStatus(courseForm, `${course.course_code} ${course.title} is added.`);
+  });
+  onSubmit(filterForm, loadOfferings, { busyLabel: "Loading…" });
+  filterForm.elements.school_id.addEventListener("change", () => loadOfferings().catch(pageError));
+  filterForm.elements.school_year.addEventListener("change", () => loadOfferings().catch(pageError));
+  onSubmit(offeringForm, async (data) => {
+    const offering = await api("/offerings", {
+      method: "POST",
+      body: { ...data, school_id: filterForm.elements.school_id.value, school_year: filterForm.elements.school_year.value },
+    });
+    offeringForm.reset();
+    await loadOfferings();
+    showStatus(offeringForm, `${offering.high_school_course} is offered for ${offering.school_year}.`);
+  });
+  onSubmit(inviteForm, async (data) => {
+    const user = await api("/school-users", { method: "POST", body: data });
+    inviteForm.reset();
+    schoolOptions(inviteForm.elements.school_id, schools, user.school_id);
+    if (user.school_id === filterForm.elements.school_id.value) {
+      await loadUsers(user.school_id, schools.find((s) => s.school_id === user.school_id)?.name);
+    }
+    showStatus(inviteForm, `We emailed an invitation to ${user.email}.`);
+  }, { busyLabel: "Inviting…" });
+}
+ready();

@@ -1,0 +1,73 @@
+import { api, download } from "./api.js";
+import { clearErrors, onSubmit, showErrors, whileBusy } from "./forms.js";
+import { h, money, pageError, requireRole, table, schoolYears, ready } from "./page.js";
+
+const form = document.getElementById("report-form");
+const SERIES = [
+  ["paid", "Paid", (r) => (r.paid_card || 0) + (r.paid_check || 0)],
+  ["waived", "Waived", (r) => r.waived || 0],
+  ["pending", "Waiver pending", (r) => r.waiver_pending || 0],
+  ["due", "Due", (r) => r.due || 0],
+];
+
+function bar(row, widest) {
+  const counts = SERIES.map(([key, label, count]) => [key, label, count(row)]);
+  const total = counts.reduce((sum, [, , n]) => sum + n, 0);
+  const summary = counts.map(([, label, n]) => `${label} ${n}`).join(", ");
+  return h("li", {},
+    h("span", {}, h("strong", {}, row.school_name), ` (${summary})`),
+    h("div", { class: "bar", "aria-hidden": "true", style: `width: ${Math.max(total / widest, 0.02) * 100}%` },
+      counts.filter(([, , n]) => n > 0).map(([key, , n]) =>
+        h("span", { class: `swatch-${key}`, style: `width: ${(n / total) * 100}%` }))));
+}
+
+function render(report) {
+  document.getElementById("report-year").textContent = report.school_year;
+  document.getElementById("report-totals").replaceChildren(
+    h("dt", {}, "Collected"), h("dd", { id: "collected" }, money(report.collected_cents)),
+    h("dt", {}, "Outstanding"), h("dd", { id: "outstanding" }, money(report.outstanding_cents)));
+  const rows = report.rows.slice().sort((a, b) => a.school_name.localeCompare(b.school_name));
+  const widest = Math.max(1, ...rows.map((r) => SERIES.reduce((sum, [, , count]) => sum + count(r), 0)));
+  document.getElementById("report-chart").replaceChildren(...rows.map((r) => bar(r, widest)));
+  document.getElementById("report-table").replaceChildren(rows.length
+    ? table(`Students by school, ${report.school_year}`,
+      ["School", "Paid by card", "Paid by check", "Waived", "Waiver pending", "Due", "Refunded", "Disputed"],
+      rows.map((r) => [r.school_name, r.paid_card, r.paid_check, r.waived, r.waiver_pending, r.due, r.refunded, r.disputed]
+        .map((v) => String(v ?? 0))))
+    : h("p", {}, "No student is registered for this school year yet."));
+  document.getElementById("report").hidden = false;
+}
+
+async function load(year) {
+  render(await api(`/payments/report?school_year=${encodeURIComponent(year)}`));
+}
+
+if (requireRole("staff")) {
+  try {
+    const current = await api("/window", { auth: false });
+    form.elements.school_year.replaceChildren(...schoolYears(current.school_year, [0, -1, -2])
+      .map((n) => h("option", { value: n }, n)));
+    await load(current.school_year);
+  } catch (error) {
+    pageError(error);
+  }
+  onSubmit(form, (data) => load(data.school_year), { busyLabel: "Loading…" });
+  const csv = document.getElementById("csv");
+  csv.addEventListener("click", () => whileBusy(csv, "Preparing CSV…", async () => {
+    clearErrors(form);
+    const year = form.elements.school_year.value;
+    try {
+      const { blob, filename } = await download(`/payments/report/csv?school_year=${encodeURIComponent(year)}`);
+      const url = URL.createObjectURL(blob);
+      const link = h("a", { href: url, download: filename === "download" ? `payments-${year}.csv` : filename, hidden: true });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (error) {
+      showErrors(form, error);
+    }
+  }));
+  csv.disabled = false;
+}
+ready();

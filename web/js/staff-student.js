@@ -1,0 +1,76 @@
+import { api, query } from "./api.js";
+import { onSubmit, showStatus } from "./forms.js";
+import { feeStatus, h, money, pageError, requireRole, table, ready } from "./page.js";
+
+const studentId = new URLSearchParams(location.search).get("id") || "";
+const checkForm = document.getElementById("check-form");
+const voidForm = document.getElementById("void-form");
+let lastPayment = null;
+
+function today() {
+  const now = new Date();
+  return new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+}
+
+function yearSection(year) {
+  const id = `year-${year.school_year}`;
+  return h("section", { class: "card year", "aria-labelledby": id, "data-year": year.school_year },
+    h("h2", { id }, `School year ${year.school_year}`),
+    h("dl", { class: "facts" },
+      h("dt", {}, "Fee"), h("dd", { class: "fee-status" }, feeStatus(year.fee_status)),
+      h("dt", {}, "Amount due"), h("dd", { class: "amount-due" }, money(year.amount_due_cents))),
+    year.registrations.length
+      ? table(`Classes in ${year.school_year}`, ["Class", "Teacher", "College course", "Credits"],
+        year.registrations.map((r) => [r.high_school_course, r.teacher,
+          `${r.college}: ${r.college_course_code} ${r.college_course_title}`, String(r.credits)]))
+      : h("p", {}, "No class registered."));
+}
+
+async function render() {
+  const [dashboard, window_] = await Promise.all([
+    api(`/students/${encodeURIComponent(studentId)}`),
+    api("/window", { auth: false }).catch(() => null),
+  ]);
+  const [summary] = await api(`/students${query({ sers_id: dashboard.sers_id })}`).catch(() => []);
+  const name = summary ? [summary.legal_first_name, summary.legal_last_name].join(" ") : dashboard.sers_id;
+  document.getElementById("student-heading").textContent = name;
+  document.title = `${name} · CTE Dual Credit`;
+  document.getElementById("student-facts").replaceChildren(
+    h("dt", {}, "SERS ID"), h("dd", { id: "student-sers-id" }, dashboard.sers_id),
+    ...(summary ? [h("dt", {}, "Email"), h("dd", {}, summary.email)] : []));
+  const years = dashboard.years.slice().sort((a, b) => b.school_year.localeCompare(a.school_year));
+  document.getElementById("student-years").replaceChildren(
+    ...(years.length ? years.map(yearSection) : [h("p", {}, "No class registered yet.")]));
+  const names = new Set(years.map((y) => y.school_year));
+  if (window_) names.add(window_.school_year);
+  const select = checkForm.elements.school_year;
+  const chosen = select.value || years.find((y) => y.amount_due_cents > 0)?.school_year || window_?.school_year;
+  select.replaceChildren(...[...names].sort().reverse().map((n) => h("option", { value: n, selected: n === chosen }, n)));
+}
+
+if (requireRole("staff")) {
+  checkForm.elements.received_on.value = today();
+  checkForm.elements.amount_cents.value = "50.00";
+  try {
+    await render();
+  } catch (error) {
+    pageError(error);
+  }
+  onSubmit(checkForm, async (data) => {
+    const payment = await api(`/students/${encodeURIComponent(studentId)}/payments`, { method: "POST", body: data });
+    lastPayment = payment;
+    await render();
+    const kind = payment.method === "money_order" ? "Money order" : "Check";
+    showStatus(checkForm, `${kind} ${payment.instrument_number} for ${money(payment.amount_cents)} is recorded for ${payment.school_year}.`);
+    checkForm.elements.instrument_number.value = "";
+    voidForm.hidden = false;
+  }, { busyLabel: "Recording…" });
+  onSubmit(voidForm, async (data) => {
+    if (!lastPayment) return;
+    await api(`/payments/${encodeURIComponent(lastPayment.payment_id)}/void`, { method: "POST", body: data });
+    await render();
+    showStatus(voidForm, `The payment ${lastPayment.instrument_number} is void.`);
+    lastPayment = null;
+  }, { busyLabel: "Voiding…" });
+}
+ready();

@@ -1,0 +1,31 @@
+import { api } from "./api.js";
+import { onSubmit, showStatus } from "./forms.js";
+import { h, pageError, requireRole, ready } from "./page.js";
+
+const form = document.getElementById("waiver-form");
+
+async function load() {
+  const [dashboard, window_] = await Promise.all([
+    api("/students/me/dashboard"),
+    api("/window", { auth: false }).catch(() => null),
+  ]);
+  const names = new Set(dashboard.years.map((y) => y.school_year));
+  if (window_) names.add(window_.school_year);
+  const wanted = new URLSearchParams(location.search).get("year") || window_?.school_year;
+  form.elements.school_year.replaceChildren(...[...names].sort().reverse()
+    .map((name) => h("option", { value: name, selected: name === wanted }, name)));
+}
+
+if (requireRole("student")) {
+  try {
+    await load();
+  } catch (error) {
+    if (error.code === "profile_missing") location.replace("/profile/");
+    else pageError(error);
+  }
+  onSubmit(form, async (data) => {
+    const waiver = await api("/students/me/waivers", { method: "POST", body: data });
+    showStatus(form, `Your waiver request for ${waiver.school_year} is sent. We will email you the decision.`);
+  }, { busyLabel: "Sending…" });
+}
+ready();
