@@ -94,8 +94,8 @@ def _require_open(window: rules.Window, at: datetime) -> None:
     if status is rules.WindowStatus.CLOSED:
         raise Conflict(
             f"Registration for {window.school_year.name} closed on {window.closes_on:%B %-d, %Y}. "
-            "Credit for a class of a past school year can still be requested as prior-year credit: "
-            "email info@PNWcollegecredit.org. Approved prior-year credit carries a late fee.",
+            "Credit for a class of a past school year can still be requested as prior-year credit "
+            "from your dashboard; approved prior-year credit carries a late fee.",
             code="window_closed",
         )
 

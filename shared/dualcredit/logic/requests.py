@@ -67,7 +67,8 @@ def decide_waivers(caller: Caller, decisions: Decisions, at: datetime) -> list[D
             _tell(decision.student_id, f"Your {decision.school_year} fee waiver was {outcome}",
                   what=f"fee waiver for {decision.school_year}", outcome=outcome, note=decision.note,
                   next_step=("Nothing is due for that school year." if decision.approve else
-                             "The $50 fee is due; pay by card with your SERS ID, or by check."))
+                             f"The {mail.money(rules.BASE_FEE_CENTS)} fee is due; pay by card with your "
+                             "SERS ID, or by check."))
         results.append(DecisionResult(student_id=decision.student_id, school_year=decision.school_year,
                                       outcome=outcome))
     return results
