@@ -6,7 +6,10 @@ No AWS and no SAM CLI needed; `make test` also runs scripts/sam-check.sh
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -385,6 +388,174 @@ def test_every_queue_is_encrypted(resources: dict[str, Any]) -> None:
     assert {"ReminderQueue", "ReminderDeadLetterQueue", "ScheduleDeadLetterQueue"} <= set(queues)
     for name, queue in queues.items():
         assert queue["Properties"].get("SqsManagedSseEnabled") is True, name
+
+
+# ------------------------------------------------------------------ static site
+
+CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+SECURITY_HEADERS_POLICY = "67f7725c-6f97-4210-82d7-5512b31e9d03"
+DEPLOY_SITE = REPO / "scripts" / "deploy-site.sh"
+
+
+def test_site_bucket_is_private_encrypted_and_retained(resources: dict[str, Any]) -> None:
+    bucket = resources["SiteBucket"]
+    assert bucket["Type"] == "AWS::S3::Bucket"
+    assert bucket["DeletionPolicy"] == "Retain"
+    assert bucket["UpdateReplacePolicy"] == "Retain"
+    props = bucket["Properties"]
+    assert props["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
+    assert props["OwnershipControls"] == {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+    assert props["BucketEncryption"]["ServerSideEncryptionConfiguration"] == [
+        {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+    ]
+    assert props["VersioningConfiguration"] == {"Status": "Enabled"}
+    # No website hosting and no ACLs: CloudFront is the only way in.
+    assert "WebsiteConfiguration" not in props
+    assert "AccessControl" not in props
+
+
+def test_site_distribution_uses_oac_and_redirects_to_https(resources: dict[str, Any]) -> None:
+    oac = resources["SiteOriginAccessControl"]
+    assert oac["Type"] == "AWS::CloudFront::OriginAccessControl"
+    oac_config = oac["Properties"]["OriginAccessControlConfig"]
+    assert oac_config["OriginAccessControlOriginType"] == "s3"
+    assert oac_config["SigningBehavior"] == "always"
+    assert oac_config["SigningProtocol"] == "sigv4"
+
+    dist = resources["SiteDistribution"]
+    assert dist["Type"] == "AWS::CloudFront::Distribution"
+    config = dist["Properties"]["DistributionConfig"]
+    assert config["Enabled"] is True
+    assert config["DefaultRootObject"] == "index.html"
+    assert config["HttpVersion"] == "http2and3"
+    assert config["PriceClass"] == "PriceClass_100"
+    [origin] = config["Origins"]
+    assert origin["DomainName"] == {"Fn::GetAtt": ["SiteBucket", "RegionalDomainName"]}
+    assert origin["OriginAccessControlId"] == {"Fn::GetAtt": ["SiteOriginAccessControl", "Id"]}
+    # OAC, not the legacy origin access identity.
+    assert origin["S3OriginConfig"] == {"OriginAccessIdentity": ""}
+
+    behavior = config["DefaultCacheBehavior"]
+    assert behavior["TargetOriginId"] == origin["Id"]
+    assert behavior["ViewerProtocolPolicy"] == "redirect-to-https"
+    assert behavior["CachePolicyId"] == CACHING_OPTIMIZED
+    assert behavior["ResponseHeadersPolicyId"] == SECURITY_HEADERS_POLICY
+    assert set(behavior.get("AllowedMethods", ["GET", "HEAD"])) == {"GET", "HEAD"}
+    assert "CacheBehaviors" not in config
+    # Separate pages, not a single-page app: errors are never answered with /index.html.
+    for error in config.get("CustomErrorResponses", []):
+        assert "ResponsePagePath" not in error, error
+
+
+def test_site_bucket_policy_grants_only_this_distribution(resources: dict[str, Any]) -> None:
+    policy = resources["SiteBucketPolicy"]
+    assert policy["Type"] == "AWS::S3::BucketPolicy"
+    assert _is_ref(policy["Properties"]["Bucket"], "SiteBucket")
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    allows = [s for s in statements if s["Effect"] == "Allow"]
+    assert len(allows) == 1
+    [allow] = allows
+    assert allow["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+    assert allow["Action"] in ("s3:GetObject", ["s3:GetObject"])
+    assert allow["Resource"] == {"Fn::Sub": "${SiteBucket.Arn}/*"}
+    assert allow["Condition"] == {
+        "StringEquals": {
+            "AWS:SourceArn": {
+                "Fn::Sub": (
+                    "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}"
+                    ":distribution/${SiteDistribution}"
+                )
+            }
+        }
+    }
+    # Anything else may only deny.
+    for statement in statements:
+        assert statement is allow or statement["Effect"] == "Deny", statement
+
+
+def test_site_rewrite_function_serves_directory_pages(resources: dict[str, Any]) -> None:
+    fn = resources["SiteRewriteFunction"]
+    assert fn["Type"] == "AWS::CloudFront::Function"
+    assert fn["Properties"]["AutoPublish"] is True
+    assert fn["Properties"]["FunctionConfig"]["Runtime"] == "cloudfront-js-2.0"
+    assert "function handler(event)" in fn["Properties"]["FunctionCode"]
+    behavior = resources["SiteDistribution"]["Properties"]["DistributionConfig"][
+        "DefaultCacheBehavior"
+    ]
+    assert behavior["FunctionAssociations"] == [
+        {
+            "EventType": "viewer-request",
+            "FunctionARN": {"Fn::GetAtt": ["SiteRewriteFunction", "FunctionARN"]},
+        }
+    ]
+
+
+REWRITES = {
+    "/": "/index.html",
+    "/dashboard": "/dashboard/index.html",  # Stripe's return: /dashboard?paid=1
+    "/pay": "/pay/index.html",  # Stripe's return: /pay?paid=1
+    "/staff/": "/staff/index.html",
+    "/staff/student/": "/staff/student/index.html",
+    "/staff/report": "/staff/report/index.html",
+    "/index.html": "/index.html",
+    "/js/page.js": "/js/page.js",
+    "/css/site.css": "/css/site.css",
+    "/config.json": "/config.json",
+}
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run the function")
+def test_site_rewrite_function_rewrites(resources: dict[str, Any], tmp_path: Path) -> None:
+    code = resources["SiteRewriteFunction"]["Properties"]["FunctionCode"]
+    script = tmp_path / "rewrite.js"
+    script.write_text(
+        code
+        + "\nconst uris = "
+        + json.dumps(list(REWRITES))
+        + ";\nconsole.log(JSON.stringify(uris.map((uri) => handler("
+        + '{request: {method: "GET", uri, querystring: {paid: {value: "1"}}, headers: {}}}'
+        + ").uri)));\n",
+        encoding="utf-8",
+    )
+    node = shutil.which("node")
+    assert node
+    result = subprocess.run(  # noqa: S603 - our own script, no shell
+        [node, str(script)], capture_output=True, text=True, check=True, timeout=30
+    )
+    assert dict(zip(REWRITES, json.loads(result.stdout), strict=True)) == REWRITES
+
+
+def test_site_outputs(template: dict[str, Any]) -> None:
+    outputs = template["Outputs"]
+    assert outputs["SiteUrl"]["Value"] == {"Fn::Sub": "https://${SiteDistribution.DomainName}"}
+    assert _is_ref(outputs["SiteBucketName"]["Value"], "SiteBucket")
+    assert _is_ref(outputs["SiteDistributionId"]["Value"], "SiteDistribution")
+    # Set to the site URL by the deployer after the first deploy.
+    assert {"AppBaseUrl", "AllowedOrigin"} <= set(template["Parameters"])
+
+
+def test_deploy_site_script_parses_and_reads_existing_outputs(template: dict[str, Any]) -> None:
+    bash = shutil.which("bash")
+    assert bash
+    result = subprocess.run(  # noqa: S603 - our own script, no shell
+        [bash, "-n", str(DEPLOY_SITE)], capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 0, result.stderr
+    text = DEPLOY_SITE.read_text(encoding="utf-8")
+    assert text.startswith("#!/usr/bin/env bash\n")
+    assert "set -euo pipefail" in text
+    assert "aws s3 sync" in text and "--delete" in text
+    assert "create-invalidation" in text
+    for key in ("apiUrl", "cognitoEndpoint", "userPoolId", "clientId", "region"):
+        assert f'"{key}"' in text, key
+    used = set(re.findall(r"\$\(output \"?(\w+)", text))
+    assert used >= {"ApiUrl", "UserPoolId", "UserPoolClientId", "SiteBucketName"}
+    assert used <= set(template["Outputs"]), used - set(template["Outputs"])
 
 
 # ------------------------------------------------------------------ SAM CLI
