@@ -118,6 +118,28 @@ def test_staff_pages(contexts, stack):
     for path in (f"/staff/student/?id={student['student_id']}", "/staff/requests/", "/staff/catalog/",
                  "/staff/window/", "/staff/report/"):
         check(page, path, found)
+    # The catalog's form that changes a class: open, then with an error next to a field
+    page.goto("/staff/catalog/")
+    page.locator("#offerings-body").get_by_role("button", name="Edit Welding 1").click()
+    edit = page.locator("#offering-edit-form")
+    expect(edit.get_by_label("Teacher")).to_be_visible()
+    found += problems(page, "/staff/catalog/ changing a class")
+    edit.get_by_label("Teacher").fill("")
+    edit.get_by_role("button", name="Save changes").click()
+    expect(edit.get_by_label("Teacher")).to_have_attribute("aria-invalid", "true")
+    found += problems(page, "/staff/catalog/ changing a class, with errors")
+    edit.get_by_role("button", name="Cancel editing").click()
+    # The requests page: bulk decision with nothing selected, then a waiver selected and denied
+    page.goto("/staff/requests/")
+    waivers = page.locator("#waivers-form")
+    waivers.get_by_role("button", name="Deny selected").click()
+    expect(waivers.locator(".bulk-actions + .field-error")).to_be_visible()
+    found += problems(page, "/staff/requests/ bulk, nothing selected")
+    waivers.locator("li.request").filter(has_text=student["sers_id"]).get_by_label("Select").check()
+    found += problems(page, "/staff/requests/ bulk, one selected")
+    waivers.get_by_role("button", name="Deny selected").click()
+    expect(waivers.get_by_role("status")).to_contain_text(f"Waiver for {student['sers_id']}, 2026-27: denied.")
+    found += problems(page, "/staff/requests/ bulk results")
     assert not found, "\n".join(found)
 
 

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from devstack import seed
-from tests.browser.conftest import api_student, dashboard_of, emails_to, year_of
+from tests.browser.conftest import api_student, call_api, dashboard_of, emails_to, year_of
 from tests.browser.journeys import sign_in
 
 pytestmark = pytest.mark.browser
@@ -67,6 +67,63 @@ def test_staff_record_a_check_and_approve_a_waiver(contexts, stack):
         re.compile(rf"Waiver for {asker['sers_id']}, 2026-27: approved"))
     expect(card).to_have_count(0)
     assert year_of(dashboard_of(stack, asker))["fee_status"] == "waived"
+
+
+def school_id(page, name: str) -> str:
+    """The id behind a school's name in the catalog's school picker."""
+    return page.locator("#offerings-filter").get_by_label("School", exact=True).locator(
+        "option", has_text=name).get_attribute("value")
+
+
+def ask_for_waiver(stack, first_name: str) -> dict:
+    student = api_student(stack, first_name=first_name)
+    call_api(stack, "POST", "/students/me/waivers", token=student["token"],
+             body={"reason": "free_reduced_lunch"})
+    return student
+
+
+def test_staff_decide_waivers_in_bulk(page, stack):
+    # Given three students who asked for a waiver
+    ida, jo, kim = (ask_for_waiver(stack, name) for name in ("Ida", "Jo", "Kim"))
+    sign_in(page, seed.STAFF_EMAIL, seed.STAFF_PASSWORD, lands_on="/staff/")
+    page.goto("/staff/requests/")
+    form = page.locator("#waivers-form")
+
+    def card(student):
+        return page.locator("li.request").filter(has_text=f"Waiver for {student['sers_id']}")
+
+    # When staff press "Approve selected" with nothing selected, Then the buttons say why
+    form.get_by_role("button", name="Approve selected").click()
+    expect(form.locator(".bulk-actions + .field-error")).to_have_text("Select at least one waiver first.")
+    # When they select two, one of which someone else decides meanwhile, and approve them
+    for student in (ida, jo):
+        card(student).get_by_label("Select").check()
+    card(ida).get_by_label("Note to the student (optional)").fill("Approved in bulk.")
+    staff_token = stack.id_token(seed.STAFF_EMAIL, seed.STAFF_PASSWORD)
+    call_api(stack, "POST", "/waivers/decisions", token=staff_token, body={"decisions": [
+        {"student_id": jo["student_id"], "school_year": "2026-27", "approve": False}]})
+    with page.expect_request(lambda r: r.url.endswith("/waivers/decisions") and r.method == "POST") as sent:
+        form.get_by_role("button", name="Approve selected").click()
+    # Then one request carried both decisions, and each result is shown
+    body = sent.value.post_data_json
+    assert sorted((d["student_id"], d["approve"], d.get("note")) for d in body["decisions"]) == sorted([
+        (ida["student_id"], True, "Approved in bulk."), (jo["student_id"], True, None)])
+    status = form.get_by_role("status")
+    expect(status).to_contain_text(f"Waiver for {ida['sers_id']}, 2026-27: approved.")
+    expect(status).to_contain_text(f"Waiver for {jo['sers_id']}, 2026-27: already decided by someone else.")
+    expect(page.get_by_role("heading", name="Fee waivers waiting for a decision")).to_be_focused()
+    expect(card(ida)).to_have_count(0)
+    expect(card(jo)).to_have_count(0)
+    assert year_of(dashboard_of(stack, ida))["fee_status"] == "waived"
+    assert year_of(dashboard_of(stack, jo))["fee_status"] == "due"
+    # When they select the third with the keyboard and deny it, Then it is denied
+    card(kim).get_by_label("Select").focus()
+    page.keyboard.press("Space")
+    form.get_by_role("button", name="Deny selected").focus()
+    page.keyboard.press("Enter")
+    expect(status).to_have_text(f"Waiver for {kim['sers_id']}, 2026-27: denied.")
+    expect(card(kim)).to_have_count(0)
+    assert year_of(dashboard_of(stack, kim))["fee_status"] == "due"
 
 
 def test_staff_see_the_report_download_its_csv_and_extend_a_window(page, stack):
@@ -151,7 +208,38 @@ def test_staff_set_up_a_school_and_its_invited_user_signs_in(contexts, stack):
     offering.get_by_label("Teacher").fill("Mr. Volta")
     offering.get_by_label("Articulated college course").select_option(label=f"ELEC {tag} Electrical Basics (Bellevue College)")
     offering.get_by_role("button", name="Add class").click()
-    expect(page.get_by_role("table", name=f"Classes at {school}, 2026-27")).to_contain_text("Electricity 1")
+    classes = page.get_by_role("table", name=f"Classes at {school}, 2026-27")
+    expect(classes).to_contain_text("Electricity 1")
+    # And change that class: a cleared name is marked next to its field, then the changes are saved
+    classes.get_by_role("button", name="Edit Electricity 1").click()
+    edit = page.locator("#offering-edit-form")
+    expect(edit.get_by_label("High-school class name")).to_be_focused()
+    expect(edit.get_by_label("Teacher")).to_have_value("Mr. Volta")
+    expect(edit.get_by_label("Lowest grade that earns credit")).to_have_value("B")
+    edit.get_by_label("High-school class name").fill("")
+    edit.get_by_role("button", name="Save changes").click()
+    expect(edit.get_by_label("High-school class name")).to_have_attribute("aria-invalid", "true")
+    expect(edit.locator(".field-error")).to_have_text("High-school class name is required")
+    edit.get_by_label("High-school class name").fill("Electricity 2")
+    edit.get_by_label("Teacher").fill("Ms. Ampere")
+    edit.get_by_label("Lowest grade that earns credit").select_option("C+")
+    edit.get_by_role("button", name="Save changes").click()
+    expect(page.locator("#offerings-status")).to_have_text("Electricity 2 with Ms. Ampere is saved.")
+    expect(edit).to_be_hidden()
+    row = classes.get_by_role("row").filter(has_text="Electricity 2")
+    expect(row).to_contain_text("Ms. Ampere")
+    expect(row).to_contain_text("C+")
+    expect(classes.get_by_role("button", name="Edit Electricity 2")).to_be_focused()
+    saved = call_api(stack, "GET", f"/schools/{school_id(page, school)}/offerings?school_year=2026-27")
+    assert [(o["high_school_course"], o["teacher"], o["grade_threshold"]) for o in saved] == [
+        ("Electricity 2", "Ms. Ampere", "C+")]
+    # And Escape closes the form without saving, back on the row's Edit button
+    classes.get_by_role("button", name="Edit Electricity 2").click()
+    edit.get_by_label("Teacher").fill("Nobody")
+    page.keyboard.press("Escape")
+    expect(edit).to_be_hidden()
+    expect(classes.get_by_role("button", name="Edit Electricity 2")).to_be_focused()
+    expect(classes).not_to_contain_text("Nobody")
     # And invite a school user there
     invite = page.locator("#invite-form")
     invite.get_by_label("Email address").fill(teacher_email)

@@ -1,5 +1,5 @@
 import { api, query } from "./api.js";
-import { fillForm, onSubmit, showStatus } from "./forms.js";
+import { clearErrors, fillForm, onSubmit, requireFields, showStatus } from "./forms.js";
 import { dateTime, h, pageError, requireRole, schoolOptions, table, schoolYears, ready } from "./page.js";
 
 const schoolForm = document.getElementById("school-form");
@@ -7,9 +7,40 @@ const courseForm = document.getElementById("course-form");
 const filterForm = document.getElementById("offerings-filter");
 const offeringForm = document.getElementById("offering-form");
 const inviteForm = document.getElementById("invite-form");
+const editOfferingForm = document.getElementById("offering-edit-form");
+const offeringsStatus = document.getElementById("offerings-status");
 const KINDS = { high_school: "High school", skill_center: "Skill center" };
 let schools = [];
 let courses = [];
+let offerings = [];
+
+function editButtonOf(offeringId) {
+  return [...document.querySelectorAll("#offerings-body button[data-offering-id]")]
+    .find((button) => button.dataset.offeringId === offeringId);
+}
+
+/** Open the form that changes one offering (its class name, teacher and lowest grade). */
+function editOffering(offering) {
+  clearErrors(editOfferingForm);
+  editOfferingForm.reset();
+  fillForm(editOfferingForm, {
+    offering_id: offering.offering_id, high_school_course: offering.high_school_course,
+    teacher: offering.teacher, grade_threshold: offering.grade_threshold,
+  });
+  document.getElementById("offering-edit-heading").textContent = `Change ${offering.high_school_course}, ${offering.school_year}`;
+  offeringsStatus.textContent = "";
+  editOfferingForm.hidden = false;
+  editOfferingForm.elements.high_school_course.focus();
+}
+
+function stopEditingOffering({ focusRow = false } = {}) {
+  const offeringId = editOfferingForm.elements.offering_id.value;
+  clearErrors(editOfferingForm);
+  editOfferingForm.reset();
+  editOfferingForm.elements.offering_id.value = "";
+  editOfferingForm.hidden = true;
+  if (focusRow) editButtonOf(offeringId)?.focus();
+}
 
 function editSchool(school) {
   schoolForm.reset();
@@ -52,11 +83,16 @@ async function loadCourses() {
 async function loadOfferings() {
   const { school_id, school_year } = { school_id: filterForm.elements.school_id.value, school_year: filterForm.elements.school_year.value };
   const name = schools.find((s) => s.school_id === school_id)?.name || "this school";
-  const offerings = school_id ? await api(`/schools/${encodeURIComponent(school_id)}/offerings${query({ school_year })}`, { auth: false }) : [];
+  offeringsStatus.textContent = "";
+  offerings = school_id ? await api(`/schools/${encodeURIComponent(school_id)}/offerings${query({ school_year })}`, { auth: false }) : [];
+  if (!offerings.some((o) => o.offering_id === editOfferingForm.elements.offering_id.value)) stopEditingOffering();
   document.getElementById("offerings-body").replaceChildren(offerings.length
-    ? table(`Classes at ${name}, ${school_year}`, ["Class", "Teacher", "College course", "Credits", "Lowest grade for credit"],
+    ? table(`Classes at ${name}, ${school_year}`, ["Class", "Teacher", "College course", "Credits", "Lowest grade for credit",
+      h("span", { class: "visually-hidden" }, "Edit")],
       offerings.map((o) => [o.high_school_course, o.teacher, `${o.college}: ${o.college_course_code} ${o.college_course_title}`,
-        String(o.credits), o.grade_threshold]))
+        String(o.credits), o.grade_threshold,
+        h("button", { type: "button", class: "secondary", "data-offering-id": o.offering_id, onclick: () => editOffering(o) },
+          h("span", {}, "Edit"), h("span", { class: "visually-hidden" }, ` ${o.high_school_course}`))]))
     : h("p", {}, `No class is offered at ${name} for ${school_year} yet.`));
   await loadUsers(school_id, name);
 }
@@ -114,6 +150,19 @@ if (requireRole("staff")) {
     offeringForm.reset();
     await loadOfferings();
     showStatus(offeringForm, `${offering.high_school_course} is offered for ${offering.school_year}.`);
+  });
+  document.getElementById("offering-edit-cancel").addEventListener("click", () => stopEditingOffering({ focusRow: true }));
+  editOfferingForm.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") stopEditingOffering({ focusRow: true });
+  });
+  onSubmit(editOfferingForm, async (data) => {
+    const { offering_id: offeringId, ...fields } = data;
+    requireFields(fields, { high_school_course: "is required", teacher: "is required" });
+    const offering = await api(`/offerings/${encodeURIComponent(offeringId)}`, { method: "PATCH", body: fields });
+    stopEditingOffering();
+    await loadOfferings();
+    offeringsStatus.textContent = `${offering.high_school_course} with ${offering.teacher} is saved.`;
+    editButtonOf(offering.offering_id)?.focus();
   });
   onSubmit(inviteForm, async (data) => {
     const user = await api("/school-users", { method: "POST", body: data });
