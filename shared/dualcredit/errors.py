@@ -34,3 +34,9 @@ class Conflict(DomainError):
 
 class TooManyRequests(DomainError):
     code = "too_many_requests"
+
+
+class Unavailable(DomainError):
+    """A service we depend on (Stripe) did not answer; the request can be retried."""
+
+    code = "unavailable"

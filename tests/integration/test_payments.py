@@ -213,3 +213,16 @@ def test_unrelated_events_are_acknowledged_and_ignored(world, stripe_standin):
     event = {"id": "evt_other", "object": "event", "type": "customer.created", "data": {"object": {}}}
     body, signature = stripe_standin.signed_delivery(event)
     assert stripe_standin.webhook(body, signature)["statusCode"] == 200
+
+
+def test_stripe_down_is_a_clear_503_and_nothing_is_stored(api, world, stripe_standin, monkeypatch):
+    import stripe
+
+    def unreachable(*_args, **_kwargs):
+        raise stripe.APIConnectionError("connection refused")
+
+    monkeypatch.setattr(stripe_standin, "handle", unreachable)
+    monkeypatch.setattr(stripe_standin, "dispatch", unreachable)
+    status, body = api("POST", "/students/me/checkout", as_=world.students["alice"], body={})
+    assert status == 503 and body["code"] == "payments_unavailable"
+    assert "checkout" not in _year_record(world.students["alice"]["student_id"])

@@ -18,6 +18,10 @@ from dualcredit.settings import get_settings
 http_client: Any = None
 
 
+class StripeUnavailable(Exception):
+    """Stripe could not be reached or failed on its side; retrying later may work."""
+
+
 class InvalidSignature(Exception):
     """The webhook request is forged, stale, signed with another secret, or not JSON."""
 
@@ -47,28 +51,28 @@ def create_checkout_session(
     expires_at: datetime,
     idempotency_key: str,
 ) -> dict[str, Any]:
+    import stripe
+
     metadata = {"sers_id": sers_id, "student_id": student_id, "school_year": school_year}
-    session = _client().v1.checkout.sessions.create(
-        {
-            "mode": "payment",
-            "line_items": [{
-                "quantity": 1,
-                "price_data": {
-                    "currency": "usd",
-                    "unit_amount": amount_cents,
-                    "product_data": {"name": description},
-                },
-            }],
-            "client_reference_id": sers_id,
-            "customer_email": email,
-            "metadata": metadata,
-            "payment_intent_data": {"metadata": metadata},
-            "success_url": success_url,
-            "cancel_url": cancel_url,
-            "expires_at": int(expires_at.timestamp()),
-        },
-        {"idempotency_key": idempotency_key},
-    )
+    params = {
+        "mode": "payment",
+        "line_items": [{
+            "quantity": 1,
+            "price_data": {"currency": "usd", "unit_amount": amount_cents,
+                           "product_data": {"name": description}},
+        }],
+        "client_reference_id": sers_id,
+        "customer_email": email,
+        "metadata": metadata,
+        "payment_intent_data": {"metadata": metadata},
+        "success_url": success_url,
+        "cancel_url": cancel_url,
+        "expires_at": int(expires_at.timestamp()),
+    }
+    try:
+        session = _client().v1.checkout.sessions.create(params, {"idempotency_key": idempotency_key})
+    except (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError) as error:
+        raise StripeUnavailable(type(error).__name__) from error
     return {"id": session.id, "url": session.url, "expires_at": session.expires_at}
 
 

@@ -12,11 +12,13 @@ from dualcredit.errors import (
     InvalidInput,
     NotFound,
     TooManyRequests,
+    Unavailable,
 )
 from dualcredit.models.common import ErrorBody, FieldError
 from dualcredit.observability import logger
 
-STATUS = {InvalidInput: 400, Forbidden: 403, NotFound: 404, Conflict: 409, TooManyRequests: 429}
+STATUS = {InvalidInput: 400, Forbidden: 403, NotFound: 404, Conflict: 409, TooManyRequests: 429,
+          Unavailable: 503}
 
 
 def _answer(status: int, body: ErrorBody) -> Response:

@@ -12,7 +12,7 @@ from dualcredit import mail, rules
 from dualcredit.dal import payments as payment_data
 from dualcredit.dal import stripe_gateway, throttle
 from dualcredit.dal import students as student_data
-from dualcredit.errors import Conflict, InvalidInput, NotFound, TooManyRequests
+from dualcredit.errors import Conflict, InvalidInput, NotFound, TooManyRequests, Unavailable
 from dualcredit.logic.caller import Caller, Role
 from dualcredit.logic.fees import FeeFacts
 from dualcredit.logic.settlement import settle_payment
@@ -109,19 +109,23 @@ def _checkout(student_id: str, year: rules.SchoolYear, at: datetime, *, success_
     bucket_start = datetime.fromtimestamp(bucket * CHECKOUT_BUCKET.total_seconds(), at.tzinfo)
     expires_at = rules.checkout_expires_at(bucket_start, closes_at)
     base = get_settings().app_base_url
-    session = stripe_gateway.create_checkout_session(
-        amount_cents=amount,
-        description=f"CTE Dual Credit fee {year.name}" + (" with late fee" if facts.late_fee_applies else ""),
-        sers_id=profile["sers_id"],
-        student_id=student_id,
-        school_year=year.name,
-        email=profile["email"],
-        success_url=f"{base}{success_path}",
-        cancel_url=f"{base}{cancel_path}",
-        expires_at=expires_at,
-        idempotency_key=(f"checkout:{student_id}:{year.name}:{amount}:{bucket}:"
-                         f"{record.get('checkout_generation', 0)}"),
-    )
+    try:
+        session = stripe_gateway.create_checkout_session(
+            amount_cents=amount,
+            description=f"CTE Dual Credit fee {year.name}" + (" with late fee" if facts.late_fee_applies else ""),
+            sers_id=profile["sers_id"],
+            student_id=student_id,
+            school_year=year.name,
+            email=profile["email"],
+            success_url=f"{base}{success_path}",
+            cancel_url=f"{base}{cancel_path}",
+            expires_at=expires_at,
+            idempotency_key=(f"checkout:{student_id}:{year.name}:{amount}:{bucket}:"
+                             f"{record.get('checkout_generation', 0)}"),
+        )
+    except stripe_gateway.StripeUnavailable:
+        raise Unavailable("Card payment is not available right now. Please try again in a few minutes.",
+                          code="payments_unavailable") from None
     checkout = {"session_id": session["id"], "url": session["url"], "expires_at": session["expires_at"],
                 "amount_cents": amount}
     if payment_data.store_checkout(student_id, year.name, checkout, at):
