@@ -21,6 +21,8 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 __all__ = [
+    "next_reminder",
+    "reminder_date",
     "CHECKOUT_MAX_LIFETIME",
     "DEFAULT_REMINDER_DAYS",
     "MAX_REMINDER_DAYS",
@@ -440,6 +442,22 @@ def reminder_days_due(today: date, closes_on: date, days: Iterable[int]) -> int 
     _plain_date(closes_on, "closes_on")
     lead = (closes_on - today).days
     return lead if lead >= 1 and lead in set(days) else None
+
+
+def reminder_date(closes_on: date, days_before: int) -> date:
+    """The Pacific date on which the reminder `days_before` the last day goes out."""
+    return _plain_date(closes_on, "closes_on") - timedelta(days=days_before)
+
+
+def next_reminder(today: date, closes_on: date, days: Iterable[int]) -> int:
+    """The reminder due today, else the next one to come, else the last one (for a
+    staff preview of who a reminder would reach)."""
+    days = tuple(days)
+    due = reminder_days_due(today, closes_on, days)
+    if due is not None:
+        return due
+    ahead = [n for n in days if reminder_date(closes_on, n) > today]
+    return max(ahead) if ahead else min(days)
 
 
 def still_in_school(expected_graduation_year: int, school_year: SchoolYear) -> bool:

@@ -135,3 +135,18 @@ def test_parse_reminder_days():
 def test_parse_reminder_days_refuses_bad_settings(text):
     with pytest.raises(rules.RuleError):
         rules.parse_reminder_days(text)
+
+
+def test_next_reminder_is_todays_then_the_next_to_come_then_the_last():
+    from datetime import date
+
+    from dualcredit import rules
+
+    close = date(2027, 6, 15)
+    days = (30, 14, 7, 3, 1)
+    # Given the reminder days before June 15, When staff preview on various dates
+    assert rules.next_reminder(date(2027, 6, 8), close, days) == 7  # Then: today's
+    assert rules.next_reminder(date(2027, 6, 9), close, days) == 3  # the next to come
+    assert rules.next_reminder(date(2027, 4, 1), close, days) == 30
+    assert rules.next_reminder(date(2027, 6, 15), close, days) == 1  # none left: the last
+    assert rules.reminder_date(close, 14) == date(2027, 6, 1)

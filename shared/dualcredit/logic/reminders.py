@@ -289,15 +289,6 @@ def _days(days: int | None) -> tuple[int, ...]:
         raise InvalidInput(str(error), field="days") from None
 
 
-def _next_reminder(today: date, closes_on: date, days: tuple[int, ...]) -> int:
-    """The reminder due today, else the next one to come, else the last one."""
-    due = rules.reminder_days_due(today, closes_on, days)
-    if due is not None:
-        return due
-    ahead = [n for n in days if closes_on - timedelta(days=n) > today]
-    return max(ahead) if ahead else min(days)
-
-
 def preview(caller: Caller, school_year: str | None, days: int | None, at: datetime,
             limit: int = PREVIEW_LIMIT) -> ReminderPreview:
     """Dry run: who the reminder (today's, the next one, or `days`) would reach if the job
@@ -308,7 +299,7 @@ def preview(caller: Caller, school_year: str | None, days: int | None, at: datet
     caller.require(Role.STAFF)
     year = _year(school_year, at)
     window = window_from_record(year, window_data.get(year.name))
-    lead = _next_reminder(rules.pacific_date(at), window.closes_on, _days(days))
+    lead = rules.next_reminder(rules.pacific_date(at), window.closes_on, _days(days))
     done = {item["student_id"] for item in reminder_data.of_reminder(year.name, str(lead))
             if item.get("status") in (reminder_data.SENT, reminder_data.SKIPPED)}
     due: list[tuple[dict[str, Any], int]] = []
@@ -333,7 +324,7 @@ def preview(caller: Caller, school_year: str | None, days: int | None, at: datet
             legal_first_name=profile.get("legal_first_name"), legal_last_name=profile.get("legal_last_name"),
             school_id=school_id, school_name=schools.get(school_id), amount_cents=amount,
         ))
-    reminder_on = window.closes_on - timedelta(days=lead)
+    reminder_on = rules.reminder_date(window.closes_on, lead)
     return ReminderPreview(
         school_year=year.name, days=lead, reminder=f"{year.name}:{lead}",
         reminder_on=reminder_on, closes_on=window.closes_on,
