@@ -3,9 +3,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, EmailStr, Field
+from pydantic import AfterValidator, EmailStr, Field
 
-from dualcredit.models.common import ApiModel, Id, OptionalText, SchoolYearName, Text
+from dualcredit.models.common import ApiModel, Id, Model, OptionalText, SchoolYearName, Text
 from dualcredit.rules import DEFAULT_GRADE_THRESHOLD, normalize_grade
 
 SchoolKind = Literal["high_school", "skill_center"]
@@ -23,7 +23,7 @@ class SchoolUpdate(ApiModel):
     district: OptionalText | None = None
 
 
-class School(BaseModel):
+class School(Model):
     school_id: str
     name: str
     kind: SchoolKind
@@ -37,7 +37,7 @@ class CollegeCourseIn(ApiModel):
     credits: float = Field(gt=0, le=30)
 
 
-class CollegeCourse(BaseModel):
+class CollegeCourse(Model):
     course_id: str
     college: str
     course_code: str
@@ -64,7 +64,7 @@ class OfferingUpdate(ApiModel):
     grade_threshold: GradeThreshold | None = None
 
 
-class Offering(BaseModel):
+class Offering(Model):
     offering_id: str
     school_id: str
     school_year: str
@@ -83,14 +83,14 @@ class SchoolUserInvite(ApiModel):
     school_id: Id
 
 
-class SchoolUser(BaseModel):
+class SchoolUser(Model):
     user_id: str
     email: str
     school_id: str
     invited_at: datetime
 
 
-class WindowOut(BaseModel):
+class WindowOut(Model):
     school_year: str
     opens_on: date
     closes_on: date
@@ -107,7 +107,7 @@ class WindowExtension(ApiModel):
     closes_on: date
 
 
-class RosterEntry(BaseModel):
+class RosterEntry(Model):
     student_id: str
     sers_id: str
     legal_first_name: str

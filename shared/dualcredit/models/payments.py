@@ -3,16 +3,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
-from dualcredit.models.common import ApiModel, OptionalText, SchoolYearName, Text
+from dualcredit.models.common import ApiModel, Model, OptionalText, SchoolYearName, Text
 
 
 class CheckoutRequest(ApiModel):
     school_year: SchoolYearName | None = None
 
 
-class Checkout(BaseModel):
+class Checkout(Model):
     session_id: str
     checkout_url: str
     expires_at: datetime
@@ -27,7 +27,7 @@ class PayLookup(ApiModel):
     school_year: SchoolYearName | None = None
 
 
-class PaySummary(BaseModel):
+class PaySummary(Model):
     sers_id: str
     masked_name: str
     school_year: str
@@ -50,7 +50,7 @@ class VoidRequest(ApiModel):
     reason: Text
 
 
-class Payment(BaseModel):
+class Payment(Model):
     payment_id: str
     method: Literal["card", "check", "money_order"]
     student_id: str
@@ -82,14 +82,14 @@ class Decisions(ApiModel):
     decisions: list[Decision] = Field(min_length=1, max_length=100)
 
 
-class DecisionResult(BaseModel):
+class DecisionResult(Model):
     student_id: str
     school_year: str
     request_id: str | None = None
     outcome: Literal["approved", "denied", "not_pending"]
 
 
-class PendingWaiver(BaseModel):
+class PendingWaiver(Model):
     student_id: str
     sers_id: str
     school_year: str
@@ -107,7 +107,7 @@ class PriorYearRequestIn(ApiModel):
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 
-class PriorYearRequest(BaseModel):
+class PriorYearRequest(Model):
     request_id: str
     student_id: str
     sers_id: str
@@ -121,7 +121,7 @@ class PriorYearRequest(BaseModel):
     requested_at: datetime
 
 
-class ReportRow(BaseModel):
+class ReportRow(Model):
     school_id: str
     school_name: str
     paid_card: int = 0
@@ -134,7 +134,7 @@ class ReportRow(BaseModel):
     duplicates_refunded: int = 0
 
 
-class PaymentsReport(BaseModel):
+class PaymentsReport(Model):
     school_year: str
     rows: list[ReportRow]
     totals: dict[str, int]

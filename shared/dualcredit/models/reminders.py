@@ -3,10 +3,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel
+from dualcredit.models.common import Model
 
 
-class ReminderPreviewStudent(BaseModel):
+class ReminderPreviewStudent(Model):
     student_id: str
     sers_id: str
     legal_first_name: str | None = None
@@ -16,7 +16,7 @@ class ReminderPreviewStudent(BaseModel):
     amount_cents: int
 
 
-class ReminderPreview(BaseModel):
+class ReminderPreview(Model):
     """Who a reminder would reach if it ran now (nothing is sent)."""
 
     school_year: str
@@ -32,7 +32,7 @@ class ReminderPreview(BaseModel):
     truncated: bool
 
 
-class ReminderHistoryEntry(BaseModel):
+class ReminderHistoryEntry(Model):
     reminder: str
     kind: Literal["reminder", "window_open"]
     student_id: str
@@ -49,7 +49,7 @@ class ReminderHistoryEntry(BaseModel):
     skipped_at: datetime | None = None
 
 
-class ReminderHistory(BaseModel):
+class ReminderHistory(Model):
     """What was sent to whom and when, newest first."""
 
     school_year: str

@@ -3,10 +3,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, EmailStr, Field, StringConstraints, field_validator
+from pydantic import EmailStr, Field, StringConstraints, field_validator
 
 from dualcredit import clock
-from dualcredit.models.common import ApiModel, Id, OptionalText, Text
+from dualcredit.models.common import ApiModel, Id, Model, OptionalText, Text
 
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ().-]{7,20}$")]
 State = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z]{2}$")]
@@ -51,7 +51,7 @@ class ProfileUpdate(ApiModel):
     expected_graduation_year: int | None = Field(default=None, ge=2000, le=2100)
 
 
-class Profile(BaseModel):
+class Profile(Model):
     student_id: str
     sers_id: str
     email: EmailStr
@@ -71,7 +71,7 @@ class RecoveryRequest(ApiModel):
     email: EmailStr
 
 
-class Registration(BaseModel):
+class Registration(Model):
     school_year: str
     offering_id: str
     school_id: str
@@ -84,14 +84,14 @@ class Registration(BaseModel):
     registered_at: datetime
 
 
-class YearSummary(BaseModel):
+class YearSummary(Model):
     school_year: str
     fee_status: Literal["due", "paid", "waived", "waiver_pending"]
     amount_due_cents: int
     registrations: list[Registration]
 
 
-class Dashboard(BaseModel):
+class Dashboard(Model):
     student_id: str
     sers_id: str
     years: list[YearSummary]
@@ -108,13 +108,13 @@ class RegistrationRequest(ApiModel):
         return value
 
 
-class RegistrationResult(BaseModel):
+class RegistrationResult(Model):
     sers_id: str
     school_year: str
     registrations: list[Registration]
 
 
-class StudentSummary(BaseModel):
+class StudentSummary(Model):
     student_id: str
     sers_id: str
     legal_first_name: str
