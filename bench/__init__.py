@@ -14,5 +14,10 @@ request is a signed checkout.session.completed delivery that settles a seeded
 student's fee; the Stripe stand-in (devstack/stripe_standin.py) is served on a
 local port for anything the handlers ask of Stripe.
 
+Section 4 (bench/reminders.py, on a stack of its own): the DynamoDB, SQS and SES
+requests per 1,000 deadline reminders (the scheduled `remind` action, then the queue
+drained ten at a time through the reminder sender), against the fewest the batch
+limits allow (target: within 1.1x), and the wall time per 1,000 on the local stack.
+
 Run: ``uv run python -m bench [--quick | -n N]``; results go to bench/results/.
 """

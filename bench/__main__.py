@@ -85,7 +85,7 @@ def _timing_section(handlers: list[Handler], samples: dict, interpreter_s: float
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    from bench import roundtrips, stack, timing
+    from bench import reminders, roundtrips, stack, timing
 
     handlers = discover()
     started = time.perf_counter()
@@ -115,6 +115,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             trips = roundtrips.measure(api, world, calls, stack.Webhook(aws.stripe), aws.stripe)
         finally:
             calls.uninstall()
+    print("bench: reminders per 1,000 (own stack)...", file=sys.stderr)
+    reminder_run = reminders.measure()
 
     interp = interpreter.median
     results = {
@@ -131,6 +133,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                                          {name: desc for name, (desc, _) in events.items()}),
         "import_profile": profile,
         "roundtrips": trips,
+        "reminders": reminder_run,
     }
     results["meta"]["elapsed_s"] = round(time.perf_counter() - started, 1)
     return results
