@@ -24,6 +24,7 @@ from typing import Any
 from bench.handlers import REPO
 from bench.stack import SCHOOL_YEAR, Api, AwsCalls, MotoStack, load_module
 from bench.timing import BenchError
+from tests.support.events import sqs_record
 
 STUDENTS = 1000
 REMINDER_CLOCK = "2027-06-08T09:00:00-07:00"  # 7 days before June 15, 2027
@@ -113,20 +114,6 @@ def _seed(api: Api, count: int) -> str:
     return student_id
 
 
-def _sqs_record(message: dict[str, Any]) -> dict[str, Any]:
-    """The SQS event record Lambda's poller builds (as tests/integration/test_schedule.py)."""
-    return {
-        "messageId": message["MessageId"],
-        "receiptHandle": message["ReceiptHandle"],
-        "body": message["Body"],
-        "attributes": message.get("Attributes", {}),
-        "messageAttributes": {},
-        "md5OfBody": message["MD5OfBody"],
-        "eventSource": "aws:sqs",
-        "eventSourceARN": "arn:aws:sqs:us-west-2:123456789012:bench-reminders",
-        "awsRegion": "us-west-2",
-    }
-
 
 def _query_bytes() -> int:
     """What the GSI2 Query returns for the year: DynamoDB's item size is close to the
@@ -203,7 +190,7 @@ def measure(count: int = STUDENTS) -> dict[str, Any]:
                 poller["ReceiveMessage"] += 1
                 if not messages:
                     break
-                event = {"Records": [_sqs_record(m) for m in messages]}
+                event = {"Records": [sqs_record(m, queue="bench-reminders") for m in messages]}
                 calls.enabled = True
                 with contextlib.redirect_stdout(sink):
                     response = sender.lambda_handler(event, LambdaContext(function_name="reminder-sender"))

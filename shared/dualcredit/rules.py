@@ -21,6 +21,8 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 __all__ = [
+    "name_search_prefix",
+    "school_year_or_current",
     "next_reminder",
     "reminder_date",
     "CHECKOUT_MAX_LIFETIME",
@@ -179,6 +181,11 @@ class SchoolYear:
 
     def __str__(self) -> str:
         return self.name
+
+
+def school_year_or_current(name: str | None, instant: datetime) -> SchoolYear:
+    """The school year a request names, or the one `instant` falls in."""
+    return SchoolYear.parse(name) if name else school_year_of(instant)
 
 
 def school_year_of(instant: datetime) -> SchoolYear:
@@ -684,3 +691,11 @@ def last_name_index_key(legal_last: str) -> str:
 def name_sort_key(legal_first: str, legal_last: str) -> str:
     """Sort key 'last|first' (normalized) so staff can search by a last-name prefix."""
     return f"{normalize_person_name(legal_last)}|{normalize_person_name(legal_first)}"
+
+
+def name_search_prefix(legal_last: str, legal_first: str | None = None) -> str:
+    """The name_sort_key prefix that finds a last name (start), or a full last name and
+    the start of a first name."""
+    if not legal_first:
+        return normalize_person_name(legal_last)
+    return name_sort_key(legal_first, legal_last)

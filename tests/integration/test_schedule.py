@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.events import LambdaContext
+from tests.support.events import LambdaContext, sqs_record
 from tests.support.world import STAFF, World
 
 REPO_FUNCTIONS = Path(__file__).resolve().parents[2] / "functions"
@@ -63,7 +63,7 @@ class Jobs:
             if not messages:
                 self.responses += responses
                 return responses
-            event = {"Records": [_sqs_record(m) for m in messages]}
+            event = {"Records": [sqs_record(m) for m in messages]}
             response = self.sender.lambda_handler(event, LambdaContext(function_name="reminder-sender"))
             failed = {f["itemIdentifier"] for f in response["batchItemFailures"]}
             for message in messages:
@@ -85,19 +85,6 @@ class Jobs:
                                                    AttributeNames=["ApproximateNumberOfMessages"])
         return int(attributes["Attributes"]["ApproximateNumberOfMessages"])
 
-
-def _sqs_record(message: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "messageId": message["MessageId"],
-        "receiptHandle": message["ReceiptHandle"],
-        "body": message["Body"],
-        "attributes": message.get("Attributes", {}),
-        "messageAttributes": {},
-        "md5OfBody": message["MD5OfBody"],
-        "eventSource": "aws:sqs",
-        "eventSourceARN": "arn:aws:sqs:us-west-2:123456789012:reminders",
-        "awsRegion": "us-west-2",
-    }
 
 
 @pytest.fixture

@@ -92,3 +92,18 @@ def api_event(
             "authorizer": {"claims": claims} if claims else None,
         },
     }
+
+
+def sqs_record(message: dict[str, Any], queue: str = "reminders") -> dict[str, Any]:
+    """The SQS event record Lambda's poller builds from a received message."""
+    return {
+        "messageId": message["MessageId"],
+        "receiptHandle": message["ReceiptHandle"],
+        "body": message["Body"],
+        "attributes": message.get("Attributes", {}),
+        "messageAttributes": {},
+        "md5OfBody": message["MD5OfBody"],
+        "eventSource": "aws:sqs",
+        "eventSourceARN": f"arn:aws:sqs:us-west-2:123456789012:{queue}",
+        "awsRegion": "us-west-2",
+    }

@@ -61,3 +61,19 @@ def test_checkout_expiry_is_always_within_stripes_limits(now, until_close):
     assert timedelta(minutes=30) < expires - now < timedelta(hours=24)
     if close is not None and close - now >= rules.CHECKOUT_MIN_LIFETIME:
         assert expires <= close
+
+
+def test_a_request_means_the_named_school_year_or_the_current_one():
+    # Given an instant in January 2027, When no year is named, Then it is 2026-27
+    now = datetime(2027, 1, 15, 10, 0, tzinfo=rules.PACIFIC)
+    assert rules.school_year_or_current(None, now) == rules.SchoolYear(2026)
+    assert rules.school_year_or_current("2025-26", now) == rules.SchoolYear(2025)
+    with pytest.raises(rules.RuleError):
+        rules.school_year_or_current("2025-27", now)
+
+
+def test_name_search_prefix_matches_the_sort_key():
+    key = rules.name_sort_key("Jane", "Zamora")
+    assert key.startswith(rules.name_search_prefix("ZAMO"))
+    assert key.startswith(rules.name_search_prefix("Zamora", "ja"))
+    assert not rules.name_sort_key("Jane", "Zamorano").startswith(rules.name_search_prefix("Zamora", "ja"))

@@ -99,14 +99,14 @@ def post_prior_year_decisions(decisions: Decisions) -> list[DecisionResult]:
 def get_report(
     school_year: Annotated[SchoolYearName | None, Query(description="default: current")] = None,
 ) -> PaymentsReport:
-    return report.payments_report(caller(router), school_year or rules.school_year_of(clock.now()).name)
+    return report.payments_report(caller(router), rules.school_year_or_current(school_year, clock.now()).name)
 
 
 @router.get("/payments/report/csv", summary="The payments report as CSV", tags=["staff"])
 def get_report_csv(
     school_year: Annotated[SchoolYearName | None, Query(description="default: current")] = None,
 ) -> Response[str]:
-    year = school_year or rules.school_year_of(clock.now()).name
+    year = rules.school_year_or_current(school_year, clock.now()).name
     body = report.report_csv(report.payments_report(caller(router), year))
     return Response(status_code=200, content_type="text/csv; charset=utf-8", body=body,
                     headers={"Content-Disposition": f'attachment; filename="payments-{year}.csv"'})

@@ -35,7 +35,7 @@ def get_offerings(
     school_id: str,
     school_year: Annotated[SchoolYearName | None, Query(description="e.g. 2026-27; default: current")] = None,
 ) -> list[Offering]:
-    year = school_year or rules.school_year_of(clock.now()).name
+    year = rules.school_year_or_current(school_year, clock.now()).name
     return catalog.list_offerings(school_id, year)
 
 

@@ -39,7 +39,7 @@ def get_roster(
     school_id: str,
     school_year: Annotated[SchoolYearName | None, Query(description="default: current")] = None,
 ) -> list[RosterEntry]:
-    year = school_year or rules.school_year_of(clock.now()).name
+    year = rules.school_year_or_current(school_year, clock.now()).name
     return staff.roster(caller(router), school_id, year)
 
 

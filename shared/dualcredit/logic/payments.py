@@ -36,7 +36,7 @@ NO_MATCH = "We could not find a student with that SERS ID and date of birth."
 def checkout_for_student(caller: Caller, school_year: str | None, at: datetime) -> Checkout:
     """A signed-in student pays their own fee."""
     caller.require(Role.STUDENT)
-    year = rules.SchoolYear.parse(school_year) if school_year else rules.school_year_of(at)
+    year = rules.school_year_or_current(school_year, at)
     return _checkout(caller.user_id, year, at, success_path="/dashboard?paid=1", cancel_path="/dashboard")
 
 
@@ -65,7 +65,7 @@ def pay_summary(sers_id: str, birth_date: date, school_year: str | None, client_
                 at: datetime) -> PaySummary:
     """What a parent sees before paying by SERS ID: masked name, year, amount due."""
     student_id = _verified_student(sers_id, birth_date, client_address, at)
-    year = rules.SchoolYear.parse(school_year) if school_year else rules.school_year_of(at)
+    year = rules.school_year_or_current(school_year, at)
     profile, record, _ = payment_data.load_for_checkout(student_id, year.name)
     facts = FeeFacts.of(record)
     return PaySummary(
@@ -81,7 +81,7 @@ def pay_summary(sers_id: str, birth_date: date, school_year: str | None, client_
 def checkout_by_sers_id(sers_id: str, birth_date: date, school_year: str | None, client_address: str,
                         at: datetime) -> Checkout:
     student_id = _verified_student(sers_id, birth_date, client_address, at)
-    year = rules.SchoolYear.parse(school_year) if school_year else rules.school_year_of(at)
+    year = rules.school_year_or_current(school_year, at)
     return _checkout(student_id, year, at, success_path="/pay?paid=1", cancel_path="/pay")
 
 

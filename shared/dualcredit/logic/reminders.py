@@ -277,7 +277,7 @@ PREVIEW_LIMIT = 1000
 
 
 def _year(school_year: str | None, at: datetime) -> rules.SchoolYear:
-    return rules.SchoolYear.parse(school_year) if school_year else rules.school_year_of(at)
+    return rules.school_year_or_current(school_year, at)
 
 
 def _days(days: int | None) -> tuple[int, ...]:

@@ -30,7 +30,7 @@ def request_waiver(caller: Caller, request: WaiverRequest, at: datetime) -> Pend
     caller.require(Role.STUDENT)
     if request.reason == "hardship" and not request.explanation:
         raise InvalidInput("Tell us briefly about the hardship.", field="explanation")
-    year = request.school_year or rules.school_year_of(at).name
+    year = rules.school_year_or_current(request.school_year, at).name
     profile = student_data.get_profile(caller.user_id)
     if profile is None:
         raise Conflict("Complete your profile first.", code="profile_missing")
@@ -64,7 +64,8 @@ def decide_waivers(caller: Caller, decisions: Decisions, at: datetime) -> list[D
             outcome = "not_pending"
         else:
             outcome = "approved" if decision.approve else "denied"
-            _tell(decision.student_id, f"Your {decision.school_year} fee waiver was {outcome}",
+            _tell(student_data.get_profile(decision.student_id),
+                  f"Your {decision.school_year} fee waiver was {outcome}",
                   what=f"fee waiver for {decision.school_year}", outcome=outcome, note=decision.note,
                   next_step=("Nothing is due for that school year." if decision.approve else
                              f"The {mail.money(rules.BASE_FEE_CENTS)} fee is due; pay by card with your "
@@ -124,7 +125,7 @@ def decide_prior_year(caller: Caller, decisions: Decisions, at: datetime) -> lis
         else:
             outcome = "approved" if decision.approve else "denied"
             due = FeeFacts.of(payment_data.student_year(decision.student_id, decision.school_year)).amount_due()
-            _tell(decision.student_id, f"Your {decision.school_year} prior-year credit request was {outcome}",
+            _tell(profile, f"Your {decision.school_year} prior-year credit request was {outcome}",
                   what=f"prior-year credit for {request['high_school_course']} ({decision.school_year})",
                   outcome=outcome, note=decision.note,
                   next_step=(f"{mail.money(due)} is due for {decision.school_year}, including the late fee. "
@@ -136,8 +137,8 @@ def decide_prior_year(caller: Caller, decisions: Decisions, at: datetime) -> lis
     return results
 
 
-def _tell(student_id: str, subject: str, *, what: str, outcome: str, note: str | None, next_step: str) -> None:
-    profile = student_data.get_profile(student_id)
+def _tell(profile: dict | None, subject: str, *, what: str, outcome: str, note: str | None,
+          next_step: str) -> None:
     if profile is None:
         return
     message = mail.render(

@@ -37,9 +37,7 @@ def find_students(
         return _summaries_from_claim(claim)
     if email:
         return _summaries_from_claim(student_data.claim_for_email(email))
-    prefix = rules.name_sort_key(first_name or "", last_name)
-    if not first_name:
-        prefix = prefix.split("|")[0]
+    prefix = rules.name_search_prefix(last_name, first_name)
     items = student_data.search_by_name(rules.last_name_index_key(last_name), prefix)
     return [StudentSummary.model_validate(item) for item in items]
 

@@ -35,7 +35,7 @@ def _out(window: rules.Window, at: datetime, record: dict[str, Any] | None = Non
 
 def current_window(at: datetime, school_year: str | None = None) -> WindowOut:
     """Public: when this (or a named) school year's registration opens and closes."""
-    year = rules.SchoolYear.parse(school_year) if school_year else rules.school_year_of(at)
+    year = rules.school_year_or_current(school_year, at)
     record = window_data.get(year.name)
     return _out(window_from_record(year, record), at, record)
 
