@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from dualcredit import rules
+from dualcredit.dal.payments import SLOT_ATTRIBUTE
+
+FEE, LATE_FEE = SLOT_ATTRIBUTE[rules.PaymentSlot.FEE], SLOT_ATTRIBUTE[rules.PaymentSlot.LATE_FEE]
 
 
 @dataclass(frozen=True)
@@ -19,14 +22,14 @@ class FeeFacts:
     @classmethod
     def of(cls, record: dict[str, Any] | None) -> FeeFacts:
         record = record or {}
-        fee = record.get("fee_payment")
+        fee = record.get(FEE)
         waiver = record.get("waiver_status")
         return cls(
             paid=bool(fee),
             waiver_approved=waiver == "approved",
             waiver_pending=waiver == "pending",
             late_fee_applies=bool(record.get("late_fee_applies")),
-            late_fee_paid=bool(record.get("late_fee_payment")) or bool(fee and fee.get("covers_late_fee")),
+            late_fee_paid=bool(record.get(LATE_FEE)) or bool(fee and fee.get("covers_late_fee")),
         )
 
     def status(self) -> rules.FeeStatus:

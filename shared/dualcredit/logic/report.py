@@ -11,7 +11,7 @@ from typing import Any
 from dualcredit.dal import catalog as catalog_data
 from dualcredit.dal import payments as payment_data
 from dualcredit.logic.caller import Caller, Role
-from dualcredit.logic.fees import FeeFacts
+from dualcredit.logic.fees import FEE, FeeFacts
 from dualcredit.models.payments import PaymentsReport, ReportRow
 
 COLUMNS = ("paid_card", "paid_check", "waived", "waiver_pending", "due", "refunded", "disputed",
@@ -22,7 +22,7 @@ def _category(record: dict[str, Any]) -> str:
     facts = FeeFacts.of(record)
     status = facts.status().value
     if status == "paid":
-        return "paid_card" if record["fee_payment"]["method"] == "card" else "paid_check"
+        return "paid_card" if record[FEE]["method"] == "card" else "paid_check"
     return {"waived": "waived", "waiver_pending": "waiver_pending"}.get(status, "due")
 
 
