@@ -4,8 +4,8 @@ On a stack of its own (so only the seeded students are due): 1,000 due student-y
 are written straight to the table (BatchWriteItem, not measured), the clock is set on
 a reminder day (June 8, 2027: 7 days before the 2026-27 window's last day, June 15),
 the scheduled function's `remind` action runs in-process, and the reminder queue is
-drained ten messages at a time through the reminder sender's handler, in-process, as
-Lambda's SQS poller would. Every AWS request the two handlers make is counted and
+drained through the reminder sender's handler, in-process, in batches of the
+template's BatchSize (50, gathered from receives of ten) as Lambda's SQS poller would. Every AWS request the two handlers make is counted and
 compared with the fewest the batch limits allow; the poller's own requests
 (ReceiveMessage, DeleteMessageBatch: Lambda makes them, not the function) are
 counted apart.
@@ -32,9 +32,13 @@ REMINDER = f"{SCHOOL_YEAR}:7"
 TARGET_RATIO = 1.1
 
 # Batch limits (AWS quotas) behind the minimums below.
-SQS_BATCH = 10  # SendMessageBatch entries; also the sender's SQS batch size (ReceiveMessage max 10)
+SQS_BATCH = 10  # SendMessageBatch entries, and messages per ReceiveMessage
 QUERY_PAGE_BYTES = 1024 * 1024  # a Query returns at most 1 MB per page
-SES_BULK_DESTINATIONS = 50  # SES v2 SendBulkEmail: up to 50 destinations per request
+SES_BULK_DESTINATIONS = 50  # destinations per SES bulk send (SendBulkTemplatedEmail / SendBulkEmail)
+BATCH_GET_KEYS = 100  # keys per BatchGetItem
+TRANSACTION_ITEMS = 100  # items per TransactWriteItems
+#: The sender's batch: the template's BatchSize, one SES bulk send's worth.
+SENDER_BATCH = SES_BULK_DESTINATIONS
 
 
 def _minimums(messages: int, query_bytes: int) -> dict[str, dict[str, Any]]:
@@ -42,6 +46,11 @@ def _minimums(messages: int, query_bytes: int) -> dict[str, dict[str, Any]]:
     service: {phase: {"service": {op: n}, ..., "why": {service: text}}}."""
     batches = math.ceil(messages / SQS_BATCH)
     pages = max(1, math.ceil(query_bytes / QUERY_PAGE_BYTES))
+    full, rest = divmod(messages, SENDER_BATCH)
+    per_batch_reads = math.ceil((2 * SENDER_BATCH + 1) / BATCH_GET_KEYS)
+    reads = full * per_batch_reads + (math.ceil((2 * rest + 1) / BATCH_GET_KEYS) if rest else 0)
+    transactions = math.ceil(messages / SENDER_BATCH) * math.ceil(SENDER_BATCH / TRANSACTION_ITEMS)
+    sends = math.ceil(messages / SENDER_BATCH)
     return {
         "dispatcher": {
             # The window record (it may have been extended: the close date decides the
@@ -50,30 +59,33 @@ def _minimums(messages: int, query_bytes: int) -> dict[str, dict[str, Any]]:
             # under 1 MB, so one page). The queue takes 10 entries per SendMessageBatch.
             "dynamodb": {"GetItem": 1, "Query": pages},
             "sqs": {"SendMessageBatch": batches},
+            # The reminder's SES template is kept current once per run: one UpdateTemplate
+            # (the seeding stored it, as the year's first reminder run does).
+            "ses": {"UpdateTemplate": 1},
             "why": {
                 "dynamodb": f"1 GetItem (window) + {pages} GSI2 Query page(s) of <= 1 MB "
                             f"({query_bytes / 1024:.0f} KB of student-years)",
                 "sqs": f"{batches} SendMessageBatch of {SQS_BATCH}",
+                "ses": "1 UpdateTemplate per run (the year's first run also creates it: + 1)",
             },
         },
         "sender": {
-            # Per SQS batch of 10 (one invocation): every claim is conditional, and a
-            # TransactWriteItems takes up to 100 conditional writes, so the 10 claims fit
-            # one request; the consistent re-read of profiles, student-years and the
-            # window (21 keys of the 100 allowed) is one BatchGetItem; the 10 outcomes
-            # (each conditional on the claim token) are one more TransactWriteItems.
-            # BatchWriteItem cannot carry conditions, so it cannot claim. 3 per 10.
-            "dynamodb": {"TransactWriteItems": 2 * batches, "BatchGetItem": batches},
-            # SES v2 SendBulkEmail sends one templated email to up to 50 destinations,
-            # each with its own replacement data, so a batch of 10 is one request. With
-            # SendEmail (one destination's content per request) the minimum is one per
-            # message: `ses_per_message_minimum`.
-            "sesv2": {"SendBulkEmail": batches},
+            # Per sender batch of up to 50 messages (one invocation): the consistent
+            # re-read of each student's profile and student-year, plus the year's window,
+            # is 2 keys per message + 1 (101 for 50: two BatchGetItem of <= 100 keys).
+            # Every claim is conditional, and a TransactWriteItems takes up to 100
+            # conditional writes, so the claims are one request and the outcomes (each
+            # conditional on its claim token) one more. BatchWriteItem cannot carry
+            # conditions, so it can do neither.
+            "dynamodb": {"BatchGetItem": reads, "TransactWriteItems": 2 * transactions},
+            # One templated bulk send carries up to 50 destinations, each with its own
+            # values. (One SendEmail per message would make the minimum `messages`.)
+            "ses": {"SendBulkTemplatedEmail": sends},
             "why": {
-                "dynamodb": f"per batch of {SQS_BATCH}: 1 TransactWriteItems (10 conditional claims) "
-                            f"+ 1 BatchGetItem (re-read) + 1 TransactWriteItems (10 outcomes)",
-                "sesv2": f"1 SendBulkEmail per batch of {SQS_BATCH} (<= {SES_BULK_DESTINATIONS} "
-                         f"destinations); {messages} if one SendEmail per message",
+                "dynamodb": f"per batch of {SENDER_BATCH}: {per_batch_reads} BatchGetItem "
+                            f"({2 * SENDER_BATCH + 1} keys: profile + student-year each, + window) "
+                            f"+ 1 TransactWriteItems of claims + 1 of outcomes",
+                "ses": f"1 bulk send per batch of {SENDER_BATCH} (<= {SES_BULK_DESTINATIONS} destinations)",
             },
         },
     }
@@ -162,6 +174,10 @@ def measure(count: int = STUDENTS) -> dict[str, Any]:
             api = Api()
             _seed(api, count)
             query_bytes = _query_bytes()
+            # The template exists, as after the year's first reminder run (steady state).
+            from dualcredit.logic.reminders import REMINDER, publish_template
+
+            publish_template(REMINDER)
             queue_url = client("sqs").create_queue(
                 QueueName="bench-reminders", Attributes={"VisibilityTimeout": "360"})["QueueUrl"]
             os.environ["REMINDER_QUEUE_URL"] = queue_url
@@ -185,9 +201,14 @@ def measure(count: int = STUDENTS) -> dict[str, Any]:
             dispatched = time.perf_counter()
             calls.clear()
             while True:
-                messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=SQS_BATCH,
-                                               AttributeNames=["All"]).get("Messages", [])
-                poller["ReceiveMessage"] += 1
+                messages: list[dict[str, Any]] = []
+                while len(messages) < SENDER_BATCH:
+                    got = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=SQS_BATCH,
+                                              AttributeNames=["All"]).get("Messages", [])
+                    poller["ReceiveMessage"] += 1
+                    if not got:
+                        break
+                    messages += got
                 if not messages:
                     break
                 event = {"Records": [sqs_record(m, queue="bench-reminders") for m in messages]}
@@ -199,9 +220,10 @@ def measure(count: int = STUDENTS) -> dict[str, Any]:
                 failed = {f["itemIdentifier"] for f in response["batchItemFailures"]}
                 failures += len(failed)
                 done = [m for m in messages if m["MessageId"] not in failed]
-                if done:
+                for start in range(0, len(done), SQS_BATCH):
                     sqs.delete_message_batch(QueueUrl=queue_url, Entries=[
-                        {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)])
+                        {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
+                        for i, m in enumerate(done[start:start + SQS_BATCH])])
                     poller["DeleteMessageBatch"] += 1
             finished = time.perf_counter()
             phases["sender"] = calls.by_service
@@ -224,6 +246,8 @@ def measure(count: int = STUDENTS) -> dict[str, Any]:
             + _phase_rows("sender", phases["sender"], minimums["sender"]))
     dynamo_total = sum(r["total"] for r in rows if r["service"] == "dynamodb")
     dynamo_fewest = sum(r["fewest_total"] for r in rows if r["service"] == "dynamodb")
+    ses_total = sum(r["total"] for r in rows if r["service"] == "ses")
+    ses_fewest = sum(r["fewest_total"] for r in rows if r["service"] == "ses")
     per_thousand = 1000 / enqueued
     wall = finished - started
     return {
@@ -232,6 +256,8 @@ def measure(count: int = STUDENTS) -> dict[str, Any]:
         "target_ratio": TARGET_RATIO, "rows": rows,
         "dynamodb_total": dynamo_total, "dynamodb_fewest": dynamo_fewest,
         "dynamodb_ratio": dynamo_total / dynamo_fewest,
+        "ses_total": ses_total, "ses_fewest": ses_fewest, "ses_ratio": ses_total / ses_fewest,
+        "sender_batch": SENDER_BATCH,
         "ses_per_message_minimum": enqueued,
         "poller": dict(poller),
         "wall_s": wall, "wall_per_1000_s": wall * per_thousand,

@@ -117,11 +117,12 @@ def _reminder_parts(rem: dict[str, Any], table) -> list[str]:
     return [
         f"4. Reminders per 1,000 ({rem['enqueued']} due students, reminder {rem['reminder']} on "
         f"{rem['clock']}; the scheduled remind action and {rem['invocations']} reminder-sender "
-        "invocations of 10, in-process against moto)",
+        f"invocations of up to {rem['sender_batch']}, in-process against moto)",
         table(headers, rows),
         f"DynamoDB, both functions: {rem['dynamodb_total']} requests against {rem['dynamodb_fewest']} "
-        f"({rem['dynamodb_ratio']:.2f}x). SES: one SendEmail per message has a floor of "
-        f"{rem['ses_per_message_minimum']}; the ratio above is against SES v2 SendBulkEmail. The sender "
+        f"({rem['dynamodb_ratio']:.2f}x). SES, both functions: {rem['ses_total']} against "
+        f"{rem['ses_fewest']} ({rem['ses_ratio']:.2f}x; one SendEmail per message would be "
+        f"{rem['ses_per_message_minimum']}). The sender "
         f"makes no SQS request; Lambda's poller (played by the bench, not counted above) made "
         f"{_ops(poller)}. Wall time per 1,000 on the local stack: {rem['wall_per_1000_s']:.1f} s "
         f"(dispatcher {rem['dispatcher_s']:.1f} s, queue drained through the sender "

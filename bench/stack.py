@@ -83,8 +83,10 @@ class MotoStack:
     def __init__(self) -> None:
         from moto.server import ThreadedMotoServer
 
+        from devstack import moto_fixes
         from devstack.stripe_standin import StripeStandIn
 
+        moto_fixes.install()
         self.server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self.url = ""
         self.stripe = StripeStandIn(clock=_app_clock)

@@ -48,6 +48,8 @@ def _banner(stack) -> str:
         f"  Site          {stack.site_url}/",
         f"  API           {stack.site_url}/api   (e.g. {stack.site_url}/api/schools)",
         f"  Emails        {stack.site_url}/_dev/emails   (JSON: /_dev/emails.json)",
+        f"  Schedules     {stack.site_url}/_dev/schedules   (open, close, remind: run when due on the app's",
+        "                clock, or now from that page; the reminder queue is polled as Lambda does)",
         f"  Front-end cfg {stack.site_url}/_dev/config.json",
         f"  moto          {stack.moto_url}   (dashboard: {stack.moto_url}/moto-api/)",
         f"  User pool     {stack.user_pool_id}   app client {stack.client_id}",

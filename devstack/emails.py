@@ -11,6 +11,7 @@ from __future__ import annotations
 import email
 import email.policy
 import html
+import json
 import re
 import threading
 from dataclasses import asdict, dataclass, field
@@ -92,8 +93,45 @@ def _addresses(destinations: Any) -> list[str]:
     return []
 
 
-def _from_moto(message: Any, sent_at: str) -> SentEmail:
-    """One entry of moto's sent_messages (Message, RawMessage or a template message)."""
+def _templated(message: Any, sent_at: str, templates: dict[str, dict[str, Any]]) -> list[SentEmail]:
+    """A templated send (one destination) or bulk send (many, each with its own
+    replacement data), rendered as SES renders it: with moto's Handlebars subset."""
+    from moto.ses.template import parse_template
+
+    template = templates.get(message.template)
+    default = json.loads(message.template_data or "{}")
+    if isinstance(message.destinations, dict):
+        destinations = [(message.destinations, {})]
+    else:
+        destinations = [(d.get("Destination", {}), json.loads(d.get("ReplacementTemplateData") or "{}"))
+                        for d in message.destinations]
+    sender = str(getattr(message, "source", "") or "")
+    out = []
+    for i, (destination, replacement) in enumerate(destinations):
+        message_id = f"{_key(message)}-{i}"
+        if template is None:
+            out.append(SentEmail(message_id, sent_at, sender, _addresses(destination),
+                                 f"(template {message.template})", json.dumps({**default, **replacement}),
+                                 None, "template", {"template": message.template}))
+            continue
+        data = {**default, **replacement}
+        markup = parse_template(str(template.get("html_part") or ""), data)
+        text = parse_template(str(template.get("text_part") or ""), data) or html_to_text(markup)
+        out.append(SentEmail(message_id, sent_at, sender, _addresses(destination),
+                             parse_template(str(template["subject_part"]), data), text.strip(),
+                             markup or None, "template", {"template": message.template}))
+    return out
+
+
+def _from_moto(message: Any, sent_at: str, templates: dict[str, dict[str, Any]]) -> list[SentEmail]:
+    """One entry of moto's sent_messages (Message, RawMessage or a template message):
+    the emails it stands for (a bulk send stands for one per destination)."""
+    if hasattr(message, "template"):
+        return _templated(message, sent_at, templates)
+    return [_simple(message, sent_at)]
+
+
+def _simple(message: Any, sent_at: str) -> SentEmail:
     message_id = _key(message)
     sender = str(getattr(message, "source", "") or "")
     if hasattr(message, "raw_data"):
@@ -105,10 +143,6 @@ def _from_moto(message: Any, sent_at: str) -> SentEmail:
         to = _addresses(message.destinations) or [str(parsed.get("To", ""))]
         return SentEmail(message_id, sent_at, sender or str(parsed.get("From", "")), to,
                          str(parsed.get("Subject", "")), text.strip(), markup, "raw")
-    if hasattr(message, "template"):
-        return SentEmail(message_id, sent_at, sender, _addresses(message.destinations),
-                         f"(template {message.template})", str(message.template_data), None,
-                         "template", {"template": message.template})
     body = str(getattr(message, "body", "") or "")
     if _looks_like_html(body):
         return SentEmail(message_id, sent_at, sender, _addresses(message.destinations),
@@ -133,10 +167,13 @@ class EmailLog:
         self._stamps: dict[str, str] = {}
         self._lock = threading.Lock()
 
-    def _backend_messages(self) -> list[Any]:
+    def _backend(self) -> Any:
         from moto.ses.models import ses_backends
 
-        return list(ses_backends[self.account_id][self.region].sent_messages)
+        return ses_backends[self.account_id][self.region]
+
+    def _backend_messages(self) -> list[Any]:
+        return list(self._backend().sent_messages)
 
     def refresh(self) -> list[tuple[Any, str]]:
         """Stamp messages not seen before; returns (message, stamp) oldest first."""
@@ -149,7 +186,9 @@ class EmailLog:
 
     def messages(self) -> list[SentEmail]:
         """Every recorded email, newest first."""
-        return [_from_moto(m, stamp) for m, stamp in reversed(self.refresh())]
+        templates = dict(self._backend().templates)
+        return [email for m, stamp in reversed(self.refresh())
+                for email in reversed(_from_moto(m, stamp, templates))]
 
 
 def render_page(messages: list[SentEmail]) -> str:

@@ -254,6 +254,8 @@ class Backend:
     config: dict[str, Any]
     allowed_origin: str
     stage: str = "local"
+    scheduler: Any = None  # devstack.jobs.Scheduler, once the jobs run
+    pollers: list[Any] = field(default_factory=list)  # devstack.jobs.QueuePoller
 
 
 # --------------------------------------------------------------------------- server
@@ -537,7 +539,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def _dev(self, path: str) -> None:
         backend = self.gateway.backend
-        if self.command not in ("GET", "HEAD"):
+        if backend is not None and path.startswith("/_dev/schedules"):
+            self._schedules(backend, path)
+        elif self.command not in ("GET", "HEAD"):
             self._json(405, {"message": "Method Not Allowed"})
         elif backend is None:
             self._json(503, {"message": "The stack is starting"})
@@ -549,6 +553,38 @@ class _RequestHandler(BaseHTTPRequestHandler):
                        [("Cache-Control", "no-store")], "text/html; charset=utf-8")
         elif path == "/_dev/config.json":
             self._json(200, backend.config, [("Cache-Control", "no-store")])
+        else:
+            self._json(404, {"message": "Not Found"})
+
+    def _schedules(self, backend: Backend, path: str) -> None:
+        """GET /_dev/schedules(.json): the schedules and their runs; POST
+        /_dev/schedules/<name>: run one now (a form post is sent back to the page)."""
+        from dataclasses import asdict
+
+        from devstack.jobs import render_page
+
+        scheduler = backend.scheduler
+        if scheduler is None:
+            self._json(404, {"message": "The stack runs without its scheduled jobs"})
+        elif self.command == "POST" and path.count("/") == 3:
+            self._read_body()
+            try:
+                run = scheduler.run_now(path.rsplit("/", 1)[-1])
+            except KeyError:
+                self._json(404, {"message": "No such schedule in infra/template.yaml"})
+                return
+            if "form" in (self.headers.get("Content-Type") or ""):
+                self._send(303, b"", [("Location", "/_dev/schedules")])
+            else:
+                self._json(200 if run.ok else 500, asdict(run))
+        elif self.command not in ("GET", "HEAD"):
+            self._json(405, {"message": "Method Not Allowed"})
+        elif path == "/_dev/schedules.json":
+            self._json(200, {"schedules": [asdict(s) for s in scheduler.schedules],
+                             "runs": [asdict(r) for r in scheduler.history]}, [("Cache-Control", "no-store")])
+        elif path in ("/_dev/schedules", "/_dev/schedules/"):
+            self._send(200, render_page(scheduler, backend.pollers).encode(), [("Cache-Control", "no-store")],
+                       "text/html; charset=utf-8")
         else:
             self._json(404, {"message": "Not Found"})
 
@@ -588,6 +624,7 @@ _PLACEHOLDER = """<!doctype html>
 <p>There is no <code>web/</code> folder yet, so there is no site to show.</p>
 <ul>
 <li><a href="/_dev/emails">Emails sent</a> (<a href="/_dev/emails.json">JSON</a>)</li>
+<li><a href="/_dev/schedules">Schedules</a> (run the scheduled jobs now)</li>
 <li><a href="/_dev/config.json">Front-end configuration</a></li>
 <li><a href="/api/schools">GET /api/schools</a> (public)</li>
 <li><a href="/api/window">GET /api/window</a> (public)</li>

@@ -17,6 +17,7 @@ secret) the app talks to Stripe's test mode instead.
 from __future__ import annotations
 
 import importlib.util
+import json
 import logging
 import os
 import sys
@@ -37,7 +38,7 @@ import boto3  # noqa: E402
 from botocore.config import Config  # noqa: E402
 from moto.server import ThreadedMotoServer  # noqa: E402
 
-from devstack import template  # noqa: E402
+from devstack import moto_fixes, template  # noqa: E402
 from devstack.emails import EmailLog  # noqa: E402
 from devstack.gateway import Backend, CognitoAuthorizer, Gateway, LambdaFunction  # noqa: E402
 from devstack.stripe_standin import StripeStandIn  # noqa: E402
@@ -125,6 +126,12 @@ def _load_function(logical_id: str, region: str) -> LambdaFunction:
 def routed_functions() -> list[str]:
     """The template's functions that have Api routes, in template order."""
     return list(dict.fromkeys(route.function for route in template.api_routes()))
+
+
+def job_functions() -> list[str]:
+    """The template's functions that schedules or queues invoke, in template order."""
+    return list(dict.fromkeys([s.function for s in template.schedules()]
+                              + [q.function for q in template.queue_sources()]))
 
 
 def webhook_path() -> str:
@@ -224,8 +231,16 @@ class LocalStack:
         clock_override: str | None = None,
         web_root: Path | None = WEB_ROOT,
         stripe_keys: StripeTestKeys | None = None,
+        jobs: bool = True,
+        background_jobs: bool = True,
     ) -> None:
         self.host = host
+        self.run_jobs = jobs
+        #: False: the scheduler and pollers exist but only run when called (tests:
+        #: `stack.scheduler.tick()`, `stack.pollers[0].poll()`).
+        self.background_jobs = background_jobs
+        self.scheduler: Any = None  # devstack.jobs.Scheduler while the jobs run
+        self.pollers: list[Any] = []  # devstack.jobs.QueuePoller, one per SQS event source
         self.requested_port = port
         self.requested_moto_port = moto_port
         self.requested_stripe_port = stripe_port
@@ -329,6 +344,7 @@ class LocalStack:
         return self
 
     def _start(self) -> None:
+        moto_fixes.install()
         # Bind the gateway first: the app's base URL and CORS origin need its port.
         try:
             self.gateway = Gateway(self.host, self.requested_port, web_root=self.web_root,
@@ -350,7 +366,9 @@ class LocalStack:
         self._start_stripe()
         self._refresh_app_state()
 
-        functions = {name: _load_function(name, self.region) for name in routed_functions()}
+        queue_urls = self._create_queues()
+        names = routed_functions() + (job_functions() if self.run_jobs else [])
+        functions = {name: _load_function(name, self.region) for name in dict.fromkeys(names)}
         self.emails = EmailLog(self.region)
         self.gateway.attach(Backend(
             functions=functions,
@@ -365,8 +383,56 @@ class LocalStack:
             from devstack.seed import seed
 
             self.seeded = seed(self)
+        if self.run_jobs:
+            self._start_jobs(queue_urls)
+
+    def _create_queues(self) -> dict[str, str]:
+        """The template's SQS event sources' queues (and their dead-letter queues), and the
+        functions' environment variables that name them (e.g. REMINDER_QUEUE_URL)."""
+        sqs = self.client("sqs")
+        urls: dict[str, str] = {}
+        for source in template.queue_sources():
+            props = dict(source.queue_properties)
+            attributes = {"VisibilityTimeout": str(props.get("VisibilityTimeout", 30))}
+            redrive = props.get("RedrivePolicy")
+            if redrive:
+                dlq = redrive["deadLetterTargetArn"]["Fn::GetAtt"][0]
+                urls[dlq] = sqs.create_queue(QueueName=f"{STACK_NAME}-{dlq}")["QueueUrl"]
+                arn = sqs.get_queue_attributes(QueueUrl=urls[dlq], AttributeNames=["QueueArn"])
+                attributes["RedrivePolicy"] = json.dumps({
+                    "deadLetterTargetArn": arn["Attributes"]["QueueArn"],
+                    "maxReceiveCount": str(redrive["maxReceiveCount"])})
+            urls[source.queue] = sqs.create_queue(QueueName=f"{STACK_NAME}-{source.queue}",
+                                                  Attributes=attributes)["QueueUrl"]
+        for variable, logical_id in template.queue_variables().items():
+            if logical_id in urls:
+                self._saved_env.setdefault(variable, os.environ.get(variable))
+                os.environ[variable] = urls[logical_id]
+        self._refresh_app_state()
+        return urls
+
+    def _start_jobs(self, queue_urls: dict[str, str]) -> None:
+        from devstack.jobs import QueuePoller, Scheduler
+        from dualcredit import clock
+
+        gateway = self._started_gateway()
+        log = (lambda line: None) if self.quiet else (lambda line: print(line, flush=True))
+        self.pollers = [QueuePoller(source, queue_urls[source.queue], self.client("sqs"), gateway.invoke, log)
+                        for source in template.queue_sources()]
+        self.scheduler = Scheduler(template.schedules(), gateway.invoke, clock.now, log)
+        backend = gateway.backend
+        if backend is not None:
+            backend.scheduler, backend.pollers = self.scheduler, self.pollers
+        if self.background_jobs:
+            for poller in self.pollers:
+                poller.start()
+            self.scheduler.start()
 
     def stop(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.stop()
+        for poller in self.pollers:
+            poller.stop()
         # The stand-in first: no delivery may start once the gateway is going away.
         if self.stripe is not None:
             self.stripe.stop()

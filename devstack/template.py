@@ -133,3 +133,75 @@ def function_settings(function: str, path: Path = TEMPLATE_PATH) -> dict[str, An
         if isinstance(name, str):
             settings["log_group"] = name
     return settings
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A ScheduleV2 event: EventBridge Scheduler invoking `function` with `input`."""
+
+    name: str  # the event's name in the template, e.g. RemindDaily
+    function: str
+    expression: str  # cron(0 9 * 5,6 ? *)
+    timezone: str
+    input: dict[str, Any]
+    description: str = ""
+
+
+def schedules() -> list[Schedule]:
+    """Every ScheduleV2 event of every function."""
+    import json
+
+    found = []
+    for name, resource in resources().items():
+        if resource["Type"] != "AWS::Serverless::Function":
+            continue
+        for event_name, event in (resource["Properties"].get("Events") or {}).items():
+            if event["Type"] != "ScheduleV2":
+                continue
+            props = event["Properties"]
+            found.append(Schedule(event_name, name, props["ScheduleExpression"],
+                                  props.get("ScheduleExpressionTimezone", "UTC"),
+                                  json.loads(props.get("Input") or "{}"), props.get("Description", "")))
+    return found
+
+
+@dataclass(frozen=True)
+class QueueSource:
+    """An SQS event source: Lambda's poller handing `queue`'s messages to `function`."""
+
+    function: str
+    queue: str  # the queue's logical id
+    batch_size: int
+    queue_properties: dict[str, Any]
+
+
+def queue_sources() -> list[QueueSource]:
+    """Every SQS event of every function, with its queue's properties."""
+    found = []
+    all_resources = resources()
+    for name, resource in all_resources.items():
+        if resource["Type"] != "AWS::Serverless::Function":
+            continue
+        for event in (resource["Properties"].get("Events") or {}).values():
+            if event["Type"] != "SQS":
+                continue
+            props = event["Properties"]
+            queue = props["Queue"]["Fn::GetAtt"][0]
+            found.append(QueueSource(name, queue, int(props.get("BatchSize", 10)),
+                                     all_resources[queue].get("Properties") or {}))
+    return found
+
+
+def queue_variables() -> dict[str, str]:
+    """Functions' environment variables set to a `!Ref` of an SQS queue: {variable: queue}."""
+    found: dict[str, str] = {}
+    all_resources = resources()
+    for resource in all_resources.values():
+        if resource["Type"] != "AWS::Serverless::Function":
+            continue
+        variables = ((resource["Properties"].get("Environment") or {}).get("Variables")) or {}
+        for variable, value in variables.items():
+            target = value.get("Ref") if isinstance(value, dict) else None
+            if target and (all_resources.get(target) or {}).get("Type") == "AWS::SQS::Queue":
+                found[variable] = target
+    return found

@@ -19,7 +19,10 @@ env.apply()
 
 from moto import mock_aws  # noqa: E402
 
+from devstack import moto_fixes  # noqa: E402
 from devstack.template import create_table  # noqa: E402
+
+moto_fixes.install()
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -114,16 +117,14 @@ def api_module():
 
 @pytest.fixture
 def sent_emails():
-    """Messages moto's SES recorded, as (to, subject, body) tuples."""
-    from moto.core import DEFAULT_ACCOUNT_ID
-    from moto.ses.models import ses_backends
+    """Messages moto's SES recorded, oldest first, as (to, subject, body) tuples; a
+    templated bulk send gives one per destination, rendered as SES renders it."""
+    from devstack.emails import EmailLog
+
+    log = EmailLog("us-west-2")
 
     def read() -> list[tuple[str, str, str]]:
-        backend = ses_backends[DEFAULT_ACCOUNT_ID]["us-west-2"]
-        return [
-            (", ".join(m.destinations["ToAddresses"]), m.subject, m.body)
-            for m in backend.sent_messages
-        ]
+        return [(", ".join(m.to), m.subject, m.html or m.text) for m in reversed(log.messages())]
 
     return read
 

@@ -21,6 +21,8 @@ class Settings(BaseModel):
     stage: str = "prod"
     email_sender: str = "no-reply@pnwcollegecredit.org"
     app_base_url: str = "https://pnwcollegecredit.org"
+    #: Stored SES templates (bulk reminders) are named `<prefix>-<name>`: the stack's name.
+    email_template_prefix: str = Field(default="dual-credit", pattern=r"^[A-Za-z0-9_-]{1,40}$")
     sers_prefix: str = Field(default=DEFAULT_SERS_PREFIX, pattern=r"^[A-Z0-9]{2,6}$")
     user_pool_id: str = ""
     staff_email: str = "info@pnwcollegecredit.org"
@@ -50,6 +52,7 @@ _ENV = {
     "stage": "STAGE",
     "email_sender": "EMAIL_SENDER",
     "app_base_url": "APP_BASE_URL",
+    "email_template_prefix": "EMAIL_TEMPLATE_PREFIX",
     "sers_prefix": "SERS_PREFIX",
     "user_pool_id": "USER_POOL_ID",
     "staff_email": "STAFF_EMAIL",

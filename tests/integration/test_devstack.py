@@ -118,7 +118,9 @@ def test_stripe_keys_from_the_environment_are_test_mode_pairs_or_nothing(environ
 
 @pytest.fixture(scope="module")
 def stack():
-    local = LocalStack(port=0, moto_port=0, stripe_port=0, quiet=True, clock_override=IN_WINDOW).start()
+    # The scheduler and the queue poller run only when a test calls them (no threads).
+    local = LocalStack(port=0, moto_port=0, stripe_port=0, quiet=True, clock_override=IN_WINDOW,
+                       background_jobs=False).start()
     yield local
     local.stop()
 
@@ -545,3 +547,47 @@ def test_a_handler_calling_back_into_the_gateway_on_its_own_thread_fails_instead
     gateway.invoke("ApiFunction", {}, "outer")
     # Then it is refused at once rather than deadlocking on the serialising lock
     assert len(answers) == 1 and "same thread" in answers[0]
+
+
+# --------------------------------------------------------------------------- scheduled jobs
+
+
+def _reminders_to(stack, email: str) -> list[str]:
+    return [m.subject for m in stack.emails.messages() if email in m.to and m.subject.startswith("Reminder")]
+
+
+def test_make_dev_runs_the_schedules_when_due_and_the_reminder_queue(stack, student_token):
+    from dualcredit.settings import get_settings
+
+    # Given a student registered this year who has not paid
+    email, token = student_token
+    student = registered_student(stack, token)
+    saved = os.environ["CLOCK_OVERRIDE"]
+    try:
+        # Given the app's clock reaches 09:00 Pacific on June 8, 2027 (7 days before the close)
+        os.environ["CLOCK_OVERRIDE"] = "2027-06-08T09:00:00-07:00"
+        get_settings.cache_clear()
+        # When the scheduler ticks, Then the daily reminder schedule runs and fans out
+        (run,) = stack.scheduler.tick()
+        assert (run.schedule, run.ok, run.result["outcome"]) == ("RemindDaily", True, "enqueued")
+        assert run.result["enqueued"] >= 1
+        assert stack.scheduler.tick() == []  # once per due minute
+        # When the queue poller hands the batch to the reminder sender, Then the student has it
+        (poller,) = stack.pollers
+        assert poller.poll() == run.result["enqueued"]
+        assert _reminders_to(stack, email) == [
+            "Reminder: your 2026-27 CTE Dual Credit fee is due by June 15, 2027"]
+        body = next(m for m in stack.emails.messages() if email in m.to)
+        assert student["sers_id"] in body.text and "$50.00" in body.text
+
+        # When a developer runs the schedule again from /_dev/schedules
+        status, _, answer = call(f"{stack.base_url}/_dev/schedules/RemindDaily", "POST", body={})
+        assert status == 200 and answer["schedule"] == "RemindDaily" and answer["ok"] is True
+        assert poller.poll() == answer["result"]["enqueued"]
+        # Then the student is not reminded twice
+        assert len(_reminders_to(stack, email)) == 1
+        status, _, page = call(f"{stack.base_url}/_dev/schedules")
+        assert status == 200 and "RemindDaily" in page and "cron(0 9 * 5,6 ? *)" in page
+    finally:
+        os.environ["CLOCK_OVERRIDE"] = saved
+        get_settings.cache_clear()

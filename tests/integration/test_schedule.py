@@ -53,13 +53,20 @@ class Jobs:
     def run(self, action: str, **extra: Any) -> dict[str, Any]:
         return self.scheduled.lambda_handler({"action": action, **extra}, LambdaContext(function_name="scheduled"))
 
-    def deliver(self) -> list[dict[str, Any]]:
-        """Receive every visible message, ten per batch, hand each batch to the sender as
-        Lambda's poller does, delete the records that succeeded; return the responses."""
+    def deliver(self, batch_size: int = 50) -> list[dict[str, Any]]:
+        """Receive every visible message, gathering up to `batch_size` (the template's
+        BatchSize) from receives of ten, hand each batch to the sender as Lambda's poller
+        does, delete the records that succeeded; return the responses."""
         responses = []
         while True:
-            messages = self.sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10,
-                                                AttributeNames=["All"]).get("Messages", [])
+            messages: list[dict[str, Any]] = []
+            while len(messages) < batch_size:
+                got = self.sqs.receive_message(QueueUrl=self.queue_url,
+                                               MaxNumberOfMessages=min(10, batch_size - len(messages)),
+                                               AttributeNames=["All"]).get("Messages", [])
+                if not got:
+                    break
+                messages += got
             if not messages:
                 self.responses += responses
                 return responses
@@ -237,20 +244,17 @@ def test_a_failed_send_is_reported_alone_and_finished_by_the_next_run_without_do
         fees, jobs, clock, monkeypatch, sent_emails):
     from dualcredit.dal import mailer
 
-    real_send = mailer.send
+    real_send = mailer.send_bulk
 
-    class Throttled(Exception):
-        pass
+    def flaky(name: str, destinations: list[tuple[str, dict[str, str]]]) -> list[str | None]:
+        # SES answers the bulk request, refusing one destination (AccountThrottled)
+        ids = real_send(name, [d for d in destinations if d[0] != "eve@example.org"])
+        return [None if to == "eve@example.org" else ids.pop(0) for to, _ in destinations]
 
-    def flaky(*, to: str, **message: Any) -> str:
-        if to == "eve@example.org":
-            raise Throttled("Maximum sending rate exceeded.")
-        return real_send(to=to, **message)
-
-    # Given SES refuses Eve's reminder (after botocore's own retries)
+    # Given SES refuses Eve's reminder
     clock("2027-06-08T09:00:00-07:00")
     jobs.run("remind")
-    monkeypatch.setattr(mailer, "send", flaky)
+    monkeypatch.setattr(mailer, "send_bulk", flaky)
     responses = jobs.deliver()
     # Then only Eve's record is reported failed; Ann's went out
     (response,) = responses
@@ -259,7 +263,7 @@ def test_a_failed_send_is_reported_alone_and_finished_by_the_next_run_without_do
     assert _emails(sent_emails, REMINDER_SUBJECT) == ["ann@example.org"]
 
     # When SES recovers and the job runs again before the failed claim's lease runs out
-    monkeypatch.setattr(mailer, "send", real_send)
+    monkeypatch.setattr(mailer, "send_bulk", real_send)
     clock("2027-06-08T09:01:00-07:00")
     jobs.run("remind")
     jobs.deliver()
@@ -308,14 +312,23 @@ def test_a_job_that_died_while_enqueueing_is_finished_by_the_rerun_without_doubl
     assert _emails(sent_emails, REMINDER_SUBJECT) == ["ann@example.org", "eve@example.org"]
 
 
-def test_the_sender_takes_one_claim_one_read_and_one_mark_per_message(fees, jobs, clock, aws, sent_emails):
+def test_a_batch_is_one_read_one_claim_transaction_one_bulk_send_and_one_mark(
+        fees, jobs, clock, aws, sent_emails):
+    from collections import Counter
+
+    from dualcredit.dal.aws import client
+
     clock("2027-06-08T09:00:00-07:00")
     jobs.run("remind")
     aws.clear()
+    ses: Counter = Counter()
+    client("ses").meta.events.register(
+        "before-call.ses.*", lambda event_name, **_: ses.update([event_name.rsplit(".", 1)[-1]]))
     (response,) = jobs.deliver()
     assert response["batchItemFailures"] == []
-    # 2 messages: 2 conditional claims + 2 marks (UpdateItem), 1 BatchGetItem for both
-    assert dict(aws) == {"UpdateItem": 4, "BatchGetItem": 1}
+    # 2 messages: 1 BatchGetItem, 1 TransactWriteItems of claims, 1 of outcomes
+    assert dict(aws) == {"BatchGetItem": 1, "TransactWriteItems": 2}
+    assert ses == {"SendBulkTemplatedEmail": 1}
 
 
 def test_staff_preview_lists_exactly_the_due_students(fees, jobs, clock, api):
@@ -576,3 +589,109 @@ def test_a_message_for_a_student_without_a_profile_is_skipped(jobs, clock, api):
     entry = api("GET", "/reminders/history?school_year=2026-27&days=7", as_=STAFF)[1]["entries"][0]
     assert (entry["student_id"], entry["status"], entry["reason"]) == ("nobody", "skipped", "no_profile")
 
+
+
+# --------------------------------------------------------------------------- sender failures
+
+
+def _claims(year: str = "2026-27", label: str = "7") -> dict[str, str]:
+    """Each student's claim status for one reminder."""
+    from dualcredit.dal import reminders
+
+    return {item["student_id"]: item["status"] for item in reminders.of_reminder(year, label)}
+
+
+def test_a_claim_taken_by_another_sender_after_the_read_is_left_to_it(fees, jobs, clock, monkeypatch,
+                                                                       sent_emails):
+    from dualcredit.dal import reminders
+
+    clock("2027-06-08T09:00:00-07:00")
+    jobs.run("remind")
+    eve = fees.students["eve"]["student_id"]
+    real_load = reminders.load_for_sending
+
+    def racing_read(wanted):
+        # Given our read sees no claim for Eve, and another sender takes it right after
+        facts = real_load(wanted)
+        reminders.take_all([reminders.Take("2026-27", "7", eve, "reminder")],
+                           at=datetime.fromisoformat("2027-06-08T09:00:00-07:00"), lease_seconds=180)
+        return facts
+
+    monkeypatch.setattr(reminders, "load_for_sending", racing_read)
+    # When our sender claims the batch
+    (response,) = jobs.deliver()
+    # Then it sends Ann's reminder, leaves Eve's to the other sender (SQS asks again later)
+    assert _emails(sent_emails, REMINDER_SUBJECT) == ["ann@example.org"]
+    assert len(response["batchItemFailures"]) == 1
+    assert _claims() == {fees.students["ann"]["student_id"]: "sent", eve: "sending"}
+
+
+def test_a_bulk_send_that_fails_whole_is_retried_after_the_lease_without_doubles(
+        fees, jobs, clock, monkeypatch, sent_emails):
+    from dualcredit.dal import mailer
+
+    real_send = mailer.send_bulk
+
+    def unreachable(name, destinations):
+        raise ConnectionError("SES unreachable")
+
+    # Given SES cannot be reached when the batch is sent
+    clock("2027-06-08T09:00:00-07:00")
+    jobs.run("remind")
+    monkeypatch.setattr(mailer, "send_bulk", unreachable)
+    (response,) = jobs.deliver()
+    # Then both records fail, nothing is sent, both claims wait under their lease
+    assert len(response["batchItemFailures"]) == 2
+    assert _emails(sent_emails, REMINDER_SUBJECT) == []
+    assert set(_claims().values()) == {"sending"}
+    # When SES is back and SQS delivers the records again after the visibility timeout
+    monkeypatch.setattr(mailer, "send_bulk", real_send)
+    clock("2027-06-08T09:07:00-07:00")
+    jobs.visibility_timeout_passes()
+    jobs.deliver()
+    # Then each student gets the reminder once
+    assert _emails(sent_emails, REMINDER_SUBJECT) == ["ann@example.org", "eve@example.org"]
+    assert set(_claims().values()) == {"sent"}
+
+
+def test_mail_that_went_out_is_not_sent_again_when_marking_it_fails(fees, jobs, clock, monkeypatch,
+                                                                     sent_emails):
+    from dualcredit.dal import reminders
+
+    def table_down(sent, *, at):
+        raise ConnectionError("DynamoDB unreachable")
+
+    # Given the claims cannot be marked after SES accepted the emails
+    clock("2027-06-08T09:00:00-07:00")
+    jobs.run("remind")
+    monkeypatch.setattr(reminders, "finish_all", table_down)
+    (response,) = jobs.deliver()
+    # Then the records succeed, so SQS does not deliver them (and the emails) again
+    assert response["batchItemFailures"] == []
+    assert jobs.queued() == 0 and jobs.in_flight == []
+    assert _emails(sent_emails, REMINDER_SUBJECT) == ["ann@example.org", "eve@example.org"]
+
+
+def test_fifty_reminders_take_one_invocation_of_four_requests(api, jobs, clock, aws, sent_emails):
+    from collections import Counter
+
+    from dualcredit.dal.aws import client
+
+    # Given 50 due students
+    clock("2027-01-15T10:00:00-08:00")
+    world = World(api).build("2026-27")
+    for i in range(50):
+        _register(world, f"s{i:02d}")
+    clock("2027-06-08T09:00:00-07:00")
+    assert jobs.run("remind")["enqueued"] == 50
+    aws.clear()
+    ses: Counter = Counter()
+    client("ses").meta.events.register(
+        "before-call.ses.*", lambda event_name, **_: ses.update([event_name.rsplit(".", 1)[-1]]))
+    # When the sender gets them as one batch
+    (response,) = jobs.deliver()
+    # Then 2 BatchGetItem (151 keys), 2 transactions and 1 bulk send carry all 50
+    assert response["batchItemFailures"] == []
+    assert dict(aws) == {"BatchGetItem": 2, "TransactWriteItems": 2}
+    assert ses == {"SendBulkTemplatedEmail": 1}
+    assert len(_emails(sent_emails, REMINDER_SUBJECT)) == 50

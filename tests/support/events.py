@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from devstack.jobs import sqs_record  # noqa: F401 - the one SQS record factory, re-exported
 from devstack.template import api_routes
 
 
@@ -91,19 +92,4 @@ def api_event(
             "identity": {"sourceIp": source_ip},
             "authorizer": {"claims": claims} if claims else None,
         },
-    }
-
-
-def sqs_record(message: dict[str, Any], queue: str = "reminders") -> dict[str, Any]:
-    """The SQS event record Lambda's poller builds from a received message."""
-    return {
-        "messageId": message["MessageId"],
-        "receiptHandle": message["ReceiptHandle"],
-        "body": message["Body"],
-        "attributes": message.get("Attributes", {}),
-        "messageAttributes": {},
-        "md5OfBody": message["MD5OfBody"],
-        "eventSource": "aws:sqs",
-        "eventSourceARN": f"arn:aws:sqs:us-west-2:123456789012:{queue}",
-        "awsRegion": "us-west-2",
     }

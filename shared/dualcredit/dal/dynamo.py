@@ -273,6 +273,10 @@ def update_item(pk: str, sk: str, *, expression: str, names: dict | None = None,
     return deserialize(response.get("Attributes", {}))
 
 
+#: DynamoDB's limit of items per TransactWriteItems request.
+TRANSACTION_LIMIT = 100
+
+
 def transact(transaction: Transaction, *, token: str | None = None) -> None:
     """Run the writes atomically; a failed condition raises TransactionCancelled."""
     params: dict[str, Any] = {"TransactItems": transaction.items}

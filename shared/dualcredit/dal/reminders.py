@@ -2,15 +2,17 @@
 go out at most once and the history staff read.
 
 `REMINDER#<year>#<label>` / `STUDENT#<id>`, where the label is the days before the
-close ("7") or "open" (registration is open). A sender claims the item with a
-conditional write (status "sending" and a lease), then marks it "sent" or "skipped".
-A claim whose sender died is taken over once its lease has run out.
+close ("7") or "open" (registration is open). A sender claims a batch of items in one
+transaction (status "sending" and a lease), sends, then marks them "sent" in another;
+a student it need not email is recorded "skipped" in the claiming transaction. A claim
+whose sender died is taken over once its lease has run out.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +21,9 @@ from dualcredit.dal import dynamo, keys
 SENDING = "sending"
 SENT = "sent"
 SKIPPED = "skipped"
+
+#: A claim may be taken when it is new, or "sending" under a lease that has run out.
+_TAKEABLE = "attribute_not_exists(PK) OR (#status = :sending AND lease_until < :now)"
 
 
 @dataclass(frozen=True)
@@ -31,62 +36,105 @@ class Claim:
     token: str
 
 
-class AlreadyClaimed(Exception):
-    """Someone else holds the claim or finished it; `status` says which."""
+@dataclass(frozen=True)
+class Take:
+    """One claim to take: to send (`skipped` None), or to record as skipped at once with
+    `skipped` (the reason and what the history shows)."""
 
-    def __init__(self, status: str | None, lease_until: int | None = None):
-        super().__init__(status or "unknown")
-        self.status = status
-        self.lease_until = lease_until
+    school_year: str
+    label: str
+    student_id: str
+    kind: str
+    skipped: dict[str, Any] | None = None
 
 
-class ClaimLost(Exception):
-    """The claim was taken over (our lease ran out) before the outcome was marked."""
+@dataclass(frozen=True)
+class Sent:
+    """A held claim whose email went out, with what the history shows beside it."""
+
+    claim: Claim
+    details: dict[str, Any] = field(default_factory=dict)
 
 
-def claim(*, school_year: str, label: str, student_id: str, kind: str, at: datetime,
-          lease_seconds: int) -> Claim:
-    """Take the claim for one student's reminder: new, or sending with a lapsed lease.
-    AlreadyClaimed otherwise (sent, skipped, or sending under a live lease)."""
-    token = uuid.uuid4().hex
+def take_all(takes: Sequence[Take], *, at: datetime, lease_seconds: int) -> list[Claim | None]:
+    """Take the claims, up to 100 per TransactWriteItems (one request for a sender's
+    batch). Returns, in order, the Claim held (a skip's is already final), or None where
+    the claim is not takeable: sent, skipped, or sending under a live lease, as found
+    when the transaction ran (a claim taken by a concurrent sender after our read)."""
     now = int(at.timestamp())
-    try:
-        dynamo.update_item(
-            keys.reminder_pk(school_year, label), keys.student_pk(student_id),
-            expression=("SET #status = :sending, lease_until = :lease, claim_token = :token, "
-                        "claimed_at = :at, attempts = if_not_exists(attempts, :zero) + :one, "
-                        "kind = :kind, student_id = :sid, school_year = :year, reminder = :reminder, "
-                        "#type = :type"),
-            condition="attribute_not_exists(PK) OR (#status = :sending AND lease_until < :now)",
-            names={"#status": "status", "#type": "type"},
-            values={":sending": SENDING, ":lease": now + lease_seconds, ":token": token,
-                    ":at": at.isoformat(), ":zero": 0, ":one": 1, ":kind": kind, ":sid": student_id,
-                    ":year": school_year, ":reminder": f"{school_year}:{label}", ":type": "reminder",
-                    ":now": now},
-            return_old_on_failure=True,
-        )
-    except dynamo.ConditionFailed as failed:
-        old = failed.item or {}
-        raise AlreadyClaimed(old.get("status"), old.get("lease_until")) from None
-    return Claim(school_year, label, student_id, token)
+    claims = [Claim(t.school_year, t.label, t.student_id, uuid.uuid4().hex) for t in takes]
+
+    def write(tx: dynamo.Transaction, i: int) -> None:
+        take, claim = takes[i], claims[i]
+        fields: dict[str, Any] = {
+            "claim_token": claim.token, "claimed_at": at.isoformat(), "kind": take.kind,
+            "student_id": take.student_id, "school_year": take.school_year,
+            "reminder": f"{take.school_year}:{take.label}", "type": "reminder",
+        }
+        remove = ""
+        if take.skipped is None:
+            fields |= {"status": SENDING, "lease_until": now + lease_seconds}
+        else:
+            fields |= _outcome_fields(SKIPPED, at, take.skipped)
+            remove = " REMOVE lease_until"
+        expression, names, values = _set(fields)
+        tx.update(keys.reminder_pk(take.school_year, take.label), keys.student_pk(take.student_id),
+                  expression=expression + ", attempts = if_not_exists(attempts, :zero) + :one" + remove,
+                  names={**names, "#status": "status"},
+                  values={**values, ":sending": SENDING, ":now": now, ":zero": 0, ":one": 1},
+                  condition=_TAKEABLE)
+
+    lost = _transact_each(len(takes), write)
+    return [None if i in lost else claim for i, claim in enumerate(claims)]
 
 
-def finish(held: Claim, *, status: str, at: datetime, details: dict[str, Any]) -> None:
-    """Mark a held claim sent or skipped, with what staff see in the history."""
-    fields = {**{k: v for k, v in details.items() if v is not None}, "status": status,
-              f"{status}_at": at.isoformat()}
+def finish_all(sent: Sequence[Sent], *, at: datetime) -> list[Claim]:
+    """Mark held claims sent, up to 100 per TransactWriteItems, each conditional on its
+    token. Returns the claims lost meanwhile (the lease ran out and another sender took
+    over); the others are marked."""
+
+    def write(tx: dynamo.Transaction, i: int) -> None:
+        held = sent[i].claim
+        expression, names, values = _set(_outcome_fields(SENT, at, sent[i].details))
+        tx.update(keys.reminder_pk(held.school_year, held.label), keys.student_pk(held.student_id),
+                  expression=expression + " REMOVE lease_until", names=names,
+                  values={**values, ":token": held.token}, condition="claim_token = :token")
+
+    return [sent[i].claim for i in sorted(_transact_each(len(sent), write))]
+
+
+def _outcome_fields(status: str, at: datetime, details: dict[str, Any]) -> dict[str, Any]:
+    return {**{k: v for k, v in details.items() if v is not None}, "status": status,
+            f"{status}_at": at.isoformat()}
+
+
+def _set(fields: dict[str, Any]) -> tuple[str, dict[str, str], dict[str, Any]]:
     names = {f"#f{i}": name for i, name in enumerate(fields)}
     values = {f":v{i}": value for i, value in enumerate(fields.values())}
-    values[":token"] = held.token
-    expression = ("SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(fields)))
-                  + " REMOVE lease_until")
-    try:
-        dynamo.update_item(
-            keys.reminder_pk(held.school_year, held.label), keys.student_pk(held.student_id),
-            expression=expression, names=names, values=values, condition="claim_token = :token",
-        )
-    except dynamo.ConditionFailed:
-        raise ClaimLost(held.student_id) from None
+    return "SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(fields))), names, values
+
+
+def _transact_each(count: int, write) -> set[int]:
+    """Write items 0..count-1, TRANSACTION_LIMIT per transaction, each item conditional.
+    A transaction whose conditions fail is cancelled whole, so it is run again without
+    the failing items (each round drops at least one). Returns the failing indexes."""
+    failed: set[int] = set()
+    for start in range(0, count, dynamo.TRANSACTION_LIMIT):
+        pending = list(range(start, min(count, start + dynamo.TRANSACTION_LIMIT)))
+        while pending:
+            tx = dynamo.Transaction()
+            for i in pending:
+                write(tx, i)
+            try:
+                dynamo.transact(tx)
+                break
+            except dynamo.TransactionCancelled as cancelled:
+                if not cancelled.failed:
+                    raise
+                dropped = {pending[j] for j in cancelled.failed}
+                failed |= dropped
+                pending = [i for i in pending if i not in dropped]
+    return failed
 
 
 def of_reminder(school_year: str, label: str) -> list[dict[str, Any]]:
@@ -96,24 +144,26 @@ def of_reminder(school_year: str, label: str) -> list[dict[str, Any]]:
 
 @dataclass
 class SendingFacts:
-    """What senders re-read right before sending, from one consistent BatchGetItem."""
+    """What a sender reads right before claiming, from consistent BatchGetItems."""
 
     profiles: dict[str, dict[str, Any]]
     years: dict[tuple[str, str], dict[str, Any]]  # (student id, school year) -> student-year
     windows: dict[str, dict[str, Any]]  # school year -> window record
+    claims: dict[tuple[str, str, str], dict[str, Any]]  # (school year, label, student id) -> claim
 
 
-def load_for_sending(wanted: list[tuple[str, str]]) -> SendingFacts:
-    """Profiles, student-years and the years' window records of (student id, school year)
-    pairs, read consistently: a payment made a moment ago is seen. A batch of ten SQS
-    messages is one request (at most 10 + 10 + a few keys of the 100 allowed)."""
+def load_for_sending(wanted: Sequence[tuple[str, str, str]]) -> SendingFacts:
+    """For (student id, school year, reminder label) triples: the profiles, student-years,
+    the years' window records and the reminders' claims, read consistently (a payment
+    made a moment ago is seen): 3 keys per student and 1 per year, 100 per request."""
     request: list[dynamo.Key] = []
-    for student_id, school_year in wanted:
+    for student_id, school_year, label in wanted:
         request += [(keys.student_pk(student_id), keys.PROFILE_SK),
                     (keys.student_pk(student_id), keys.year_sk(school_year)),
-                    (keys.window_pk(school_year), keys.META_SK)]
+                    (keys.reminder_pk(school_year, label), keys.student_pk(student_id))]
+    request += [(keys.window_pk(year), keys.META_SK) for year in dict.fromkeys(y for _, y, _ in wanted)]
     found = dynamo.batch_get(request, consistent=True)
-    facts = SendingFacts(profiles={}, years={}, windows={})
+    facts = SendingFacts(profiles={}, years={}, windows={}, claims={})
     for (pk, sk), item in found.items():
         if sk == keys.PROFILE_SK:
             facts.profiles[item["student_id"]] = item
@@ -121,4 +171,7 @@ def load_for_sending(wanted: list[tuple[str, str]]) -> SendingFacts:
             facts.years[(item["student_id"], item["school_year"])] = item
         elif pk.startswith("WINDOW#"):
             facts.windows[pk.removeprefix("WINDOW#")] = item
+        elif item.get("type") == "reminder":
+            year, _, label = item["reminder"].partition(":")
+            facts.claims[(year, label, item["student_id"])] = item
     return facts

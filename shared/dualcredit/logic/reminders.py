@@ -1,12 +1,13 @@
 """Deadline reminders and the "registration is open" notice.
 
 The scheduled job (logic/schedule.py) fans notices out to SQS, one message per
-student. The sender turns each message into at most one email: it claims the
-(reminder, student) item with a conditional write, re-reads the student's records
-right before sending, skips a student who is no longer due, sends, and marks the
-claim sent. A failed send leaves the claim "sending" under a lease and fails the
-SQS record, so SQS delivers it again after its visibility timeout, when the lease
-has run out and the claim can be taken over.
+student. The sender turns each message into at most one email, a batch at a time:
+it reads the students' records and the reminder's claims right before sending, takes
+the claims of those still due in one transaction (recording the others as skipped),
+sends one templated bulk email, and marks the claims sent in one more transaction.
+A failed send leaves its claim "sending" under a lease and fails its SQS record, so
+SQS delivers it again after its visibility timeout, when the lease has run out and
+the claim can be taken over.
 
 Staff preview who a reminder would reach (a dry run) and read what was sent.
 """
@@ -115,120 +116,194 @@ def is_due(student_year: dict[str, Any]) -> bool:
 
 # --------------------------------------------------------------------------- sending
 
+#: The stored SES template and subject of each kind of notice (string.Template values,
+#: filled by `_reminder_values` and `_open_values`).
+TEMPLATES = {
+    REMINDER: ("reminder", "Reminder: your $school_year CTE Dual Credit fee is due by $closes_on"),
+    WINDOW_OPEN: ("window_open", "CTE Dual Credit registration for $school_year is open"),
+}
+
+
+def publish_template(kind: str) -> None:
+    """Store the SES template of a kind of notice from the repository's mail templates,
+    before the notices are fanned out (one or two SES requests per job run)."""
+    name, subject = TEMPLATES[kind]
+    message = mail.bulk_template(name, subject)
+    mailer.put_template(name, subject=message.subject, html=message.html, text=message.text)
+
+
+@dataclass
+class _Pending:
+    message_id: str
+    notice: Notice
+    profile: dict[str, Any]
+    values: dict[str, str]
+    details: dict[str, Any]
+    claim: reminder_data.Claim | None = None
+
 
 class SendBatch:
-    """One SQS batch of notices: every claim first, then one consistent BatchGetItem of
-    the claimed students' records, then each message's email on `deliver`.
+    """One SQS batch of notices (up to 50), in four requests whatever its size: one
+    consistent BatchGetItem (profiles, student-years, windows, claims; two above 33
+    messages), one TransactWriteItems taking the claims (skips recorded final), one SES
+    bulk send per kind of notice, one TransactWriteItems marking the sent claims.
 
-    Per message that is at most one conditional write to claim, a tenth of a read,
-    one SES request and one write to mark the outcome.
+    Everything happens on construction; `deliver` then answers each record: returns
+    what became of it, or raises so that SQS delivers it again.
     """
 
     def __init__(self, records: list[tuple[str, str]], at: datetime):
         self.at = at
-        self._claimed: dict[str, tuple[Notice, reminder_data.Claim]] = {}
         self._outcome: dict[str, str | Exception] = {}
+        notices: dict[str, Notice] = {}
         for message_id, body in records:
-            self._claim(message_id, body)
-        self._facts = reminder_data.SendingFacts({}, {}, {})
-        self._read_error: Exception | None = None
-        if self._claimed:
             try:
-                self._facts = reminder_data.load_for_sending(
-                    [(n.student_id, n.school_year) for n, _ in self._claimed.values()])
-            except Exception as error:  # noqa: BLE001 - each claimed record fails with it
-                self._read_error = error
-
-    def _claim(self, message_id: str, body: str) -> None:
-        try:
-            notice = Notice.parse(body)
-            if any(claimed == notice for claimed, _ in self._claimed.values()):
+                notice = Notice.parse(body)
+            except BadMessage as error:
+                self._outcome[message_id] = error
+                continue
+            if notice in notices.values():
                 # The same notice twice in one batch (the job ran twice): the first one's
                 # record stands for both, and is retried by SQS if it fails.
                 self._outcome[message_id] = "duplicate in batch"
-                return
-            held = reminder_data.claim(
-                school_year=notice.school_year, label=notice.label, student_id=notice.student_id,
-                kind=notice.kind, at=self.at, lease_seconds=int(LEASE.total_seconds()),
-            )
-        except reminder_data.AlreadyClaimed as taken:
-            if taken.status in (reminder_data.SENT, reminder_data.SKIPPED):
-                self._outcome[message_id] = f"already {taken.status}"
-            else:
-                self._outcome[message_id] = InProgress(message_id)
-            return
-        except Exception as error:  # noqa: BLE001 - the record fails, the others go on
-            self._outcome[message_id] = error
-            return
-        self._claimed[message_id] = (notice, held)
+                continue
+            notices[message_id] = notice
+        if notices:
+            self._run(notices)
 
     def deliver(self, message_id: str) -> str:
-        """Send (or skip) one message's email; raises when SQS should deliver it again."""
-        outcome = self._outcome.get(message_id)
+        """What became of one record; raises when SQS should deliver it again."""
+        outcome = self._outcome[message_id]
         if isinstance(outcome, Exception):
             raise outcome
-        if outcome is not None:
-            return outcome
-        if self._read_error is not None:
-            raise self._read_error
-        notice, held = self._claimed[message_id]
-        profile = self._facts.profiles.get(notice.student_id)
-        details = _details(profile, notice)
-        reason, message = self._compose(notice, profile, details)
-        if reason:
-            self._finish(held, reminder_data.SKIPPED, {**details, "reason": reason})
-            metrics.add_metric(name="ReminderSkipped", unit="Count", value=1)
-            return f"skipped: {reason}"
-        try:
-            ses_id = mailer.send(to=profile["email"], subject=message.subject, html=message.html,
-                                 text=message.text)
-        except Exception as error:
-            # The claim stays "sending" under its lease; SQS retries the record later.
-            logger.error("reminder not sent", extra={"student_id": notice.student_id,
-                                                     "reminder": notice.key, "error": type(error).__name__})
-            metrics.add_metric(name="ReminderFailed", unit="Count", value=1)
-            raise
-        self._finish(held, reminder_data.SENT, {**details, "ses_message_id": ses_id})
-        metrics.add_metric(name="ReminderSent", unit="Count", value=1)
-        return "sent"
+        return outcome
 
-    def _finish(self, held: reminder_data.Claim, status: str, details: dict[str, Any]) -> None:
+    def _fail(self, message_ids, error: Exception) -> None:
+        for message_id in message_ids:
+            self._outcome[message_id] = error
+
+    def _run(self, notices: dict[str, Notice]) -> None:
         try:
-            reminder_data.finish(held, status=status, at=self.at, details=details)
-        except reminder_data.ClaimLost:
+            facts = reminder_data.load_for_sending(
+                [(n.student_id, n.school_year, n.label) for n in notices.values()])
+        except Exception as error:  # noqa: BLE001 - every record fails with it, SQS retries
+            self._fail(notices, error)
+            return
+        entries: list[tuple[str, reminder_data.Take, _Pending | None]] = []
+        now = int(self.at.timestamp())
+        for message_id, notice in notices.items():
+            held = facts.claims.get((notice.school_year, notice.label, notice.student_id)) or {}
+            if held.get("status") in (reminder_data.SENT, reminder_data.SKIPPED):
+                self._outcome[message_id] = f"already {held['status']}"
+                continue
+            if held.get("status") == reminder_data.SENDING and held.get("lease_until", 0) >= now:
+                self._outcome[message_id] = InProgress(message_id)
+                continue
+            profile = facts.profiles.get(notice.student_id)
+            details = _details(profile, notice)
+            reason, values = self._compose(notice, profile, facts, details)
+            take = reminder_data.Take(notice.school_year, notice.label, notice.student_id, notice.kind,
+                                      skipped={**details, "reason": reason} if reason else None)
+            entries.append((message_id, take,
+                            None if reason else _Pending(message_id, notice, profile, values, details)))
+        if not entries:
+            return
+        try:
+            claims = reminder_data.take_all([take for _, take, _ in entries], at=self.at,
+                                            lease_seconds=int(LEASE.total_seconds()))
+        except Exception as error:  # noqa: BLE001 - nothing was written: SQS retries them all
+            self._fail([message_id for message_id, _, _ in entries], error)
+            return
+        to_send: list[_Pending] = []
+        for (message_id, take, pending), claim in zip(entries, claims, strict=True):
+            if claim is None:
+                # Another sender took it after our read: it sends, or SQS asks us again.
+                self._outcome[message_id] = InProgress(message_id)
+            elif pending is None:
+                self._outcome[message_id] = f"skipped: {take.skipped['reason']}"
+                metrics.add_metric(name="ReminderSkipped", unit="Count", value=1)
+            else:
+                pending.claim = claim
+                to_send.append(pending)
+        if to_send:
+            self._send(to_send)
+
+    def _send(self, to_send: list[_Pending]) -> None:
+        sent: list[tuple[_Pending, str]] = []
+        for kind in dict.fromkeys(p.notice.kind for p in to_send):
+            group = [p for p in to_send if p.notice.kind == kind]
+            try:
+                ids = mailer.send_bulk(TEMPLATES[kind][0], [(p.profile["email"], p.values) for p in group])
+            except Exception as error:  # noqa: BLE001 - these records fail, SQS retries them
+                # The claims stay "sending" under their lease; SQS retries these records
+                # after the visibility timeout, when the lease has run out.
+                logger.error("reminders not sent", extra={"count": len(group), "error": type(error).__name__})
+                metrics.add_metric(name="ReminderFailed", unit="Count", value=len(group))
+                self._fail([p.message_id for p in group], error)
+                continue
+            for p, ses_id in zip(group, ids, strict=True):
+                if ses_id is None:
+                    logger.error("reminder refused by SES", extra={"student_id": p.notice.student_id,
+                                                                     "reminder": p.notice.key})
+                    metrics.add_metric(name="ReminderFailed", unit="Count", value=1)
+                    self._outcome[p.message_id] = NotSent(p.message_id)
+                else:
+                    sent.append((p, ses_id))
+        if not sent:
+            return
+        for p, _ in sent:
+            self._outcome[p.message_id] = "sent"
+        metrics.add_metric(name="ReminderSent", unit="Count", value=len(sent))
+        try:
+            lost = reminder_data.finish_all(
+                [reminder_data.Sent(p.claim, {**p.details, "ses_message_id": ses_id}) for p, ses_id in sent],
+                at=self.at)
+        except Exception as error:  # noqa: BLE001 - the emails went out: do not send them again
+            # The records succeed (SQS must not redeliver mail that went out); the claims
+            # stay "sending" until their lease runs out, and the history shows them so.
+            logger.error("reminders sent but not marked", extra={"count": len(sent),
+                                                                  "error": type(error).__name__})
+            metrics.add_metric(name="ReminderUnmarked", unit="Count", value=len(sent))
+            return
+        for claim in lost:
             # Our lease ran out and another sender took over: it may send again.
-            logger.warning("reminder claim lost", extra={"student_id": held.student_id,
-                                                         "reminder": f"{held.school_year}:{held.label}"})
+            logger.warning("reminder claim lost", extra={"student_id": claim.student_id,
+                                                         "reminder": f"{claim.school_year}:{claim.label}"})
 
-    def _compose(self, notice: Notice, profile: dict[str, Any] | None,
-                 details: dict[str, Any]) -> tuple[str | None, mail.Message | None]:
-        """(why to skip, None) or (None, the email), from the records read just now."""
+    def _compose(self, notice: Notice, profile: dict[str, Any] | None, facts: reminder_data.SendingFacts,
+                 details: dict[str, Any]) -> tuple[str | None, dict[str, str]]:
+        """(why to skip, {}) or (None, the email's template values), from the records read
+        just now."""
         if profile is None:
-            return "no_profile", None
+            return "no_profile", {}
         year = rules.SchoolYear.parse(notice.school_year)
-        window = window_from_record(year, self._facts.windows.get(year.name))
-        record = self._facts.years.get((notice.student_id, year.name))
+        window = window_from_record(year, facts.windows.get(year.name))
+        record = facts.years.get((notice.student_id, year.name))
         if notice.kind == WINDOW_OPEN:
             if not rules.still_in_school(profile["expected_graduation_year"], year):
-                return "graduated", None
+                return "graduated", {}
             if record is not None:
-                return "registered", None
+                return "registered", {}
             if window.status(self.at) is rules.WindowStatus.CLOSED:
-                return "window_closed", None
-            return None, _open_message(profile, window)
+                return "window_closed", {}
+            return None, _open_values(profile, window)
         if record is None:
-            return "not_registered", None
-        facts = FeeFacts.of(record)
-        status = facts.status()
+            return "not_registered", {}
+        facts_of_fee = FeeFacts.of(record)
+        status = facts_of_fee.status()
         if status is not rules.FeeStatus.DUE:
-            return status.value, None
-        amount = facts.amount_due()
+            return status.value, {}
+        amount = facts_of_fee.amount_due()
         if amount == 0:
-            return "nothing_due", None
+            return "nothing_due", {}
         if not window.is_open(self.at):
-            return "window_closed", None
+            return "window_closed", {}
         details["amount_cents"] = amount
-        return None, _reminder_message(profile, window, amount, self.at)
+        return None, _reminder_values(profile, window, amount, self.at)
+
+
+class NotSent(Exception):
+    """SES refused this destination of a bulk send; SQS will deliver it again."""
 
 
 def _details(profile: dict[str, Any] | None, notice: Notice) -> dict[str, Any]:
@@ -243,25 +318,22 @@ def _long(d: date) -> str:
     return f"{d:%B} {d.day}, {d.year}"
 
 
-def _reminder_message(profile: dict[str, Any], window: rules.Window, amount: int,
-                      at: datetime) -> mail.Message:
+def _reminder_values(profile: dict[str, Any], window: rules.Window, amount: int,
+                     at: datetime) -> dict[str, str]:
     left = (window.closes_on - rules.pacific_date(at)).days
-    return mail.render(
-        "reminder",
-        f"Reminder: your {window.school_year} CTE Dual Credit fee is due by {_long(window.closes_on)}",
+    return mail.bulk_values(
         sers_id=profile["sers_id"],
         school_year=window.school_year.name,
         amount=mail.money(amount),
+        closes_on=_long(window.closes_on),
         deadline=f"{_long(window.closes_on)}, 11:59 pm Pacific time",
         days_left="tomorrow" if left == 1 else f"in {left} days",
         pay_url=f"{get_settings().app_base_url}/pay",
     )
 
 
-def _open_message(profile: dict[str, Any], window: rules.Window) -> mail.Message:
-    return mail.render(
-        "window_open",
-        f"CTE Dual Credit registration for {window.school_year} is open",
+def _open_values(profile: dict[str, Any], window: rules.Window) -> dict[str, str]:
+    return mail.bulk_values(
         sers_id=profile["sers_id"],
         school_year=window.school_year.name,
         opens_on=_long(window.opens_on),

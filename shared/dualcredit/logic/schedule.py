@@ -19,7 +19,14 @@ from dualcredit.dal import queue, stripe_gateway
 from dualcredit.dal import students as student_data
 from dualcredit.dal import windows as window_data
 from dualcredit.logic import notify
-from dualcredit.logic.reminders import is_due, open_notice, reminder_notice
+from dualcredit.logic.reminders import (
+    REMINDER,
+    WINDOW_OPEN,
+    is_due,
+    open_notice,
+    publish_template,
+    reminder_notice,
+)
 from dualcredit.logic.report import build_payments_report
 from dualcredit.logic.windows import window_from_record
 from dualcredit.models.payments import PaymentsReport
@@ -77,6 +84,7 @@ def open_window(at: datetime) -> dict[str, Any]:
     if (record or {}).get("announced_on") == opens_on:
         return {**result, "outcome": "already_open"}
     first = window_data.mark(year.name, "opened", opens_on, at=at)
+    publish_template(WINDOW_OPEN)
     notified = queue.send_all(_queue_url(), _open_notices(year))
     window_data.mark(year.name, "announced", opens_on, at=at)
     logger.info("window opened", extra={"school_year": year.name, "notified": notified, "first": first})
@@ -198,6 +206,7 @@ def send_reminders(at: datetime) -> dict[str, Any]:
                 if is_due(student_year):
                     yield reminder_notice(student_year["student_id"], year, days).body()
 
+    publish_template(REMINDER)
     enqueued = queue.send_all(_queue_url(), notices())
     logger.info("reminders enqueued", extra={"reminder": f"{year.name}:{days}", "enqueued": enqueued})
     metrics.add_metric(name="RemindersEnqueued", unit="Count", value=enqueued)

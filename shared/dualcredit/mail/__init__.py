@@ -34,6 +34,30 @@ def render(name: str, subject: str, **values: str) -> Message:
     )
 
 
+def bulk_template(name: str, subject: str) -> Message:
+    """`name` (and `subject`, a string.Template like the bodies) as an SES template for
+    templated bulk sends: every value becomes the Handlebars tag `{{value}}`. SES fills
+    the tags from `bulk_values`, so a send renders what `render` renders."""
+    tags = {
+        identifier: "{{" + identifier + "}}"
+        for template in (Template(subject), _template(f"{name}.html"), _template(f"{name}.txt"))
+        for identifier in template.get_identifiers()
+    }
+    if any(identifier.endswith("_html") for identifier in tags):
+        raise ValueError(f"{name}: markup values cannot go through a bulk template")
+    return render(name, Template(subject).substitute(tags), **tags)
+
+
+def bulk_values(**values: str) -> dict[str, str]:
+    """One destination's values for a `bulk_template`. The HTML and text parts share them,
+    so each must read the same escaped or not (SERS IDs, amounts, dates, links): a value
+    that would need escaping is refused rather than sent raw into the HTML."""
+    for key, value in values.items():
+        if html.escape(value) != value or "{{" in value or "}}" in value:
+            raise ValueError(f"{key} cannot go into a bulk template unescaped")
+    return values
+
+
 def html_list(lines: list[str]) -> str:
     """`<li>` items for a `*_html` template value; each line is escaped here."""
     return "".join(f"<li>{html.escape(line)}</li>" for line in lines)

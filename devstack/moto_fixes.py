@@ -1,0 +1,81 @@
+"""A fix to moto's DynamoDB for the local stack, the tests and the bench (moto 5.2.5).
+
+To roll a cancelled TransactWriteItems back, moto deep-copies the whole table once per
+item of the transaction: a 50-item transaction on a table of 6,000 items spends ~10 s
+copying (DynamoDB takes milliseconds), long enough for botocore's read timeout to fire
+and retry while the first attempt still runs. `install()` makes the rollback back up
+only the items the transaction touches, and restore those. What a transaction does,
+commits or cancels is unchanged: moto's own code still runs it.
+"""
+
+from __future__ import annotations
+
+import copy
+from types import SimpleNamespace
+from typing import Any
+
+_INSTALLED = "_dual_credit_item_backups"
+
+
+def _no_table_copies(value: Any, memo: dict | None = None) -> Any:
+    """moto's module-level deepcopy, except for tables (the per-item whole-table backup)."""
+    from moto.dynamodb.models.table import Table
+
+    if isinstance(value, Table):
+        return value
+    return copy.deepcopy(value, memo)
+
+
+def install() -> None:
+    """Idempotent; call before the first DynamoDB request."""
+    from moto.dynamodb import models
+    from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    if getattr(DynamoDBBackend.transact_write_items, _INSTALLED, False):
+        return
+    original = DynamoDBBackend.transact_write_items
+    # Only transact_write_items copies tables through this name; other copies stay deep.
+    models.copy = SimpleNamespace(deepcopy=_no_table_copies, copy=copy.copy)
+
+    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
+        backups: list[tuple[Any, Any, Any, Any]] = []  # (table, hash, range, item or None)
+        for entry in transact_items:
+            op = next(iter(entry.values()), {})
+            table = self.tables.get(op.get("TableName")) if isinstance(op, dict) else None
+            if table is None:
+                continue
+            key = op.get("Key") or op.get("Item") or {}
+            try:
+                hash_key = DynamoType(key[table.hash_key_attr])
+                range_key = DynamoType(key[table.range_key_attr]) if table.has_range_key else None
+            except KeyError:
+                continue  # moto's own validation answers this one
+            item = table.get_item(hash_key, range_key) if (range_key or not table.has_range_key) else None
+            backups.append((table, hash_key, range_key, copy.deepcopy(item)))
+        try:
+            original(self, transact_items)
+        except Exception:
+            for table, hash_key, range_key, item in reversed(backups):
+                _restore(table, hash_key, range_key, item)
+            raise
+
+    setattr(transact_write_items, _INSTALLED, True)
+    DynamoDBBackend.transact_write_items = transact_write_items
+
+
+def _restore(table: Any, hash_key: Any, range_key: Any, item: Any) -> None:
+    """Put one item back as it was before the transaction (absent when `item` is None)."""
+    if item is not None:
+        if range_key:
+            table.items[hash_key][range_key] = item
+        else:
+            table.items[hash_key] = item
+    elif range_key:
+        partition = table.items.get(hash_key)
+        if partition is not None:
+            partition.pop(range_key, None)
+            if not partition:
+                del table.items[hash_key]
+    else:
+        table.items.pop(hash_key, None)
