@@ -188,9 +188,9 @@ def stripe_standin(aws, monkeypatch):
     ssm.put_parameter(Name=env.STRIPE_SECRET_KEY_PARAMETER, Value=DEFAULT_API_KEY, Type="SecureString")
     ssm.put_parameter(Name=env.STRIPE_WEBHOOK_SECRET_PARAMETER, Value=DEFAULT_WEBHOOK_SECRET,
                       Type="SecureString")
-    from aws_lambda_powertools.utilities import parameters
+    from dualcredit.dal import secrets
 
-    parameters.clear_caches()
+    secrets.clear_cache()
     spec = importlib.util.spec_from_file_location(
         "stripe_webhook_app", REPO / "functions" / "stripe_webhook" / "app.py")
     module = importlib.util.module_from_spec(spec)

@@ -188,9 +188,16 @@ def test_payments_report_counts_and_exports_csv(api, world, stripe_standin):
     assert report["rows"][0]["school_name"] == "Lake High School"
     from tests.support.events import LambdaContext, api_event
 
-    response = api.module.lambda_handler(api_event("GET", "/payments/report/csv?school_year=2026-27",
-                                                   claims=STAFF), LambdaContext())
+    event = api_event("GET", "/payments/report/csv?school_year=2026-27", claims=STAFF)
+    origin = "https://pnwcollegecredit.org"  # the staff page's origin (ALLOWED_ORIGIN)
+    event["headers"]["Origin"], event["multiValueHeaders"]["Origin"] = origin, [origin]
+    response = api.module.lambda_handler(event, LambdaContext())
     assert response["statusCode"] == 200
+    headers = {k: ",".join(v) for k, v in (response.get("multiValueHeaders") or {}).items()}
+    headers |= response.get("headers") or {}
+    # The page, on another origin, may read the file name
+    assert headers["Content-Disposition"] == 'attachment; filename="payments-2026-27.csv"'
+    assert "Content-Disposition" in headers["Access-Control-Expose-Headers"]
     lines = response["body"].splitlines()
     assert lines[0].startswith("school_year,school_id,school,paid_card")
     assert lines[-1].startswith("2026-27,,All schools,1,0,0,1,0")

@@ -695,3 +695,25 @@ def test_fifty_reminders_take_one_invocation_of_four_requests(api, jobs, clock, 
     assert dict(aws) == {"BatchGetItem": 2, "TransactWriteItems": 2}
     assert ses == {"SendBulkTemplatedEmail": 1}
     assert len(_emails(sent_emails, REMINDER_SUBJECT)) == 50
+
+
+def test_a_message_that_cannot_be_composed_fails_alone(fees, jobs, clock, monkeypatch, sent_emails):
+    from dualcredit.logic import reminders
+
+    real_values = reminders._reminder_values
+    eve_sers = fees.students["eve"]["sers_id"]
+
+    def broken_for_eve(profile, *args):
+        if profile["sers_id"] == eve_sers:
+            raise ValueError("a record this code cannot read")
+        return real_values(profile, *args)
+
+    # Given Eve's records cannot be turned into an email
+    clock("2027-06-08T09:00:00-07:00")
+    jobs.run("remind")
+    monkeypatch.setattr(reminders, "_reminder_values", broken_for_eve)
+    (response,) = jobs.deliver()
+    # Then only her record fails (SQS retries it, then dead-letters it), and Ann is reminded
+    assert len(response["batchItemFailures"]) == 1
+    assert _emails(sent_emails, REMINDER_SUBJECT) == ["ann@example.org"]
+    assert fees.students["eve"]["student_id"] not in _claims()

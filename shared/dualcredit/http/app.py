@@ -26,6 +26,8 @@ def build_resolver() -> APIGatewayRestResolver:
         cors=CORSConfig(
             allow_origin=os.environ.get("ALLOWED_ORIGIN", "https://pnwcollegecredit.org"),
             allow_headers=["Authorization", "Content-Type"],
+            # The CSV export's file name, read by the staff page from another origin.
+            expose_headers=["Content-Disposition"],
             max_age=600,
         ),
     )

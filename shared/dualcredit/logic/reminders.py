@@ -200,8 +200,14 @@ class SendBatch:
                 self._outcome[message_id] = InProgress(message_id)
                 continue
             profile = facts.profiles.get(notice.student_id)
-            details = _details(profile, notice)
-            reason, values = self._compose(notice, profile, facts, details)
+            try:
+                details = _details(profile, notice)
+                reason, values = self._compose(notice, profile, facts, details)
+            except Exception as error:  # noqa: BLE001 - this record fails (to the DLQ), the batch goes on
+                logger.error("reminder not composed", extra={"student_id": notice.student_id,
+                                                             "reminder": notice.key, "error": type(error).__name__})
+                self._outcome[message_id] = error
+                continue
             take = reminder_data.Take(notice.school_year, notice.label, notice.student_id, notice.kind,
                                       skipped={**details, "reason": reason} if reason else None)
             entries.append((message_id, take,
