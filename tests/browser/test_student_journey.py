@@ -56,3 +56,21 @@ def test_the_registration_confirmation_prints_without_the_site_around_it(page: P
     expect(page.get_by_role("navigation", name="Main")).to_be_hidden()
     expect(page.get_by_role("button", name="Print or save as PDF")).to_be_hidden()
     expect(confirmation).to_be_visible()
+
+
+def test_a_student_empties_their_phone_number_on_the_profile_page(page: Page, stack):
+    # Given a student whose profile has a phone number
+    student = new_student("Bea")
+    sign_up(page, student)
+    complete_profile(page, student, stack.seeded.schools[0]["name"])
+    page.goto("/profile/")
+    phone = page.get_by_label("Phone (optional)")
+    expect(phone).to_have_value("425-555-0100")
+    # When they empty it and save
+    phone.fill("")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("status").filter(has_text="Your changes are saved")).to_be_visible()
+    # Then it stays empty after a reload
+    page.reload()
+    expect(page.get_by_label("Street address")).to_have_value("1 Pine St")
+    expect(page.get_by_label("Phone (optional)")).to_have_value("")

@@ -125,6 +125,24 @@ def test_student_updates_contact_details_but_not_identity(api, world):
     assert status == 422 and body["errors"][0]["field"] == "legal_last_name"
 
 
+def test_student_clears_an_optional_contact_detail_but_not_a_required_one(api, world):
+    student = claims("s-1")
+    api("POST", "/students/me", as_=student,
+        body=profile_body(world.school_x, phone="206-555-0100", preferred_name="Sam"))
+    # When the student empties the phone and preferred name (null clears them)
+    status, body = api("PATCH", "/students/me", as_=student, body={"phone": None, "preferred_name": None})
+    # Then they are gone, and the rest of the profile is as it was
+    assert status == 200, body
+    assert body["phone"] is None and body["preferred_name"] is None
+    assert api("GET", "/students/me", as_=student)[1]["phone"] is None
+    # When the student tries to empty a field the profile needs, Then it is refused by name
+    for field in ("mailing_address", "school_id", "expected_graduation_year"):
+        status, body = api("PATCH", "/students/me", as_=student, body={field: None})
+        assert status == 422 and body["errors"][0]["field"] == field, body
+        assert "cannot be emptied" in body["errors"][0]["message"]
+    assert api("GET", "/students/me", as_=student)[1]["mailing_address"]["city"]
+
+
 def test_staff_and_school_users_cannot_create_student_profiles(api, world):
     status, _ = api("POST", "/students/me", as_=STAFF, body=profile_body(world.school_x))
     assert status == 403

@@ -6,6 +6,8 @@ const form = document.getElementById("profile-form");
 const IDENTITY = ["legal_first_name", "legal_last_name", "birth_date"];
 // What PATCH /students/me accepts; the rest of the profile goes through staff.
 const CHANGEABLE = ["preferred_name", "phone", "mailing_address", "school_id", "expected_graduation_year"];
+// Optional details a student may empty: an emptied field is sent as null, which clears it.
+const CLEARABLE = ["preferred_name", "phone"];
 
 async function load() {
   const [schools, profile] = await Promise.all([
@@ -39,6 +41,9 @@ if (requireRole("student")) {
   onSubmit(form, async (data) => {
     if (existing) {
       const changes = Object.fromEntries(Object.entries(data).filter(([name]) => CHANGEABLE.includes(name)));
+      for (const name of CLEARABLE) {
+        if (!(name in changes) && existing[name]) changes[name] = null;
+      }
       existing = await api("/students/me", { method: "PATCH", body: changes });
       showStatus(form, "Your changes are saved.");
     } else {

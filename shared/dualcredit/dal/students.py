@@ -83,12 +83,19 @@ def get_profiles(student_ids: list[str]) -> dict[str, dict[str, Any]]:
 def update_profile(
     *, before: dict[str, Any], changes: dict[str, Any], actor: Actor, at: datetime
 ) -> dict[str, Any]:
-    """Apply `changes` if the profile is still the version that was read."""
-    after = {**before, **changes, "version": before["version"] + 1, "updated_at": at.isoformat()}
-    names = {f"#f{i}": name for i, name in enumerate([*changes, "version", "updated_at"])}
+    """Apply `changes` if the profile is still the version that was read; a change to
+    None removes the attribute."""
+    removed = [name for name, value in changes.items() if value is None]
+    kept = {name: value for name, value in changes.items() if value is not None}
+    after = {**{k: v for k, v in before.items() if k not in removed}, **kept,
+             "version": before["version"] + 1, "updated_at": at.isoformat()}
+    names = {f"#f{i}": name for i, name in enumerate([*kept, "version", "updated_at"])}
     values = {f":v{i}": after[name] for i, name in enumerate(names.values())}
     values[":expected"] = before["version"]
     expression = "SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(names)))
+    if removed:
+        names |= {f"#r{i}": name for i, name in enumerate(removed)}
+        expression += " REMOVE " + ", ".join(f"#r{i}" for i in range(len(removed)))
     txn = dynamo.Transaction()
     txn.update(
         before["PK"], before["SK"], expression=expression, names=names, values=values,

@@ -42,13 +42,24 @@ class ProfileIn(ApiModel):
 
 
 class ProfileUpdate(ApiModel):
-    """Contact details a student may change; legal name and birth date go through staff."""
+    """Contact details a student may change; legal name and birth date go through staff.
+    A field left out stays as it is; `null` clears an optional one (preferred name,
+    phone) and is refused for the others."""
 
     preferred_name: OptionalText | None = None
     phone: Phone | None = None
     mailing_address: Address | None = None
     school_id: Id | None = None
     expected_graduation_year: int | None = Field(default=None, ge=2000, le=2100)
+
+    @field_validator("mailing_address", "school_id", "expected_graduation_year", mode="after")
+    @classmethod
+    def _required_once_given(cls, value: object) -> object:
+        # Runs only for values given: a null here would empty a field the profile needs.
+        if value is None:
+            raise ValueError("cannot be emptied")
+        return value
+
 
 
 class Profile(Model):
