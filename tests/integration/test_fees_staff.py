@@ -97,6 +97,27 @@ def test_a_mistaken_check_is_voided_with_a_reason(api, world):
     assert "payment.voided" in actions and "payment.settled.fee" in actions
 
 
+def test_staff_find_a_years_payment_on_the_students_page_and_void_it(api, world, stripe_standin):
+    alice, bob = world.students["alice"], world.students["bob"]
+    # Given Alice's fee paid by check and Bob's by card
+    api("POST", f"/students/{alice['student_id']}/payments", as_=STAFF, body=_check(world))
+    stripe_standin.pay(api("POST", "/students/me/checkout", as_=bob, body={})[1]["session_id"])
+    # When staff open Alice's page (later, not right after recording)
+    status, page = api("GET", f"/students/{alice['student_id']}", as_=STAFF)
+    assert status == 200, page
+    (year,) = [y for y in page["years"] if y["school_year"] == "2026-27"]
+    # Then the year lists the check that settles it, with what identifies it
+    (payment,) = year["payments"]
+    assert (payment["settles"], payment["method"], payment["amount_cents"], payment["instrument_number"]) == (
+        "fee", "check", 5000, _check(world)["instrument_number"])
+    # And voiding it by that id makes the fee due again and empties the list
+    assert api("POST", f"/payments/{payment['payment_id']}/void", as_=STAFF, body={"reason": "bounced"})[0] == 200
+    assert _year(api, alice)["payments"] == [] and _year(api, alice)["fee_status"] == "due"
+    # And a student sees their own card payment the same way
+    (card,) = _year(api, bob)["payments"]
+    assert (card["method"], card["amount_cents"], card["instrument_number"]) == ("card", 5000, None)
+
+
 # ------------------------------------------------------------------ waivers
 
 

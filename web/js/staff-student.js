@@ -5,7 +5,20 @@ import { feeStatus, h, money, pageError, requireRole, table, ready } from "./pag
 const studentId = new URLSearchParams(location.search).get("id") || "";
 const checkForm = document.getElementById("check-form");
 const voidForm = document.getElementById("void-form");
-let lastPayment = null;
+// The payment the void form acts on: { payment_id, label }.
+let voidTarget = null;
+const METHODS = { card: "Card", check: "Check", money_order: "Money order" };
+
+function paymentLabel(year, payment) {
+  const what = `${METHODS[payment.method] || payment.method}${payment.instrument_number ? ` ${payment.instrument_number}` : ""}`;
+  return `${what} for ${money(payment.amount_cents)} (${year.school_year}${payment.settles === "late_fee" ? ", late fee" : ""})`;
+}
+
+function offerVoid(target) {
+  voidTarget = target;
+  document.getElementById("void-heading").textContent = `Void ${target.label}?`;
+  voidForm.hidden = false;
+}
 
 function today() {
   const now = new Date();
@@ -23,7 +36,21 @@ function yearSection(year) {
       ? table(`Classes in ${year.school_year}`, ["Class", "Teacher", "College course", "Credits"],
         year.registrations.map((r) => [r.high_school_course, r.teacher,
           `${r.college}: ${r.college_course_code} ${r.college_course_title}`, String(r.credits)]))
-      : h("p", {}, "No class registered."));
+      : h("p", {}, "No class registered."),
+    year.payments.length
+      ? h("ul", { class: "payments", "aria-label": `Payments for ${year.school_year}` },
+        ...year.payments.map((payment) => {
+          const label = paymentLabel(year, payment);
+          return h("li", {}, `${label}, received ${payment.received_on} `,
+            payment.method === "card" ? "" : h("button", {
+              type: "button", class: "secondary", "aria-label": `Void ${label}`,
+              onclick: () => {
+                offerVoid({ payment_id: payment.payment_id, label });
+                voidForm.elements.reason.focus();
+              },
+            }, "Void…"));
+        }))
+      : "");
 }
 
 async function render() {
@@ -58,19 +85,19 @@ if (requireRole("staff")) {
   }
   onSubmit(checkForm, async (data) => {
     const payment = await api(`/students/${encodeURIComponent(studentId)}/payments`, { method: "POST", body: data });
-    lastPayment = payment;
     await render();
     const kind = payment.method === "money_order" ? "Money order" : "Check";
     showStatus(checkForm, `${kind} ${payment.instrument_number} for ${money(payment.amount_cents)} is recorded for ${payment.school_year}.`);
     checkForm.elements.instrument_number.value = "";
-    voidForm.hidden = false;
+    offerVoid({ payment_id: payment.payment_id, label: `${kind} ${payment.instrument_number} for ${money(payment.amount_cents)} (${payment.school_year})` });
   }, { busyLabel: "Recording…" });
   onSubmit(voidForm, async (data) => {
-    if (!lastPayment) return;
-    await api(`/payments/${encodeURIComponent(lastPayment.payment_id)}/void`, { method: "POST", body: data });
+    if (!voidTarget) return;
+    await api(`/payments/${encodeURIComponent(voidTarget.payment_id)}/void`, { method: "POST", body: data });
     await render();
-    showStatus(voidForm, `The payment ${lastPayment.instrument_number} is void.`);
-    lastPayment = null;
+    showStatus(voidForm, `${voidTarget.label} is void.`);
+    voidTarget = null;
+    voidForm.elements.reason.value = "";
   }, { busyLabel: "Voiding…" });
 }
 ready();

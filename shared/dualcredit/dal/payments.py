@@ -25,6 +25,13 @@ class SlotTaken(Exception):
     """Another payment settled this charge first, or the payment changed meanwhile."""
 
 
+def settled_payments(student_year: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The payment summaries a student-year's slots hold, each with the slot it settles."""
+    return [{**student_year[attribute], "settles": slot.value}
+            for slot, attribute in SLOT_ATTRIBUTE.items()
+            if student_year and isinstance(student_year.get(attribute), dict)]
+
+
 def student_year(student_id: str, school_year: str) -> dict[str, Any] | None:
     return dynamo.get_item(keys.student_pk(student_id), keys.year_sk(school_year), consistent=True)
 
@@ -117,6 +124,7 @@ def settle(
         "amount_cents": payment["amount_cents"],
         "received_on": payment["received_on"],
         "covers_late_fee": covers_late_fee,
+        **({"instrument_number": payment["instrument_number"]} if payment.get("instrument_number") else {}),
     }
     year_pk = keys.student_pk(student_id)
     txn = dynamo.Transaction()

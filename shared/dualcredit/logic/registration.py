@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from dualcredit import mail, rules
+from dualcredit.dal import payments as payment_data
 from dualcredit.dal import registrations as registration_data
 from dualcredit.dal import students as student_data
 from dualcredit.errors import Conflict, InvalidInput, NotFound
@@ -18,6 +19,7 @@ from dualcredit.models.student import (
     Registration,
     RegistrationRequest,
     RegistrationResult,
+    SettledPayment,
     YearSummary,
 )
 from dualcredit.observability import logger, metrics
@@ -145,6 +147,8 @@ def build_dashboard(partition: student_data.StudentPartition) -> Dashboard:
             fee_status=facts.status().value,
             amount_due_cents=facts.amount_due(),
             registrations=[Registration.model_validate(r) for r in by_year.get(name, [])],
+            payments=[SettledPayment.model_validate(p)
+                      for p in payment_data.settled_payments(partition.years.get(name))],
         ))
     profile = partition.profile
     return Dashboard(student_id=profile["student_id"], sers_id=profile["sers_id"], years=years)

@@ -95,11 +95,24 @@ class Registration(Model):
     registered_at: datetime
 
 
+class SettledPayment(Model):
+    """A payment that settles a year's fee (or its late fee), as the year records it."""
+
+    payment_id: str
+    settles: Literal["fee", "late_fee"]
+    method: str  # card, check, money_order
+    amount_cents: int
+    received_on: str
+    instrument_number: str | None = None
+
+
 class YearSummary(Model):
     school_year: str
     fee_status: Literal["due", "paid", "waived", "waiver_pending"]
     amount_due_cents: int
     registrations: list[Registration]
+    #: What settles the year (staff void a mistaken check or money order from here).
+    payments: list[SettledPayment] = []
 
 
 class Dashboard(Model):
