@@ -1,6 +1,9 @@
-"""A fix to moto's DynamoDB for the local stack, the tests and the bench (moto 5.2.5).
+"""Two gaps in moto (5.2.5) filled for the local stack, the tests and the bench.
 
-To roll a cancelled TransactWriteItems back, moto deep-copies the whole table once per
+- Cognito's ResendConfirmationCode (the sign-up page's "send a new code") is missing:
+  `install()` adds it, answering as Cognito does (the code goes by email; moto accepts
+  any code at ConfirmSignUp, so no code is kept).
+- DynamoDB transactions: to roll a cancelled TransactWriteItems back, moto deep-copies the whole table once per
 item of the transaction: a 50-item transaction on a table of 6,000 items spends ~10 s
 copying (DynamoDB takes milliseconds), long enough for botocore's read timeout to fire
 and retry while the first attempt still runs. `install()` makes the rollback back up
@@ -27,7 +30,8 @@ def _no_table_copies(value: Any, memo: dict | None = None) -> Any:
 
 
 def install() -> None:
-    """Idempotent; call before the first DynamoDB request."""
+    """Idempotent; call before the first AWS request."""
+    _install_resend_confirmation_code()
     from moto.dynamodb import models
     from moto.dynamodb.models import DynamoDBBackend
     from moto.dynamodb.models.dynamo_type import DynamoType
@@ -79,3 +83,34 @@ def _restore(table: Any, hash_key: Any, range_key: Any, item: Any) -> None:
                 del table.items[hash_key]
     else:
         table.items.pop(hash_key, None)
+
+
+def _install_resend_confirmation_code() -> None:
+    from moto.cognitoidp.exceptions import InvalidParameterException, UserNotFoundError
+    from moto.cognitoidp.models import UserStatus, cognitoidp_backends
+    from moto.cognitoidp.responses import CognitoIdpResponse
+    from moto.core.responses import ActionResult
+
+    if hasattr(CognitoIdpResponse, "resend_confirmation_code"):
+        return
+
+    def resend_confirmation_code(self: Any) -> ActionResult:
+        client_id, username = self._get_param("ClientId"), self._get_param("Username")
+        for backends in cognitoidp_backends.values():
+            for region, backend in backends.items():
+                pool = next((p for p in backend.user_pools.values() if client_id in p.clients), None)
+                if region == "global" or pool is None:
+                    continue
+                user = pool._get_user(username)
+                if user is None:
+                    raise UserNotFoundError("Username/client id combination not found.")
+                if user.status is not UserStatus.UNCONFIRMED:
+                    raise InvalidParameterException("User is already confirmed.")
+                email = {a["Name"]: a["Value"] for a in user.attributes}.get("email", username)
+                local, _, domain = email.partition("@")
+                return ActionResult({"CodeDeliveryDetails": {
+                    "Destination": f"{local[:1]}***@{domain[:1]}***", "DeliveryMedium": "EMAIL",
+                    "AttributeName": "email"}})
+        raise UserNotFoundError("Username/client id combination not found.")
+
+    CognitoIdpResponse.resend_confirmation_code = resend_confirmation_code

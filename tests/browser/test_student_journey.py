@@ -74,3 +74,21 @@ def test_a_student_empties_their_phone_number_on_the_profile_page(page: Page, st
     page.reload()
     expect(page.get_by_label("Street address")).to_have_value("1 Pine St")
     expect(page.get_by_label("Phone (optional)")).to_have_value("")
+
+
+def test_a_student_asks_for_a_new_verification_code(page: Page, stack):
+    # Given a student who created an account but has not entered the emailed code
+    student = new_student("Cy")
+    page.goto("/signup/")
+    page.get_by_label("Email address").fill(student.email)
+    page.get_by_label("Password", exact=True).fill("Student-Pass-42")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", name="Step 2 of 3: check your email")).to_be_focused()
+    # When they ask for a new code
+    page.get_by_role("button", name="Send a new code").click()
+    # Then they are told it was sent, and the code still verifies the account
+    expect(page.get_by_role("status").filter(has_text="We sent a new code")).to_have_text(
+        f"We sent a new code to {student.email}.")
+    page.get_by_label("Verification code").fill("123456")
+    page.get_by_role("button", name="Verify email").click()
+    expect(page).to_have_url("/profile/")

@@ -47,3 +47,23 @@ def test_a_committed_transaction_writes_every_item(table):
         {"Put": {"TableName": name, "Item": {"PK": {"S": "A"}, "SK": {"S": "2"}, "v": {"N": "9"}}}},
     ])
     assert _items(ddb, name) == {("A", "1"): "2", ("A", "2"): "9"}
+
+
+def test_an_unconfirmed_user_can_ask_for_a_new_sign_up_code(aws):
+    from dualcredit.dal.aws import client
+
+    cognito = client("cognito-idp")
+    pool = cognito.create_user_pool(PoolName="resend", UsernameAttributes=["email"])["UserPool"]["Id"]
+    client_id = cognito.create_user_pool_client(UserPoolId=pool, ClientName="web")["UserPoolClient"]["ClientId"]
+    cognito.sign_up(ClientId=client_id, Username="ana@example.org", Password="Student-Pass-42",
+                    UserAttributes=[{"Name": "email", "Value": "ana@example.org"}])
+    # When an unconfirmed user asks for a new code, Then Cognito's answer says where it went
+    sent = cognito.resend_confirmation_code(ClientId=client_id, Username="ana@example.org")
+    assert sent["CodeDeliveryDetails"] == {"Destination": "a***@e***", "DeliveryMedium": "EMAIL",
+                                           "AttributeName": "email"}
+    # And an unknown or already confirmed user is refused as Cognito refuses them
+    with pytest.raises(ClientError, match="UserNotFoundException"):
+        cognito.resend_confirmation_code(ClientId=client_id, Username="nobody@example.org")
+    cognito.confirm_sign_up(ClientId=client_id, Username="ana@example.org", ConfirmationCode="123456")
+    with pytest.raises(ClientError, match="InvalidParameterException"):
+        cognito.resend_confirmation_code(ClientId=client_id, Username="ana@example.org")
