@@ -33,15 +33,27 @@ def _first_request_events(world: Any, webhook_event: Callable[[], dict]) -> dict
     """One representative request per handler: (description, API Gateway event, or a
     function that makes a fresh one per process). A new function needs an entry here
     to get a first-request figure."""
-    from tests.support.events import api_event
+    from itertools import cycle
+
+    from tests.support.events import api_event, claims
 
     alice = {k: v for k, v in world.students["alice"].items() if k not in {"sers_id", "student_id"}}
+    teacher = claims("bench-teacher", groups=["school"], school_id=world.school_x)
+    grades = cycle(["A", "B"])  # each process changes Alice's grade, so each one writes
+
+    def grade_event() -> dict:
+        return api_event("PUT", f"/schools/{world.school_x}/grades", claims=teacher, body={
+            "school_year": "2026-27", "grades": [{"sers_id": world.students["alice"]["sers_id"],
+                                                  "offering_id": world.offering_x, "grade": next(grades)}]})
+
     return {
         "minimal": ("GET /ping", api_event("GET", "/ping")),
         "api": ("GET /students/me/dashboard (1 Query)",
                 api_event("GET", "/students/me/dashboard", claims=alice)),
         "stripe_webhook": ("POST /stripe/webhook checkout.session.completed (settles, receipt)",
                            webhook_event),
+        "grade_import": ("PUT /schools/{id}/grades, one changed grade (1 Query + 1 TransactWriteItems)",
+                         grade_event),
     }
 
 

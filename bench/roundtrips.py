@@ -203,10 +203,11 @@ WEBHOOK_EXPECTED: dict[str, tuple[dict[str, int], str]] = {
 def measure_webhook(api: Api, world: Any, webhook: Webhook, stripe: Any, calls: AwsCalls) -> list[dict]:
     """One delivery of each kind of event, in the order they happen to a payment.
 
-    The secrets cache is emptied before each delivery, so "other" shows
+    The Powertools secrets cache is emptied before each delivery, so "other" shows
     what an event needs from SSM at most once per 5 minutes per container."""
+    from aws_lambda_powertools.utilities import parameters
+
     from dualcredit.dal import payments as payment_data
-    from dualcredit.dal import secrets
 
     def fee_status(student: dict[str, str]) -> str:
         status, dashboard = api("GET", "/students/me/dashboard", as_=student)
@@ -263,7 +264,7 @@ def measure_webhook(api: Api, world: Any, webhook: Webhook, stripe: Any, calls: 
     rows = []
     for key, case, make_event, check in cases:
         event = make_event()
-        secrets.clear_cache()
+        parameters.clear_caches()
         calls.clear()
         calls.enabled = True
         try:

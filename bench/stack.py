@@ -118,9 +118,9 @@ class MotoStack:
         self.stripe_url = self.stripe.base_url
         os.environ["STRIPE_API_BASE"] = self.stripe_url
         os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
-        from dualcredit.dal import secrets
+        from aws_lambda_powertools.utilities import parameters
 
-        secrets.clear_cache()
+        parameters.clear_caches()
         get_settings.cache_clear()
         return self
 
@@ -131,9 +131,9 @@ class MotoStack:
 
 class AwsCalls:
     """Counts every AWS operation made in this process, by service, whichever client
-    makes it: dualcredit's botocore clients and the boto3 client Powertools builds
-    for idempotency alike; and the Stripe API requests the stand-in answers (as
-    service "stripe")."""
+    makes it: dualcredit's botocore clients and the boto3 clients Powertools builds
+    for idempotency and parameters alike; and the Stripe API requests the stand-in
+    answers (as service "stripe")."""
 
     def __init__(self) -> None:
         self.by_service: dict[str, Counter] = {}

@@ -494,11 +494,14 @@ class LocalStack:
     @staticmethod
     def _refresh_app_state() -> None:
         """The app caches clients, settings and secrets per process; make it re-read them."""
+        from aws_lambda_powertools.utilities import parameters
+
         from dualcredit.dal import aws
         from dualcredit.settings import get_settings
 
-        aws.reset_clients()  # clients (endpoint) and the secrets read through them
+        aws.reset_clients()
         get_settings.cache_clear()
+        parameters.clear_caches()  # the SSM provider: its client (endpoint) and cached values
 
     def _start_stripe(self) -> None:
         """The stand-in on its own port (or Stripe's test mode), and the app's Stripe

@@ -155,6 +155,21 @@ def api(aws, api_module) -> Api:
     return Api(api_module)
 
 
+@pytest.fixture(scope="session")
+def grade_module():
+    spec = importlib.util.spec_from_file_location("grade_import_app",
+                                                  REPO / "functions" / "grade_import" / "app.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def grades_api(aws, grade_module) -> Api:
+    """The grade import function, called like `api`."""
+    return Api(grade_module)
+
+
 class Webhook:
     """Delivers Stripe webhook requests to the webhook Lambda, as API Gateway would."""
 
@@ -188,9 +203,9 @@ def stripe_standin(aws, monkeypatch):
     ssm.put_parameter(Name=env.STRIPE_SECRET_KEY_PARAMETER, Value=DEFAULT_API_KEY, Type="SecureString")
     ssm.put_parameter(Name=env.STRIPE_WEBHOOK_SECRET_PARAMETER, Value=DEFAULT_WEBHOOK_SECRET,
                       Type="SecureString")
-    from dualcredit.dal import secrets
+    from aws_lambda_powertools.utilities import parameters
 
-    secrets.clear_cache()
+    parameters.clear_caches()
     spec = importlib.util.spec_from_file_location(
         "stripe_webhook_app", REPO / "functions" / "stripe_webhook" / "app.py")
     module = importlib.util.module_from_spec(spec)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 
 class DomainError(Exception):
-    """Base: `code` is stable for clients, `message` is plain words, `field` names the input."""
+    """Base: `code` is stable for clients, `message` is plain words, `field` names the input;
+    `errors` names several, as (field, message) pairs (rows of an import)."""
 
     code = "error"
 
-    def __init__(self, message: str, *, field: str | None = None, code: str | None = None):
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None,
+                 errors: list[tuple[str, str]] | None = None):
         super().__init__(message)
         self.message = message
         self.field = field
+        self.errors = errors or ([(field, message)] if field else [])
         if code:
             self.code = code
 

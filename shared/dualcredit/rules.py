@@ -61,6 +61,7 @@ __all__ = [
     "name_sort_key",
     "new_sers_id",
     "normalize_grade",
+    "credit_is_sent",
     "normalize_person_name",
     "parse_sers_id",
     "prior_year_cost_cents",
@@ -530,6 +531,11 @@ def qualifies_for_credit(grade: str | None, threshold: str = DEFAULT_GRADE_THRES
     if normalized is None:
         return False
     return _GRADE_RANK[normalized] <= _GRADE_RANK[limit]
+
+
+def credit_is_sent(credit_earned: bool, fee_status: FeeStatus) -> bool:
+    """Earned credit goes to the college only for a year whose fee is paid or waived."""
+    return credit_earned and fee_status in (FeeStatus.PAID, FeeStatus.WAIVED)
 
 
 # --------------------------------------------------------------------------- SERS ID

@@ -153,6 +153,10 @@ def test_staff_see_the_report_download_its_csv_and_extend_a_window(page, stack):
     with page.expect_download() as download:
         page.get_by_role("button", name="Download CSV").click()
     assert download.value.suggested_filename == "payments-2026-27.csv"
+    # And the transcript of earned credit for the colleges
+    with page.expect_download() as transcript:
+        page.get_by_role("button", name="Transcript for the colleges (CSV)").click()
+    assert transcript.value.suggested_filename == "transcript-2026-27.csv"
     text = Path(download.value.path()).read_text()
     assert "Sammamish High School" in text, text
     # When they set next year's close date earlier than June 15, Then the field says why

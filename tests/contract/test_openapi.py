@@ -7,9 +7,11 @@ import re
 from pathlib import Path
 
 from devstack.template import api_routes
-from dualcredit.http.app import openapi_json
+from dualcredit.http.app import api_routers, build_resolver, grade_routers, openapi_json
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
+#: The template's API functions and the routes each one's resolver serves.
+SERVED_BY = {"ApiFunction": api_routers, "GradeImportFunction": grade_routers}
 
 
 def test_committed_openapi_matches_the_code():
@@ -21,8 +23,15 @@ def test_committed_openapi_matches_the_code():
 def test_every_documented_operation_is_deployed_and_the_reverse():
     spec = json.loads(openapi_json())
     documented = {(method.upper(), path) for path, ops in spec["paths"].items() for method in ops}
-    deployed = {(r.method, r.path) for r in api_routes() if r.function == "ApiFunction"}
+    deployed = {(r.method, r.path) for r in api_routes() if r.function in SERVED_BY}
     assert documented == deployed
+
+
+def test_each_function_serves_exactly_its_routes_of_the_template():
+    for function, routers in SERVED_BY.items():
+        spec = json.loads(build_resolver(routers()).get_openapi_json_schema())
+        served = {(method.upper(), path) for path, ops in spec["paths"].items() for method in ops}
+        assert served == {(r.method, r.path) for r in api_routes() if r.function == function}, function
 
 
 def test_every_operation_documents_its_validation_error():

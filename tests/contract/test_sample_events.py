@@ -22,3 +22,14 @@ def test_sample_event_is_answered(aws, api_module, path):
     response = api_module.lambda_handler(json.loads(path.read_text()), LambdaContext())
     assert response["statusCode"] < 500
     json.loads(response["body"])
+
+
+GRADE_EVENTS = sorted((Path(__file__).resolve().parents[2] / "events").glob("grades-*.json"))
+
+
+@pytest.mark.parametrize("path", GRADE_EVENTS, ids=lambda p: p.name)
+def test_grade_import_sample_event_is_answered(aws, grade_module, path):
+    assert GRADE_EVENTS
+    response = grade_module.lambda_handler(json.loads(path.read_text()), LambdaContext())
+    assert response["statusCode"] < 500
+    json.loads(response["body"])

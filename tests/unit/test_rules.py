@@ -459,6 +459,21 @@ def test_non_qualifying_grades(grade):
 
 
 @pytest.mark.parametrize(
+    ("earned", "fee", "sent"),
+    [
+        (True, FeeStatus.PAID, True),
+        (True, FeeStatus.WAIVED, True),
+        (True, FeeStatus.DUE, False),  # held back until the year's fee is settled
+        (True, FeeStatus.WAIVER_PENDING, False),
+        (False, FeeStatus.PAID, False),
+        (False, FeeStatus.WAIVED, False),
+    ],
+)
+def test_earned_credit_is_sent_only_for_a_paid_or_waived_year(earned, fee, sent):
+    assert rules.credit_is_sent(earned, fee) is sent
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("a", "A"),

@@ -34,10 +34,13 @@ export function goToSignIn() {
   location.assign(`/signin/?next=${encodeURIComponent(next)}`);
 }
 
-async function send(path, { method = "GET", body, auth = true, accept = "application/json" } = {}) {
+// `text` (with `contentType`) sends a body as is, e.g. a CSV file; `body` is sent as JSON.
+async function send(path, { method = "GET", body, text, contentType = "text/plain", auth = true,
+  accept = "application/json" } = {}) {
   const { apiUrl } = await loadConfig();
   const headers = { Accept: accept };
   if (body !== undefined) headers["Content-Type"] = "application/json";
+  else if (text !== undefined) headers["Content-Type"] = contentType;
   if (auth) {
     const token = idToken();
     if (!token) {
@@ -51,7 +54,7 @@ async function send(path, { method = "GET", body, auth = true, accept = "applica
     response = await fetch(`${apiUrl}${path}`, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body !== undefined ? JSON.stringify(body) : text,
     });
   } catch {
     throw new ServiceError(0, "network", "We could not reach the server. Check your connection and try again.");

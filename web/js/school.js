@@ -1,9 +1,17 @@
 import { api } from "./api.js";
-import { onSubmit } from "./forms.js";
+import { onSubmit, requireFields, showStatus } from "./forms.js";
 import { dateTime, h, pageError, requireRole, table, schoolYears, ready } from "./page.js";
 
 const form = document.getElementById("year-form");
 const roster = document.getElementById("roster");
+const grades = document.getElementById("grades");
+const csvForm = document.getElementById("grades-csv-form");
+const gradeForm = document.getElementById("grade-form");
+
+function gradeCell(entry) {
+  if (!entry.grade) return "—";
+  return `${entry.grade} (${entry.credit_earned ? "earns credit" : "no credit"})`;
+}
 
 async function load(schoolId, year) {
   const entries = await api(`/schools/${encodeURIComponent(schoolId)}/roster?school_year=${encodeURIComponent(year)}`);
@@ -11,11 +19,19 @@ async function load(schoolId, year) {
     `${a.legal_last_name} ${a.legal_first_name}`.localeCompare(`${b.legal_last_name} ${b.legal_first_name}`));
   roster.replaceChildren(sorted.length
     ? table(`${sorted.length} registration${sorted.length === 1 ? "" : "s"} in ${year}`,
-      ["Student", "SERS ID", "Class", "Teacher", "Registered"],
+      ["Student", "SERS ID", "Class", "Teacher", "Registered", "Grade"],
       sorted.map((e) => [
         `${e.legal_last_name}, ${e.legal_first_name}` + (e.preferred_name ? ` (${e.preferred_name})` : ""),
-        e.sers_id, e.high_school_course, e.teacher, dateTime(e.registered_at)]))
+        e.sers_id, e.high_school_course, e.teacher, dateTime(e.registered_at), gradeCell(e)]))
     : h("p", {}, `No student of your school is registered for ${year} yet.`));
+  gradeForm.elements.registration.replaceChildren(...sorted.map((e) => h("option",
+    { value: JSON.stringify({ sers_id: e.sers_id, offering_id: e.offering_id }) },
+    `${e.legal_last_name}, ${e.legal_first_name} (${e.sers_id}): ${e.high_school_course}`)));
+  grades.hidden = sorted.length === 0;
+}
+
+function summary(result) {
+  return `${result.posted} grade${result.posted === 1 ? "" : "s"} posted, ${result.unchanged} unchanged, for ${result.school_year}.`;
 }
 
 const user = requireRole("school");
@@ -29,7 +45,25 @@ if (user) {
     form.elements.school_year.replaceChildren(...schoolYears(current.school_year, [0, -1, -2])
       .map((n) => h("option", { value: n }, n)));
     await load(user.schoolId, current.school_year);
+    const year = () => form.elements.school_year.value;
+    const base = `/schools/${encodeURIComponent(user.schoolId)}/grades`;
     onSubmit(form, (data) => load(user.schoolId, data.school_year), { busyLabel: "Loading…" });
+    onSubmit(csvForm, async () => {
+      const file = csvForm.elements.file.files[0];
+      requireFields({ file }, { file: "Choose the CSV file of grades." });
+      const result = await api(`${base}/csv?school_year=${encodeURIComponent(year())}`,
+        { method: "POST", text: await file.text(), contentType: "text/csv" });
+      await load(user.schoolId, year());
+      showStatus(csvForm, summary(result));
+    }, { busyLabel: "Posting…" });
+    onSubmit(gradeForm, async (data) => {
+      requireFields(data, { grade: "Enter the grade, like B+." });
+      const result = await api(base, { method: "PUT", body: {
+        school_year: year(), grades: [{ ...JSON.parse(data.registration), grade: data.grade }] } });
+      await load(user.schoolId, year());
+      gradeForm.elements.grade.value = "";
+      showStatus(gradeForm, summary(result));
+    }, { busyLabel: "Posting…", fieldFor: (field) => (field.endsWith(".grade") ? "grade" : field) });
   } catch (error) {
     pageError(error);
   }

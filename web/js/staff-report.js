@@ -52,22 +52,26 @@ if (requireRole("staff")) {
     pageError(error);
   }
   onSubmit(form, (data) => load(data.school_year), { busyLabel: "Loading…" });
-  const csv = document.getElementById("csv");
-  csv.addEventListener("click", () => whileBusy(csv, "Preparing CSV…", async () => {
-    clearErrors(form);
-    const year = form.elements.school_year.value;
-    try {
-      const { blob, filename } = await download(`/payments/report/csv?school_year=${encodeURIComponent(year)}`);
-      const url = URL.createObjectURL(blob);
-      const link = h("a", { href: url, download: filename === "download" ? `payments-${year}.csv` : filename, hidden: true });
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    } catch (error) {
-      showErrors(form, error);
-    }
-  }));
-  csv.disabled = false;
+  // The payments report, and the transcript of earned credit for the colleges, as CSV files.
+  const offer = (button, path, fallback) => {
+    button.addEventListener("click", () => whileBusy(button, "Preparing CSV…", async () => {
+      clearErrors(form);
+      const year = form.elements.school_year.value;
+      try {
+        const { blob, filename } = await download(`${path}?school_year=${encodeURIComponent(year)}`);
+        const url = URL.createObjectURL(blob);
+        const link = h("a", { href: url, download: filename === "download" ? `${fallback}-${year}.csv` : filename, hidden: true });
+        document.body.append(link);
+        link.click();
+        link.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      } catch (error) {
+        showErrors(form, error);
+      }
+    }));
+    button.disabled = false;
+  };
+  offer(document.getElementById("csv"), "/payments/report/csv", "payments");
+  offer(document.getElementById("transcript"), "/grades/transcript", "transcript");
 }
 ready();

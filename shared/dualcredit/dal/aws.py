@@ -33,11 +33,7 @@ def client(service: str):
 
 
 def reset_clients() -> None:
-    """Forget cached clients, and the secrets read through them (tests switch
-    endpoints between runs)."""
-    from dualcredit.dal import secrets
-
+    """Forget cached clients (tests switch endpoints between runs)."""
     client.cache_clear()
     _session.cache_clear()
-    secrets.clear_cache()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -90,3 +91,49 @@ def register(
 
 def roster(school_id: str, school_year: str) -> list[dict[str, Any]]:
     return dynamo.query(index="GSI1", pk_name="GSI1PK", pk=keys.roster_gsi(school_id, school_year))
+
+
+class GradeChanged(Exception):
+    """A registration's grade changed (or the registration went) since it was read."""
+
+
+@dataclass(frozen=True)
+class GradeChange:
+    """One registration's new grade, against the grade read with it (None: none yet)."""
+
+    registration: dict[str, Any]
+    grade: str
+    credit_earned: bool
+
+
+#: Each grade is an update and its audit record: 49 per TransactWriteItems (100 items).
+GRADES_PER_TRANSACTION = dynamo.TRANSACTION_LIMIT // 2 - 1
+
+
+def post_grades(changes: list[GradeChange], *, actor: Actor, at: datetime) -> None:
+    """Write the grades with their audit records, 49 per transaction. Each grade is
+    conditional on the grade read with it, so a concurrent change is not overwritten:
+    GradeChanged, with the earlier transactions' grades written (posting again is safe:
+    unchanged grades are not written)."""
+    for start in range(0, len(changes), GRADES_PER_TRANSACTION):
+        txn = dynamo.Transaction()
+        for change in changes[start:start + GRADES_PER_TRANSACTION]:
+            item = change.registration
+            before = item.get("grade")
+            txn.update(
+                item["PK"], item["SK"],
+                expression="SET grade = :grade, credit_earned = :credit, grade_posted_at = :at, "
+                           "grade_posted_by = :by",
+                condition="attribute_exists(PK) AND " + (
+                    "grade = :before" if before is not None else "attribute_not_exists(grade)"),
+                values={":grade": change.grade, ":credit": change.credit_earned, ":at": at.isoformat(),
+                        ":by": actor.user_id, **({":before": before} if before is not None else {})},
+            )
+            add_audit(txn, entity_pk=item["PK"], action="grade.posted", actor=actor, at=at,
+                      before={"offering_id": item["offering_id"], "grade": before},
+                      after={"offering_id": item["offering_id"], "grade": change.grade,
+                             "credit_earned": change.credit_earned})
+        try:
+            dynamo.transact(txn)
+        except dynamo.TransactionCancelled as cancelled:
+            raise GradeChanged() from cancelled

@@ -1,26 +1,43 @@
-"""Builds the REST resolver every API function serves: validation, CORS, error
-mapping, and the routers."""
+"""Builds the REST resolver the API functions serve: validation, CORS, error mapping,
+and their routers (the registration API's, or the grade import function's)."""
 
 from __future__ import annotations
 
 import os
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig
+from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from dualcredit.http import (
-    payment_routes,
-    public_routes,
-    reminder_routes,
-    staff_routes,
-    student_routes,
-)
 from dualcredit.http.errors import register_error_handlers
 
 API_TITLE = "CTE Dual Credit registration and payment API"
 API_VERSION = "1.0.0"
 
 
-def build_resolver() -> APIGatewayRestResolver:
+def api_routers() -> list[Router]:
+    """The registration API's routes (ApiFunction). Imported here, not at the top, so a
+    function imports only the routes (and models) it serves."""
+    from dualcredit.http import (
+        payment_routes,
+        public_routes,
+        reminder_routes,
+        staff_routes,
+        student_routes,
+    )
+
+    return [public_routes.router, student_routes.router, staff_routes.router, payment_routes.router,
+            reminder_routes.router]
+
+
+def grade_routers() -> list[Router]:
+    """The grade import function's routes (GradeImportFunction)."""
+    from dualcredit.http import grade_routes
+
+    return [grade_routes.router]
+
+
+def build_resolver(routers: list[Router] | None = None) -> APIGatewayRestResolver:
+    """A resolver for `routers` (default: the registration API's)."""
     app = APIGatewayRestResolver(
         enable_validation=True,
         cors=CORSConfig(
@@ -32,17 +49,14 @@ def build_resolver() -> APIGatewayRestResolver:
         ),
     )
     register_error_handlers(app)
-    app.include_router(public_routes.router)
-    app.include_router(student_routes.router)
-    app.include_router(staff_routes.router)
-    app.include_router(payment_routes.router)
-    app.include_router(reminder_routes.router)
+    for router in api_routers() if routers is None else routers:
+        app.include_router(router)
     return app
 
 
 def openapi_json() -> str:
-    """The API's OpenAPI document, as committed in docs/openapi.json."""
-    return build_resolver().get_openapi_json_schema(
+    """The API's OpenAPI document (every function's routes), as committed in docs/openapi.json."""
+    return build_resolver([*api_routers(), *grade_routers()]).get_openapi_json_schema(
         title=API_TITLE,
         version=API_VERSION,
         description=(

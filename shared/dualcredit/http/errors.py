@@ -57,6 +57,6 @@ def register_error_handlers(app: APIGatewayRestResolver) -> None:
     @app.exception_handler(DomainError)
     def _domain(error: DomainError) -> Response:
         status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
-        errors = [FieldError(field=error.field, message=error.message)] if error.field else []
+        errors = [FieldError(field=field, message=message) for field, message in error.errors]
         logger.info("request refused", extra={"code": error.code, "status": status})
         return _answer(status, ErrorBody(code=error.code, message=error.message, errors=errors))

@@ -116,4 +116,8 @@ class RosterEntry(Model):
     offering_id: str
     high_school_course: str
     teacher: str
+    college_course_code: str | None = None
     registered_at: datetime
+    #: Posted by the school; `credit_earned` when it meets the course's threshold.
+    grade: str | None = None
+    credit_earned: bool | None = None

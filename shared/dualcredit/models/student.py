@@ -93,6 +93,9 @@ class Registration(Model):
     college_course_title: str
     credits: float
     registered_at: datetime
+    #: Posted by the school; `credit_earned` when it meets the course's threshold.
+    grade: str | None = None
+    credit_earned: bool | None = None
 
 
 class SettledPayment(Model):

@@ -1,0 +1,50 @@
+"""Grades: posted by a school (rows, or its information system's CSV export) and the
+transcript staff send to the colleges. Served by the grade import function."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from dualcredit import clock
+from dualcredit.errors import InvalidInput
+from dualcredit.http.context import caller
+from dualcredit.logic import grades
+from dualcredit.models.common import SchoolYearName
+from dualcredit.models.grades import GradeBatch, GradeResult
+
+router = Router()
+
+#: A CSV export of a school's classes is a few kilobytes; this bounds the parse.
+MAX_CSV_BYTES = 512 * 1024
+
+
+@router.put("/schools/<school_id>/grades", summary="Post grades for a school's registrations",
+            tags=["grades"])
+def put_grades(school_id: str, batch: GradeBatch) -> GradeResult:
+    return grades.post_grades(caller(router), school_id, batch, clock.now())
+
+
+@router.post("/schools/<school_id>/grades/csv",
+             summary="Post grades from a CSV (columns sers_id, college_course_code, grade)",
+             tags=["grades"])
+def post_grades_csv(
+    school_id: str,
+    school_year: Annotated[SchoolYearName | None, Query(description="default: current")] = None,
+) -> GradeResult:
+    body = router.current_event.decoded_body or ""
+    if len(body.encode()) > MAX_CSV_BYTES:
+        raise InvalidInput(f"The file is over {MAX_CSV_BYTES // 1024} KB; split it.", field="file")
+    return grades.import_csv(caller(router), school_id, school_year, body, clock.now())
+
+
+@router.get("/grades/transcript", summary="Credit to send to the colleges, as CSV", tags=["grades"])
+def get_transcript(
+    school_year: Annotated[SchoolYearName | None, Query(description="default: current")] = None,
+) -> Response[str]:
+    filename, body = grades.transcript_csv(caller(router), school_year, clock.now())
+    return Response(status_code=200, content_type="text/csv; charset=utf-8", body=body,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -1,0 +1,187 @@
+"""Grades: a school posts them for its registrations (one by one, or a CSV export of its
+student information system), and staff export the credit earned for the colleges.
+
+A grade is matched to a registration by SERS ID (any form) and offering (the class); the
+rules module decides whether it earns credit (the course's threshold, default B) and
+whether that credit is sent (the year's fee paid or waived).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from typing import Any
+
+from dualcredit import rules
+from dualcredit.dal import catalog as catalog_data
+from dualcredit.dal import payments as payment_data
+from dualcredit.dal import registrations as registration_data
+from dualcredit.errors import Conflict, InvalidInput
+from dualcredit.logic.caller import Caller, Role
+from dualcredit.logic.fees import FeeFacts
+from dualcredit.models.grades import MAX_GRADE_ROWS, GradeBatch, GradeResult, PostedGrade
+from dualcredit.observability import logger, metrics
+from dualcredit.settings import get_settings
+
+#: The CSV columns, as a header row names them (any case, spaces or underscores).
+CSV_COLUMNS = ("sers_id", "college_course_code", "grade")
+
+
+def post_grades(caller: Caller, school_id: str, batch: GradeBatch, at: datetime) -> GradeResult:
+    """Post a batch of grades for registrations at `school_id`: its school users and
+    staff. Every row is checked before anything is written; a row that names no
+    registration of this school and year, or a grade that is not a grade, refuses the
+    whole batch with each bad row named. Grades already posted as given are left alone."""
+    caller.require_school(school_id)
+    year = rules.school_year_or_current(batch.school_year, at)
+    rows = [(f"grades[{i}]", row.sers_id, lambda r, oid=row.offering_id: r["offering_id"] == oid, row.grade)
+            for i, row in enumerate(batch.grades)]
+    return _post(caller, school_id, year, rows, at, offering_field="offering_id")
+
+
+def import_csv(caller: Caller, school_id: str, school_year: str | None, text: str,
+               at: datetime) -> GradeResult:
+    """The same as `post_grades`, from a CSV with a header row naming the columns
+    sers_id, college_course_code and grade (other columns are ignored). Errors name the
+    line and the column."""
+    caller.require_school(school_id)
+    year = rules.school_year_or_current(school_year, at)
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    header = next(reader, None)
+    if not header:
+        raise InvalidInput("The file is empty. Its first line must name the columns "
+                           f"{', '.join(CSV_COLUMNS)}.", field="file")
+    names = [cell.strip().lower().replace(" ", "_") for cell in header]
+    missing = [column for column in CSV_COLUMNS if column not in names]
+    if missing:
+        raise InvalidInput(f"The first line must name the columns {', '.join(CSV_COLUMNS)}; "
+                           f"missing: {', '.join(missing)}.", field="file")
+    index = {column: names.index(column) for column in CSV_COLUMNS}
+    rows = []
+    for line, cells in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        value = {c: (cells[i].strip() if i < len(cells) else "") for c, i in index.items()}
+        code = " ".join(value["college_course_code"].upper().split())
+        rows.append((f"line {line}", value["sers_id"],
+                     lambda r, code=code: " ".join(r["college_course_code"].upper().split()) == code,
+                     value["grade"]))
+    if not rows:
+        raise InvalidInput("The file has no grades under its header line.", field="file")
+    if len(rows) > MAX_GRADE_ROWS:
+        raise InvalidInput(f"At most {MAX_GRADE_ROWS} grades per file; split it.", field="file")
+    return _post(caller, school_id, year, rows, at, offering_field="college_course_code")
+
+
+def _sers(text: str) -> str | None:
+    try:
+        return rules.parse_sers_id(text, prefix=get_settings().sers_prefix)
+    except rules.RuleError:
+        return None
+
+
+Row = tuple[str, str, Any, str]  # (where, SERS ID as given, matches-the-class test, grade as given)
+
+
+def _post(caller: Caller, school_id: str, year: rules.SchoolYear, rows: list[Row], at: datetime, *,
+          offering_field: str) -> GradeResult:
+    """Match the rows to the school's roster, then write the grades that change. When
+    another post changed some of them meanwhile, read the roster again once: grades now
+    as given count as unchanged, others are a conflict."""
+    for attempt in (1, 2):
+        roster = registration_data.roster(school_id, year.name)
+        matched = _match(roster, rows, year, offering_field)
+        results, changes = [], []
+        for registration, grade in matched:
+            threshold = registration.get("grade_threshold") or rules.DEFAULT_GRADE_THRESHOLD
+            earned = rules.qualifies_for_credit(grade, threshold)
+            unchanged = registration.get("grade") == grade
+            if not unchanged:
+                changes.append(registration_data.GradeChange(registration, grade, earned))
+            results.append(PostedGrade(sers_id=registration["sers_id"], offering_id=registration["offering_id"],
+                                       college_course_code=registration["college_course_code"], grade=grade,
+                                       credit_earned=earned, status="unchanged" if unchanged else "posted"))
+        try:
+            registration_data.post_grades(changes, actor=caller.actor, at=at)
+            break
+        except registration_data.GradeChanged:
+            if attempt == 2:
+                raise Conflict("Some of these grades were changed by someone else a moment ago. Reload "
+                               "and post them again; grades already saved stay as they are.") from None
+    logger.info("grades posted", extra={"school_year": year.name, "posted": len(changes),
+                                        "unchanged": len(results) - len(changes)})
+    metrics.add_metric(name="GradesPosted", unit="Count", value=len(changes))
+    return GradeResult(school_year=year.name, posted=len(changes), unchanged=len(results) - len(changes),
+                       grades=results)
+
+
+def _match(roster: list[dict[str, Any]], rows: list[Row], year: rules.SchoolYear,
+           offering_field: str) -> list[tuple[dict[str, Any], str]]:
+    """Each row's registration and canonical grade; every bad row named, or none."""
+    by_student: dict[str, list[dict[str, Any]]] = {}
+    for registration in roster:
+        by_student.setdefault(registration["sers_id"], []).append(registration)
+    errors: list[tuple[str, str]] = []
+    matched: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
+    for where, sers_text, same_class, grade_text in rows:
+        sers_id = _sers(sers_text)
+        if sers_id is None:
+            errors.append((f"{where}.sers_id", f'"{sers_text}" is not a SERS ID (like TP3-27-AB12).'))
+            continue
+        try:
+            grade = rules.normalize_grade(grade_text)
+        except rules.RuleError as error:
+            errors.append((f"{where}.grade", str(error)))
+            continue
+        if grade is None:
+            errors.append((f"{where}.grade", "A grade is required."))
+            continue
+        found = [r for r in by_student.get(sers_id, []) if same_class(r)]
+        if len(found) > 1:
+            errors.append((f"{where}.{offering_field}",
+                           f"{sers_id} has more than one class with this college course here in {year.name}; "
+                           "post these grades one class at a time."))
+            continue
+        if not found:
+            errors.append((f"{where}.{offering_field}",
+                           f"{sers_id} is not registered for this class at this school in {year.name}."))
+            continue
+        key = (found[0]["student_id"], found[0]["offering_id"])
+        if key in matched and matched[key][1] != grade:
+            errors.append((where, f"{sers_id} has two different grades for the same class."))
+            continue
+        matched[key] = (found[0], grade)
+    if errors:
+        raise InvalidInput(f"{len(errors)} of the grades cannot be posted; nothing was saved. "
+                           f"First: {errors[0][0]}: {errors[0][1]}", field=errors[0][0], errors=errors)
+    return list(matched.values())
+
+
+# --------------------------------------------------------------------------- transcript
+
+TRANSCRIPT_COLUMNS = ("school_year", "college", "college_course_code", "college_course_title", "credits",
+                      "grade", "sers_id", "legal_last_name", "legal_first_name", "school", "high_school_course")
+
+
+def transcript_csv(caller: Caller, school_year: str | None, at: datetime) -> tuple[str, str]:
+    """(file name, CSV) of the credit to send to the colleges for a year: every
+    registration whose grade earns credit and whose year's fee is paid or waived.
+
+    Requests: 1 Query of schools, 1 GSI1 Query per school (its roster), the year's
+    student-years (GSI2 pages)."""
+    caller.require(Role.STAFF)
+    year = rules.school_year_or_current(school_year, at)
+    fees = {record["student_id"]: FeeFacts.of(record).status()
+            for page in payment_data.student_year_pages(year.name) for record in page}
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(TRANSCRIPT_COLUMNS)
+    for school in sorted(catalog_data.list_schools(), key=lambda s: s["name"]):
+        for r in sorted(registration_data.roster(school["school_id"], year.name),
+                        key=lambda r: (r["college"], r["college_course_code"], r["legal_last_name"])):
+            if rules.credit_is_sent(bool(r.get("credit_earned")), fees.get(r["student_id"], rules.FeeStatus.DUE)):
+                writer.writerow([year.name, r["college"], r["college_course_code"], r["college_course_title"],
+                                 r["credits"], r["grade"], r["sers_id"], r["legal_last_name"],
+                                 r["legal_first_name"], school["name"], r["high_school_course"]])
+    return f"transcript-{year.name}.csv", out.getvalue()
