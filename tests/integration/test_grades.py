@@ -155,3 +155,12 @@ def test_the_same_file_posted_twice_at_once_is_written_once(grades_api, world, a
         entries = [e for e in audit.history(keys.student_pk(world.students[name]["student_id"]))
                    if e["action"] == "grade.posted"]
         assert len(entries) == 1, (name, entries)
+
+
+def test_posting_grades_takes_one_query_and_one_transaction_per_49(grades_api, world, aws):
+    aws.clear()
+    status, _ = grades_api("PUT", f"/schools/{world.school_x}/grades", as_=_teacher(world),
+                           body=_rows(world, ann="A", bea="B", cy="C"))
+    assert status == 200
+    # The roster (GSI1) read once; three grades and their audit records in one transaction
+    assert dict(aws) == {"Query": 1, "TransactWriteItems": 1}
