@@ -191,10 +191,11 @@ def load_module(path, name: str):
 
 
 class Api:
-    """The API handler called in-process with API Gateway events: (status, json body)."""
+    """An API function's handler (default: the registration API's) called in-process with
+    API Gateway events: (status, json body, or the text of a CSV)."""
 
-    def __init__(self) -> None:
-        self.module = load_module(REPO / "functions" / "api" / "app.py", "bench_api_app")
+    def __init__(self, folder: str = "api") -> None:
+        self.module = load_module(REPO / "functions" / folder / "app.py", f"bench_{folder}_app")
 
     def __call__(self, method: str, url: str, *, as_: dict | None = None, body: Any = None) -> tuple[int, Any]:
         from tests.support.events import LambdaContext, api_event
@@ -202,6 +203,9 @@ class Api:
         event = api_event(method, url, body=body, claims=as_)
         with contextlib.redirect_stdout(io.StringIO()):  # the metrics' EMF lines
             response = self.module.lambda_handler(event, LambdaContext())
+        headers = {k.lower(): v for k, v in (response.get("headers") or {}).items()}
+        if not headers.get("content-type", "application/json").startswith("application/json"):
+            return response["statusCode"], response.get("body")
         return response["statusCode"], json.loads(response.get("body") or "null")
 
 

@@ -281,3 +281,24 @@ def test_staff_set_up_a_school_and_its_invited_user_signs_in(contexts, stack):
     expect(teacher).to_have_url("/school/")
     expect(teacher.locator("#school-line")).to_contain_text(school)
     expect(teacher.locator("#roster")).to_have_text("No student of your school is registered for 2026-27 yet.")
+
+
+def test_staff_correct_a_students_legal_name(page, stack):
+    # Given a student whose last name was mistyped at sign-up
+    student = api_student(stack, first_name="Eli")
+    sign_in(page, seed.STAFF_EMAIL, seed.STAFF_PASSWORD, lands_on="/staff/")
+    page.get_by_label("Last name", exact=True).fill(student["last_name"])
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("link", name=student["sers_id"]).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Eli {student['last_name']}")
+    # When staff correct it with a reason
+    form = page.locator("#identity-form")
+    form.get_by_label("Legal last name").fill(f"{student['last_name']}-Ortiz")
+    form.get_by_role("button", name="Save correction").click()
+    # Then the reason is asked for, next to its field
+    expect(form.get_by_label("Reason for the correction")).to_have_attribute("aria-invalid", "true")
+    form.get_by_label("Reason for the correction").fill("Hyphenated name on the birth certificate")
+    form.get_by_role("button", name="Save correction").click()
+    # Then the page shows the corrected name
+    expect(form.get_by_role("status")).to_contain_text(f"Saved: Eli {student['last_name']}-Ortiz")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Eli {student['last_name']}-Ortiz")

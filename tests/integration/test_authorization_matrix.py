@@ -40,6 +40,8 @@ MATRIX = {
     ("PUT", "/windows/{school_year}"): ("/windows/2026-27", {"closes_on": "2027-06-20"}, STAFF_ONLY),
     ("GET", "/students"): ("/students?last_name=smith", None, STAFF_ONLY),
     ("GET", "/students/{student_id}"): ("/students/{a}", None, STAFF_ONLY),
+    ("PATCH", "/students/{student_id}/identity"): ("/students/{a}/identity",
+                                                  {"legal_last_name": "Jones", "reason": "typo"}, STAFF_ONLY),
     ("POST", "/students/me/checkout"): ("/students/me/checkout", {}, STUDENTS),
     ("POST", "/pay/lookup"): ("/pay/lookup", "pay", EVERYONE),
     ("POST", "/pay/checkout"): ("/pay/checkout", "pay", EVERYONE),

@@ -105,3 +105,57 @@ def test_unknown_records_are_404(api, world):
     assert api("PATCH", "/schools/nope", as_=STAFF, body={"name": "X"})[0] == 404
     assert api("PATCH", "/offerings/nope", as_=STAFF, body={"teacher": "X"})[0] == 404
     assert api("GET", "/students/nope", as_=STAFF)[0] == 404
+
+
+# ------------------------------------------------------------------ identity corrections
+
+
+def test_staff_correct_a_misspelled_legal_name_everywhere_it_shows(api, world):
+    from dualcredit.dal import audit, keys
+    from tests.support.world import profile_body
+
+    alice = world.students["alice"]
+    api("POST", "/students/me/registrations", as_=alice, body={"offering_ids": [world.offering_x]})
+    # When staff correct Alice's last name (typed "Zamora" at sign-up, really "Zamorra")
+    status, profile = api("PATCH", f"/students/{alice['student_id']}/identity", as_=STAFF,
+                          body={"legal_last_name": "Zamorra", "reason": "Spelled as on her birth certificate"})
+    assert status == 200, profile
+    assert profile["legal_last_name"] == "Zamorra" and profile["sers_id"] == alice["sers_id"]
+    # Then her profile, the school's roster and the staff search all carry the new name
+    assert api("GET", "/students/me", as_=alice)[1]["legal_last_name"] == "Zamorra"
+    teacher_x = claims("t-x", groups=["school"], school_id=world.school_x)
+    roster = api("GET", f"/schools/{world.school_x}/roster", as_=teacher_x)[1]
+    assert [r["legal_last_name"] for r in roster] == ["Zamorra"]
+    assert [s["sers_id"] for s in api("GET", "/students?last_name=zamorr", as_=STAFF)[1]] == [alice["sers_id"]]
+    # And the correction is audited with its reason
+    (entry,) = [e for e in audit.history(keys.student_pk(alice["student_id"]))
+                if e["action"] == "student.identity_corrected"]
+    assert (entry["before"]["legal_last_name"], entry["after"]["legal_last_name"]) == ("Zamora", "Zamorra")
+    assert entry["after"]["reason"] == "Spelled as on her birth certificate"
+    # And the mistaken identity is free again: a real "Alice Zamora" born that day can sign up
+    status, _ = api("POST", "/students/me", as_=claims("student-other", email="other@example.org"),
+                    body=profile_body(world.school_x, legal_first_name="Alice", legal_last_name="Zamora"))
+    assert status == 201
+
+
+def test_a_correction_that_matches_another_student_is_refused(api, world):
+    alice, bob = world.students["alice"], world.students["bob"]
+    bob_profile = api("GET", "/students/me", as_=bob)[1]
+    # When staff would give Alice exactly Bob's legal name and birth date
+    status, answer = api("PATCH", f"/students/{alice['student_id']}/identity", as_=STAFF, body={
+        "legal_first_name": bob_profile["legal_first_name"], "legal_last_name": bob_profile["legal_last_name"],
+        "birth_date": bob_profile["birth_date"], "reason": "merge?"})
+    # Then it is refused (they may be one person), and nothing changed
+    assert status == 409 and answer["errors"][0]["field"] == "legal_last_name"
+    assert api("GET", "/students/me", as_=alice)[1]["legal_last_name"] == "Zamora"
+
+
+def test_a_correction_needs_a_reason_and_a_real_birth_date(api, world):
+    url = f"/students/{world.students['alice']['student_id']}/identity"
+    status, answer = api("PATCH", url, as_=STAFF, body={"legal_last_name": "Zamorra"})
+    assert status == 422 and answer["errors"][0]["field"] == "reason"
+    status, answer = api("PATCH", url, as_=STAFF, body={"birth_date": "2090-01-01", "reason": "typo"})
+    assert status == 422 and answer["errors"][0]["field"] == "birth_date"
+    # Giving the values it already has changes nothing
+    status, profile = api("PATCH", url, as_=STAFF, body={"legal_last_name": "Zamora", "reason": "check"})
+    assert status == 200 and profile["legal_last_name"] == "Zamora"

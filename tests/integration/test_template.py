@@ -304,9 +304,15 @@ def test_function_policies_are_least_privilege(resources: dict[str, Any]) -> Non
             for action in actions:
                 assert "*" not in action, (name, action)
                 assert action != "dynamodb:Scan", (name, action)
-                # Only Powertools idempotency deletes (a failed event's in-progress record).
+                # Powertools idempotency deletes (a failed event's in-progress record); the
+                # API deletes only identity claims (a staff correction moves one).
                 if action == "dynamodb:DeleteItem":
-                    assert name == "StripeWebhookFunction", name
+                    if name == "ApiFunction":
+                        assert stmt["Condition"] == {"ForAllValues:StringLike": {
+                            "dynamodb:LeadingKeys": ["IDENTITY#*"]}}, stmt
+                        assert actions == ["dynamodb:DeleteItem"], stmt
+                    else:
+                        assert name == "StripeWebhookFunction", name
             # SES's template actions take no resource ARN (SAM's own
             # SESEmailTemplateCrudPolicy grants them on "*"); nothing else may.
             if set(actions) <= {"ses:CreateTemplate", "ses:UpdateTemplate"}:

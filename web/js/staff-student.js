@@ -1,10 +1,11 @@
 import { api, query } from "./api.js";
-import { onSubmit, showStatus } from "./forms.js";
+import { onSubmit, requireFields, showStatus } from "./forms.js";
 import { feeStatus, h, money, pageError, requireRole, table, ready } from "./page.js";
 
 const studentId = new URLSearchParams(location.search).get("id") || "";
 const checkForm = document.getElementById("check-form");
 const voidForm = document.getElementById("void-form");
+const identityForm = document.getElementById("identity-form");
 // The payment the void form acts on: { payment_id, label }.
 let voidTarget = null;
 const METHODS = { card: "Card", check: "Check", money_order: "Money order" };
@@ -91,6 +92,13 @@ if (requireRole("staff")) {
     checkForm.elements.instrument_number.value = "";
     offerVoid({ payment_id: payment.payment_id, label: `${kind} ${payment.instrument_number} for ${money(payment.amount_cents)} (${payment.school_year})` });
   }, { busyLabel: "Recording…" });
+  onSubmit(identityForm, async (data) => {
+    requireFields(data, { reason: "Say why the name or date of birth is corrected." });
+    const profile = await api(`/students/${encodeURIComponent(studentId)}/identity`, { method: "PATCH", body: data });
+    await render();
+    for (const name of ["legal_first_name", "legal_last_name", "birth_date", "reason"]) identityForm.elements[name].value = "";
+    showStatus(identityForm, `Saved: ${profile.legal_first_name} ${profile.legal_last_name}, born ${profile.birth_date}.`);
+  }, { busyLabel: "Saving…" });
   onSubmit(voidForm, async (data) => {
     if (!voidTarget) return;
     await api(`/payments/${encodeURIComponent(voidTarget.payment_id)}/void`, { method: "POST", body: data });

@@ -124,6 +124,13 @@ class Transaction:
         self.items.append({"Update": op})
         return len(self.items) - 1
 
+    def delete(self, pk: str, sk: str, *, condition: str | None = None, names: dict | None = None,
+               values: dict | None = None) -> int:
+        op: dict[str, Any] = {"TableName": table_name(), "Key": key(pk, sk)}
+        _conditions(op, condition, names, values)
+        self.items.append({"Delete": op})
+        return len(self.items) - 1
+
     def check(self, pk: str, sk: str, *, condition: str, names: dict | None = None,
               values: dict | None = None) -> int:
         op: dict[str, Any] = {"TableName": table_name(), "Key": key(pk, sk)}

@@ -70,6 +70,62 @@ def create_student(
         raise UniquenessViolation({slots[i] for i in cancelled.failed if i in slots}) from cancelled
 
 
+IDENTITY_FIELDS = ("legal_first_name", "legal_last_name", "birth_date")
+
+
+def correct_identity(
+    *,
+    before: dict[str, Any],
+    changes: dict[str, Any],
+    fingerprints: tuple[str, str],
+    name_index: str,
+    name_sort: str,
+    registrations: list[dict[str, Any]],
+    reason: str,
+    actor: Actor,
+    at: datetime,
+) -> dict[str, Any]:
+    """A staff correction of the legal name or birth date, all or nothing: the profile
+    (if still the version read) and its name-search keys, the identity claim moved from
+    the old fingerprint to the new one (UniquenessViolation if another student holds
+    it), the name on each registration (rosters and transcripts show it), and the audit
+    record with the reason."""
+    student_id = before["student_id"]
+    pk = keys.student_pk(student_id)
+    old_fingerprint, new_fingerprint = fingerprints
+    fields = {**changes, "GSI1PK": keys.student_name_gsi(name_index), "GSI1SK": f"{name_sort}#{student_id}",
+              "version": before["version"] + 1, "updated_at": at.isoformat()}
+    after = {**before, **fields}
+    names = {f"#f{i}": name for i, name in enumerate(fields)}
+    values = {f":v{i}": value for i, value in enumerate(fields.values())}
+    txn = dynamo.Transaction()
+    slots = {txn.update(pk, keys.PROFILE_SK, expression="SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(names))),
+                        names=names, values={**values, ":expected": before["version"]},
+                        condition="version = :expected"): "profile"}
+    if new_fingerprint != old_fingerprint:
+        slots[txn.put({"PK": keys.identity_pk(new_fingerprint), "SK": keys.CLAIM_SK, "type": "identity_claim",
+                       "student_id": student_id, "sers_id": before["sers_id"], "created_at": at.isoformat()},
+                      condition=NOT_EXISTS)] = "identity"
+        txn.delete(keys.identity_pk(old_fingerprint), keys.CLAIM_SK, condition="student_id = :sid",
+                   values={":sid": student_id})
+    names_now = {k: after[k] for k in ("legal_first_name", "legal_last_name")}
+    for registration in registrations:
+        txn.update(registration["PK"], registration["SK"], expression="SET legal_first_name = :first, "
+                   "legal_last_name = :last", values={":first": names_now["legal_first_name"],
+                                                      ":last": names_now["legal_last_name"]},
+                   condition="attribute_exists(PK)")
+    add_audit(txn, entity_pk=pk, action="student.identity_corrected", actor=actor, at=at,
+              before={k: before.get(k) for k in IDENTITY_FIELDS},
+              after={**{k: after.get(k) for k in IDENTITY_FIELDS}, "reason": reason})
+    try:
+        dynamo.transact(txn)
+    except dynamo.TransactionCancelled as cancelled:
+        if any(slots.get(i) == "identity" for i in cancelled.failed):
+            raise UniquenessViolation({"identity"}) from cancelled
+        raise StaleRecord() from cancelled
+    return after
+
+
 def get_profile(student_id: str) -> dict[str, Any] | None:
     return dynamo.get_item(keys.student_pk(student_id), keys.PROFILE_SK)
 

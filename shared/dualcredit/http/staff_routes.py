@@ -29,7 +29,7 @@ from dualcredit.models.catalog import (
     WindowOut,
 )
 from dualcredit.models.common import SchoolYearName
-from dualcredit.models.student import Dashboard, StudentSummary
+from dualcredit.models.student import Dashboard, IdentityCorrection, Profile, StudentSummary
 
 router = Router()
 
@@ -107,3 +107,9 @@ def get_students(
 @router.get("/students/<student_id>", summary="A student's dashboard, for staff", tags=["staff"])
 def get_student(student_id: str) -> Dashboard:
     return registration.dashboard(caller(router), student_id)
+
+
+@router.patch("/students/<student_id>/identity", summary="Correct a student's legal name or date of birth",
+              tags=["staff"])
+def patch_identity(student_id: str, correction: IdentityCorrection) -> Profile:
+    return staff.correct_identity(caller(router), student_id, correction, clock.now())

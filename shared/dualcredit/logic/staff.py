@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from dualcredit import rules
 from dualcredit.dal import catalog as catalog_data
 from dualcredit.dal import identity, keys
 from dualcredit.dal import registrations as registration_data
 from dualcredit.dal import students as student_data
-from dualcredit.errors import Conflict, InvalidInput
+from dualcredit.errors import Conflict, InvalidInput, NotFound
 from dualcredit.logic.caller import Caller, Role
 from dualcredit.models.catalog import RosterEntry, SchoolUser, SchoolUserInvite
-from dualcredit.models.student import StudentSummary
+from dualcredit.models.student import IdentityCorrection, Profile, StudentSummary
 from dualcredit.settings import get_settings
 
 
@@ -79,3 +79,35 @@ def invite_school_user(caller: Caller, invite: SchoolUserInvite, at: datetime) -
 def list_school_users(caller: Caller, school_id: str) -> list[SchoolUser]:
     caller.require(Role.STAFF)
     return [SchoolUser.model_validate(item) for item in catalog_data.list_school_users(school_id)]
+
+
+def correct_identity(caller: Caller, student_id: str, correction: IdentityCorrection, at: datetime) -> Profile:
+    """Staff correct a student's legal name or date of birth. The "one person, one
+    account" claim moves with it, so a correction that makes the student match another
+    student is refused (they may be one person with two accounts). Giving the values the
+    profile already has changes nothing."""
+    caller.require(Role.STAFF)
+    partition = student_data.read_partition(student_id)
+    before = partition.profile
+    if before is None:
+        raise NotFound("There is no student profile here.")
+    given = correction.model_dump(mode="json", exclude_none=True, exclude={"reason"})
+    changes = {name: value for name, value in given.items() if before.get(name) != value}
+    if not changes:
+        return Profile.model_validate(before)
+    now = {name: changes.get(name, before[name]) for name in student_data.IDENTITY_FIELDS}
+    fingerprints = tuple(rules.identity_fingerprint(v["legal_first_name"], v["legal_last_name"],
+                                                    date.fromisoformat(v["birth_date"]))
+                         for v in (before, now))
+    try:
+        after = student_data.correct_identity(
+            before=before, changes=changes, fingerprints=fingerprints,
+            name_index=rules.last_name_index_key(now["legal_last_name"]),
+            name_sort=rules.name_sort_key(now["legal_first_name"], now["legal_last_name"]),
+            registrations=partition.registrations, reason=correction.reason, actor=caller.actor, at=at)
+    except student_data.UniquenessViolation:
+        raise Conflict("Another student already has this legal name and date of birth. Find them by "
+                       "name: the two accounts may be one person.", field="legal_last_name") from None
+    except student_data.StaleRecord:
+        raise Conflict("This student's profile changed a moment ago. Reload and try again.") from None
+    return Profile.model_validate(after)

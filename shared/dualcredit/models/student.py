@@ -36,9 +36,28 @@ class ProfileIn(ApiModel):
     @field_validator("birth_date")
     @classmethod
     def _plausible_birth_date(cls, value: date) -> date:
-        if not date(1940, 1, 1) <= value <= clock.now().date():
-            raise ValueError("must be a real date of birth in the past")
-        return value
+        return _plausible_birth_date(value)
+
+
+def _plausible_birth_date(value: date) -> date:
+    if not date(1940, 1, 1) <= value <= clock.now().date():
+        raise ValueError("must be a real date of birth in the past")
+    return value
+
+
+class IdentityCorrection(ApiModel):
+    """Staff correct a student's legal name or date of birth (a mistake at sign-up);
+    the reason goes into the audit record."""
+
+    legal_first_name: Text | None = None
+    legal_last_name: Text | None = None
+    birth_date: date | None = None
+    reason: Text
+
+    @field_validator("birth_date")
+    @classmethod
+    def _plausible_birth_date(cls, value: date | None) -> date | None:
+        return None if value is None else _plausible_birth_date(value)
 
 
 class ProfileUpdate(ApiModel):
