@@ -204,6 +204,7 @@ class Api:
         with contextlib.redirect_stdout(io.StringIO()):  # the metrics' EMF lines
             response = self.module.lambda_handler(event, LambdaContext())
         headers = {k.lower(): v for k, v in (response.get("headers") or {}).items()}
+        headers |= {k.lower(): v[0] for k, v in (response.get("multiValueHeaders") or {}).items() if v}
         if not headers.get("content-type", "application/json").startswith("application/json"):
             return response["statusCode"], response.get("body")
         return response["statusCode"], json.loads(response.get("body") or "null")
