@@ -164,3 +164,11 @@ def test_posting_grades_takes_one_query_and_one_transaction_per_49(grades_api, w
     assert status == 200
     # The roster (GSI1) read once; three grades and their audit records in one transaction
     assert dict(aws) == {"Query": 1, "TransactWriteItems": 1}
+
+
+def test_a_file_that_is_not_csv_is_a_clear_400(grades_api, world):
+    # A field longer than the csv module allows (a binary file, say) is refused, not a 500
+    text = "sers_id,college_course_code,grade\n" + "x" * 200_000 + ",WELD 101,A\n"
+    status, answer = grades_api("POST", f"/schools/{world.school_x}/grades/csv", as_=_teacher(world),
+                                raw_body=text)
+    assert status == 400 and answer["errors"][0]["field"] == "file", answer

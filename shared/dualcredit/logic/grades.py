@@ -47,7 +47,11 @@ def import_csv(caller: Caller, school_id: str, school_year: str | None, text: st
     line and the column."""
     caller.require_school(school_id)
     year = rules.school_year_or_current(school_year, at)
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        lines = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    except csv.Error as error:
+        raise InvalidInput(f"The file is not a CSV file this form can read ({error}).", field="file") from None
+    reader = iter(lines)
     header = next(reader, None)
     if not header:
         raise InvalidInput("The file is empty. Its first line must name the columns "
