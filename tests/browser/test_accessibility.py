@@ -149,4 +149,9 @@ def test_school_user_pages(contexts, stack):
     sign_in(page, seed.SCHOOL_USER_EMAIL, seed.SCHOOL_USER_PASSWORD, lands_on="/school/")
     expect(page.get_by_role("table")).to_contain_text(f"{student['last_name']}, Fay")
     found = problems(page, "/school/")
+    # The grade form with an error next to its field
+    grade_form = page.locator("#grade-form")
+    grade_form.get_by_role("button", name="Post grade").click()
+    expect(grade_form.get_by_label("Grade")).to_have_attribute("aria-invalid", "true")
+    found += problems(page, "/school/ grade form, with errors")
     assert not found, "\n".join(found)
