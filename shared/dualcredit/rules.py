@@ -533,9 +533,11 @@ def qualifies_for_credit(grade: str | None, threshold: str = DEFAULT_GRADE_THRES
     return _GRADE_RANK[normalized] <= _GRADE_RANK[limit]
 
 
-def credit_is_sent(credit_earned: bool, fee_status: FeeStatus) -> bool:
-    """Earned credit goes to the college only for a year whose fee is paid or waived."""
-    return credit_earned and fee_status in (FeeStatus.PAID, FeeStatus.WAIVED)
+def credit_is_sent(credit_earned: bool, fee_status: FeeStatus, in_class: bool | None = None) -> bool:
+    """Earned credit goes to the college only for a year whose fee is paid or waived, and
+    never for a registration the school said is not really in its class (`in_class`
+    False; None, not answered yet, does not hold it back)."""
+    return credit_earned and in_class is not False and fee_status in (FeeStatus.PAID, FeeStatus.WAIVED)
 
 
 # --------------------------------------------------------------------------- SERS ID

@@ -60,6 +60,7 @@ MATRIX = {
     # GradeImportFunction
     ("PUT", "/schools/{school_id}/grades"): ("/schools/{x}/grades", "grades", {"school_x", "staff"}),
     ("POST", "/schools/{school_id}/grades/csv"): ("/schools/{x}/grades/csv", "grades_csv", {"school_x", "staff"}),
+    ("PUT", "/schools/{school_id}/enrollments"): ("/schools/{x}/enrollments", "enrollments", {"school_x", "staff"}),
     ("GET", "/grades/transcript"): ("/grades/transcript", None, STAFF_ONLY),
 }
 API_FUNCTIONS = ("ApiFunction", "GradeImportFunction")
@@ -114,6 +115,9 @@ def _body(kind, world: World, role: str):
                 "teacher": "Ms. R", "reason": "missed it"}
     if kind == "invite":
         return {"email": f"invite-{role}@example.org", "school_id": world.school_x}
+    if kind == "enrollments":
+        return {"school_year": "2026-27", "entries": [
+            {"sers_id": world.students["a"]["sers_id"], "offering_id": world.offering_x, "in_class": True}]}
     if kind == "grades":
         return {"school_year": "2026-27", "grades": [
             {"sers_id": world.students["a"]["sers_id"], "offering_id": world.offering_x, "grade": "B+"}]}

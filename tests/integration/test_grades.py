@@ -172,3 +172,45 @@ def test_a_file_that_is_not_csv_is_a_clear_400(grades_api, world):
     status, answer = grades_api("POST", f"/schools/{world.school_x}/grades/csv", as_=_teacher(world),
                                 raw_body=text)
     assert status == 400 and answer["errors"][0]["field"] == "file", answer
+
+
+# ------------------------------------------------------------------ who is really in the class
+
+
+def _answers(world: World, **in_class: bool) -> dict:
+    return {"school_year": "2026-27", "entries": [
+        {"sers_id": world.students[name]["sers_id"], "offering_id": world.offering_x, "in_class": value}
+        for name, value in in_class.items()]}
+
+
+def test_a_school_says_who_is_really_in_its_class_and_no_credit_goes_out_for_the_others(
+        api, grades_api, world):
+    # Given Ann (paid) and Cy (waived) both earned credit
+    grades_api("PUT", f"/schools/{world.school_x}/grades", as_=_teacher(world), body=_rows(world, ann="A", cy="B"))
+    # When the teacher says Cy is not really in the class
+    status, result = grades_api("PUT", f"/schools/{world.school_x}/enrollments", as_=_teacher(world),
+                                body=_answers(world, cy=False))
+    assert status == 200 and (result["recorded"], result["unchanged"]) == (1, 0), result
+    # Then the roster shows it, and the transcript carries Ann's credit only
+    roster = {r["sers_id"]: r for r in api("GET", f"/schools/{world.school_x}/roster?school_year=2026-27",
+                                            as_=_teacher(world))[1]}
+    assert roster[world.students["cy"]["sers_id"]]["in_class"] is False
+    assert roster[world.students["ann"]["sers_id"]]["in_class"] is True  # a posted grade confirms
+    lines = grades_api("GET", "/grades/transcript?school_year=2026-27", as_=STAFF)[1].strip().splitlines()
+    assert len(lines) == 2 and world.students["ann"]["sers_id"] in lines[1]
+    # And saying it again changes nothing; a grade posted later puts Cy back in the class
+    assert grades_api("PUT", f"/schools/{world.school_x}/enrollments", as_=_teacher(world),
+                      body=_answers(world, cy=False))[1]["unchanged"] == 1
+    grades_api("PUT", f"/schools/{world.school_x}/grades", as_=_teacher(world), body=_rows(world, cy="A"))
+    lines = grades_api("GET", "/grades/transcript?school_year=2026-27", as_=STAFF)[1].strip().splitlines()
+    assert len(lines) == 3
+
+
+def test_an_answer_for_a_student_not_in_the_schools_roster_is_refused(grades_api, world):
+    body = _answers(world, ann=True)
+    body["entries"].append({"sers_id": "TP3-27-ZZZZ", "offering_id": world.offering_x, "in_class": True})
+    status, answer = grades_api("PUT", f"/schools/{world.school_x}/enrollments", as_=_teacher(world), body=body)
+    assert status == 400 and answer["errors"][0]["field"] == "entries[1].offering_id", answer
+    other = claims("teacher-y", groups=["school"], school_id=world.school_y)
+    assert grades_api("PUT", f"/schools/{world.school_x}/enrollments", as_=other,
+                      body=_answers(world, ann=True))[0] == 403

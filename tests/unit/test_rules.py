@@ -473,6 +473,11 @@ def test_earned_credit_is_sent_only_for_a_paid_or_waived_year(earned, fee, sent)
     assert rules.credit_is_sent(earned, fee) is sent
 
 
+@pytest.mark.parametrize(("in_class", "sent"), [(True, True), (None, True), (False, False)])
+def test_no_credit_is_sent_for_a_student_the_school_says_is_not_in_the_class(in_class, sent):
+    assert rules.credit_is_sent(True, FeeStatus.PAID, in_class) is sent
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

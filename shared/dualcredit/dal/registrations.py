@@ -120,19 +120,54 @@ def post_grades(changes: list[GradeChange], *, actor: Actor, at: datetime) -> No
         for change in changes[start:start + GRADES_PER_TRANSACTION]:
             item = change.registration
             before = item.get("grade")
+            # A posted grade also confirms the student is in the class.
             txn.update(
                 item["PK"], item["SK"],
                 expression="SET grade = :grade, credit_earned = :credit, grade_posted_at = :at, "
-                           "grade_posted_by = :by",
+                           "grade_posted_by = :by, in_class = :in_class",
                 condition="attribute_exists(PK) AND " + (
                     "grade = :before" if before is not None else "attribute_not_exists(grade)"),
                 values={":grade": change.grade, ":credit": change.credit_earned, ":at": at.isoformat(),
-                        ":by": actor.user_id, **({":before": before} if before is not None else {})},
+                        ":by": actor.user_id, ":in_class": True,
+                        **({":before": before} if before is not None else {})},
             )
             add_audit(txn, entity_pk=item["PK"], action="grade.posted", actor=actor, at=at,
                       before={"offering_id": item["offering_id"], "grade": before},
                       after={"offering_id": item["offering_id"], "grade": change.grade,
                              "credit_earned": change.credit_earned})
+        try:
+            dynamo.transact(txn)
+        except dynamo.TransactionCancelled as cancelled:
+            raise GradeChanged() from cancelled
+
+
+@dataclass(frozen=True)
+class EnrollmentChange:
+    """One registration's answer to "is the student really in this class?"."""
+
+    registration: dict[str, Any]
+    in_class: bool
+
+
+def set_enrollments(changes: list[EnrollmentChange], *, actor: Actor, at: datetime) -> None:
+    """Record the answers with their audit records, 49 per transaction, each conditional
+    on the answer read with it (GradeChanged when another post changed it meanwhile)."""
+    for start in range(0, len(changes), GRADES_PER_TRANSACTION):
+        txn = dynamo.Transaction()
+        for change in changes[start:start + GRADES_PER_TRANSACTION]:
+            item = change.registration
+            before = item.get("in_class")
+            txn.update(
+                item["PK"], item["SK"],
+                expression="SET in_class = :in_class, in_class_at = :at, in_class_by = :by",
+                condition="attribute_exists(PK) AND " + (
+                    "in_class = :before" if before is not None else "attribute_not_exists(in_class)"),
+                values={":in_class": change.in_class, ":at": at.isoformat(), ":by": actor.user_id,
+                        **({":before": before} if before is not None else {})},
+            )
+            add_audit(txn, entity_pk=item["PK"], action="enrollment.answered", actor=actor, at=at,
+                      before={"offering_id": item["offering_id"], "in_class": before},
+                      after={"offering_id": item["offering_id"], "in_class": change.in_class})
         try:
             dynamo.transact(txn)
         except dynamo.TransactionCancelled as cancelled:

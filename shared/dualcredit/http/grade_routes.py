@@ -14,7 +14,7 @@ from dualcredit.errors import InvalidInput
 from dualcredit.http.context import caller
 from dualcredit.logic import grades
 from dualcredit.models.common import SchoolYearName
-from dualcredit.models.grades import GradeBatch, GradeResult
+from dualcredit.models.grades import EnrollmentBatch, EnrollmentResult, GradeBatch, GradeResult
 
 router = Router()
 
@@ -39,6 +39,12 @@ def post_grades_csv(
     if len(body.encode()) > MAX_CSV_BYTES:
         raise InvalidInput(f"The file is over {MAX_CSV_BYTES // 1024} KB; split it.", field="file")
     return grades.import_csv(caller(router), school_id, school_year, body, clock.now())
+
+
+@router.put("/schools/<school_id>/enrollments", summary="Say which registered students are really in a class",
+            tags=["grades"])
+def put_enrollments(school_id: str, batch: EnrollmentBatch) -> EnrollmentResult:
+    return grades.answer_enrollments(caller(router), school_id, batch, clock.now())
 
 
 @router.get("/grades/transcript", summary="Credit to send to the colleges, as CSV", tags=["grades"])

@@ -20,7 +20,15 @@ from dualcredit.dal import registrations as registration_data
 from dualcredit.errors import Conflict, InvalidInput
 from dualcredit.logic.caller import Caller, Role
 from dualcredit.logic.fees import FeeFacts
-from dualcredit.models.grades import MAX_GRADE_ROWS, GradeBatch, GradeResult, PostedGrade
+from dualcredit.models.grades import (
+    MAX_GRADE_ROWS,
+    EnrollmentAnswer,
+    EnrollmentBatch,
+    EnrollmentResult,
+    GradeBatch,
+    GradeResult,
+    PostedGrade,
+)
 from dualcredit.observability import logger, metrics
 from dualcredit.settings import get_settings
 
@@ -85,7 +93,14 @@ def _sers(text: str) -> str | None:
         return None
 
 
-Row = tuple[str, str, Any, str]  # (where, SERS ID as given, matches-the-class test, grade as given)
+Row = tuple[str, str, Any, Any]  # (where, SERS ID as given, matches-the-class test, value as given)
+
+
+def _grade(text: Any) -> str:
+    grade = rules.normalize_grade(text)
+    if grade is None:
+        raise rules.RuleError("A grade is required.")
+    return grade
 
 
 def _post(caller: Caller, school_id: str, year: rules.SchoolYear, rows: list[Row], at: datetime, *,
@@ -95,7 +110,7 @@ def _post(caller: Caller, school_id: str, year: rules.SchoolYear, rows: list[Row
     as given count as unchanged, others are a conflict."""
     for attempt in (1, 2):
         roster = registration_data.roster(school_id, year.name)
-        matched = _match(roster, rows, year, offering_field)
+        matched = _match(roster, rows, year, offering_field, value_field="grade", parse=_grade)
         results, changes = [], []
         for registration, grade in matched:
             threshold = registration.get("grade_threshold") or rules.DEFAULT_GRADE_THRESHOLD
@@ -120,46 +135,72 @@ def _post(caller: Caller, school_id: str, year: rules.SchoolYear, rows: list[Row
                        grades=results)
 
 
-def _match(roster: list[dict[str, Any]], rows: list[Row], year: rules.SchoolYear,
-           offering_field: str) -> list[tuple[dict[str, Any], str]]:
-    """Each row's registration and canonical grade; every bad row named, or none."""
+def _match(roster: list[dict[str, Any]], rows: list[Row], year: rules.SchoolYear, offering_field: str, *,
+           value_field: str, parse: Any) -> list[tuple[dict[str, Any], Any]]:
+    """Each row's registration and canonical value (`parse`, which raises RuleError);
+    every bad row named, or none."""
     by_student: dict[str, list[dict[str, Any]]] = {}
     for registration in roster:
         by_student.setdefault(registration["sers_id"], []).append(registration)
     errors: list[tuple[str, str]] = []
-    matched: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
-    for where, sers_text, same_class, grade_text in rows:
+    matched: dict[tuple[str, str], tuple[dict[str, Any], Any]] = {}
+    for where, sers_text, same_class, raw in rows:
         sers_id = _sers(sers_text)
         if sers_id is None:
             errors.append((f"{where}.sers_id", f'"{sers_text}" is not a SERS ID (like TP3-27-AB12).'))
             continue
         try:
-            grade = rules.normalize_grade(grade_text)
+            value = parse(raw)
         except rules.RuleError as error:
-            errors.append((f"{where}.grade", str(error)))
-            continue
-        if grade is None:
-            errors.append((f"{where}.grade", "A grade is required."))
+            errors.append((f"{where}.{value_field}", str(error)))
             continue
         found = [r for r in by_student.get(sers_id, []) if same_class(r)]
         if len(found) > 1:
             errors.append((f"{where}.{offering_field}",
                            f"{sers_id} has more than one class with this college course here in {year.name}; "
-                           "post these grades one class at a time."))
+                           "post these one class at a time."))
             continue
         if not found:
             errors.append((f"{where}.{offering_field}",
                            f"{sers_id} is not registered for this class at this school in {year.name}."))
             continue
         key = (found[0]["student_id"], found[0]["offering_id"])
-        if key in matched and matched[key][1] != grade:
-            errors.append((where, f"{sers_id} has two different grades for the same class."))
+        if key in matched and matched[key][1] != value:
+            errors.append((where, f"{sers_id} is given twice for the same class, with different values."))
             continue
-        matched[key] = (found[0], grade)
+        matched[key] = (found[0], value)
     if errors:
-        raise InvalidInput(f"{len(errors)} of the grades cannot be posted; nothing was saved. "
+        raise InvalidInput(f"{len(errors)} of the rows cannot be saved; nothing was saved. "
                            f"First: {errors[0][0]}: {errors[0][1]}", field=errors[0][0], errors=errors)
     return list(matched.values())
+
+
+def answer_enrollments(caller: Caller, school_id: str, batch: EnrollmentBatch, at: datetime) -> EnrollmentResult:
+    """A school's users say which registered students are really in their classes. A
+    student marked not in a class gets no credit for it (rules.credit_is_sent); posting a
+    grade marks them in it. Checked and written like grades: every row or none."""
+    caller.require_school(school_id)
+    year = rules.school_year_or_current(batch.school_year, at)
+    rows = [(f"entries[{i}]", e.sers_id, lambda r, oid=e.offering_id: r["offering_id"] == oid, e.in_class)
+            for i, e in enumerate(batch.entries)]
+    for attempt in (1, 2):
+        roster = registration_data.roster(school_id, year.name)
+        matched = _match(roster, rows, year, "offering_id", value_field="in_class", parse=bool)
+        changes = [registration_data.EnrollmentChange(r, value) for r, value in matched if r.get("in_class") != value]
+        try:
+            registration_data.set_enrollments(changes, actor=caller.actor, at=at)
+            break
+        except registration_data.GradeChanged:
+            if attempt == 2:
+                raise Conflict("Some of these answers were changed by someone else a moment ago. Reload "
+                               "and try again.") from None
+    changed = {(c.registration["student_id"], c.registration["offering_id"]) for c in changes}
+    answers = [EnrollmentAnswer(sers_id=r["sers_id"], offering_id=r["offering_id"], in_class=value,
+                                status="recorded" if (r["student_id"], r["offering_id"]) in changed else "unchanged")
+               for r, value in matched]
+    logger.info("enrollments answered", extra={"school_year": year.name, "recorded": len(changes)})
+    return EnrollmentResult(school_year=year.name, recorded=len(changes), unchanged=len(answers) - len(changes),
+                            entries=answers)
 
 
 # --------------------------------------------------------------------------- transcript
@@ -184,7 +225,8 @@ def transcript_csv(caller: Caller, school_year: str | None, at: datetime) -> tup
     for school in sorted(catalog_data.list_schools(), key=lambda s: s["name"]):
         for r in sorted(registration_data.roster(school["school_id"], year.name),
                         key=lambda r: (r["college"], r["college_course_code"], r["legal_last_name"])):
-            if rules.credit_is_sent(bool(r.get("credit_earned")), fees.get(r["student_id"], rules.FeeStatus.DUE)):
+            if rules.credit_is_sent(bool(r.get("credit_earned")), fees.get(r["student_id"], rules.FeeStatus.DUE),
+                                    r.get("in_class")):
                 writer.writerow([year.name, r["college"], r["college_course_code"], r["college_course_title"],
                                  r["credits"], r["grade"], r["sers_id"], r["legal_last_name"],
                                  r["legal_first_name"], school["name"], r["high_school_course"]])

@@ -121,3 +121,5 @@ class RosterEntry(Model):
     #: Posted by the school; `credit_earned` when it meets the course's threshold.
     grade: str | None = None
     credit_earned: bool | None = None
+    #: The school's answer: really in the class (True), not (False), not yet answered (None).
+    in_class: bool | None = None

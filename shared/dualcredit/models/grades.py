@@ -42,3 +42,31 @@ class GradeResult(Model):
     posted: int
     unchanged: int
     grades: list[PostedGrade]
+
+
+class EnrollmentIn(ApiModel):
+    sers_id: SersIdText
+    offering_id: Id
+    #: True: the student is really in this class; False: not (no credit goes out for it).
+    in_class: bool
+
+
+class EnrollmentBatch(ApiModel):
+    """A school's answer on who is really in its classes; the year defaults to the current one."""
+
+    school_year: SchoolYearName | None = None
+    entries: list[EnrollmentIn] = Field(min_length=1, max_length=MAX_GRADE_ROWS)
+
+
+class EnrollmentAnswer(Model):
+    sers_id: str
+    offering_id: str
+    in_class: bool
+    status: Literal["recorded", "unchanged"]
+
+
+class EnrollmentResult(Model):
+    school_year: str
+    recorded: int
+    unchanged: int
+    entries: list[EnrollmentAnswer]
