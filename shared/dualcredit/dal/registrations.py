@@ -93,8 +93,9 @@ def roster(school_id: str, school_year: str) -> list[dict[str, Any]]:
     return dynamo.query(index="GSI1", pk_name="GSI1PK", pk=keys.roster_gsi(school_id, school_year))
 
 
-class GradeChanged(Exception):
-    """A registration's grade changed (or the registration went) since it was read."""
+class RegistrationChanged(Exception):
+    """A registration's grade or class answer changed (or the registration went) since it
+    was read."""
 
 
 @dataclass(frozen=True)
@@ -106,41 +107,6 @@ class GradeChange:
     credit_earned: bool
 
 
-#: Each grade is an update and its audit record: 49 per TransactWriteItems (100 items).
-GRADES_PER_TRANSACTION = dynamo.TRANSACTION_LIMIT // 2 - 1
-
-
-def post_grades(changes: list[GradeChange], *, actor: Actor, at: datetime) -> None:
-    """Write the grades with their audit records, 49 per transaction. Each grade is
-    conditional on the grade read with it, so a concurrent change is not overwritten:
-    GradeChanged, with the earlier transactions' grades written (posting again is safe:
-    unchanged grades are not written)."""
-    for start in range(0, len(changes), GRADES_PER_TRANSACTION):
-        txn = dynamo.Transaction()
-        for change in changes[start:start + GRADES_PER_TRANSACTION]:
-            item = change.registration
-            before = item.get("grade")
-            # A posted grade also confirms the student is in the class.
-            txn.update(
-                item["PK"], item["SK"],
-                expression="SET grade = :grade, credit_earned = :credit, grade_posted_at = :at, "
-                           "grade_posted_by = :by, in_class = :in_class",
-                condition="attribute_exists(PK) AND " + (
-                    "grade = :before" if before is not None else "attribute_not_exists(grade)"),
-                values={":grade": change.grade, ":credit": change.credit_earned, ":at": at.isoformat(),
-                        ":by": actor.user_id, ":in_class": True,
-                        **({":before": before} if before is not None else {})},
-            )
-            add_audit(txn, entity_pk=item["PK"], action="grade.posted", actor=actor, at=at,
-                      before={"offering_id": item["offering_id"], "grade": before},
-                      after={"offering_id": item["offering_id"], "grade": change.grade,
-                             "credit_earned": change.credit_earned})
-        try:
-            dynamo.transact(txn)
-        except dynamo.TransactionCancelled as cancelled:
-            raise GradeChanged() from cancelled
-
-
 @dataclass(frozen=True)
 class EnrollmentChange:
     """One registration's answer to "is the student really in this class?"."""
@@ -149,26 +115,72 @@ class EnrollmentChange:
     in_class: bool
 
 
+#: Each change is an update and its audit record: 49 per TransactWriteItems (100 items).
+CHANGES_PER_TRANSACTION = dynamo.TRANSACTION_LIMIT // 2 - 1
+
+
+def post_grades(changes: list[GradeChange], *, actor: Actor, at: datetime) -> None:
+    """Write the grades with their audit records. Each grade is conditional on the grade
+    read with it, so a concurrent change is not overwritten; a posted grade also marks
+    the student as in the class."""
+
+    def write(txn: dynamo.Transaction, change: GradeChange) -> None:
+        item, before = change.registration, change.registration.get("grade")
+        txn.update(
+            item["PK"], item["SK"],
+            expression="SET grade = :grade, credit_earned = :credit, grade_posted_at = :at, "
+                       "grade_posted_by = :by, in_class = :in_class",
+            condition=_unchanged("grade", before),
+            values={":grade": change.grade, ":credit": change.credit_earned, ":at": at.isoformat(),
+                    ":by": actor.user_id, ":in_class": True, **_before(before)},
+        )
+        add_audit(txn, entity_pk=item["PK"], action="grade.posted", actor=actor, at=at,
+                  before={"offering_id": item["offering_id"], "grade": before},
+                  after={"offering_id": item["offering_id"], "grade": change.grade,
+                         "credit_earned": change.credit_earned})
+
+    _in_transactions(changes, write)
+
+
 def set_enrollments(changes: list[EnrollmentChange], *, actor: Actor, at: datetime) -> None:
-    """Record the answers with their audit records, 49 per transaction, each conditional
-    on the answer read with it (GradeChanged when another post changed it meanwhile)."""
-    for start in range(0, len(changes), GRADES_PER_TRANSACTION):
+    """Record the schools' answers with their audit records, each conditional on the
+    answer read with it."""
+
+    def write(txn: dynamo.Transaction, change: EnrollmentChange) -> None:
+        item, before = change.registration, change.registration.get("in_class")
+        txn.update(
+            item["PK"], item["SK"],
+            expression="SET in_class = :in_class, in_class_at = :at, in_class_by = :by",
+            condition=_unchanged("in_class", before),
+            values={":in_class": change.in_class, ":at": at.isoformat(), ":by": actor.user_id,
+                    **_before(before)},
+        )
+        add_audit(txn, entity_pk=item["PK"], action="enrollment.answered", actor=actor, at=at,
+                  before={"offering_id": item["offering_id"], "in_class": before},
+                  after={"offering_id": item["offering_id"], "in_class": change.in_class})
+
+    _in_transactions(changes, write)
+
+
+def _unchanged(attribute: str, before: Any) -> str:
+    """The registration still exists and `attribute` is still what was read."""
+    return "attribute_exists(PK) AND " + (
+        f"{attribute} = :before" if before is not None else f"attribute_not_exists({attribute})")
+
+
+def _before(before: Any) -> dict[str, Any]:
+    return {":before": before} if before is not None else {}
+
+
+def _in_transactions(changes: list[Any], write: Any) -> None:
+    """CHANGES_PER_TRANSACTION changes per transaction; RegistrationChanged when a
+    condition fails, with the earlier transactions written (writing the same changes
+    again is safe: unchanged values are not written)."""
+    for start in range(0, len(changes), CHANGES_PER_TRANSACTION):
         txn = dynamo.Transaction()
-        for change in changes[start:start + GRADES_PER_TRANSACTION]:
-            item = change.registration
-            before = item.get("in_class")
-            txn.update(
-                item["PK"], item["SK"],
-                expression="SET in_class = :in_class, in_class_at = :at, in_class_by = :by",
-                condition="attribute_exists(PK) AND " + (
-                    "in_class = :before" if before is not None else "attribute_not_exists(in_class)"),
-                values={":in_class": change.in_class, ":at": at.isoformat(), ":by": actor.user_id,
-                        **({":before": before} if before is not None else {})},
-            )
-            add_audit(txn, entity_pk=item["PK"], action="enrollment.answered", actor=actor, at=at,
-                      before={"offering_id": item["offering_id"], "in_class": before},
-                      after={"offering_id": item["offering_id"], "in_class": change.in_class})
+        for change in changes[start:start + CHANGES_PER_TRANSACTION]:
+            write(txn, change)
         try:
             dynamo.transact(txn)
         except dynamo.TransactionCancelled as cancelled:
-            raise GradeChanged() from cancelled
+            raise RegistrationChanged() from cancelled

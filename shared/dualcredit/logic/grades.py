@@ -124,7 +124,7 @@ def _post(caller: Caller, school_id: str, year: rules.SchoolYear, rows: list[Row
         try:
             registration_data.post_grades(changes, actor=caller.actor, at=at)
             break
-        except registration_data.GradeChanged:
+        except registration_data.RegistrationChanged:
             if attempt == 2:
                 raise Conflict("Some of these grades were changed by someone else a moment ago. Reload "
                                "and post them again; grades already saved stay as they are.") from None
@@ -190,7 +190,7 @@ def answer_enrollments(caller: Caller, school_id: str, batch: EnrollmentBatch, a
         try:
             registration_data.set_enrollments(changes, actor=caller.actor, at=at)
             break
-        except registration_data.GradeChanged:
+        except registration_data.RegistrationChanged:
             if attempt == 2:
                 raise Conflict("Some of these answers were changed by someone else a moment ago. Reload "
                                "and try again.") from None
