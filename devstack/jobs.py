@@ -110,6 +110,31 @@ def due_minutes(cron: Cron, timezone: str, after: datetime, until: datetime) -> 
 Invoke = Callable[[str, dict[str, Any], str], dict[str, Any]]
 
 
+class Background:
+    """A daemon thread that calls `step` until stopped; `step` returns how many seconds
+    to wait before its next call (0: at once)."""
+
+    def __init__(self, name: str, step: Callable[[], float]) -> None:
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, args=(step,), name=name, daemon=True)
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=30)
+
+    def _loop(self, step: Callable[[], float]) -> None:
+        while not self._stop.is_set():
+            self._stop.wait(step())
+
+
 @dataclass
 class Run:
     schedule: str
@@ -129,23 +154,18 @@ class Scheduler:
     def __post_init__(self) -> None:
         self._crons = {s.name: Cron.parse(s.expression) for s in self.schedules}
         self._last = self.clock() - timedelta(minutes=1)  # a schedule due this minute runs
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._worker = Background("devstack-scheduler", self._step)
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._loop, name="devstack-scheduler", daemon=True)
-        self._thread.start()
+        self._worker.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
+        self._worker.stop()
 
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            self.tick()
-            self._stop.wait(TICK_SECONDS)
+    def _step(self) -> float:
+        self.tick()
+        return TICK_SECONDS
 
     def tick(self) -> list[Run]:
         """Run what has come due since the last tick."""
@@ -186,28 +206,21 @@ class QueuePoller:
     invocations: int = 0
 
     def __post_init__(self) -> None:
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._worker = Background(f"devstack-poller-{self.source.queue}", self._step)
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._loop, name=f"devstack-poller-{self.source.queue}",
-                                        daemon=True)
-        self._thread.start()
+        self._worker.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
+        self._worker.stop()
 
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                if not self.poll(wait_seconds=1):
-                    self._stop.wait(1.0)
-            except Exception as error:  # noqa: BLE001 - the stack stopping, or moto busy: poll again
-                if not self._stop.is_set():
-                    self.log(f"devstack: {self.source.queue} poller: {type(error).__name__}: {error}")
-                    self._stop.wait(2.0)
+    def _step(self) -> float:
+        try:
+            return 0.0 if self.poll(wait_seconds=1) else 1.0
+        except Exception as error:  # noqa: BLE001 - the stack stopping, or moto busy: poll again
+            if not self._worker.stopping:
+                self.log(f"devstack: {self.source.queue} poller: {type(error).__name__}: {error}")
+            return 2.0
 
     def poll(self, wait_seconds: int = 0) -> int:
         """One batch (up to BatchSize, from receives of ten); returns how many it handed over."""

@@ -519,12 +519,13 @@ def _grade_message(shown: str) -> str:
     return f'"{shown}" is not a grade we know. Use one of: {", ".join(GRADE_SCALE)}.'
 
 
-def qualifies_for_credit(grade: str | None, threshold: str = DEFAULT_GRADE_THRESHOLD) -> bool:
-    """True when the grade is at or better than the course's threshold (default B).
+def qualifies_for_credit(grade: str | None, threshold: str | None = DEFAULT_GRADE_THRESHOLD) -> bool:
+    """True when the grade is at or better than the course's threshold (None: the
+    default, B).
 
     A missing grade does not qualify: no credit is sent before a grade is posted.
     """
-    limit = normalize_grade(threshold)
+    limit = normalize_grade(DEFAULT_GRADE_THRESHOLD if threshold is None else threshold)
     if limit is None:
         raise RuleError("A grade threshold is required, for example B.")
     normalized = normalize_grade(grade)

@@ -72,3 +72,10 @@ def register_class(page: Page, high_school_course: str) -> None:
     page.get_by_label(high_school_course).check()
     page.get_by_role("button", name="Register").click()
     expect(page.get_by_role("heading", name="You are registered")).to_be_focused()
+
+
+def open_student(page: Page, last_name: str, sers_id: str) -> None:
+    """On the staff search page: find a student by last name and open their page."""
+    page.get_by_label("Last name", exact=True).fill(last_name)
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("link", name=sers_id).click()

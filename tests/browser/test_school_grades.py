@@ -39,17 +39,18 @@ def test_a_school_user_posts_grades_one_by_one_and_from_a_csv_file(page: Page, s
 
     # When they upload a CSV export with a grade that is not a grade
     csv_form = page.locator("#grades-csv-form")
-    bad = f"SERS ID,College course code,Grade\n{student['sers_id']},WELD 101,E\n"
-    csv_form.get_by_label("CSV file of grades").set_input_files(
-        files=[{"name": "grades.csv", "mimeType": "text/csv", "buffer": bad.encode()}])
-    csv_form.get_by_role("button", name="Post the file's grades").click()
+    _upload(csv_form, f"SERS ID,College course code,Grade\n{student['sers_id']},WELD 101,E\n")
     # Then the error names the line and nothing changes
     expect(csv_form.get_by_role("alert")).to_contain_text("line 2")
     expect(row).to_contain_text("B+ (earns credit)")
     # When they upload the corrected file, Then the grade is replaced
-    good = f"SERS ID,College course code,Grade\n{student['sers_id']},WELD 101,C\n"
-    csv_form.get_by_label("CSV file of grades").set_input_files(
-        files=[{"name": "grades.csv", "mimeType": "text/csv", "buffer": good.encode()}])
-    csv_form.get_by_role("button", name="Post the file's grades").click()
+    _upload(csv_form, f"SERS ID,College course code,Grade\n{student['sers_id']},WELD 101,C\n")
     expect(csv_form.get_by_role("status")).to_have_text("1 grade posted, 0 unchanged, for 2026-27.")
     expect(row).to_contain_text("C (no credit)")
+
+
+def _upload(csv_form, text: str) -> None:
+    """Choose a CSV file with `text` in the upload form and post it."""
+    csv_form.get_by_label("CSV file of grades").set_input_files(
+        files=[{"name": "grades.csv", "mimeType": "text/csv", "buffer": text.encode()}])
+    csv_form.get_by_role("button", name="Post the file's grades").click()

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from devstack import seed
 from tests.browser.conftest import api_student, call_api, dashboard_of, emails_to, year_of
-from tests.browser.journeys import sign_in
+from tests.browser.journeys import open_student, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -30,9 +30,7 @@ def test_staff_record_a_check_and_approve_a_waiver(contexts, stack):
     # When staff sign in and find the first student by last name
     page = contexts().new_page()
     sign_in(page, seed.STAFF_EMAIL, seed.STAFF_PASSWORD, lands_on="/staff/")
-    page.get_by_label("Last name", exact=True).fill(payer["last_name"])
-    page.get_by_role("button", name="Search").click()
-    page.get_by_role("link", name=payer["sers_id"]).click()
+    open_student(page, payer["last_name"], payer["sers_id"])
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{payer['first_name']} {payer['last_name']}")
     # And record a check for the current year's fee
     form = page.locator("#check-form")
@@ -287,9 +285,7 @@ def test_staff_correct_a_students_legal_name(page, stack):
     # Given a student whose last name was mistyped at sign-up
     student = api_student(stack, first_name="Eli")
     sign_in(page, seed.STAFF_EMAIL, seed.STAFF_PASSWORD, lands_on="/staff/")
-    page.get_by_label("Last name", exact=True).fill(student["last_name"])
-    page.get_by_role("button", name="Search").click()
-    page.get_by_role("link", name=student["sers_id"]).click()
+    open_student(page, student["last_name"], student["sers_id"])
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Eli {student['last_name']}")
     # When staff correct it with a reason
     form = page.locator("#identity-form")

@@ -67,3 +67,24 @@ def test_an_unconfirmed_user_can_ask_for_a_new_sign_up_code(aws):
     cognito.confirm_sign_up(ClientId=client_id, Username="ana@example.org", ConfirmationCode="123456")
     with pytest.raises(ClientError, match="InvalidParameterException"):
         cognito.resend_confirmation_code(ClientId=client_id, Username="ana@example.org")
+
+
+def test_entries_of_several_items_are_written_in_as_few_transactions_as_the_limit_allows(aws):
+    from dualcredit.dal import dynamo
+
+    # Given 60 entries of two items each (120 items: more than one transaction holds)
+    def write(tx, i):
+        tx.put({"PK": f"T#{i}", "SK": "A"}, condition="attribute_not_exists(PK)")
+        tx.put({"PK": f"T#{i}", "SK": "B"})
+
+    aws.clear()
+    assert dynamo.transact_each(60, write) == set()
+    # Then two transactions wrote them, no entry split between the two
+    assert dict(aws) == {"TransactWriteItems": 2}
+    # When the same entries are written again with four of them new, Then the 56 taken
+    # fail their condition and are dropped; the four are written
+    def write_again(tx, i):
+        write(tx, i if i < 56 else 100 + i)
+
+    assert dynamo.transact_each(60, write_again) == set(range(56))
+    assert dynamo.get_item("T#159", "B") is not None

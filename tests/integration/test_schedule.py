@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -279,6 +280,16 @@ def test_a_failed_send_is_reported_alone_and_finished_by_the_next_run_without_do
     assert jobs.queued() == 0 and jobs.in_flight == []
 
 
+def _ses_requests() -> Counter:
+    """SES requests made from now on, by operation."""
+    from dualcredit.dal.aws import client
+
+    counted: Counter = Counter()
+    client("ses").meta.events.register(
+        "before-call.ses.*", lambda event_name, **_: counted.update([event_name.rsplit(".", 1)[-1]]))
+    return counted
+
+
 def _done_ids(response: dict[str, Any]) -> set[str]:
     failed = {f["itemIdentifier"] for f in response["batchItemFailures"]}
     return set(response["ids"]) - failed
@@ -314,16 +325,10 @@ def test_a_job_that_died_while_enqueueing_is_finished_by_the_rerun_without_doubl
 
 def test_a_batch_is_one_read_one_claim_transaction_one_bulk_send_and_one_mark(
         fees, jobs, clock, aws, sent_emails):
-    from collections import Counter
-
-    from dualcredit.dal.aws import client
-
     clock("2027-06-08T09:00:00-07:00")
     jobs.run("remind")
     aws.clear()
-    ses: Counter = Counter()
-    client("ses").meta.events.register(
-        "before-call.ses.*", lambda event_name, **_: ses.update([event_name.rsplit(".", 1)[-1]]))
+    ses = _ses_requests()
     (response,) = jobs.deliver()
     assert response["batchItemFailures"] == []
     # 2 messages: 1 BatchGetItem, 1 TransactWriteItems of claims, 1 of outcomes
@@ -673,10 +678,6 @@ def test_mail_that_went_out_is_not_sent_again_when_marking_it_fails(fees, jobs, 
 
 
 def test_fifty_reminders_take_one_invocation_of_four_requests(api, jobs, clock, aws, sent_emails):
-    from collections import Counter
-
-    from dualcredit.dal.aws import client
-
     # Given 50 due students
     clock("2027-01-15T10:00:00-08:00")
     world = World(api).build("2026-27")
@@ -685,9 +686,7 @@ def test_fifty_reminders_take_one_invocation_of_four_requests(api, jobs, clock, 
     clock("2027-06-08T09:00:00-07:00")
     assert jobs.run("remind")["enqueued"] == 50
     aws.clear()
-    ses: Counter = Counter()
-    client("ses").meta.events.register(
-        "before-call.ses.*", lambda event_name, **_: ses.update([event_name.rsplit(".", 1)[-1]]))
+    ses = _ses_requests()
     # When the sender gets them as one batch
     (response,) = jobs.deliver()
     # Then 2 BatchGetItem (151 keys), 2 transactions and 1 bulk send carry all 50

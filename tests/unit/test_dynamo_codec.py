@@ -38,3 +38,15 @@ def test_string_sets_are_stored_as_sets():
 
 def test_integral_numbers_come_back_as_int():
     assert deserialize({"n": {"N": "5"}, "m": {"N": "5.0"}, "x": {"N": "1.25"}}) == {"n": 5, "m": 5, "x": 1.25}
+
+
+def test_an_update_expression_sets_each_field_and_removes_the_rest():
+    from dualcredit.dal.dynamo import set_expression
+
+    expression, names, values = set_expression({"grade": "B", "status": "sent"}, remove=["lease_until"],
+                                               also=["attempts = attempts + :one"])
+    assert expression == "SET #f0 = :v0, #f1 = :v1, attempts = attempts + :one REMOVE #r0"
+    assert names == {"#f0": "grade", "#f1": "status", "#r0": "lease_until"}
+    assert values == {":v0": "B", ":v1": "sent"}
+    merged, _, _ = set_expression({"a": 1}, if_not_exists=True)
+    assert merged == "SET #f0 = if_not_exists(#f0, :v0)"

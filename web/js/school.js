@@ -14,14 +14,14 @@ function gradeCell(entry) {
 }
 
 const rosterStatus = document.getElementById("roster-status");
-let answer = null; // set once signed in: (entry, inClass) => Promise
+let answerInClass = null; // set once signed in: (entry, inClass) => Promise
 
 function inClassCell(entry) {
   const name = `${entry.legal_first_name} ${entry.legal_last_name}`;
   const state = entry.in_class === true ? "In the class" : entry.in_class === false ? "Not in the class" : "Not confirmed";
   const button = (inClass, label) => h("button", {
     type: "button", class: "secondary", "aria-label": `${label}: ${name}, ${entry.high_school_course}`,
-    onclick: (event) => whileBusy(event.currentTarget, "Saving…", () => answer(entry, inClass)),
+    onclick: (event) => whileBusy(event.currentTarget, "Saving…", () => answerInClass(entry, inClass)),
   }, label);
   return h("span", { class: "in-class" }, `${state} `,
     entry.in_class === true ? "" : button(true, "Confirm"),
@@ -63,7 +63,7 @@ if (user) {
     const year = () => form.elements.school_year.value;
     const base = `/schools/${encodeURIComponent(user.schoolId)}/grades`;
     onSubmit(form, (data) => load(user.schoolId, data.school_year), { busyLabel: "Loading…" });
-    answer = async (entry, inClass) => {
+    answerInClass = async (entry, inClass) => {
       rosterStatus.textContent = "";
       try {
         await api(`/schools/${encodeURIComponent(user.schoolId)}/enrollments`, { method: "PUT", body: {

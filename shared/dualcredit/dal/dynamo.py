@@ -3,7 +3,7 @@ transactions, with DynamoDB's failures turned into domain-shaped exceptions."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -137,6 +137,24 @@ class Transaction:
         _conditions(op, condition, names, values)
         self.items.append({"ConditionCheck": op})
         return len(self.items) - 1
+
+
+def set_expression(fields: dict[str, Any], *, remove: Iterable[str] = (), also: Iterable[str] = (),
+                   if_not_exists: bool = False) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """An UpdateExpression setting every field of `fields` (then the clauses in `also`,
+    written with their own placeholders) and removing `remove`, with its name and value
+    placeholders: ("SET #f0 = :v0 REMOVE #r0", names, values). `if_not_exists` keeps
+    values already stored (an upsert that merges)."""
+    names = {f"#f{i}": name for i, name in enumerate(fields)}
+    values = {f":v{i}": value for i, value in enumerate(fields.values())}
+    assign = "#f{0} = if_not_exists(#f{0}, :v{0})" if if_not_exists else "#f{0} = :v{0}"
+    clauses = [assign.format(i) for i in range(len(fields))] + list(also)
+    expression = "SET " + ", ".join(clauses) if clauses else ""
+    removed = list(remove)
+    if removed:
+        names |= {f"#r{i}": name for i, name in enumerate(removed)}
+        expression += " REMOVE " + ", ".join(f"#r{i}" for i in range(len(removed)))
+    return expression.strip(), names, values
 
 
 def _conditions(op: dict, condition: str | None, names: dict | None, values: dict | None) -> None:
@@ -282,6 +300,43 @@ def update_item(pk: str, sk: str, *, expression: str, names: dict | None = None,
 
 #: DynamoDB's limit of items per TransactWriteItems request.
 TRANSACTION_LIMIT = 100
+
+
+def transact_each(count: int, write: Callable[[Transaction, int], None], *,
+                  drop_failed: bool = True) -> set[int]:
+    """Write entries 0..count-1 in as few transactions as the item limit allows, each
+    entry's items (`write(tx, i)` adds them, conditional or not) kept in one transaction.
+
+    A transaction whose conditions fail is cancelled whole. With `drop_failed` it runs
+    again without the entries whose conditions failed (each round drops at least one),
+    and their indexes are returned; without it, TransactionCancelled propagates (the
+    earlier transactions stay written)."""
+    failed: set[int] = set()
+    pending = list(range(count))
+    while pending:
+        tx, owner = Transaction(), []  # owner[k]: the entry that wrote item k
+        taken = 0
+        for i in pending:
+            before = len(tx.items)
+            write(tx, i)
+            if len(tx.items) > TRANSACTION_LIMIT:
+                if before == 0:
+                    raise ValueError(f"entry {i} alone is more than {TRANSACTION_LIMIT} items")
+                tx.items = tx.items[:before]
+                break
+            owner += [i] * (len(tx.items) - before)
+            taken += 1
+        try:
+            transact(tx)
+        except TransactionCancelled as cancelled:
+            if not drop_failed or not cancelled.failed:
+                raise
+            dropped = {owner[k] for k in cancelled.failed}
+            failed |= dropped
+            pending = [i for i in pending if i not in dropped]
+            continue
+        pending = pending[taken:]
+    return failed
 
 
 def transact(transaction: Transaction, *, token: str | None = None) -> None:

@@ -81,13 +81,9 @@ def note_card_payment(payment_intent: str, facts: dict[str, Any]) -> dict[str, A
     if "school_year" in facts:
         facts = {**facts, "GSI1PK": keys.payments_gsi(facts["school_year"]),
                  "GSI1SK": f"{facts.get('recorded_at', '')}#{payment_intent}"}
-    names = {f"#a{i}": name for i, name in enumerate(facts)}
-    values = {f":v{i}": value for i, value in enumerate(facts.values())}
-    assignments = ", ".join(f"#a{i} = if_not_exists(#a{i}, :v{i})" for i in range(len(facts)))
-    return dynamo.update_item(
-        keys.payment_pk(payment_intent), keys.META_SK,
-        expression=f"SET {assignments}", names=names, values=values,
-    )
+    expression, names, values = dynamo.set_expression(facts, if_not_exists=True)
+    return dynamo.update_item(keys.payment_pk(payment_intent), keys.META_SK, expression=expression,
+                              names=names, values=values)
 
 
 def flag_payment(payment_id: str, flags: dict[str, Any], *, actor: Actor, at: datetime,
@@ -95,11 +91,9 @@ def flag_payment(payment_id: str, flags: dict[str, Any], *, actor: Actor, at: da
     """Set flags (refunded, disputed, duplicate...) on a payment, creating its record if
     no event made it yet, with an audit record."""
     pk = keys.payment_pk(payment_id)
-    names = {f"#f{i}": name for i, name in enumerate(flags)}
-    values = {f":f{i}": value for i, value in enumerate(flags.values())}
+    expression, names, values = dynamo.set_expression(flags)
     txn = dynamo.Transaction()
-    txn.update(pk, keys.META_SK, expression="SET " + ", ".join(f"#f{i} = :f{i}" for i in range(len(flags))),
-               names=names, values=values)
+    txn.update(pk, keys.META_SK, expression=expression, names=names, values=values)
     add_audit(txn, entity_pk=pk, action=action, actor=actor, at=at, before=None, after=flags)
     dynamo.transact(txn)
 

@@ -115,16 +115,13 @@ class EnrollmentChange:
     in_class: bool
 
 
-#: Each change is an update and its audit record: 49 per TransactWriteItems (100 items).
-CHANGES_PER_TRANSACTION = dynamo.TRANSACTION_LIMIT // 2 - 1
-
-
 def post_grades(changes: list[GradeChange], *, actor: Actor, at: datetime) -> None:
     """Write the grades with their audit records. Each grade is conditional on the grade
     read with it, so a concurrent change is not overwritten; a posted grade also marks
     the student as in the class."""
 
-    def write(txn: dynamo.Transaction, change: GradeChange) -> None:
+    def write(txn: dynamo.Transaction, i: int) -> None:
+        change = changes[i]
         item, before = change.registration, change.registration.get("grade")
         txn.update(
             item["PK"], item["SK"],
@@ -146,7 +143,8 @@ def set_enrollments(changes: list[EnrollmentChange], *, actor: Actor, at: dateti
     """Record the schools' answers with their audit records, each conditional on the
     answer read with it."""
 
-    def write(txn: dynamo.Transaction, change: EnrollmentChange) -> None:
+    def write(txn: dynamo.Transaction, i: int) -> None:
+        change = changes[i]
         item, before = change.registration, change.registration.get("in_class")
         txn.update(
             item["PK"], item["SK"],
@@ -173,14 +171,11 @@ def _before(before: Any) -> dict[str, Any]:
 
 
 def _in_transactions(changes: list[Any], write: Any) -> None:
-    """CHANGES_PER_TRANSACTION changes per transaction; RegistrationChanged when a
-    condition fails, with the earlier transactions written (writing the same changes
-    again is safe: unchanged values are not written)."""
-    for start in range(0, len(changes), CHANGES_PER_TRANSACTION):
-        txn = dynamo.Transaction()
-        for change in changes[start:start + CHANGES_PER_TRANSACTION]:
-            write(txn, change)
-        try:
-            dynamo.transact(txn)
-        except dynamo.TransactionCancelled as cancelled:
-            raise RegistrationChanged() from cancelled
+    """As few transactions as the item limit allows (each change is an update and its
+    audit record); RegistrationChanged when a condition fails, with the earlier
+    transactions written (writing the same changes again is safe: unchanged values are
+    not written)."""
+    try:
+        dynamo.transact_each(len(changes), write, drop_failed=False)
+    except dynamo.TransactionCancelled as cancelled:
+        raise RegistrationChanged() from cancelled

@@ -71,20 +71,19 @@ def take_all(takes: Sequence[Take], *, at: datetime, lease_seconds: int) -> list
             "student_id": take.student_id, "school_year": take.school_year,
             "reminder": f"{take.school_year}:{take.label}", "type": "reminder",
         }
-        remove = ""
         if take.skipped is None:
             fields |= {"status": SENDING, "lease_until": now + lease_seconds}
         else:
             fields |= _outcome_fields(SKIPPED, at, take.skipped)
-            remove = " REMOVE lease_until"
-        expression, names, values = _set(fields)
+        expression, names, values = dynamo.set_expression(
+            fields, also=["attempts = if_not_exists(attempts, :zero) + :one"],
+            remove=["lease_until"] if take.skipped is not None else [])
         tx.update(keys.reminder_pk(take.school_year, take.label), keys.student_pk(take.student_id),
-                  expression=expression + ", attempts = if_not_exists(attempts, :zero) + :one" + remove,
-                  names={**names, "#status": "status"},
+                  expression=expression, names={**names, "#status": "status"},
                   values={**values, ":sending": SENDING, ":now": now, ":zero": 0, ":one": 1},
                   condition=_TAKEABLE)
 
-    lost = _transact_each(len(takes), write)
+    lost = dynamo.transact_each(len(takes), write)
     return [None if i in lost else claim for i, claim in enumerate(claims)]
 
 
@@ -95,46 +94,18 @@ def finish_all(sent: Sequence[Sent], *, at: datetime) -> list[Claim]:
 
     def write(tx: dynamo.Transaction, i: int) -> None:
         held = sent[i].claim
-        expression, names, values = _set(_outcome_fields(SENT, at, sent[i].details))
+        expression, names, values = dynamo.set_expression(_outcome_fields(SENT, at, sent[i].details),
+                                                          remove=["lease_until"])
         tx.update(keys.reminder_pk(held.school_year, held.label), keys.student_pk(held.student_id),
-                  expression=expression + " REMOVE lease_until", names=names,
+                  expression=expression, names=names,
                   values={**values, ":token": held.token}, condition="claim_token = :token")
 
-    return [sent[i].claim for i in sorted(_transact_each(len(sent), write))]
+    return [sent[i].claim for i in sorted(dynamo.transact_each(len(sent), write))]
 
 
 def _outcome_fields(status: str, at: datetime, details: dict[str, Any]) -> dict[str, Any]:
     return {**{k: v for k, v in details.items() if v is not None}, "status": status,
             f"{status}_at": at.isoformat()}
-
-
-def _set(fields: dict[str, Any]) -> tuple[str, dict[str, str], dict[str, Any]]:
-    names = {f"#f{i}": name for i, name in enumerate(fields)}
-    values = {f":v{i}": value for i, value in enumerate(fields.values())}
-    return "SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(fields))), names, values
-
-
-def _transact_each(count: int, write) -> set[int]:
-    """Write items 0..count-1, TRANSACTION_LIMIT per transaction, each item conditional.
-    A transaction whose conditions fail is cancelled whole, so it is run again without
-    the failing items (each round drops at least one). Returns the failing indexes."""
-    failed: set[int] = set()
-    for start in range(0, count, dynamo.TRANSACTION_LIMIT):
-        pending = list(range(start, min(count, start + dynamo.TRANSACTION_LIMIT)))
-        while pending:
-            tx = dynamo.Transaction()
-            for i in pending:
-                write(tx, i)
-            try:
-                dynamo.transact(tx)
-                break
-            except dynamo.TransactionCancelled as cancelled:
-                if not cancelled.failed:
-                    raise
-                dropped = {pending[j] for j in cancelled.failed}
-                failed |= dropped
-                pending = [i for i in pending if i not in dropped]
-    return failed
 
 
 def of_reminder(school_year: str, label: str) -> list[dict[str, Any]]:

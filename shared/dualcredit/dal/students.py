@@ -96,11 +96,10 @@ def correct_identity(
     fields = {**changes, "GSI1PK": keys.student_name_gsi(name_index), "GSI1SK": f"{name_sort}#{student_id}",
               "version": before["version"] + 1, "updated_at": at.isoformat()}
     after = {**before, **fields}
-    names = {f"#f{i}": name for i, name in enumerate(fields)}
-    values = {f":v{i}": value for i, value in enumerate(fields.values())}
+    expression, names, values = dynamo.set_expression(fields)
     txn = dynamo.Transaction()
-    slots = {txn.update(pk, keys.PROFILE_SK, expression="SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(names))),
-                        names=names, values={**values, ":expected": before["version"]},
+    slots = {txn.update(pk, keys.PROFILE_SK, expression=expression, names=names,
+                        values={**values, ":expected": before["version"]},
                         condition="version = :expected"): "profile"}
     if new_fingerprint != old_fingerprint:
         slots[txn.put({"PK": keys.identity_pk(new_fingerprint), "SK": keys.CLAIM_SK, "type": "identity_claim",
@@ -145,13 +144,9 @@ def update_profile(
     kept = {name: value for name, value in changes.items() if value is not None}
     after = {**{k: v for k, v in before.items() if k not in removed}, **kept,
              "version": before["version"] + 1, "updated_at": at.isoformat()}
-    names = {f"#f{i}": name for i, name in enumerate([*kept, "version", "updated_at"])}
-    values = {f":v{i}": after[name] for i, name in enumerate(names.values())}
+    expression, names, values = dynamo.set_expression(
+        {name: after[name] for name in [*kept, "version", "updated_at"]}, remove=removed)
     values[":expected"] = before["version"]
-    expression = "SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(names)))
-    if removed:
-        names |= {f"#r{i}": name for i, name in enumerate(removed)}
-        expression += " REMOVE " + ", ".join(f"#r{i}" for i in range(len(removed)))
     txn = dynamo.Transaction()
     txn.update(
         before["PK"], before["SK"], expression=expression, names=names, values=values,

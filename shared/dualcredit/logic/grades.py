@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -75,15 +76,19 @@ def import_csv(caller: Caller, school_id: str, school_year: str | None, text: st
         if not any(cell.strip() for cell in cells):
             continue
         value = {c: (cells[i].strip() if i < len(cells) else "") for c, i in index.items()}
-        code = " ".join(value["college_course_code"].upper().split())
+        code = _course_code(value["college_course_code"])
         rows.append((f"line {line}", value["sers_id"],
-                     lambda r, code=code: " ".join(r["college_course_code"].upper().split()) == code,
-                     value["grade"]))
+                     lambda r, code=code: _course_code(r["college_course_code"]) == code, value["grade"]))
     if not rows:
         raise InvalidInput("The file has no grades under its header line.", field="file")
     if len(rows) > MAX_GRADE_ROWS:
         raise InvalidInput(f"At most {MAX_GRADE_ROWS} grades per file; split it.", field="file")
     return _post(caller, school_id, year, rows, at, offering_field="college_course_code")
+
+
+def _course_code(text: str) -> str:
+    """'weld  101' and 'WELD 101' name the same college course."""
+    return " ".join(text.upper().split())
 
 
 def _sers(text: str) -> str | None:
@@ -105,43 +110,51 @@ def _grade(text: Any) -> str:
 
 def _post(caller: Caller, school_id: str, year: rules.SchoolYear, rows: list[Row], at: datetime, *,
           offering_field: str) -> GradeResult:
-    """Match the rows to the school's roster, then write the grades that change. When
-    another post changed some of them meanwhile, read the roster again once: grades now
-    as given count as unchanged, others are a conflict."""
-    for attempt in (1, 2):
-        roster = registration_data.roster(school_id, year.name)
-        matched = _match(roster, rows, year, offering_field, value_field="grade", parse=_grade)
+    """Match the rows to the school's roster, then write the grades that change."""
+
+    def attempt(roster: list[dict[str, Any]]) -> tuple[list[PostedGrade], int]:
         results, changes = [], []
-        for registration, grade in matched:
-            threshold = registration.get("grade_threshold") or rules.DEFAULT_GRADE_THRESHOLD
-            earned = rules.qualifies_for_credit(grade, threshold)
+        for registration, grade in _match(roster, rows, year, offering_field, value_field="grade", parse=_grade):
+            earned = rules.qualifies_for_credit(grade, registration.get("grade_threshold"))
             unchanged = registration.get("grade") == grade
             if not unchanged:
                 changes.append(registration_data.GradeChange(registration, grade, earned))
             results.append(PostedGrade(sers_id=registration["sers_id"], offering_id=registration["offering_id"],
                                        college_course_code=registration["college_course_code"], grade=grade,
                                        credit_earned=earned, status="unchanged" if unchanged else "posted"))
-        try:
-            registration_data.post_grades(changes, actor=caller.actor, at=at)
-            break
-        except registration_data.RegistrationChanged:
-            if attempt == 2:
-                raise Conflict("Some of these grades were changed by someone else a moment ago. Reload "
-                               "and post them again; grades already saved stay as they are.") from None
-    logger.info("grades posted", extra={"school_year": year.name, "posted": len(changes),
-                                        "unchanged": len(results) - len(changes)})
-    metrics.add_metric(name="GradesPosted", unit="Count", value=len(changes))
-    return GradeResult(school_year=year.name, posted=len(changes), unchanged=len(results) - len(changes),
-                       grades=results)
+        registration_data.post_grades(changes, actor=caller.actor, at=at)
+        return results, len(changes)
+
+    results, posted = _against_roster(school_id, year, attempt, what="grades")
+    logger.info("grades posted", extra={"school_year": year.name, "posted": posted,
+                                        "unchanged": len(results) - posted})
+    metrics.add_metric(name="GradesPosted", unit="Count", value=posted)
+    return GradeResult(school_year=year.name, posted=posted, unchanged=len(results) - posted, grades=results)
+
+
+def _against_roster[T](school_id: str, year: rules.SchoolYear, attempt: Callable[[list[dict[str, Any]]], T], *,
+                    what: str) -> T:
+    """`attempt(roster)`: match and write against the school's roster as read now. When
+    another post changed one of the registrations meanwhile, once more on a fresh read
+    (what is now as given counts as unchanged); a second change is a conflict."""
+    try:
+        return attempt(registration_data.roster(school_id, year.name))
+    except registration_data.RegistrationChanged:
+        pass
+    try:
+        return attempt(registration_data.roster(school_id, year.name))
+    except registration_data.RegistrationChanged:
+        raise Conflict(f"Some of these {what} were changed by someone else a moment ago. Reload and "
+                       f"try again; {what} already saved stay as they are.") from None
 
 
 def _match(roster: list[dict[str, Any]], rows: list[Row], year: rules.SchoolYear, offering_field: str, *,
            value_field: str, parse: Any) -> list[tuple[dict[str, Any], Any]]:
     """Each row's registration and canonical value (`parse`, which raises RuleError);
     every bad row named, or none."""
-    by_student: dict[str, list[dict[str, Any]]] = {}
+    by_sers_id: dict[str, list[dict[str, Any]]] = {}
     for registration in roster:
-        by_student.setdefault(registration["sers_id"], []).append(registration)
+        by_sers_id.setdefault(registration["sers_id"], []).append(registration)
     errors: list[tuple[str, str]] = []
     matched: dict[tuple[str, str], tuple[dict[str, Any], Any]] = {}
     for where, sers_text, same_class, raw in rows:
@@ -154,7 +167,7 @@ def _match(roster: list[dict[str, Any]], rows: list[Row], year: rules.SchoolYear
         except rules.RuleError as error:
             errors.append((f"{where}.{value_field}", str(error)))
             continue
-        found = [r for r in by_student.get(sers_id, []) if same_class(r)]
+        found = [r for r in by_sers_id.get(sers_id, []) if same_class(r)]
         if len(found) > 1:
             errors.append((f"{where}.{offering_field}",
                            f"{sers_id} has more than one class with this college course here in {year.name}; "
@@ -183,23 +196,21 @@ def answer_enrollments(caller: Caller, school_id: str, batch: EnrollmentBatch, a
     year = rules.school_year_or_current(batch.school_year, at)
     rows = [(f"entries[{i}]", e.sers_id, lambda r, oid=e.offering_id: r["offering_id"] == oid, e.in_class)
             for i, e in enumerate(batch.entries)]
-    for attempt in (1, 2):
-        roster = registration_data.roster(school_id, year.name)
-        matched = _match(roster, rows, year, "offering_id", value_field="in_class", parse=bool)
-        changes = [registration_data.EnrollmentChange(r, value) for r, value in matched if r.get("in_class") != value]
-        try:
-            registration_data.set_enrollments(changes, actor=caller.actor, at=at)
-            break
-        except registration_data.RegistrationChanged:
-            if attempt == 2:
-                raise Conflict("Some of these answers were changed by someone else a moment ago. Reload "
-                               "and try again.") from None
-    changed = {(c.registration["student_id"], c.registration["offering_id"]) for c in changes}
-    answers = [EnrollmentAnswer(sers_id=r["sers_id"], offering_id=r["offering_id"], in_class=value,
-                                status="recorded" if (r["student_id"], r["offering_id"]) in changed else "unchanged")
-               for r, value in matched]
-    logger.info("enrollments answered", extra={"school_year": year.name, "recorded": len(changes)})
-    return EnrollmentResult(school_year=year.name, recorded=len(changes), unchanged=len(answers) - len(changes),
+
+    def attempt(roster: list[dict[str, Any]]) -> tuple[list[EnrollmentAnswer], int]:
+        answers, changes = [], []
+        for registration, in_class in _match(roster, rows, year, "offering_id", value_field="in_class", parse=bool):
+            unchanged = registration.get("in_class") == in_class
+            if not unchanged:
+                changes.append(registration_data.EnrollmentChange(registration, in_class))
+            answers.append(EnrollmentAnswer(sers_id=registration["sers_id"], offering_id=registration["offering_id"],
+                                            in_class=in_class, status="unchanged" if unchanged else "recorded"))
+        registration_data.set_enrollments(changes, actor=caller.actor, at=at)
+        return answers, len(changes)
+
+    answers, recorded = _against_roster(school_id, year, attempt, what="answers")
+    logger.info("enrollments answered", extra={"school_year": year.name, "recorded": recorded})
+    return EnrollmentResult(school_year=year.name, recorded=recorded, unchanged=len(answers) - recorded,
                             entries=answers)
 
 

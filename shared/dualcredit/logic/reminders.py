@@ -192,11 +192,11 @@ class SendBatch:
         entries: list[tuple[str, reminder_data.Take, _Pending | None]] = []
         now = int(self.at.timestamp())
         for message_id, notice in notices.items():
-            held = facts.claims.get((notice.school_year, notice.label, notice.student_id)) or {}
-            if held.get("status") in (reminder_data.SENT, reminder_data.SKIPPED):
-                self._outcome[message_id] = f"already {held['status']}"
+            claim_item = facts.claims.get((notice.school_year, notice.label, notice.student_id)) or {}
+            if claim_item.get("status") in (reminder_data.SENT, reminder_data.SKIPPED):
+                self._outcome[message_id] = f"already {claim_item['status']}"
                 continue
-            if held.get("status") == reminder_data.SENDING and held.get("lease_until", 0) >= now:
+            if claim_item.get("status") == reminder_data.SENDING and claim_item.get("lease_until", 0) >= now:
                 self._outcome[message_id] = InProgress(message_id)
                 continue
             profile = facts.profiles.get(notice.student_id)

@@ -95,15 +95,15 @@ def correct_identity(caller: Caller, student_id: str, correction: IdentityCorrec
     changes = {name: value for name, value in given.items() if before.get(name) != value}
     if not changes:
         return Profile.model_validate(before)
-    now = {name: changes.get(name, before[name]) for name in student_data.IDENTITY_FIELDS}
+    corrected = {name: changes.get(name, before[name]) for name in student_data.IDENTITY_FIELDS}
     fingerprints = tuple(rules.identity_fingerprint(v["legal_first_name"], v["legal_last_name"],
                                                     date.fromisoformat(v["birth_date"]))
-                         for v in (before, now))
+                         for v in (before, corrected))
     try:
         after = student_data.correct_identity(
             before=before, changes=changes, fingerprints=fingerprints,
-            name_index=rules.last_name_index_key(now["legal_last_name"]),
-            name_sort=rules.name_sort_key(now["legal_first_name"], now["legal_last_name"]),
+            name_index=rules.last_name_index_key(corrected["legal_last_name"]),
+            name_sort=rules.name_sort_key(corrected["legal_first_name"], corrected["legal_last_name"]),
             registrations=partition.registrations, reason=correction.reason, actor=caller.actor, at=at)
     except student_data.UniquenessViolation:
         raise Conflict("Another student already has this legal name and date of birth. Find them by "
