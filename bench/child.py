@@ -49,7 +49,9 @@ def main(argv: list[str]) -> int:
         status = response.get("statusCode") if isinstance(response, dict) else None
         if status != 200:
             body = response.get("body") if isinstance(response, dict) else response
-            print(f"bench: expected statusCode 200, got {status}: {str(body)[:500]}", file=sys.stderr)
+            print(
+                f"bench: expected statusCode 200, got {status}: {str(body)[:500]}", file=sys.stderr
+            )
             return 3
     elif mode != "import":
         print(f"bench: unknown mode {mode!r}", file=sys.stderr)

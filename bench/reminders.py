@@ -34,7 +34,9 @@ TARGET_RATIO = 1.1
 # Batch limits (AWS quotas) behind the minimums below.
 SQS_BATCH = 10  # SendMessageBatch entries, and messages per ReceiveMessage
 QUERY_PAGE_BYTES = 1024 * 1024  # a Query returns at most 1 MB per page
-SES_BULK_DESTINATIONS = 50  # destinations per SES bulk send (SendBulkTemplatedEmail / SendBulkEmail)
+SES_BULK_DESTINATIONS = (
+    50  # destinations per SES bulk send (SendBulkTemplatedEmail / SendBulkEmail)
+)
 BATCH_GET_KEYS = 100  # keys per BatchGetItem
 TRANSACTION_ITEMS = 100  # items per TransactWriteItems
 #: The sender's batch: the template's BatchSize, one SES bulk send's worth.
@@ -64,7 +66,7 @@ def _minimums(messages: int, query_bytes: int) -> dict[str, dict[str, Any]]:
             "ses": {"UpdateTemplate": 1},
             "why": {
                 "dynamodb": f"1 GetItem (window) + {pages} GSI2 Query page(s) of <= 1 MB "
-                            f"({query_bytes / 1024:.0f} KB of student-years)",
+                f"({query_bytes / 1024:.0f} KB of student-years)",
                 "sqs": f"{batches} SendMessageBatch of {SQS_BATCH}",
                 "ses": "1 UpdateTemplate per run (the year's first run also creates it: + 1)",
             },
@@ -83,8 +85,8 @@ def _minimums(messages: int, query_bytes: int) -> dict[str, dict[str, Any]]:
             "ses": {"SendBulkTemplatedEmail": sends},
             "why": {
                 "dynamodb": f"per batch of {SENDER_BATCH}: {per_batch_reads} BatchGetItem "
-                            f"({2 * SENDER_BATCH + 1} keys: profile + student-year each, + window) "
-                            f"+ 1 TransactWriteItems of claims + 1 of outcomes",
+                f"({2 * SENDER_BATCH + 1} keys: profile + student-year each, + window) "
+                f"+ 1 TransactWriteItems of claims + 1 of outcomes",
                 "ses": f"1 bulk send per batch of {SENDER_BATCH} (<= {SES_BULK_DESTINATIONS} destinations)",
             },
         },
@@ -101,7 +103,12 @@ def _seed(api: Api, count: int) -> str:
 
     world = World(api).build(SCHOOL_YEAR)
     template = world.student("remy", legal_last_name="Bench")
-    world.ok("POST", "/students/me/registrations", as_=template, body={"offering_ids": [world.offering_x]})
+    world.ok(
+        "POST",
+        "/students/me/registrations",
+        as_=template,
+        body={"offering_ids": [world.offering_x]},
+    )
     student_id, sers_id, email = template["student_id"], template["sers_id"], template["email"]
     items = dynamo.query(pk=keys.student_pk(student_id))
     if not any(item["SK"] == keys.year_sk(SCHOOL_YEAR) for item in items):
@@ -109,9 +116,11 @@ def _seed(api: Api, count: int) -> str:
 
     def copy(value: Any, i: int) -> Any:
         if isinstance(value, str):
-            return (value.replace(student_id, f"{student_id}-{i:04d}")
-                    .replace(sers_id, f"BEN-27-{i:04d}")
-                    .replace(email, f"remy{i:04d}@example.org"))
+            return (
+                value.replace(student_id, f"{student_id}-{i:04d}")
+                .replace(sers_id, f"BEN-27-{i:04d}")
+                .replace(email, f"remy{i:04d}@example.org")
+            )
         if isinstance(value, dict):
             return {k: copy(v, i) for k, v in value.items()}
         return value
@@ -119,12 +128,15 @@ def _seed(api: Api, count: int) -> str:
     copies = [copy(item, i) for i in range(1, count) for item in items]
     ddb, table = client("dynamodb"), dynamo.table_name()
     for start in range(0, len(copies), 25):
-        request: dict[str, Any] | None = {table: [{"PutRequest": {"Item": dynamo.serialize(item)}}
-                                                  for item in copies[start:start + 25]]}
+        request: dict[str, Any] | None = {
+            table: [
+                {"PutRequest": {"Item": dynamo.serialize(item)}}
+                for item in copies[start : start + 25]
+            ]
+        }
         while request:
             request = ddb.batch_write_item(RequestItems=request).get("UnprocessedItems") or None
     return student_id
-
 
 
 def _query_bytes() -> int:
@@ -134,11 +146,16 @@ def _query_bytes() -> int:
 
     from dualcredit.dal import payments as payment_data
 
-    return sum(len(json.dumps(item, default=str)) for page in payment_data.student_year_pages(SCHOOL_YEAR)
-               for item in page)
+    return sum(
+        len(json.dumps(item, default=str))
+        for page in payment_data.student_year_pages(SCHOOL_YEAR)
+        for item in page
+    )
 
 
-def _phase_rows(phase: str, calls: dict[str, Counter], minimum: dict[str, Any]) -> list[dict[str, Any]]:
+def _phase_rows(
+    phase: str, calls: dict[str, Counter], minimum: dict[str, Any]
+) -> list[dict[str, Any]]:
     rows = []
     services = [s for s in ("dynamodb", "sqs", "sesv2", "ses") if s in calls or s in minimum]
     services += sorted(s for s in calls if s not in services)
@@ -147,11 +164,19 @@ def _phase_rows(phase: str, calls: dict[str, Counter], minimum: dict[str, Any]) 
         fewest = minimum.get(service, {})
         total, fewest_total = sum(ops.values()), sum(fewest.values())
         ratio = total / fewest_total if fewest_total else (0.0 if total == 0 else math.inf)
-        rows.append({
-            "phase": phase, "service": service, "requests": ops, "total": total,
-            "fewest": fewest, "fewest_total": fewest_total, "why": minimum.get("why", {}).get(service, ""),
-            "ratio": ratio, "verdict": "ok" if ratio <= TARGET_RATIO else "OVER TARGET",
-        })
+        rows.append(
+            {
+                "phase": phase,
+                "service": service,
+                "requests": ops,
+                "total": total,
+                "fewest": fewest,
+                "fewest_total": fewest_total,
+                "why": minimum.get("why", {}).get(service, ""),
+                "ratio": ratio,
+                "verdict": "ok" if ratio <= TARGET_RATIO else "OVER TARGET",
+            }
+        )
     return rows
 
 
@@ -179,12 +204,17 @@ def measure(count: int = STUDENTS) -> dict[str, Any]:
 
             publish_template(REMINDER)
             queue_url = client("sqs").create_queue(
-                QueueName="bench-reminders", Attributes={"VisibilityTimeout": "360"})["QueueUrl"]
+                QueueName="bench-reminders", Attributes={"VisibilityTimeout": "360"}
+            )["QueueUrl"]
             os.environ["REMINDER_QUEUE_URL"] = queue_url
             os.environ["CLOCK_OVERRIDE"] = REMINDER_CLOCK
             get_settings.cache_clear()
-            scheduled = load_module(REPO / "functions" / "scheduled" / "app.py", "bench_scheduled_app")
-            sender = load_module(REPO / "functions" / "reminder_sender" / "app.py", "bench_reminder_sender_app")
+            scheduled = load_module(
+                REPO / "functions" / "scheduled" / "app.py", "bench_scheduled_app"
+            )
+            sender = load_module(
+                REPO / "functions" / "reminder_sender" / "app.py", "bench_reminder_sender_app"
+            )
             sqs = client("sqs")
             calls.install()
             poller: Counter = Counter()
@@ -195,7 +225,9 @@ def measure(count: int = STUDENTS) -> dict[str, Any]:
             calls.clear()
             calls.enabled = True
             with contextlib.redirect_stdout(sink):
-                result = scheduled.lambda_handler({"action": "remind"}, LambdaContext(function_name="scheduled"))
+                result = scheduled.lambda_handler(
+                    {"action": "remind"}, LambdaContext(function_name="scheduled")
+                )
             calls.enabled = False
             phases["dispatcher"] = calls.by_service
             dispatched = time.perf_counter()
@@ -203,8 +235,9 @@ def measure(count: int = STUDENTS) -> dict[str, Any]:
             while True:
                 messages: list[dict[str, Any]] = []
                 while len(messages) < SENDER_BATCH:
-                    got = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=SQS_BATCH,
-                                              AttributeNames=["All"]).get("Messages", [])
+                    got = sqs.receive_message(
+                        QueueUrl=queue_url, MaxNumberOfMessages=SQS_BATCH, AttributeNames=["All"]
+                    ).get("Messages", [])
                     poller["ReceiveMessage"] += 1
                     if not got:
                         break
@@ -214,21 +247,29 @@ def measure(count: int = STUDENTS) -> dict[str, Any]:
                 event = {"Records": [sqs_record(m, queue="bench-reminders") for m in messages]}
                 calls.enabled = True
                 with contextlib.redirect_stdout(sink):
-                    response = sender.lambda_handler(event, LambdaContext(function_name="reminder-sender"))
+                    response = sender.lambda_handler(
+                        event, LambdaContext(function_name="reminder-sender")
+                    )
                 calls.enabled = False
                 invocations += 1
                 failed = {f["itemIdentifier"] for f in response["batchItemFailures"]}
                 failures += len(failed)
                 done = [m for m in messages if m["MessageId"] not in failed]
                 for start in range(0, len(done), SQS_BATCH):
-                    sqs.delete_message_batch(QueueUrl=queue_url, Entries=[
-                        {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
-                        for i, m in enumerate(done[start:start + SQS_BATCH])])
+                    sqs.delete_message_batch(
+                        QueueUrl=queue_url,
+                        Entries=[
+                            {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
+                            for i, m in enumerate(done[start : start + SQS_BATCH])
+                        ],
+                    )
                     poller["DeleteMessageBatch"] += 1
             finished = time.perf_counter()
             phases["sender"] = calls.by_service
             calls.uninstall()
-            sent = Counter(item.get("status") for item in reminder_data.of_reminder(SCHOOL_YEAR, "7"))
+            sent = Counter(
+                item.get("status") for item in reminder_data.of_reminder(SCHOOL_YEAR, "7")
+            )
     finally:
         calls.uninstall()
         for key, value in saved.items():
@@ -239,11 +280,19 @@ def measure(count: int = STUDENTS) -> dict[str, Any]:
         get_settings.cache_clear()
 
     enqueued = result.get("enqueued", 0)
-    if result.get("outcome") != "enqueued" or enqueued != count or failures or sent.get("sent") != count:
-        raise BenchError(f"reminders: remind {result}, {failures} failed records, claims {dict(sent)}")
+    if (
+        result.get("outcome") != "enqueued"
+        or enqueued != count
+        or failures
+        or sent.get("sent") != count
+    ):
+        raise BenchError(
+            f"reminders: remind {result}, {failures} failed records, claims {dict(sent)}"
+        )
     minimums = _minimums(enqueued, query_bytes)
-    rows = (_phase_rows("dispatcher", phases["dispatcher"], minimums["dispatcher"])
-            + _phase_rows("sender", phases["sender"], minimums["sender"]))
+    rows = _phase_rows("dispatcher", phases["dispatcher"], minimums["dispatcher"]) + _phase_rows(
+        "sender", phases["sender"], minimums["sender"]
+    )
     dynamo_total = sum(r["total"] for r in rows if r["service"] == "dynamodb")
     dynamo_fewest = sum(r["fewest_total"] for r in rows if r["service"] == "dynamodb")
     ses_total = sum(r["total"] for r in rows if r["service"] == "ses")
@@ -251,15 +300,25 @@ def measure(count: int = STUDENTS) -> dict[str, Any]:
     per_thousand = 1000 / enqueued
     wall = finished - started
     return {
-        "students": count, "enqueued": enqueued, "reminder": result.get("reminder"),
-        "clock": REMINDER_CLOCK, "invocations": invocations, "claims": dict(sent),
-        "target_ratio": TARGET_RATIO, "rows": rows,
-        "dynamodb_total": dynamo_total, "dynamodb_fewest": dynamo_fewest,
+        "students": count,
+        "enqueued": enqueued,
+        "reminder": result.get("reminder"),
+        "clock": REMINDER_CLOCK,
+        "invocations": invocations,
+        "claims": dict(sent),
+        "target_ratio": TARGET_RATIO,
+        "rows": rows,
+        "dynamodb_total": dynamo_total,
+        "dynamodb_fewest": dynamo_fewest,
         "dynamodb_ratio": dynamo_total / dynamo_fewest,
-        "ses_total": ses_total, "ses_fewest": ses_fewest, "ses_ratio": ses_total / ses_fewest,
+        "ses_total": ses_total,
+        "ses_fewest": ses_fewest,
+        "ses_ratio": ses_total / ses_fewest,
         "sender_batch": SENDER_BATCH,
         "ses_per_message_minimum": enqueued,
         "poller": dict(poller),
-        "wall_s": wall, "wall_per_1000_s": wall * per_thousand,
-        "dispatcher_s": dispatched - started, "sender_s": finished - dispatched,
+        "wall_s": wall,
+        "wall_per_1000_s": wall * per_thousand,
+        "dispatcher_s": dispatched - started,
+        "sender_s": finished - dispatched,
     }

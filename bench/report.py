@@ -18,7 +18,9 @@ def _ops(ops: dict[str, int]) -> str:
 
 
 def _text_table(headers: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
+    ]
     line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
     out = [line, "  ".join("-" * w for w in widths)]
     out += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
@@ -33,8 +35,18 @@ def _md_table(headers: list[str], rows: list[list[str]]) -> str:
 
 def _timing_rows(section: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     with_request = any(h.get("request") for h in section["handlers"])
-    headers = ["handler", "request", "to answer", "answer ratio", "target <=3x",
-               "to exit", "min", "max", "exit ratio", "in-process split"]
+    headers = [
+        "handler",
+        "request",
+        "to answer",
+        "answer ratio",
+        "target <=3x",
+        "to exit",
+        "min",
+        "max",
+        "exit ratio",
+        "in-process split",
+    ]
     rows = []
     for h in section["handlers"]:
         split = []
@@ -42,13 +54,20 @@ def _timing_rows(section: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
             split.append(f"import {_ms(h['in_process_import_median_s'])}")
         if "in_process_first_request_median_s" in h:
             split.append(f"1st request {_ms(h['in_process_first_request_median_s'])}")
-        rows.append([
-            h["handler"], h.get("request") or "-", _ms(h["to_answer_median_s"]),
-            f"{h['to_answer_ratio']:.2f}x",
-            "reference" if h["reference"] else ("ok" if h["meets_target"] else "OVER TARGET"),
-            _ms(h["median_s"]), _ms(h["min_s"]), _ms(h["max_s"]), f"{h['ratio']:.2f}x",
-            ", ".join(split) or "-",
-        ])
+        rows.append(
+            [
+                h["handler"],
+                h.get("request") or "-",
+                _ms(h["to_answer_median_s"]),
+                f"{h['to_answer_ratio']:.2f}x",
+                "reference" if h["reference"] else ("ok" if h["meets_target"] else "OVER TARGET"),
+                _ms(h["median_s"]),
+                _ms(h["min_s"]),
+                _ms(h["max_s"]),
+                f"{h['ratio']:.2f}x",
+                ", ".join(split) or "-",
+            ]
+        )
     if not with_request:
         headers.pop(1)
         rows = [r[:1] + r[2:] for r in rows]
@@ -57,10 +76,17 @@ def _timing_rows(section: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
 
 def _route_rows(routes: list[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
     headers = ["route", "case", "DynamoDB", "fewest possible", "other (AWS, Stripe)", "verdict"]
-    rows = [[
-        f"{r['method']} {r['route']}" + ("" if r["required"] else " *"), r["case"], _ops(r["dynamodb"]),
-        _ops(r["expected"]), _ops(r["other_aws"]) if r["other_aws"] else "-", r["verdict"],
-    ] for r in routes]
+    rows = [
+        [
+            f"{r['method']} {r['route']}" + ("" if r["required"] else " *"),
+            r["case"],
+            _ops(r["dynamodb"]),
+            _ops(r["expected"]),
+            _ops(r["other_aws"]) if r["other_aws"] else "-",
+            r["verdict"],
+        ]
+        for r in routes
+    ]
     return headers, rows
 
 
@@ -73,7 +99,11 @@ def _sections(results: dict[str, Any], table) -> list[str]:
     out = [
         f"CTE Dual Credit bench - {meta['when']} - Python {meta['python']} on {meta['machine']} "
         f"({meta['cpus']} CPUs), {meta['runs']} fresh processes per figure, medians"
-        + (" (fewer than 10: a smoke run, not a measurement of the target)." if meta["runs"] < 10 else "."),
+        + (
+            " (fewer than 10: a smoke run, not a measurement of the target)."
+            if meta["runs"] < 10
+            else "."
+        ),
         f"Interpreter start (python -c pass): median {_ms(results['interpreter_start']['median_s'])}.",
         "'to answer' (held to the target): spawn to the moment the module was imported or the "
         "first request answered; ratio = handler / minimal Powertools handler. 'to exit': the "
@@ -81,26 +111,36 @@ def _sections(results: dict[str, Any], table) -> list[str]:
         "request). Children run with the Lambda runtime's environment (LAMBDA_TASK_ROOT etc.), "
         "so libraries take their in-Lambda paths. In-process split: the child's own clock.",
     ]
-    for key, title in (("cold_import", "1. Cold import (spawn -> module imported -> exit)"),
-                       ("first_request", "2. Fresh process to first answered request (spawn -> 200 -> exit)")):
+    for key, title in (
+        ("cold_import", "1. Cold import (spawn -> module imported -> exit)"),
+        ("first_request", "2. Fresh process to first answered request (spawn -> 200 -> exit)"),
+    ):
         out.append(title)
         out.append(table(*_timing_rows(results[key])))
     rt = results["roundtrips"]
-    out.append("3. AWS requests per route and per Stripe webhook event (one call each, in-process "
-               "against moto and the Stripe stand-in; * = extra route; webhook rows: the secrets cache "
-               "emptied first, so SSM shows what an event needs at most once per 5 minutes)")
+    out.append(
+        "3. AWS requests per route and per Stripe webhook event (one call each, in-process "
+        "against moto and the Stripe stand-in; * = extra route; webhook rows: the secrets cache "
+        "emptied first, so SSM shows what an event needs at most once per 5 minutes)"
+    )
     out.append(table(*_route_rows(rt["routes"])))
     if rt["not_measured"]:
-        out.append("Not measured: " + "; ".join(f"{m['method']} {m['route']} ({m['why']})"
-                                                for m in rt["not_measured"]))
+        out.append(
+            "Not measured: "
+            + "; ".join(f"{m['method']} {m['route']} ({m['why']})" for m in rt["not_measured"])
+        )
     if "reminders" in results:
         out += _reminder_parts(results["reminders"], table)
     profile = results["import_profile"]
-    out.append(f"Where the API handler's import time goes (-X importtime, median of {profile['runs']}; "
-               f"{profile['modules_imported']} modules, {profile['total_import_ms']:.1f} ms of imports)")
-    for key, title in (("top_cumulative", "Top 10 by cumulative time"),
-                       ("top_packages_self", "Top 10 top-level packages by own time"),
-                       ("top_self", "Top 10 modules by own time")):
+    out.append(
+        f"Where the API handler's import time goes (-X importtime, median of {profile['runs']}; "
+        f"{profile['modules_imported']} modules, {profile['total_import_ms']:.1f} ms of imports)"
+    )
+    for key, title in (
+        ("top_cumulative", "Top 10 by cumulative time"),
+        ("top_packages_self", "Top 10 top-level packages by own time"),
+        ("top_self", "Top 10 modules by own time"),
+    ):
         out.append(title)
         out.append(table(*_import_rows(profile, key)))
     out.append(summary_line(results))
@@ -108,11 +148,27 @@ def _sections(results: dict[str, Any], table) -> list[str]:
 
 
 def _reminder_parts(rem: dict[str, Any], table) -> list[str]:
-    headers = ["phase", "service", "requests", "fewest the batch limits allow", "why that is the fewest",
-               "ratio", f"target <={rem['target_ratio']}x"]
-    rows = [[r["phase"], r["service"], f"{r['total']} ({_ops(r['requests'])})",
-             f"{r['fewest_total']} ({_ops(r['fewest'])})", r["why"], f"{r['ratio']:.2f}x", r["verdict"]]
-            for r in rem["rows"]]
+    headers = [
+        "phase",
+        "service",
+        "requests",
+        "fewest the batch limits allow",
+        "why that is the fewest",
+        "ratio",
+        f"target <={rem['target_ratio']}x",
+    ]
+    rows = [
+        [
+            r["phase"],
+            r["service"],
+            f"{r['total']} ({_ops(r['requests'])})",
+            f"{r['fewest_total']} ({_ops(r['fewest'])})",
+            r["why"],
+            f"{r['ratio']:.2f}x",
+            r["verdict"],
+        ]
+        for r in rem["rows"]
+    ]
     poller = rem["poller"]
     return [
         f"4. Reminders per 1,000 ({rem['enqueued']} due students, reminder {rem['reminder']} on "
@@ -131,17 +187,29 @@ def _reminder_parts(rem: dict[str, Any], table) -> list[str]:
 
 
 def summary_line(results: dict[str, Any]) -> str:
-    over = [f"{h['handler']} {key.replace('_', ' ')} {h['ratio']:.2f}x "
-            f"({h['to_answer_ratio']:.2f}x to answer)"
-            for key in ("cold_import", "first_request")
-            for h in results[key]["handlers"] if not h["reference"] and not h["meets_target"]]
-    over += [f"{r['method']} {r['route']} ({r['case']}) {r['dynamodb_total']} > {r['expected_total']}"
-             for r in results["roundtrips"]["routes"] if r["verdict"] == "OVER TARGET"]
-    over += [f"reminders {r['phase']} {r['service']} {r['total']} > {r['fewest_total']} per 1,000 "
-             f"({r['ratio']:.1f}x)"
-             for r in results.get("reminders", {}).get("rows", []) if r["verdict"] == "OVER TARGET"]
-    differs = [f"{r['method']} {r['route']} ({r['case']})"
-               for r in results["roundtrips"]["routes"] if r["verdict"] == "differs"]
+    over = [
+        f"{h['handler']} {key.replace('_', ' ')} {h['ratio']:.2f}x "
+        f"({h['to_answer_ratio']:.2f}x to answer)"
+        for key in ("cold_import", "first_request")
+        for h in results[key]["handlers"]
+        if not h["reference"] and not h["meets_target"]
+    ]
+    over += [
+        f"{r['method']} {r['route']} ({r['case']}) {r['dynamodb_total']} > {r['expected_total']}"
+        for r in results["roundtrips"]["routes"]
+        if r["verdict"] == "OVER TARGET"
+    ]
+    over += [
+        f"reminders {r['phase']} {r['service']} {r['total']} > {r['fewest_total']} per 1,000 "
+        f"({r['ratio']:.1f}x)"
+        for r in results.get("reminders", {}).get("rows", [])
+        if r["verdict"] == "OVER TARGET"
+    ]
+    differs = [
+        f"{r['method']} {r['route']} ({r['case']})"
+        for r in results["roundtrips"]["routes"]
+        if r["verdict"] == "differs"
+    ]
     text = "Targets: all met." if not over else "OVER TARGET: " + "; ".join(over) + "."
     if differs:
         text += " Same count, different operations: " + "; ".join(differs) + "."

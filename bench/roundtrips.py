@@ -34,93 +34,285 @@ def _steps() -> list[Step]:
     teacher = lambda w: claims("teacher-x", groups=["school"], school_id=w.school_x)  # noqa: E731
     one_query = {"Query": 1}
     return [
-        Step("GET", "/schools", "list schools", one_query, "catalog list: 1 Query (GSI1)",
-             lambda w: ("/schools", None, None)),
-        Step("GET", "/schools/{school_id}/offerings", "a school's offerings", one_query,
-             "catalog list: 1 Query (GSI1)",
-             lambda w: (f"/schools/{w.school_x}/offerings", None, None)),
-        Step("GET", "/window", "public window", {"GetItem": 1}, "one window record: 1 GetItem",
-             lambda w: ("/window", None, None)),
-        Step("POST", "/sers-id/recovery", "recovery, known email",
-             {"TransactWriteItems": 1, "GetItem": 1},
-             "1 TransactWriteItems (throttles) + 1 GetItem (email claim)",
-             lambda w: ("/sers-id/recovery", None, {"email": "alice@example.org"})),
-        Step("POST", "/students/me", "create profile", {"GetItem": 1, "TransactWriteItems": 1},
-             "1 GetItem (school) + 1 TransactWriteItems (profile, claims, audit)",
-             lambda w: ("/students/me", carol,
-                        profile_body(w.school_x, legal_first_name="Carol", legal_last_name="Baker",
-                                     birth_date="2009-09-09"))),
-        Step("GET", "/students/me", "own profile", {"GetItem": 1}, "1 GetItem",
-             lambda w: ("/students/me", carol, None), required=False),
-        Step("PATCH", "/students/me", "change phone", {"GetItem": 1, "TransactWriteItems": 1},
-             "1 GetItem (before) + 1 TransactWriteItems",
-             lambda w: ("/students/me", carol, {"phone": "425-555-0199"})),
-        Step("POST", "/students/me/registrations", "register 2 offerings",
-             {"BatchGetItem": 1, "TransactWriteItems": 1},
-             "1 BatchGetItem (profile, window, offerings) + 1 TransactWriteItems",
-             lambda w: ("/students/me/registrations", carol,
-                        {"offering_ids": [w.offering_x, w.offering_x2]})),
-        Step("GET", "/students/me/dashboard", "dashboard", one_query, "the student's partition: 1 Query",
-             lambda w: ("/students/me/dashboard", carol, None)),
-        Step("PATCH", "/students/me", "change school", {"GetItem": 2, "TransactWriteItems": 1},
-             "1 GetItem (before) + 1 GetItem (new school) + 1 TransactWriteItems",
-             lambda w: ("/students/me", carol, {"school_id": w.school_y})),
-        Step("GET", "/schools/{school_id}/roster", "roster, school user", one_query,
-             "catalog list: 1 Query (school-year index)",
-             lambda w: (f"/schools/{w.school_x}/roster", teacher(w), None)),
-        Step("GET", "/students", "search ?sers_id=", {"GetItem": 2},
-             "2 GetItem (SERS ID claim, profile)",
-             lambda w: (f"/students?sers_id={w.students['alice']['sers_id']}", STAFF, None)),
-        Step("GET", "/students", "search ?email=", {"GetItem": 2}, "2 GetItem (email claim, profile)",
-             lambda w: ("/students?email=alice@example.org", STAFF, None)),
-        Step("GET", "/students", "search ?last_name=", one_query, "1 Query (name index)",
-             lambda w: ("/students?last_name=zamo", STAFF, None)),
-        Step("GET", "/students/{student_id}", "a student, for staff", one_query,
-             "the student's partition: 1 Query",
-             lambda w: (f"/students/{w.students['alice']['student_id']}", STAFF, None)),
-        Step("PATCH", "/students/{student_id}/identity", "correct a last name",
-             {"Query": 1, "TransactWriteItems": 1},
-             "the student's partition: 1 Query + 1 TransactWriteItems (profile, claims, registrations, audit)",
-             lambda w: (f"/students/{w.students['alice']['student_id']}/identity", STAFF,
-                        {"legal_last_name": "Zamorra", "reason": "bench"}), required=False),
-        Step("PUT", "/schools/{school_id}/grades", "post 1 grade, school user",
-             {"Query": 1, "TransactWriteItems": 1},
-             "the roster: 1 Query (GSI1) + 1 TransactWriteItems per 49 changed grades",
-             lambda w: (f"/schools/{w.school_x}/grades", teacher(w), {"school_year": "2026-27", "grades": [
-                 {"sers_id": w.students["alice"]["sers_id"], "offering_id": w.offering_x, "grade": "A"}]}),
-             required=False, function="grade_import"),
-        Step("GET", "/grades/transcript", "transcript CSV, staff", {"Query": 4},
-             "1 Query (schools) + 1 GSI1 roster Query per school (2) + 1 GSI2 fee Query page",
-             lambda w: ("/grades/transcript?school_year=2026-27", STAFF, None),
-             required=False, function="grade_import"),
-        Step("PUT", "/windows/{school_year}", "extend the window", {"GetItem": 1, "TransactWriteItems": 1},
-             "1 GetItem (before) + 1 TransactWriteItems (window, audit)",
-             lambda w: (f"/windows/{SCHOOL_YEAR}", STAFF, {"closes_on": "2027-06-22"})),
-        Step("POST", "/offerings", "create offering", {"BatchGetItem": 1, "TransactWriteItems": 1},
-             "1 BatchGetItem (school, course) + 1 TransactWriteItems",
-             lambda w: ("/offerings", STAFF, {
-                 "school_id": w.school_y, "school_year": SCHOOL_YEAR, "teacher": "Mr. Chen",
-                 "college_course_id": w.course, "high_school_course": "Welding 3"})),
+        Step(
+            "GET",
+            "/schools",
+            "list schools",
+            one_query,
+            "catalog list: 1 Query (GSI1)",
+            lambda w: ("/schools", None, None),
+        ),
+        Step(
+            "GET",
+            "/schools/{school_id}/offerings",
+            "a school's offerings",
+            one_query,
+            "catalog list: 1 Query (GSI1)",
+            lambda w: (f"/schools/{w.school_x}/offerings", None, None),
+        ),
+        Step(
+            "GET",
+            "/window",
+            "public window",
+            {"GetItem": 1},
+            "one window record: 1 GetItem",
+            lambda w: ("/window", None, None),
+        ),
+        Step(
+            "POST",
+            "/sers-id/recovery",
+            "recovery, known email",
+            {"TransactWriteItems": 1, "GetItem": 1},
+            "1 TransactWriteItems (throttles) + 1 GetItem (email claim)",
+            lambda w: ("/sers-id/recovery", None, {"email": "alice@example.org"}),
+        ),
+        Step(
+            "POST",
+            "/students/me",
+            "create profile",
+            {"GetItem": 1, "TransactWriteItems": 1},
+            "1 GetItem (school) + 1 TransactWriteItems (profile, claims, audit)",
+            lambda w: (
+                "/students/me",
+                carol,
+                profile_body(
+                    w.school_x,
+                    legal_first_name="Carol",
+                    legal_last_name="Baker",
+                    birth_date="2009-09-09",
+                ),
+            ),
+        ),
+        Step(
+            "GET",
+            "/students/me",
+            "own profile",
+            {"GetItem": 1},
+            "1 GetItem",
+            lambda w: ("/students/me", carol, None),
+            required=False,
+        ),
+        Step(
+            "PATCH",
+            "/students/me",
+            "change phone",
+            {"GetItem": 1, "TransactWriteItems": 1},
+            "1 GetItem (before) + 1 TransactWriteItems",
+            lambda w: ("/students/me", carol, {"phone": "425-555-0199"}),
+        ),
+        Step(
+            "POST",
+            "/students/me/registrations",
+            "register 2 offerings",
+            {"BatchGetItem": 1, "TransactWriteItems": 1},
+            "1 BatchGetItem (profile, window, offerings) + 1 TransactWriteItems",
+            lambda w: (
+                "/students/me/registrations",
+                carol,
+                {"offering_ids": [w.offering_x, w.offering_x2]},
+            ),
+        ),
+        Step(
+            "GET",
+            "/students/me/dashboard",
+            "dashboard",
+            one_query,
+            "the student's partition: 1 Query",
+            lambda w: ("/students/me/dashboard", carol, None),
+        ),
+        Step(
+            "PATCH",
+            "/students/me",
+            "change school",
+            {"GetItem": 2, "TransactWriteItems": 1},
+            "1 GetItem (before) + 1 GetItem (new school) + 1 TransactWriteItems",
+            lambda w: ("/students/me", carol, {"school_id": w.school_y}),
+        ),
+        Step(
+            "GET",
+            "/schools/{school_id}/roster",
+            "roster, school user",
+            one_query,
+            "catalog list: 1 Query (school-year index)",
+            lambda w: (f"/schools/{w.school_x}/roster", teacher(w), None),
+        ),
+        Step(
+            "GET",
+            "/students",
+            "search ?sers_id=",
+            {"GetItem": 2},
+            "2 GetItem (SERS ID claim, profile)",
+            lambda w: (f"/students?sers_id={w.students['alice']['sers_id']}", STAFF, None),
+        ),
+        Step(
+            "GET",
+            "/students",
+            "search ?email=",
+            {"GetItem": 2},
+            "2 GetItem (email claim, profile)",
+            lambda w: ("/students?email=alice@example.org", STAFF, None),
+        ),
+        Step(
+            "GET",
+            "/students",
+            "search ?last_name=",
+            one_query,
+            "1 Query (name index)",
+            lambda w: ("/students?last_name=zamo", STAFF, None),
+        ),
+        Step(
+            "GET",
+            "/students/{student_id}",
+            "a student, for staff",
+            one_query,
+            "the student's partition: 1 Query",
+            lambda w: (f"/students/{w.students['alice']['student_id']}", STAFF, None),
+        ),
+        Step(
+            "PATCH",
+            "/students/{student_id}/identity",
+            "correct a last name",
+            {"Query": 1, "TransactWriteItems": 1},
+            "the student's partition: 1 Query + 1 TransactWriteItems (profile, claims, registrations, audit)",
+            lambda w: (
+                f"/students/{w.students['alice']['student_id']}/identity",
+                STAFF,
+                {"legal_last_name": "Zamorra", "reason": "bench"},
+            ),
+            required=False,
+        ),
+        Step(
+            "PUT",
+            "/schools/{school_id}/grades",
+            "post 1 grade, school user",
+            {"Query": 1, "TransactWriteItems": 1},
+            "the roster: 1 Query (GSI1) + 1 TransactWriteItems per 49 changed grades",
+            lambda w: (
+                f"/schools/{w.school_x}/grades",
+                teacher(w),
+                {
+                    "school_year": "2026-27",
+                    "grades": [
+                        {
+                            "sers_id": w.students["alice"]["sers_id"],
+                            "offering_id": w.offering_x,
+                            "grade": "A",
+                        }
+                    ],
+                },
+            ),
+            required=False,
+            function="grade_import",
+        ),
+        Step(
+            "GET",
+            "/grades/transcript",
+            "transcript CSV, staff",
+            {"Query": 4},
+            "1 Query (schools) + 1 GSI1 roster Query per school (2) + 1 GSI2 fee Query page",
+            lambda w: ("/grades/transcript?school_year=2026-27", STAFF, None),
+            required=False,
+            function="grade_import",
+        ),
+        Step(
+            "PUT",
+            "/windows/{school_year}",
+            "extend the window",
+            {"GetItem": 1, "TransactWriteItems": 1},
+            "1 GetItem (before) + 1 TransactWriteItems (window, audit)",
+            lambda w: (f"/windows/{SCHOOL_YEAR}", STAFF, {"closes_on": "2027-06-22"}),
+        ),
+        Step(
+            "POST",
+            "/offerings",
+            "create offering",
+            {"BatchGetItem": 1, "TransactWriteItems": 1},
+            "1 BatchGetItem (school, course) + 1 TransactWriteItems",
+            lambda w: (
+                "/offerings",
+                STAFF,
+                {
+                    "school_id": w.school_y,
+                    "school_year": SCHOOL_YEAR,
+                    "teacher": "Mr. Chen",
+                    "college_course_id": w.course,
+                    "high_school_course": "Welding 3",
+                },
+            ),
+        ),
         # Extras, not named in the issue: measured so no route goes unwatched.
-        Step("GET", "/windows/{school_year}", "staff window", {"GetItem": 1}, "1 GetItem",
-             lambda w: (f"/windows/{SCHOOL_YEAR}", STAFF, None), required=False),
-        Step("POST", "/schools", "create school", {"TransactWriteItems": 1},
-             "1 TransactWriteItems (school, audit)",
-             lambda w: ("/schools", STAFF, {"name": "North High School"}), required=False),
-        Step("PATCH", "/schools/{school_id}", "change school", {"GetItem": 1, "TransactWriteItems": 1},
-             "1 GetItem (before) + 1 TransactWriteItems",
-             lambda w: (f"/schools/{w.school_y}", STAFF, {"district": "Lake District"}), required=False),
-        Step("GET", "/college-courses", "list college courses", one_query, "catalog list: 1 Query",
-             lambda w: ("/college-courses", STAFF, None), required=False),
-        Step("POST", "/college-courses", "create college course", {"TransactWriteItems": 1},
-             "1 TransactWriteItems (course, audit)",
-             lambda w: ("/college-courses", STAFF, {"college": "Bellevue College", "course_code": "WELD 102",
-                                                    "title": "Welding II", "credits": 5}), required=False),
-        Step("PATCH", "/offerings/{offering_id}", "change offering", {"GetItem": 1, "TransactWriteItems": 1},
-             "1 GetItem (before) + 1 TransactWriteItems",
-             lambda w: (f"/offerings/{w.offering_y}", STAFF, {"teacher": "Ms. Park"}), required=False),
-        Step("GET", "/schools/{school_id}/users", "a school's users", one_query, "catalog list: 1 Query",
-             lambda w: (f"/schools/{w.school_x}/users", STAFF, None), required=False),
+        Step(
+            "GET",
+            "/windows/{school_year}",
+            "staff window",
+            {"GetItem": 1},
+            "1 GetItem",
+            lambda w: (f"/windows/{SCHOOL_YEAR}", STAFF, None),
+            required=False,
+        ),
+        Step(
+            "POST",
+            "/schools",
+            "create school",
+            {"TransactWriteItems": 1},
+            "1 TransactWriteItems (school, audit)",
+            lambda w: ("/schools", STAFF, {"name": "North High School"}),
+            required=False,
+        ),
+        Step(
+            "PATCH",
+            "/schools/{school_id}",
+            "change school",
+            {"GetItem": 1, "TransactWriteItems": 1},
+            "1 GetItem (before) + 1 TransactWriteItems",
+            lambda w: (f"/schools/{w.school_y}", STAFF, {"district": "Lake District"}),
+            required=False,
+        ),
+        Step(
+            "GET",
+            "/college-courses",
+            "list college courses",
+            one_query,
+            "catalog list: 1 Query",
+            lambda w: ("/college-courses", STAFF, None),
+            required=False,
+        ),
+        Step(
+            "POST",
+            "/college-courses",
+            "create college course",
+            {"TransactWriteItems": 1},
+            "1 TransactWriteItems (course, audit)",
+            lambda w: (
+                "/college-courses",
+                STAFF,
+                {
+                    "college": "Bellevue College",
+                    "course_code": "WELD 102",
+                    "title": "Welding II",
+                    "credits": 5,
+                },
+            ),
+            required=False,
+        ),
+        Step(
+            "PATCH",
+            "/offerings/{offering_id}",
+            "change offering",
+            {"GetItem": 1, "TransactWriteItems": 1},
+            "1 GetItem (before) + 1 TransactWriteItems",
+            lambda w: (f"/offerings/{w.offering_y}", STAFF, {"teacher": "Ms. Park"}),
+            required=False,
+        ),
+        Step(
+            "GET",
+            "/schools/{school_id}/users",
+            "a school's users",
+            one_query,
+            "catalog list: 1 Query",
+            lambda w: (f"/schools/{w.school_x}/users", STAFF, None),
+            required=False,
+        ),
     ]
 
 
@@ -128,24 +320,50 @@ def _steps() -> list[Step]:
 NOT_MEASURED = {("POST", "/school-users"): "needs a Cognito user pool"}
 
 
-def _row(method: str, route: str, url: str, case: str, status: int, calls: AwsCalls,
-         expected: dict[str, int], pattern: str, required: bool) -> dict[str, Any]:
+def _row(
+    method: str,
+    route: str,
+    url: str,
+    case: str,
+    status: int,
+    calls: AwsCalls,
+    expected: dict[str, int],
+    pattern: str,
+    required: bool,
+) -> dict[str, Any]:
     dynamo = Counter(calls.by_service.get("dynamodb", {}))
-    other = {f"{svc}.{op}": n for svc, ops in calls.by_service.items() if svc != "dynamodb"
-             for op, n in ops.items()}
+    other = {
+        f"{svc}.{op}": n
+        for svc, ops in calls.by_service.items()
+        if svc != "dynamodb"
+        for op, n in ops.items()
+    }
     total, expected_total = sum(dynamo.values()), sum(expected.values())
-    verdict = "ok" if dict(dynamo) == expected else (
-        "OVER TARGET" if total > expected_total else "differs")
+    verdict = (
+        "ok"
+        if dict(dynamo) == expected
+        else ("OVER TARGET" if total > expected_total else "differs")
+    )
     return {
-        "method": method, "route": route, "url": url, "case": case,
-        "status": status, "dynamodb": dict(sorted(dynamo.items())), "dynamodb_total": total,
-        "expected": expected, "expected_total": expected_total, "pattern": pattern,
-        "other_aws": other, "verdict": verdict, "required": required,
+        "method": method,
+        "route": route,
+        "url": url,
+        "case": case,
+        "status": status,
+        "dynamodb": dict(sorted(dynamo.items())),
+        "dynamodb_total": total,
+        "expected": expected,
+        "expected_total": expected_total,
+        "pattern": pattern,
+        "other_aws": other,
+        "verdict": verdict,
+        "required": required,
     }
 
 
-def measure(api: Api, world: Any, calls: AwsCalls, webhook: Webhook | None = None,
-            stripe: Any = None) -> dict[str, Any]:
+def measure(
+    api: Api, world: Any, calls: AwsCalls, webhook: Webhook | None = None, stripe: Any = None
+) -> dict[str, Any]:
     rows = []
     callers = {"api": api}
     for step in _steps():
@@ -161,8 +379,19 @@ def measure(api: Api, world: Any, calls: AwsCalls, webhook: Webhook | None = Non
             calls.enabled = False
         if status >= 300:
             raise BenchError(f"{step.method} {url}: status {status}: {answer}")
-        rows.append(_row(step.method, step.path, url, step.label, status, calls, step.expected,
-                         step.pattern, step.required))
+        rows.append(
+            _row(
+                step.method,
+                step.path,
+                url,
+                step.label,
+                status,
+                calls,
+                step.expected,
+                step.pattern,
+                step.required,
+            )
+        )
     if webhook is not None:
         rows += measure_webhook(api, world, webhook, stripe, calls)
     return {"routes": rows, "not_measured": _coverage(rows)}
@@ -220,7 +449,9 @@ WEBHOOK_EXPECTED: dict[str, tuple[dict[str, int], str]] = {
 }
 
 
-def measure_webhook(api: Api, world: Any, webhook: Webhook, stripe: Any, calls: AwsCalls) -> list[dict]:
+def measure_webhook(
+    api: Api, world: Any, webhook: Webhook, stripe: Any, calls: AwsCalls
+) -> list[dict]:
     """One delivery of each kind of event, in the order they happen to a payment.
 
     The Powertools secrets cache is emptied before each delivery, so "other" shows
@@ -235,10 +466,14 @@ def measure_webhook(api: Api, world: Any, webhook: Webhook, stripe: Any, calls: 
 
     from tests.support.world import STAFF
 
-    completed_w, completed_x, completed_z = paid_students(api, world, stripe, ["wendy", "xena", "zoe"])
+    completed_w, completed_x, completed_z = paid_students(
+        api, world, stripe, ["wendy", "xena", "zoe"]
+    )
     wendy, zoe = world.students["wendy"], world.students["zoe"]
     yara = world.student("yara", legal_last_name="Bench")
-    world.ok("POST", "/students/me/registrations", as_=yara, body={"offering_ids": [world.offering_x]})
+    world.ok(
+        "POST", "/students/me/registrations", as_=yara, body={"offering_ids": [world.offering_x]}
+    )
     yara_session = world.ok("POST", "/students/me/checkout", as_=yara, body={})["session_id"]
     intent_w = completed_w["data"]["object"]["payment_intent"]
     intent_x = completed_x["data"]["object"]["payment_intent"]
@@ -258,9 +493,19 @@ def measure_webhook(api: Api, world: Any, webhook: Webhook, stripe: Any, calls: 
         return stripe.events_of_type("checkout.session.expired")[-1]
 
     def duplicate() -> dict:  # staff record a check before zoe's card payment is delivered
-        world.ok("POST", f"/students/{zoe['student_id']}/payments", as_=STAFF, body={
-            "kind": "check", "school_year": SCHOOL_YEAR, "instrument_number": "1001",
-            "amount_cents": 5000, "received_on": "2027-01-14", "payer_name": "Zoe Bench"})
+        world.ok(
+            "POST",
+            f"/students/{zoe['student_id']}/payments",
+            as_=STAFF,
+            body={
+                "kind": "check",
+                "school_year": SCHOOL_YEAR,
+                "instrument_number": "1001",
+                "amount_cents": 5000,
+                "received_on": "2027-01-14",
+                "payer_name": "Zoe Bench",
+            },
+        )
         return completed_z
 
     def refunded_in_stripe(event: dict) -> bool:
@@ -268,18 +513,44 @@ def measure_webhook(api: Api, world: Any, webhook: Webhook, stripe: Any, calls: 
         return bool(stripe.charges[intent["latest_charge"]]["refunded"])
 
     cases: list[tuple[str, str, Callable[[], dict], Callable[[], bool]]] = [
-        ("completed", "checkout.session.completed (first delivery)", lambda: completed_w,
-         lambda: fee_status(wendy) == "paid"),
-        ("redelivery", "checkout.session.completed (redelivery)", lambda: completed_w,
-         lambda: fee_status(wendy) == "paid"),
-        ("refunded", "charge.refunded (of the settling payment)", refunded,
-         lambda: fee_status(wendy) == "due"),
-        ("disputed", "charge.dispute.created", disputed,
-         lambda: bool((payment_data.get_payment(intent_x) or {}).get("disputed"))),
-        ("expired", "checkout.session.expired", expired,
-         lambda: "checkout" not in (payment_data.student_year(yara["student_id"], SCHOOL_YEAR) or {})),
-        ("duplicate", "checkout.session.completed (duplicate, refunded)", duplicate,
-         lambda: refunded_in_stripe(completed_z) and fee_status(zoe) == "paid"),
+        (
+            "completed",
+            "checkout.session.completed (first delivery)",
+            lambda: completed_w,
+            lambda: fee_status(wendy) == "paid",
+        ),
+        (
+            "redelivery",
+            "checkout.session.completed (redelivery)",
+            lambda: completed_w,
+            lambda: fee_status(wendy) == "paid",
+        ),
+        (
+            "refunded",
+            "charge.refunded (of the settling payment)",
+            refunded,
+            lambda: fee_status(wendy) == "due",
+        ),
+        (
+            "disputed",
+            "charge.dispute.created",
+            disputed,
+            lambda: bool((payment_data.get_payment(intent_x) or {}).get("disputed")),
+        ),
+        (
+            "expired",
+            "checkout.session.expired",
+            expired,
+            lambda: (
+                "checkout" not in (payment_data.student_year(yara["student_id"], SCHOOL_YEAR) or {})
+            ),
+        ),
+        (
+            "duplicate",
+            "checkout.session.completed (duplicate, refunded)",
+            duplicate,
+            lambda: refunded_in_stripe(completed_z) and fee_status(zoe) == "paid",
+        ),
     ]
     rows = []
     for key, case, make_event, check in cases:
@@ -294,8 +565,19 @@ def measure_webhook(api: Api, world: Any, webhook: Webhook, stripe: Any, calls: 
         if status != 200 or not check():
             raise BenchError(f"webhook {case}: status {status}: {answer} (or not applied)")
         expected, pattern = WEBHOOK_EXPECTED[key]
-        rows.append(_row("POST", "/stripe/webhook", "/stripe/webhook", case, status, calls, expected,
-                         pattern, required=key != "duplicate"))
+        rows.append(
+            _row(
+                "POST",
+                "/stripe/webhook",
+                "/stripe/webhook",
+                case,
+                status,
+                calls,
+                expected,
+                pattern,
+                required=key != "duplicate",
+            )
+        )
     return rows
 
 
@@ -305,7 +587,12 @@ def _coverage(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
 
     called = {(r["method"], r["route"]) for r in rows}
     return [
-        {"method": route.method, "route": route.path, "function": route.function,
-         "why": NOT_MEASURED.get((route.method, route.path), "no step in bench/roundtrips.py")}
-        for route in api_routes() if (route.method, route.path) not in called
+        {
+            "method": route.method,
+            "route": route.path,
+            "function": route.function,
+            "why": NOT_MEASURED.get((route.method, route.path), "no step in bench/roundtrips.py"),
+        }
+        for route in api_routes()
+        if (route.method, route.path) not in called
     ]

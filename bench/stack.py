@@ -111,8 +111,10 @@ class MotoStack:
         create_table(aws_clients.client("dynamodb"), TABLE_NAME)
         aws_clients.client("ses").verify_email_identity(EmailAddress=EMAIL_SENDER)
         ssm = aws_clients.client("ssm")
-        for name, value in ((STRIPE_SECRET_KEY_PARAMETER, self.stripe.api_key),
-                            (STRIPE_WEBHOOK_SECRET_PARAMETER, self.stripe.webhook_secret)):
+        for name, value in (
+            (STRIPE_SECRET_KEY_PARAMETER, self.stripe.api_key),
+            (STRIPE_WEBHOOK_SECRET_PARAMETER, self.stripe.webhook_secret),
+        ):
             ssm.put_parameter(Name=name, Value=value, Type="SecureString", Overwrite=True)
         self.stripe.serve("127.0.0.1", 0)
         self.stripe_url = self.stripe.base_url
@@ -180,7 +182,9 @@ def _stripe_route(path: str) -> str:
     """/v1/checkout/sessions/cs_test_abc/expire -> /v1/checkout/sessions/{id}/expire"""
     parts = path.rstrip("/").split("/")
     # Stripe ids carry digits and capitals (cs_test_a1B2..., pi_3Q...); collection names do not.
-    return "/".join("{id}" if part != "v1" and re.search(r"[A-Z0-9]", part) else part for part in parts)
+    return "/".join(
+        "{id}" if part != "v1" and re.search(r"[A-Z0-9]", part) else part for part in parts
+    )
 
 
 def load_module(path, name: str):
@@ -197,14 +201,18 @@ class Api:
     def __init__(self, folder: str = "api") -> None:
         self.module = load_module(REPO / "functions" / folder / "app.py", f"bench_{folder}_app")
 
-    def __call__(self, method: str, url: str, *, as_: dict | None = None, body: Any = None) -> tuple[int, Any]:
+    def __call__(
+        self, method: str, url: str, *, as_: dict | None = None, body: Any = None
+    ) -> tuple[int, Any]:
         from tests.support.events import LambdaContext, api_event
 
         event = api_event(method, url, body=body, claims=as_)
         with contextlib.redirect_stdout(io.StringIO()):  # the metrics' EMF lines
             response = self.module.lambda_handler(event, LambdaContext())
         headers = {k.lower(): v for k, v in (response.get("headers") or {}).items()}
-        headers |= {k.lower(): v[0] for k, v in (response.get("multiValueHeaders") or {}).items() if v}
+        headers |= {
+            k.lower(): v[0] for k, v in (response.get("multiValueHeaders") or {}).items() if v
+        }
         if not headers.get("content-type", "application/json").startswith("application/json"):
             return response["statusCode"], response.get("body")
         return response["statusCode"], json.loads(response.get("body") or "null")
@@ -216,7 +224,9 @@ def seed(api: Api):
 
     world = World(api).build(SCHOOL_YEAR)
     alice = world.student("alice", legal_last_name="Zamora")
-    world.ok("POST", "/students/me/registrations", as_=alice, body={"offering_ids": [world.offering_x]})
+    world.ok(
+        "POST", "/students/me/registrations", as_=alice, body={"offering_ids": [world.offering_x]}
+    )
     return world
 
 
@@ -236,7 +246,9 @@ class Webhook:
 
     def __init__(self, stripe: Any) -> None:
         self.stripe = stripe
-        self.module = load_module(REPO / "functions" / "stripe_webhook" / "app.py", "bench_stripe_webhook_app")
+        self.module = load_module(
+            REPO / "functions" / "stripe_webhook" / "app.py", "bench_stripe_webhook_app"
+        )
 
     def __call__(self, event: dict[str, Any]) -> tuple[int, Any]:
         """Deliver a Stripe event (freshly signed, as each delivery attempt is)."""
@@ -254,7 +266,12 @@ def paid_students(api: Api, world: Any, stripe: Any, names: list[str]) -> list[d
     events = []
     for name in names:
         student = world.student(name, legal_last_name="Bench")
-        world.ok("POST", "/students/me/registrations", as_=student, body={"offering_ids": [world.offering_x]})
+        world.ok(
+            "POST",
+            "/students/me/registrations",
+            as_=student,
+            body={"offering_ids": [world.offering_x]},
+        )
         checkout = world.ok("POST", "/students/me/checkout", as_=student, body={})
         stripe.pay(checkout["session_id"])
         events.append(stripe.events_of_type("checkout.session.completed")[-1])
@@ -263,6 +280,7 @@ def paid_students(api: Api, world: Any, stripe: Any, names: list[str]) -> list[d
 
 def student_names(prefix: str, count: int) -> list[str]:
     """Distinct letter-only names (digits are not names): paya, payb, ..., payba, ..."""
+
     def letters(number: int) -> str:
         out = ""
         while True:
@@ -270,4 +288,5 @@ def student_names(prefix: str, count: int) -> list[str]:
             out = chr(97 + digit) + out
             if number == 0:
                 return out
+
     return [prefix + letters(i) for i in range(count)]

@@ -77,13 +77,16 @@ def _run(command: Sequence[str], env: dict[str, str], what: str) -> Run:
         errors.seek(0)
         stderr = errors.read()
     if status != 0:
-        raise BenchError(f"{what}: exit status {status}\n--- stderr ---\n{stderr[-3000:]}"
-                         f"\n--- stdout ---\n{''.join(stdout)[-1500:]}")
+        raise BenchError(
+            f"{what}: exit status {status}\n--- stderr ---\n{stderr[-3000:]}"
+            f"\n--- stdout ---\n{''.join(stdout)[-1500:]}"
+        )
     return Run(wall_s, answer_s, split, stderr)
 
 
-def child_command(mode: str, handler: Handler, event: dict | None = None,
-                  python_flags: Sequence[str] = ()) -> list[str]:
+def child_command(
+    mode: str, handler: Handler, event: dict | None = None, python_flags: Sequence[str] = ()
+) -> list[str]:
     command = [sys.executable, *python_flags, str(CHILD), mode, str(handler.path), str(SHARED)]
     if mode == "request":
         command.append(json.dumps(event))
@@ -100,8 +103,13 @@ def interpreter_start(runs: int, env: dict[str, str]) -> Samples:
     return samples
 
 
-def measure(handlers: Sequence[Handler], mode: str, runs: int, env: dict[str, str],
-            events: dict[str, dict | Callable[[], dict]] | None = None) -> dict[str, Samples]:
+def measure(
+    handlers: Sequence[Handler],
+    mode: str,
+    runs: int,
+    env: dict[str, str],
+    events: dict[str, dict | Callable[[], dict]] | None = None,
+) -> dict[str, Samples]:
     """`runs` fresh processes per handler, interleaved so drift hits all alike,
     after one unmeasured run each (it writes the .pyc files and warms the OS cache).
     An event given as a function is called before each process (a Stripe delivery is
@@ -133,15 +141,20 @@ def measure(handlers: Sequence[Handler], mode: str, runs: int, env: dict[str, st
 _IMPORTTIME = re.compile(r"^import time:\s+(\d+)\s+\|\s+(\d+)\s+\|(\s*)(\S+)\s*$")
 
 
-def import_profile(handler: Handler, env: dict[str, str], runs: int = 3, top: int = 10) -> dict[str, Any]:
+def import_profile(
+    handler: Handler, env: dict[str, str], runs: int = 3, top: int = 10
+) -> dict[str, Any]:
     """`python -X importtime`, per-module medians over `runs` processes: the top
     modules by cumulative and by self time, and self time summed per top-level package."""
     cumulative: dict[str, list[int]] = defaultdict(list)
     own: dict[str, list[int]] = defaultdict(list)
     totals: list[int] = []
     for _ in range(runs):
-        stderr = _run(child_command("import", handler, python_flags=("-X", "importtime")),
-                      env, f"{handler.label} (-X importtime)").stderr
+        stderr = _run(
+            child_command("import", handler, python_flags=("-X", "importtime")),
+            env,
+            f"{handler.label} (-X importtime)",
+        ).stderr
         total = 0
         for line in stderr.splitlines():
             match = _IMPORTTIME.match(line)

@@ -23,18 +23,37 @@ import warnings
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m devstack", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--port", type=int, default=int(os.environ.get("DEVSTACK_PORT", 3000)),
-                        help="site and API port (default 3000, env DEVSTACK_PORT; 0 = any free port)")
-    parser.add_argument("--moto-port", type=int, default=int(os.environ.get("DEVSTACK_MOTO_PORT", 5001)),
-                        help="moto server port (default 5001, env DEVSTACK_MOTO_PORT; 0 = any free port)")
-    parser.add_argument("--stripe-port", type=int,
-                        default=int(os.environ.get("DEVSTACK_STRIPE_PORT", 5002)),
-                        help="Stripe stand-in port (default 5002, env DEVSTACK_STRIPE_PORT; 0 = any free port)")
-    parser.add_argument("--host", default=os.environ.get("DEVSTACK_HOST", "127.0.0.1"),
-                        help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--clock", default=os.environ.get("CLOCK_OVERRIDE") or None,
-                        help="pretend it is this ISO date-time (env CLOCK_OVERRIDE), e.g. 2027-01-15T10:00:00-08:00")
+    parser = argparse.ArgumentParser(
+        prog="python -m devstack", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("DEVSTACK_PORT", 3000)),
+        help="site and API port (default 3000, env DEVSTACK_PORT; 0 = any free port)",
+    )
+    parser.add_argument(
+        "--moto-port",
+        type=int,
+        default=int(os.environ.get("DEVSTACK_MOTO_PORT", 5001)),
+        help="moto server port (default 5001, env DEVSTACK_MOTO_PORT; 0 = any free port)",
+    )
+    parser.add_argument(
+        "--stripe-port",
+        type=int,
+        default=int(os.environ.get("DEVSTACK_STRIPE_PORT", 5002)),
+        help="Stripe stand-in port (default 5002, env DEVSTACK_STRIPE_PORT; 0 = any free port)",
+    )
+    parser.add_argument(
+        "--host",
+        default=os.environ.get("DEVSTACK_HOST", "127.0.0.1"),
+        help="address to listen on (default 127.0.0.1)",
+    )
+    parser.add_argument(
+        "--clock",
+        default=os.environ.get("CLOCK_OVERRIDE") or None,
+        help="pretend it is this ISO date-time (env CLOCK_OVERRIDE), e.g. 2027-01-15T10:00:00-08:00",
+    )
     parser.add_argument("--no-seed", action="store_true", help="start empty, without demo data")
     parser.add_argument("--quiet", action="store_true", help="no request log lines")
     return parser.parse_args(argv)
@@ -67,23 +86,34 @@ def _banner(stack) -> str:
             "                and set STRIPE_WEBHOOK_SECRET to the whsec_... it prints.",
         ]
         if os.environ.get("CLOCK_OVERRIDE"):
-            lines.append("                Note: Stripe dates sessions by real time, so with --clock it may "
-                         "refuse the app's expires_at.")
+            lines.append(
+                "                Note: Stripe dates sessions by real time, so with --clock it may "
+                "refuse the app's expires_at."
+            )
     if os.environ.get("CLOCK_OVERRIDE"):
         lines.append(f"  Clock         {os.environ['CLOCK_OVERRIDE']} (CLOCK_OVERRIDE)")
     if stack.seeded is not None:
         lines += ["", "Demo accounts (sign in with email and password):"]
         for account in stack.seeded.accounts:
-            lines.append(f"  {account.role:<8} {account.email:<22} {account.password:<20} {account.note}")
-        lines += ["", f"Seeded {len(stack.seeded.schools)} schools, {len(stack.seeded.courses)} college "
-                      f"courses, {len(stack.seeded.offerings)} offerings for "
-                      f"{' and '.join(stack.seeded.school_years)}."]
+            lines.append(
+                f"  {account.role:<8} {account.email:<22} {account.password:<20} {account.note}"
+            )
+        lines += [
+            "",
+            f"Seeded {len(stack.seeded.schools)} schools, {len(stack.seeded.courses)} college "
+            f"courses, {len(stack.seeded.offerings)} offerings for "
+            f"{' and '.join(stack.seeded.school_years)}.",
+        ]
         if stack.seeded.registration is not None:
-            lines.append(f"To pay: sign in as the student and press Pay, or pay by SERS ID and birth date "
-                         f"at {stack.site_url}/pay.")
+            lines.append(
+                f"To pay: sign in as the student and press Pay, or pay by SERS ID and birth date "
+                f"at {stack.site_url}/pay."
+            )
         else:
-            lines.append("The demo student has no registration: this school year's window is not open "
-                         "(try --clock 2027-01-15T10:00:00-08:00).")
+            lines.append(
+                "The demo student has no registration: this school year's window is not open "
+                "(try --clock 2027-01-15T10:00:00-08:00)."
+            )
     lines += ["", "Press Ctrl-C to stop.", ""]
     return "\n".join(lines)
 
@@ -100,9 +130,16 @@ def main(argv: list[str] | None = None) -> int:
     except StackError as error:
         print(f"devstack: {error}", file=sys.stderr)
         return 1
-    stack = LocalStack(port=args.port, moto_port=args.moto_port, stripe_port=args.stripe_port,
-                       host=args.host, seed=not args.no_seed, quiet=args.quiet,
-                       clock_override=args.clock, stripe_keys=stripe_keys)
+    stack = LocalStack(
+        port=args.port,
+        moto_port=args.moto_port,
+        stripe_port=args.stripe_port,
+        host=args.host,
+        seed=not args.no_seed,
+        quiet=args.quiet,
+        clock_override=args.clock,
+        stripe_keys=stripe_keys,
+    )
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     try:

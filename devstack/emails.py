@@ -86,8 +86,11 @@ def _looks_like_html(body: str) -> bool:
 
 def _addresses(destinations: Any) -> list[str]:
     if isinstance(destinations, dict):
-        return [a for key in ("ToAddresses", "CcAddresses", "BccAddresses")
-                for a in destinations.get(key) or []]
+        return [
+            a
+            for key in ("ToAddresses", "CcAddresses", "BccAddresses")
+            for a in destinations.get(key) or []
+        ]
     if isinstance(destinations, (list, tuple)):
         return [str(a) for a in destinations]
     return []
@@ -103,23 +106,45 @@ def _templated(message: Any, sent_at: str, templates: dict[str, dict[str, Any]])
     if isinstance(message.destinations, dict):
         destinations = [(message.destinations, {})]
     else:
-        destinations = [(d.get("Destination", {}), json.loads(d.get("ReplacementTemplateData") or "{}"))
-                        for d in message.destinations]
+        destinations = [
+            (d.get("Destination", {}), json.loads(d.get("ReplacementTemplateData") or "{}"))
+            for d in message.destinations
+        ]
     sender = str(getattr(message, "source", "") or "")
     out = []
     for i, (destination, replacement) in enumerate(destinations):
         message_id = f"{_key(message)}-{i}"
         if template is None:
-            out.append(SentEmail(message_id, sent_at, sender, _addresses(destination),
-                                 f"(template {message.template})", json.dumps({**default, **replacement}),
-                                 None, "template", {"template": message.template}))
+            out.append(
+                SentEmail(
+                    message_id,
+                    sent_at,
+                    sender,
+                    _addresses(destination),
+                    f"(template {message.template})",
+                    json.dumps({**default, **replacement}),
+                    None,
+                    "template",
+                    {"template": message.template},
+                )
+            )
             continue
         data = {**default, **replacement}
         markup = parse_template(str(template.get("html_part") or ""), data)
         text = parse_template(str(template.get("text_part") or ""), data) or html_to_text(markup)
-        out.append(SentEmail(message_id, sent_at, sender, _addresses(destination),
-                             parse_template(str(template["subject_part"]), data), text.strip(),
-                             markup or None, "template", {"template": message.template}))
+        out.append(
+            SentEmail(
+                message_id,
+                sent_at,
+                sender,
+                _addresses(destination),
+                parse_template(str(template["subject_part"]), data),
+                text.strip(),
+                markup or None,
+                "template",
+                {"template": message.template},
+            )
+        )
     return out
 
 
@@ -141,14 +166,36 @@ def _simple(message: Any, sent_at: str) -> SentEmail:
         markup = html_part.get_content() if html_part is not None else None
         text = text_part.get_content() if text_part is not None else html_to_text(markup or "")
         to = _addresses(message.destinations) or [str(parsed.get("To", ""))]
-        return SentEmail(message_id, sent_at, sender or str(parsed.get("From", "")), to,
-                         str(parsed.get("Subject", "")), text.strip(), markup, "raw")
+        return SentEmail(
+            message_id,
+            sent_at,
+            sender or str(parsed.get("From", "")),
+            to,
+            str(parsed.get("Subject", "")),
+            text.strip(),
+            markup,
+            "raw",
+        )
     body = str(getattr(message, "body", "") or "")
     if _looks_like_html(body):
-        return SentEmail(message_id, sent_at, sender, _addresses(message.destinations),
-                         str(message.subject), html_to_text(body), body)
-    return SentEmail(message_id, sent_at, sender, _addresses(message.destinations),
-                     str(message.subject), body, None)
+        return SentEmail(
+            message_id,
+            sent_at,
+            sender,
+            _addresses(message.destinations),
+            str(message.subject),
+            html_to_text(body),
+            body,
+        )
+    return SentEmail(
+        message_id,
+        sent_at,
+        sender,
+        _addresses(message.destinations),
+        str(message.subject),
+        body,
+        None,
+    )
 
 
 def _key(message: Any) -> str:
@@ -187,8 +234,11 @@ class EmailLog:
     def messages(self) -> list[SentEmail]:
         """Every recorded email, newest first."""
         templates = dict(self._backend().templates)
-        return [email for m, stamp in reversed(self.refresh())
-                for email in reversed(_from_moto(m, stamp, templates))]
+        return [
+            email
+            for m, stamp in reversed(self.refresh())
+            for email in reversed(_from_moto(m, stamp, templates))
+        ]
 
 
 def render_page(messages: list[SentEmail]) -> str:
@@ -199,11 +249,15 @@ def render_page(messages: list[SentEmail]) -> str:
             "<article>"
             f"<header><strong>{html.escape(m.subject)}</strong>"
             f"<span class=meta>to {html.escape(', '.join(m.to))} · from {html.escape(m.sender)}"
-            f" · <time datetime=\"{html.escape(m.sent_at)}\">{html.escape(m.sent_at)}</time></span>"
+            f' · <time datetime="{html.escape(m.sent_at)}">{html.escape(m.sent_at)}</time></span>'
             "</header>"
             f"<pre>{html.escape(m.text)}</pre>"
-            + (f"<details><summary>HTML</summary><iframe sandbox srcdoc=\"{html.escape(m.html)}\">"
-               "</iframe></details>" if m.html else "")
+            + (
+                f'<details><summary>HTML</summary><iframe sandbox srcdoc="{html.escape(m.html)}">'
+                "</iframe></details>"
+                if m.html
+                else ""
+            )
             + "</article>"
         )
     body = "\n".join(rows) or "<p>No email has been sent yet.</p>"

@@ -193,7 +193,9 @@ class LambdaContext:
     function_name: str = "dual-credit-local-ApiFunction"
     function_version: str = "$LATEST"
     memory_limit_in_mb: int = 512
-    invoked_function_arn: str = f"arn:aws:lambda:us-west-2:{ACCOUNT_ID}:function:dual-credit-local-ApiFunction"
+    invoked_function_arn: str = (
+        f"arn:aws:lambda:us-west-2:{ACCOUNT_ID}:function:dual-credit-local-ApiFunction"
+    )
     log_group_name: str = "/aws/lambda/dual-credit-local/api"
     log_stream_name: str = "local"
     timeout_seconds: int = 10
@@ -279,8 +281,14 @@ class Gateway:
     lock, run a handler inside another), so it raises instead.
     """
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 3000, *, web_root: Path | None = None,
-                 quiet: bool = False) -> None:
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 3000,
+        *,
+        web_root: Path | None = None,
+        quiet: bool = False,
+    ) -> None:
         self.web_root = web_root
         self.quiet = quiet
         self.backend: Backend | None = None
@@ -310,8 +318,9 @@ class Gateway:
         self.backend = backend
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self.server.serve_forever, name="devstack-gateway",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self.server.serve_forever, name="devstack-gateway", daemon=True
+        )
         self._thread.start()
 
     def stop(self) -> None:
@@ -330,12 +339,16 @@ class Gateway:
         if target is None:
             raise RuntimeError(f"{function} is not loaded (is it in infra/template.yaml?)")
         if self._invoking_thread == threading.get_ident():
-            raise RuntimeError(f"{function} was invoked from inside a running handler on the same "
-                               "thread; deliver after the handler returns (or from another thread)")
+            raise RuntimeError(
+                f"{function} was invoked from inside a running handler on the same "
+                "thread; deliver after the handler returns (or from another thread)"
+            )
         with self._invoke_lock:
             self._invoking_thread = threading.get_ident()
             self.invocations += 1
-            self.invocations_by_function[function] = self.invocations_by_function.get(function, 0) + 1
+            self.invocations_by_function[function] = (
+                self.invocations_by_function.get(function, 0) + 1
+            )
             try:
                 return target.handler(event, target.context(request_id))
             finally:
@@ -362,8 +375,13 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if not self.gateway.quiet:
             sys.stderr.write(f"[gateway] {self.address_string()} {format % args}\n")
 
-    def _send(self, status: int, body: bytes, headers: list[tuple[str, str]] | None = None,
-              content_type: str | None = None) -> None:
+    def _send(
+        self,
+        status: int,
+        body: bytes,
+        headers: list[tuple[str, str]] | None = None,
+        content_type: str | None = None,
+    ) -> None:
         self.send_response(status)
         names = set()
         for name, value in headers or []:
@@ -413,8 +431,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
         backend = self.gateway.backend
         headers = [("x-amzn-RequestId", str(uuid.uuid4())), ("x-amzn-ErrorType", error_type)]
         if backend:
-            headers += [("Access-Control-Allow-Origin", backend.allowed_origin),
-                        ("Access-Control-Allow-Headers", self.gateway.cors["Access-Control-Allow-Headers"])]
+            headers += [
+                ("Access-Control-Allow-Origin", backend.allowed_origin),
+                ("Access-Control-Allow-Headers", self.gateway.cors["Access-Control-Allow-Headers"]),
+            ]
         self._json(status, {"message": message}, headers)
 
     def _api(self) -> None:
@@ -427,12 +447,14 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self._gateway_error(413, "Request Too Long", "RequestEntityTooLargeException")
             return
         parts = urlsplit(self.path)
-        api_path = unquote(parts.path[len(API_PREFIX):]) or "/"
+        api_path = unquote(parts.path[len(API_PREFIX) :]) or "/"
         if len(api_path) > 1:
             api_path = api_path.rstrip("/") or "/"
         match = self.gateway.routes.match(api_path)
         if match is None or (self.command not in match.methods and self.command != "OPTIONS"):
-            self._gateway_error(403, "Missing Authentication Token", "MissingAuthenticationTokenException")
+            self._gateway_error(
+                403, "Missing Authentication Token", "MissingAuthenticationTokenException"
+            )
             return
         if self.command == "OPTIONS":
             self._preflight(backend, match)
@@ -457,18 +479,32 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def _preflight(self, backend: Backend, match: Match) -> None:
         """SAM's CORS mock integration on every resource (no authorizer on OPTIONS)."""
-        headers = [("Access-Control-Allow-Origin", backend.allowed_origin), *self.gateway.cors.items()]
+        headers = [
+            ("Access-Control-Allow-Origin", backend.allowed_origin),
+            *self.gateway.cors.items(),
+        ]
         self._send(200, b"", headers, "application/json")
 
-    def _event(self, backend: Backend, match: Match, api_path: str, query: str, body: bytes,
-               claims: dict[str, Any] | None, request_id: str) -> dict[str, Any]:
+    def _event(
+        self,
+        backend: Backend,
+        match: Match,
+        api_path: str,
+        query: str,
+        body: bytes,
+        claims: dict[str, Any] | None,
+        request_id: str,
+    ) -> dict[str, Any]:
         multi_headers: dict[str, list[str]] = {}
         for name, value in self.headers.items():
             multi_headers.setdefault(name, []).append(value)
         client_ip = self.client_address[0]
         lowered = {n.lower() for n in multi_headers}
-        for name, value in (("X-Forwarded-For", client_ip), ("X-Forwarded-Proto", "http"),
-                            ("X-Forwarded-Port", str(self.gateway.port))):
+        for name, value in (
+            ("X-Forwarded-For", client_ip),
+            ("X-Forwarded-Proto", "http"),
+            ("X-Forwarded-Port", str(self.gateway.port)),
+        ):
             if name.lower() not in lowered:
                 multi_headers[name] = [value]
         pairs = parse_qsl(query, keep_blank_values=True)
@@ -496,10 +532,18 @@ class _RequestHandler(BaseHTTPRequestHandler):
             "identity": {
                 "sourceIp": client_ip,
                 "userAgent": self.headers.get("User-Agent"),
-                "accountId": None, "caller": None, "user": None, "userArn": None,
-                "cognitoIdentityId": None, "cognitoIdentityPoolId": None,
-                "cognitoAuthenticationType": None, "cognitoAuthenticationProvider": None,
-                "accessKey": None, "apiKey": None, "apiKeyId": None, "principalOrgId": None,
+                "accountId": None,
+                "caller": None,
+                "user": None,
+                "userArn": None,
+                "cognitoIdentityId": None,
+                "cognitoIdentityPoolId": None,
+                "cognitoAuthenticationType": None,
+                "cognitoAuthenticationProvider": None,
+                "accessKey": None,
+                "apiKey": None,
+                "apiKeyId": None,
+                "principalOrgId": None,
             },
         }
         if claims is not None:
@@ -546,11 +590,18 @@ class _RequestHandler(BaseHTTPRequestHandler):
         elif backend is None:
             self._json(503, {"message": "The stack is starting"})
         elif path == "/_dev/emails.json":
-            self._json(200, [m.as_json() for m in backend.emails.messages()],
-                       [("Cache-Control", "no-store")])
+            self._json(
+                200,
+                [m.as_json() for m in backend.emails.messages()],
+                [("Cache-Control", "no-store")],
+            )
         elif path in ("/_dev/emails", "/_dev/emails/"):
-            self._send(200, render_page(backend.emails.messages()).encode(),
-                       [("Cache-Control", "no-store")], "text/html; charset=utf-8")
+            self._send(
+                200,
+                render_page(backend.emails.messages()).encode(),
+                [("Cache-Control", "no-store")],
+                "text/html; charset=utf-8",
+            )
         elif path == "/_dev/config.json":
             self._json(200, backend.config, [("Cache-Control", "no-store")])
         else:
@@ -580,11 +631,21 @@ class _RequestHandler(BaseHTTPRequestHandler):
         elif self.command not in ("GET", "HEAD"):
             self._json(405, {"message": "Method Not Allowed"})
         elif path == "/_dev/schedules.json":
-            self._json(200, {"schedules": [asdict(s) for s in scheduler.schedules],
-                             "runs": [asdict(r) for r in scheduler.history]}, [("Cache-Control", "no-store")])
+            self._json(
+                200,
+                {
+                    "schedules": [asdict(s) for s in scheduler.schedules],
+                    "runs": [asdict(r) for r in scheduler.history],
+                },
+                [("Cache-Control", "no-store")],
+            )
         elif path in ("/_dev/schedules", "/_dev/schedules/"):
-            self._send(200, render_page(scheduler, backend.pollers).encode(), [("Cache-Control", "no-store")],
-                       "text/html; charset=utf-8")
+            self._send(
+                200,
+                render_page(scheduler, backend.pollers).encode(),
+                [("Cache-Control", "no-store")],
+                "text/html; charset=utf-8",
+            )
         else:
             self._json(404, {"message": "Not Found"})
 
@@ -593,8 +654,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def _static(self, path: str) -> None:
         root = self.gateway.web_root
         if root is None or not root.is_dir():
-            self._send(200, _PLACEHOLDER.encode(), [("Cache-Control", "no-store")],
-                       "text/html; charset=utf-8")
+            self._send(
+                200,
+                _PLACEHOLDER.encode(),
+                [("Cache-Control", "no-store")],
+                "text/html; charset=utf-8",
+            )
             return
         root = root.resolve()
         target = (root / unquote(path).lstrip("/")).resolve()
@@ -612,7 +677,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 self._send(200, _PLACEHOLDER.encode(), [], "text/html; charset=utf-8")
                 return
         content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        if content_type.startswith("text/") or content_type in ("application/javascript", "application/json"):
+        if content_type.startswith("text/") or content_type in (
+            "application/javascript",
+            "application/json",
+        ):
             content_type += "; charset=utf-8"
         self._send(200, target.read_bytes(), [("Cache-Control", "no-cache")], content_type)
 

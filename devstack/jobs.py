@@ -79,17 +79,24 @@ class Cron:
             raise CronError(f"cron needs 6 fields: {expression!r}")
         minutes, hours, days, months, weekdays, years = fields
         return cls(
-            _field(minutes, 0, 59), _field(hours, 0, 23),
-            None if days == "?" else _field(days, 1, 31), _field(months, 1, 12),
-            None if weekdays == "?" else _field(weekdays, 1, 7), _field(years, 1970, 2199),
+            _field(minutes, 0, 59),
+            _field(hours, 0, 23),
+            None if days == "?" else _field(days, 1, 31),
+            _field(months, 1, 12),
+            None if weekdays == "?" else _field(weekdays, 1, 7),
+            _field(years, 1970, 2199),
         )
 
     def matches(self, local: datetime) -> bool:
         weekday = local.isoweekday() % 7 + 1  # Sunday 1 ... Saturday 7
-        return (local.minute in self.minutes and local.hour in self.hours and local.month in self.months
-                and local.year in self.years
-                and (self.days is None or local.day in self.days)
-                and (self.weekdays is None or weekday in self.weekdays))
+        return (
+            local.minute in self.minutes
+            and local.hour in self.hours
+            and local.month in self.months
+            and local.year in self.years
+            and (self.days is None or local.day in self.days)
+            and (self.weekdays is None or weekday in self.weekdays)
+        )
 
 
 def due_minutes(cron: Cron, timezone: str, after: datetime, until: datetime) -> list[datetime]:
@@ -171,8 +178,11 @@ class Scheduler:
         """Run what has come due since the last tick."""
         with self._lock:
             now = self.clock()
-            due = sorted((minute, s) for s in self.schedules
-                         for minute in due_minutes(self._crons[s.name], s.timezone, self._last, now))
+            due = sorted(
+                (minute, s)
+                for s in self.schedules
+                for minute in due_minutes(self._crons[s.name], s.timezone, self._last, now)
+            )
             self._last = max(self._last, now)
         return [self._run(s, minute.isoformat()) for minute, s in due]
 
@@ -184,7 +194,10 @@ class Scheduler:
 
     def _run(self, schedule: Schedule, at: str) -> Run:
         try:
-            result, ok = self.invoke(schedule.function, dict(schedule.input), uuid.uuid4().hex), True
+            result, ok = (
+                self.invoke(schedule.function, dict(schedule.input), uuid.uuid4().hex),
+                True,
+            )
         except Exception as error:  # noqa: BLE001 - shown on the page; the scheduler goes on
             result, ok = f"{type(error).__name__}: {error}", False
         run = Run(schedule.name, at, result, ok)
@@ -227,8 +240,10 @@ class QueuePoller:
         messages: list[dict[str, Any]] = []
         while len(messages) < self.source.batch_size:
             got = self.sqs.receive_message(
-                QueueUrl=self.queue_url, MaxNumberOfMessages=min(10, self.source.batch_size - len(messages)),
-                WaitTimeSeconds=wait_seconds if not messages else 0, AttributeNames=["All"],
+                QueueUrl=self.queue_url,
+                MaxNumberOfMessages=min(10, self.source.batch_size - len(messages)),
+                WaitTimeSeconds=wait_seconds if not messages else 0,
+                AttributeNames=["All"],
             ).get("Messages", [])
             if not got:
                 break
@@ -241,9 +256,16 @@ class QueuePoller:
         failed = {f["itemIdentifier"] for f in response.get("batchItemFailures", [])}
         done = [m for m in messages if m["MessageId"] not in failed]
         for start in range(0, len(done), 10):
-            self.sqs.delete_message_batch(QueueUrl=self.queue_url, Entries=[
-                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done[start:start + 10])])
-        self.log(f"devstack: {self.source.function} took {len(messages)} messages, {len(failed)} failed")
+            self.sqs.delete_message_batch(
+                QueueUrl=self.queue_url,
+                Entries=[
+                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
+                    for i, m in enumerate(done[start : start + 10])
+                ],
+            )
+        self.log(
+            f"devstack: {self.source.function} took {len(messages)} messages, {len(failed)} failed"
+        )
         return len(messages)
 
 
@@ -275,15 +297,23 @@ def render_page(scheduler: Scheduler, pollers: list[QueuePoller]) -> str:
         f"<tr><td><strong>{html.escape(s.name)}</strong><br><small>{html.escape(s.description)}</small></td>"
         f"<td><code>{html.escape(s.expression)}</code><br><small>{html.escape(s.timezone)}</small></td>"
         f"<td><code>{html.escape(json.dumps(s.input))}</code></td>"
-        f"<td><form method=post action=\"/_dev/schedules/{html.escape(s.name)}\">"
+        f'<td><form method=post action="/_dev/schedules/{html.escape(s.name)}">'
         f"<button type=submit>Run now</button></form></td></tr>"
-        for s in scheduler.schedules)
-    runs = "\n".join(
-        f"<li><strong>{html.escape(r.schedule)}</strong> ({html.escape(r.at)}): "
-        f"{'ok' if r.ok else 'FAILED'} <code>{html.escape(json.dumps(r.result, default=str))}</code></li>"
-        for r in reversed(scheduler.history)) or "<li>None yet.</li>"
-    queues = "".join(f"<li>{html.escape(p.source.queue)} → {html.escape(p.source.function)}: "
-                     f"batches of {p.source.batch_size}, {p.invocations} invocations so far</li>" for p in pollers)
+        for s in scheduler.schedules
+    )
+    runs = (
+        "\n".join(
+            f"<li><strong>{html.escape(r.schedule)}</strong> ({html.escape(r.at)}): "
+            f"{'ok' if r.ok else 'FAILED'} <code>{html.escape(json.dumps(r.result, default=str))}</code></li>"
+            for r in reversed(scheduler.history)
+        )
+        or "<li>None yet.</li>"
+    )
+    queues = "".join(
+        f"<li>{html.escape(p.source.queue)} → {html.escape(p.source.function)}: "
+        f"batches of {p.source.batch_size}, {p.invocations} invocations so far</li>"
+        for p in pollers
+    )
     return f"""<!doctype html>
 <html lang=en><head><meta charset=utf-8><title>Dev schedules</title>
 <meta name=viewport content="width=device-width, initial-scale=1">

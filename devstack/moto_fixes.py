@@ -55,7 +55,11 @@ def install() -> None:
                 range_key = DynamoType(key[table.range_key_attr]) if table.has_range_key else None
             except KeyError:
                 continue  # moto's own validation answers this one
-            item = table.get_item(hash_key, range_key) if (range_key or not table.has_range_key) else None
+            item = (
+                table.get_item(hash_key, range_key)
+                if (range_key or not table.has_range_key)
+                else None
+            )
             backups.append((table, hash_key, range_key, copy.deepcopy(item)))
         try:
             original(self, transact_items)
@@ -98,7 +102,9 @@ def _install_resend_confirmation_code() -> None:
         client_id, username = self._get_param("ClientId"), self._get_param("Username")
         for backends in cognitoidp_backends.values():
             for region, backend in backends.items():
-                pool = next((p for p in backend.user_pools.values() if client_id in p.clients), None)
+                pool = next(
+                    (p for p in backend.user_pools.values() if client_id in p.clients), None
+                )
                 if region == "global" or pool is None:
                     continue
                 user = pool._get_user(username)
@@ -108,9 +114,15 @@ def _install_resend_confirmation_code() -> None:
                     raise InvalidParameterException("User is already confirmed.")
                 email = {a["Name"]: a["Value"] for a in user.attributes}.get("email", username)
                 local, _, domain = email.partition("@")
-                return ActionResult({"CodeDeliveryDetails": {
-                    "Destination": f"{local[:1]}***@{domain[:1]}***", "DeliveryMedium": "EMAIL",
-                    "AttributeName": "email"}})
+                return ActionResult(
+                    {
+                        "CodeDeliveryDetails": {
+                            "Destination": f"{local[:1]}***@{domain[:1]}***",
+                            "DeliveryMedium": "EMAIL",
+                            "AttributeName": "email",
+                        }
+                    }
+                )
         raise UserNotFoundError("Username/client id combination not found.")
 
     CognitoIdpResponse.resend_confirmation_code = resend_confirmation_code

@@ -25,19 +25,38 @@ STUDENT_PASSWORD = "Student-Dev-Pass-1"  # noqa: S105
 STUDENT_BIRTH_DATE = "2009-03-14"  # with the SERS ID, what a parent pays with at /pay
 
 SCHOOLS = [
-    {"name": "Lake Washington High School", "kind": "high_school",
-     "district": "Lake Washington School District"},
-    {"name": "Sammamish High School", "kind": "high_school", "district": "Bellevue School District"},
+    {
+        "name": "Lake Washington High School",
+        "kind": "high_school",
+        "district": "Lake Washington School District",
+    },
+    {
+        "name": "Sammamish High School",
+        "kind": "high_school",
+        "district": "Bellevue School District",
+    },
     {"name": "Tech Skill Center", "kind": "skill_center", "district": "Tri-District"},
 ]
 
 COURSES = [
-    {"college": "Bellevue College", "course_code": "WELD 101", "title": "Welding Fundamentals",
-     "credits": 5},
-    {"college": "Lake Washington Institute of Technology", "course_code": "AUTO 110",
-     "title": "Introduction to Automotive Technology", "credits": 5},
-    {"college": "Renton Technical College", "course_code": "CUL 101", "title": "Culinary Foundations",
-     "credits": 3},
+    {
+        "college": "Bellevue College",
+        "course_code": "WELD 101",
+        "title": "Welding Fundamentals",
+        "credits": 5,
+    },
+    {
+        "college": "Lake Washington Institute of Technology",
+        "course_code": "AUTO 110",
+        "title": "Introduction to Automotive Technology",
+        "credits": 5,
+    },
+    {
+        "college": "Renton Technical College",
+        "course_code": "CUL 101",
+        "title": "Culinary Foundations",
+        "credits": 3,
+    },
 ]
 
 #: (school index, course index, high-school course, teacher)
@@ -102,21 +121,32 @@ class ApiClient:
 
 def _create_staff_user(cognito: Any, pool: str) -> None:
     cognito.admin_create_user(
-        UserPoolId=pool, Username=STAFF_EMAIL, MessageAction="SUPPRESS",
-        UserAttributes=[{"Name": "email", "Value": STAFF_EMAIL},
-                        {"Name": "email_verified", "Value": "true"}],
+        UserPoolId=pool,
+        Username=STAFF_EMAIL,
+        MessageAction="SUPPRESS",
+        UserAttributes=[
+            {"Name": "email", "Value": STAFF_EMAIL},
+            {"Name": "email_verified", "Value": "true"},
+        ],
     )
-    cognito.admin_set_user_password(UserPoolId=pool, Username=STAFF_EMAIL, Password=STAFF_PASSWORD,
-                                    Permanent=True)
+    cognito.admin_set_user_password(
+        UserPoolId=pool, Username=STAFF_EMAIL, Password=STAFF_PASSWORD, Permanent=True
+    )
     cognito.admin_add_user_to_group(UserPoolId=pool, Username=STAFF_EMAIL, GroupName="staff")
 
 
 def _sign_up_student(stack: Any) -> str:
     """A student signs up the way the web front end does it; their ID token."""
     cognito = stack.client("cognito-idp")
-    cognito.sign_up(ClientId=stack.client_id, Username=STUDENT_EMAIL, Password=STUDENT_PASSWORD,
-                    UserAttributes=[{"Name": "email", "Value": STUDENT_EMAIL}])
-    cognito.confirm_sign_up(ClientId=stack.client_id, Username=STUDENT_EMAIL, ConfirmationCode="123456")
+    cognito.sign_up(
+        ClientId=stack.client_id,
+        Username=STUDENT_EMAIL,
+        Password=STUDENT_PASSWORD,
+        UserAttributes=[{"Name": "email", "Value": STUDENT_EMAIL}],
+    )
+    cognito.confirm_sign_up(
+        ClientId=stack.client_id, Username=STUDENT_EMAIL, ConfirmationCode="123456"
+    )
     return stack.id_token(STUDENT_EMAIL, STUDENT_PASSWORD)
 
 
@@ -140,39 +170,68 @@ def seed(stack: Any) -> SeedResult:
     result.school_years = [this_year.name, this_year.next().name]
     for year in result.school_years:
         for school_index, course_index, hs_course, teacher in OFFERINGS:
-            result.offerings.append(staff.ok("POST", "/offerings", {
-                "school_id": result.schools[school_index]["school_id"],
-                "school_year": year,
-                "high_school_course": hs_course,
-                "teacher": teacher,
-                "college_course_id": result.courses[course_index]["course_id"],
-            }))
+            result.offerings.append(
+                staff.ok(
+                    "POST",
+                    "/offerings",
+                    {
+                        "school_id": result.schools[school_index]["school_id"],
+                        "school_year": year,
+                        "high_school_course": hs_course,
+                        "teacher": teacher,
+                        "college_course_id": result.courses[course_index]["course_id"],
+                    },
+                )
+            )
 
     first_school = result.schools[0]
-    staff.ok("POST", "/school-users", {"email": SCHOOL_USER_EMAIL, "school_id": first_school["school_id"]})
-    cognito.admin_set_user_password(UserPoolId=pool, Username=SCHOOL_USER_EMAIL,
-                                    Password=SCHOOL_USER_PASSWORD, Permanent=True)
-    result.accounts.append(DemoAccount("school", SCHOOL_USER_EMAIL, SCHOOL_USER_PASSWORD,
-                                       f"school user at {first_school['name']}"))
+    staff.ok(
+        "POST",
+        "/school-users",
+        {"email": SCHOOL_USER_EMAIL, "school_id": first_school["school_id"]},
+    )
+    cognito.admin_set_user_password(
+        UserPoolId=pool, Username=SCHOOL_USER_EMAIL, Password=SCHOOL_USER_PASSWORD, Permanent=True
+    )
+    result.accounts.append(
+        DemoAccount(
+            "school",
+            SCHOOL_USER_EMAIL,
+            SCHOOL_USER_PASSWORD,
+            f"school user at {first_school['name']}",
+        )
+    )
 
     student = ApiClient(stack.api_url, _sign_up_student(stack))
-    result.student = student.ok("POST", "/students/me", {
-        "legal_first_name": "Maria",
-        "legal_last_name": "Garcia",
-        "birth_date": STUDENT_BIRTH_DATE,
-        "phone": "425-555-0142",
-        "mailing_address": {"line1": "123 Main St", "city": "Kirkland", "state": "WA",
-                            "postal_code": "98033"},
-        "school_id": first_school["school_id"],
-        "expected_graduation_year": this_year.start + 1,
-    })
+    result.student = student.ok(
+        "POST",
+        "/students/me",
+        {
+            "legal_first_name": "Maria",
+            "legal_last_name": "Garcia",
+            "birth_date": STUDENT_BIRTH_DATE,
+            "phone": "425-555-0142",
+            "mailing_address": {
+                "line1": "123 Main St",
+                "city": "Kirkland",
+                "state": "WA",
+                "postal_code": "98033",
+            },
+            "school_id": first_school["school_id"],
+            "expected_graduation_year": this_year.start + 1,
+        },
+    )
     note = f"SERS ID {result.student['sers_id']}, born {STUDENT_BIRTH_DATE}"
     window = student.ok("GET", "/window")
     if window["status"] == "open":
-        offering = next(o for o in result.offerings
-                        if o["school_id"] == first_school["school_id"] and o["school_year"] == this_year.name)
-        result.registration = student.ok("POST", "/students/me/registrations",
-                                         {"offering_ids": [offering["offering_id"]]})
+        offering = next(
+            o
+            for o in result.offerings
+            if o["school_id"] == first_school["school_id"] and o["school_year"] == this_year.name
+        )
+        result.registration = student.ok(
+            "POST", "/students/me/registrations", {"offering_ids": [offering["offering_id"]]}
+        )
         note += f", registered {this_year.name} ({offering['high_school_course']}), fee due"
     result.accounts.append(DemoAccount("student", STUDENT_EMAIL, STUDENT_PASSWORD, note))
     return result

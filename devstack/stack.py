@@ -58,12 +58,30 @@ WEBHOOK_FUNCTION = "StripeWebhookFunction"
 
 #: Variables the stack sets (and restores on stop); the handler reads them.
 _MANAGED_ENV = (
-    "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-    "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
-    "TABLE_NAME", "STAGE", "EMAIL_SENDER", "APP_BASE_URL", "STAFF_EMAIL", "ALLOWED_ORIGIN",
-    "POWERTOOLS_TRACE_DISABLED", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME",
-    "USER_POOL_ID", "CLOCK_OVERRIDE", "NO_PROXY", "no_proxy",
-    "STRIPE_SECRET_KEY_PARAMETER", "STRIPE_WEBHOOK_SECRET_PARAMETER", "STRIPE_API_BASE",
+    "AWS_ENDPOINT_URL",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "TABLE_NAME",
+    "STAGE",
+    "EMAIL_SENDER",
+    "APP_BASE_URL",
+    "STAFF_EMAIL",
+    "ALLOWED_ORIGIN",
+    "POWERTOOLS_TRACE_DISABLED",
+    "POWERTOOLS_METRICS_NAMESPACE",
+    "POWERTOOLS_SERVICE_NAME",
+    "USER_POOL_ID",
+    "CLOCK_OVERRIDE",
+    "NO_PROXY",
+    "no_proxy",
+    "STRIPE_SECRET_KEY_PARAMETER",
+    "STRIPE_WEBHOOK_SECRET_PARAMETER",
+    "STRIPE_API_BASE",
 )
 
 
@@ -87,8 +105,10 @@ class _MotoServer(ThreadedMotoServer):
         super().start()
         if self.error is not None:
             reason = "address in use?" if isinstance(self.error, SystemExit) else str(self.error)
-            raise StackError(f"moto could not listen on {self._ip_address}:{self._port} ({reason}); "
-                             "choose another port with --moto-port")
+            raise StackError(
+                f"moto could not listen on {self._ip_address}:{self._port} ({reason}); "
+                "choose another port with --moto-port"
+            )
 
 
 def _reset_moto() -> None:
@@ -117,10 +137,17 @@ def _load_function(logical_id: str, region: str) -> LambdaFunction:
     if not callable(handler):
         raise StackError(f"{code.path} has no {code.attribute}() ({logical_id})")
     log_group = (settings["log_group"] or f"/aws/lambda/${{AWS::StackName}}/{logical_id}").replace(
-        "${AWS::StackName}", STACK_NAME)
-    return LambdaFunction(logical_id=logical_id, handler=handler, function_name=f"{STACK_NAME}-{logical_id}",
-                          log_group_name=log_group, timeout_seconds=settings["timeout"],
-                          memory_limit_in_mb=settings["memory"], region=region)
+        "${AWS::StackName}", STACK_NAME
+    )
+    return LambdaFunction(
+        logical_id=logical_id,
+        handler=handler,
+        function_name=f"{STACK_NAME}-{logical_id}",
+        log_group_name=log_group,
+        timeout_seconds=settings["timeout"],
+        memory_limit_in_mb=settings["memory"],
+        region=region,
+    )
 
 
 def routed_functions() -> list[str]:
@@ -130,8 +157,12 @@ def routed_functions() -> list[str]:
 
 def job_functions() -> list[str]:
     """The template's functions that schedules or queues invoke, in template order."""
-    return list(dict.fromkeys([s.function for s in template.schedules()]
-                              + [q.function for q in template.queue_sources()]))
+    return list(
+        dict.fromkeys(
+            [s.function for s in template.schedules()]
+            + [q.function for q in template.queue_sources()]
+        )
+    )
 
 
 def webhook_path() -> str:
@@ -159,11 +190,15 @@ class StripeTestKeys:
         if not key and not secret:
             return None
         if not key.startswith(("sk_test_", "rk_test_")):
-            raise StackError("STRIPE_SECRET_KEY must be a Stripe test-mode key (sk_test_...); "
-                             "unset it to use the local Stripe stand-in")
+            raise StackError(
+                "STRIPE_SECRET_KEY must be a Stripe test-mode key (sk_test_...); "
+                "unset it to use the local Stripe stand-in"
+            )
         if not secret.startswith("whsec_"):
-            raise StackError("STRIPE_WEBHOOK_SECRET (whsec_..., printed by `stripe listen`) must be "
-                             "set with STRIPE_SECRET_KEY")
+            raise StackError(
+                "STRIPE_WEBHOOK_SECRET (whsec_..., printed by `stripe listen`) must be "
+                "set with STRIPE_SECRET_KEY"
+            )
         return cls(key, secret)
 
     @property
@@ -182,8 +217,15 @@ def user_pool_arguments() -> dict[str, Any]:
     """CreateUserPool arguments from the template's UserPool resource."""
     props = template.resources()["UserPool"]["Properties"]
     arguments: dict[str, Any] = {"PoolName": POOL_NAME}
-    for name in ("Policies", "Schema", "UsernameAttributes", "AutoVerifiedAttributes",
-                 "AccountRecoverySetting", "AdminCreateUserConfig", "MfaConfiguration"):
+    for name in (
+        "Policies",
+        "Schema",
+        "UsernameAttributes",
+        "AutoVerifiedAttributes",
+        "AccountRecoverySetting",
+        "AdminCreateUserConfig",
+        "MfaConfiguration",
+    ):
         if name in props:
             arguments[name] = props[name]
     return arguments
@@ -193,9 +235,18 @@ def user_pool_client_arguments(user_pool_id: str) -> dict[str, Any]:
     """CreateUserPoolClient arguments from the template's UserPoolClient resource."""
     props = template.resources()["UserPoolClient"]["Properties"]
     arguments: dict[str, Any] = {"UserPoolId": user_pool_id, "ClientName": CLIENT_NAME}
-    for name in ("GenerateSecret", "ExplicitAuthFlows", "PreventUserExistenceErrors",
-                 "EnableTokenRevocation", "ReadAttributes", "WriteAttributes",
-                 "RefreshTokenValidity", "AccessTokenValidity", "IdTokenValidity", "TokenValidityUnits"):
+    for name in (
+        "GenerateSecret",
+        "ExplicitAuthFlows",
+        "PreventUserExistenceErrors",
+        "EnableTokenRevocation",
+        "ReadAttributes",
+        "WriteAttributes",
+        "RefreshTokenValidity",
+        "AccessTokenValidity",
+        "IdTokenValidity",
+        "TokenValidityUnits",
+    ):
         if name in props:
             arguments[name] = props[name]
     return arguments
@@ -207,7 +258,9 @@ def user_pool_groups() -> list[dict[str, Any]]:
     for resource in template.resources().values():
         if resource["Type"] == "AWS::Cognito::UserPoolGroup":
             props = resource["Properties"]
-            groups.append({k: props[k] for k in ("GroupName", "Description", "Precedence") if k in props})
+            groups.append(
+                {k: props[k] for k in ("GroupName", "Description", "Precedence") if k in props}
+            )
     return groups
 
 
@@ -314,15 +367,20 @@ class LocalStack:
     def client(self, service: str):
         """A boto3 client against this stack's moto, independent of the environment."""
         return boto3.session.Session(
-            aws_access_key_id="testing", aws_secret_access_key="testing",  # noqa: S106 - moto's
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",  # noqa: S106 - moto's
             region_name=self.region,
-        ).client(service, endpoint_url=self.moto_url,
-                 config=Config(retries={"mode": "standard", "max_attempts": 2}))
+        ).client(
+            service,
+            endpoint_url=self.moto_url,
+            config=Config(retries={"mode": "standard", "max_attempts": 2}),
+        )
 
     def id_token(self, email: str, password: str) -> str:
         """Sign in with USER_PASSWORD_AUTH, as the web front end does; the ID token."""
         answer = self.client("cognito-idp").initiate_auth(
-            ClientId=self.client_id, AuthFlow="USER_PASSWORD_AUTH",
+            ClientId=self.client_id,
+            AuthFlow="USER_PASSWORD_AUTH",
             AuthParameters={"USERNAME": email, "PASSWORD": password},
         )
         return answer["AuthenticationResult"]["IdToken"]
@@ -347,11 +405,14 @@ class LocalStack:
         moto_fixes.install()
         # Bind the gateway first: the app's base URL and CORS origin need its port.
         try:
-            self.gateway = Gateway(self.host, self.requested_port, web_root=self.web_root,
-                                   quiet=self.quiet)
+            self.gateway = Gateway(
+                self.host, self.requested_port, web_root=self.web_root, quiet=self.quiet
+            )
         except OSError as error:
-            raise StackError(f"the gateway could not listen on {self.host}:{self.requested_port} "
-                             f"({error.strerror}); choose another port with --port") from error
+            raise StackError(
+                f"the gateway could not listen on {self.host}:{self.requested_port} "
+                f"({error.strerror}); choose another port with --port"
+            ) from error
         if self.quiet:  # moto's server logs every request through werkzeug's logger
             logging.getLogger("werkzeug").setLevel(logging.WARNING)
         self.moto = _MotoServer(self.host, self.requested_moto_port, verbose=False)
@@ -370,14 +431,16 @@ class LocalStack:
         names = routed_functions() + (job_functions() if self.run_jobs else [])
         functions = {name: _load_function(name, self.region) for name in dict.fromkeys(names)}
         self.emails = EmailLog(self.region)
-        self.gateway.attach(Backend(
-            functions=functions,
-            authorizer=CognitoAuthorizer(self.moto_url, self.user_pool_id, self.client_id),
-            emails=self.emails,
-            config=self.frontend_config(),
-            allowed_origin=self.site_url,
-            stage=STAGE,
-        ))
+        self.gateway.attach(
+            Backend(
+                functions=functions,
+                authorizer=CognitoAuthorizer(self.moto_url, self.user_pool_id, self.client_id),
+                emails=self.emails,
+                config=self.frontend_config(),
+                allowed_origin=self.site_url,
+                stage=STAGE,
+            )
+        )
         self.gateway.start()
         if self.should_seed:
             from devstack.seed import seed
@@ -399,11 +462,15 @@ class LocalStack:
                 dlq = redrive["deadLetterTargetArn"]["Fn::GetAtt"][0]
                 urls[dlq] = sqs.create_queue(QueueName=f"{STACK_NAME}-{dlq}")["QueueUrl"]
                 arn = sqs.get_queue_attributes(QueueUrl=urls[dlq], AttributeNames=["QueueArn"])
-                attributes["RedrivePolicy"] = json.dumps({
-                    "deadLetterTargetArn": arn["Attributes"]["QueueArn"],
-                    "maxReceiveCount": str(redrive["maxReceiveCount"])})
-            urls[source.queue] = sqs.create_queue(QueueName=f"{STACK_NAME}-{source.queue}",
-                                                  Attributes=attributes)["QueueUrl"]
+                attributes["RedrivePolicy"] = json.dumps(
+                    {
+                        "deadLetterTargetArn": arn["Attributes"]["QueueArn"],
+                        "maxReceiveCount": str(redrive["maxReceiveCount"]),
+                    }
+                )
+            urls[source.queue] = sqs.create_queue(
+                QueueName=f"{STACK_NAME}-{source.queue}", Attributes=attributes
+            )["QueueUrl"]
         for variable, logical_id in template.queue_variables().items():
             if logical_id in urls:
                 self._saved_env.setdefault(variable, os.environ.get(variable))
@@ -417,8 +484,10 @@ class LocalStack:
 
         gateway = self._started_gateway()
         log = (lambda line: None) if self.quiet else (lambda line: print(line, flush=True))
-        self.pollers = [QueuePoller(source, queue_urls[source.queue], self.client("sqs"), gateway.invoke, log)
-                        for source in template.queue_sources()]
+        self.pollers = [
+            QueuePoller(source, queue_urls[source.queue], self.client("sqs"), gateway.invoke, log)
+            for source in template.queue_sources()
+        ]
         self.scheduler = Scheduler(template.schedules(), gateway.invoke, clock.now, log)
         backend = gateway.backend
         if backend is not None:
@@ -507,16 +576,21 @@ class LocalStack:
         """The stand-in on its own port (or Stripe's test mode), and the app's Stripe
         settings: secrets in moto's SSM under the names the template uses."""
         if self.stripe_keys is not None:
-            secret_key, webhook_secret = self.stripe_keys.secret_key, self.stripe_keys.webhook_secret
+            secret_key, webhook_secret = (
+                self.stripe_keys.secret_key,
+                self.stripe_keys.webhook_secret,
+            )
             os.environ.pop("STRIPE_API_BASE", None)  # api.stripe.com
         else:
             standin = StripeStandIn(webhook_url=self.webhook_url, clock=_app_clock)
             try:
                 server, _ = standin.serve(self.host, self.requested_stripe_port, quiet=self.quiet)
             except OSError as error:
-                raise StackError(f"the Stripe stand-in could not listen on {self.host}:"
-                                 f"{self.requested_stripe_port} ({error.strerror}); choose another "
-                                 "port with --stripe-port") from error
+                raise StackError(
+                    f"the Stripe stand-in could not listen on {self.host}:"
+                    f"{self.requested_stripe_port} ({error.strerror}); choose another "
+                    "port with --stripe-port"
+                ) from error
             self.stripe = standin
             served = standin.base_url  # http://127.0.0.1:PORT: what the app calls
             port = server.server_address[1]
@@ -525,8 +599,10 @@ class LocalStack:
             os.environ["STRIPE_API_BASE"] = served
             secret_key, webhook_secret = standin.api_key, standin.webhook_secret
         ssm = self.client("ssm")
-        for name, value in ((STRIPE_SECRET_KEY_PARAMETER, secret_key),
-                            (STRIPE_WEBHOOK_SECRET_PARAMETER, webhook_secret)):
+        for name, value in (
+            (STRIPE_SECRET_KEY_PARAMETER, secret_key),
+            (STRIPE_WEBHOOK_SECRET_PARAMETER, webhook_secret),
+        ):
             ssm.put_parameter(Name=name, Value=value, Type="SecureString", Overwrite=True)
         os.environ["STRIPE_SECRET_KEY_PARAMETER"] = STRIPE_SECRET_KEY_PARAMETER
         os.environ["STRIPE_WEBHOOK_SECRET_PARAMETER"] = STRIPE_WEBHOOK_SECRET_PARAMETER

@@ -82,12 +82,26 @@ _HTTP = build_opener(ProxyHandler({}))  # webhook deliveries are local: never th
 
 # What the stand-in accepts; anything else is "Received unknown parameter", as at Stripe.
 _SESSION_PARAMS = {
-    "mode", "line_items", "client_reference_id", "customer_email", "metadata", "success_url",
-    "cancel_url", "expires_at", "payment_intent_data", "payment_method_types", "expand",
-    "locale", "submit_type", "ui_mode",
+    "mode",
+    "line_items",
+    "client_reference_id",
+    "customer_email",
+    "metadata",
+    "success_url",
+    "cancel_url",
+    "expires_at",
+    "payment_intent_data",
+    "payment_method_types",
+    "expand",
+    "locale",
+    "submit_type",
+    "ui_mode",
 }
 _PAYMENT_INTENT_DATA_PARAMS = {
-    "metadata", "description", "receipt_email", "statement_descriptor",
+    "metadata",
+    "description",
+    "receipt_email",
+    "statement_descriptor",
     "statement_descriptor_suffix",
 }
 _LINE_ITEM_PARAMS = {"price_data", "quantity", "price"}
@@ -103,8 +117,15 @@ _REFUND_REASONS = ("duplicate", "fraudulent", "requested_by_customer")
 class StandInError(Exception):
     """A Stripe-shaped API error: `status` and `body` ({"error": {...}})."""
 
-    def __init__(self, status: int, message: str, *, type: str = "invalid_request_error",
-                 param: str | None = None, code: str | None = None):
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        type: str = "invalid_request_error",
+        param: str | None = None,
+        code: str | None = None,
+    ):
         super().__init__(message)
         self.status = status
         self.message = message
@@ -123,13 +144,15 @@ class StandInError(Exception):
 
 
 def _missing(param: str) -> StandInError:
-    return StandInError(400, f"Missing required param: {param}.", param=param,
-                        code="parameter_missing")
+    return StandInError(
+        400, f"Missing required param: {param}.", param=param, code="parameter_missing"
+    )
 
 
 def _unknown(param: str) -> StandInError:
-    return StandInError(400, f"Received unknown parameter: {param}", param=param,
-                        code="parameter_unknown")
+    return StandInError(
+        400, f"Received unknown parameter: {param}", param=param, code="parameter_unknown"
+    )
 
 
 def _no_such(kind: str, object_id: str, param: str) -> StandInError:
@@ -187,28 +210,42 @@ def _int(value: Any, param: str, *, minimum: int | None = None) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise StandInError(400, f"Invalid integer: {value}", param=param,
-                           code="parameter_invalid_integer") from None
+        raise StandInError(
+            400, f"Invalid integer: {value}", param=param, code="parameter_invalid_integer"
+        ) from None
     if minimum is not None and number < minimum:
-        raise StandInError(400, f"This value must be greater than or equal to {minimum}.",
-                           param=param, code="parameter_invalid_integer")
+        raise StandInError(
+            400,
+            f"This value must be greater than or equal to {minimum}.",
+            param=param,
+            code="parameter_invalid_integer",
+        )
     return number
 
 
 def _str(value: Any, param: str, *, max_length: int | None = None) -> str:
     if not isinstance(value, str):
-        raise StandInError(400, f"Invalid string: {value!r}", param=param,
-                           code="parameter_invalid_string")
+        raise StandInError(
+            400, f"Invalid string: {value!r}", param=param, code="parameter_invalid_string"
+        )
     if max_length is not None and len(value) > max_length:
-        raise StandInError(400, f"Invalid string: must be at most {max_length} characters",
-                           param=param, code="parameter_invalid_string_too_long")
+        raise StandInError(
+            400,
+            f"Invalid string: must be at most {max_length} characters",
+            param=param,
+            code="parameter_invalid_string_too_long",
+        )
     return value
 
 
 def _hash(value: Any, param: str, allowed: set[str]) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise StandInError(400, f"Invalid object: {param} must be a hash.", param=param,
-                           code="parameter_invalid_object")
+        raise StandInError(
+            400,
+            f"Invalid object: {param} must be a hash.",
+            param=param,
+            code="parameter_invalid_object",
+        )
     for key in value:
         if key not in allowed:
             raise _unknown(f"{param}[{key}]")
@@ -225,8 +262,11 @@ def _metadata(value: Any, param: str) -> dict[str, str]:
     cleaned: dict[str, str] = {}
     for key, item in value.items():
         if len(key) > 40:
-            raise StandInError(400, f"Metadata keys must be at most 40 characters: {key!r}",
-                               param=f"{param}[{key}]")
+            raise StandInError(
+                400,
+                f"Metadata keys must be at most 40 characters: {key!r}",
+                param=f"{param}[{key}]",
+            )
         item = _str(item, f"{param}[{key}]", max_length=500)
         if item != "":  # an empty value unsets the key
             cleaned[key] = item
@@ -376,8 +416,9 @@ class StripeStandIn:
             max_network_retries=0,
         )
 
-    def serve(self, host: str = "127.0.0.1", port: int = 0, *,
-              quiet: bool = True) -> tuple[ThreadingHTTPServer, threading.Thread]:
+    def serve(
+        self, host: str = "127.0.0.1", port: int = 0, *, quiet: bool = True
+    ) -> tuple[ThreadingHTTPServer, threading.Thread]:
         """Serve the API and the checkout pages on a daemon thread; port 0 = any free port.
 
         Stop with `server.shutdown(); server.server_close()` (or `stop()`).
@@ -433,13 +474,15 @@ class StripeStandIn:
         """Expire every open session whose expires_at has passed by `clock`, as Stripe does
         on its own; returns their ids. (A session is also expired when next touched.)"""
         with self._lock:
-            due = [session["id"] for session in list(self.sessions.values())
-                   if self._lapse(session)]
+            due = [
+                session["id"] for session in list(self.sessions.values()) if self._lapse(session)
+            ]
         self._after_operation()
         return due
 
-    def refund(self, payment_intent: str, *, amount: int | None = None,
-               reason: str | None = None) -> dict[str, Any]:
+    def refund(
+        self, payment_intent: str, *, amount: int | None = None, reason: str | None = None
+    ) -> dict[str, Any]:
         """Refund as staff would in the dashboard; emits charge.refunded. Returns the refund."""
         refund = self._locked(self._refund, payment_intent, None, amount, reason, {})
         self._after_operation()
@@ -461,8 +504,13 @@ class StripeStandIn:
         with self._lock:
             return [event for event in self.events if event["type"] == event_type]
 
-    def signed_delivery(self, event: Mapping[str, Any] | str, *, secret: str | None = None,
-                        timestamp: int | None = None) -> tuple[bytes, str]:
+    def signed_delivery(
+        self,
+        event: Mapping[str, Any] | str,
+        *,
+        secret: str | None = None,
+        timestamp: int | None = None,
+    ) -> tuple[bytes, str]:
         """(body bytes, Stripe-Signature header) for an event (or event id), signed now
         (or at `timestamp`) with the webhook secret (or `secret`)."""
         if isinstance(event, str):
@@ -497,16 +545,26 @@ class StripeStandIn:
 
     # ----------------------------------------------------------------- API entry points
 
-    def handle(self, method: str, target: str, headers: Mapping[str, str] | None = None,
-               body: bytes | str | None = None) -> Response:
+    def handle(
+        self,
+        method: str,
+        target: str,
+        headers: Mapping[str, str] | None = None,
+        body: bytes | str | None = None,
+    ) -> Response:
         """Answer one API request (`target` is the path with its query string), then
         deliver what it emitted (see auto_deliver)."""
         response = self.dispatch(method, target, headers, body)
         self._after_operation()
         return response
 
-    def dispatch(self, method: str, target: str, headers: Mapping[str, str] | None = None,
-                 body: bytes | str | None = None) -> Response:
+    def dispatch(
+        self,
+        method: str,
+        target: str,
+        headers: Mapping[str, str] | None = None,
+        body: bytes | str | None = None,
+    ) -> Response:
         """Answer one API request without delivering the events it emitted."""
         request_id = _new_id("req_", 14)
         method = method.upper()
@@ -537,9 +595,11 @@ class StripeStandIn:
                                 type="idempotency_error",
                             )
                         replay = saved[1]
-                        return Response(replay.status,
-                                        {**replay.headers, "Idempotent-Replayed": "true"},
-                                        replay.body)
+                        return Response(
+                            replay.status,
+                            {**replay.headers, "Idempotent-Replayed": "true"},
+                            replay.body,
+                        )
                 self._request = {"id": request_id, "idempotency_key": idempotency_key}
                 try:
                     result = self._route(method, path, decode_form(raw))
@@ -565,8 +625,12 @@ class StripeStandIn:
                 self._only(params, set())
                 self._retrieve_session(session_id)
                 items = copy.deepcopy(self._line_items[session_id])
-                return {"object": "list", "data": items, "has_more": False,
-                        "url": f"/v1/checkout/sessions/{session_id}/line_items"}
+                return {
+                    "object": "list",
+                    "data": items,
+                    "has_more": False,
+                    "url": f"/v1/checkout/sessions/{session_id}/line_items",
+                }
             case "POST", ["checkout", "sessions", session_id, "expire"]:
                 self._only(params, {"expand"})
                 return self._session_view(self._expire(session_id), self._expand(params))
@@ -574,9 +638,12 @@ class StripeStandIn:
                 self._only(params, _REFUND_PARAMS)
                 amount = params.get("amount")
                 return self._refund(
-                    params.get("payment_intent"), params.get("charge"),
+                    params.get("payment_intent"),
+                    params.get("charge"),
                     None if amount is None else _int(amount, "amount", minimum=1),
-                    params.get("reason"), _metadata(params.get("metadata"), "metadata"))
+                    params.get("reason"),
+                    _metadata(params.get("metadata"), "metadata"),
+                )
             case "GET", [collection, object_id] if collection in _COLLECTIONS:
                 self._only(params, {"expand"})
                 kind, attribute = _COLLECTIONS[collection]
@@ -591,19 +658,29 @@ class StripeStandIn:
 
     @staticmethod
     def _unrecognized(method: str, path: str) -> StandInError:
-        return StandInError(404, f"Unrecognized request URL ({method}: {path}). Please see "
-                                 "https://stripe.com/docs or we can help at "
-                                 "https://support.stripe.com/.")
+        return StandInError(
+            404,
+            f"Unrecognized request URL ({method}: {path}). Please see "
+            "https://stripe.com/docs or we can help at "
+            "https://support.stripe.com/.",
+        )
 
     def _authenticate(self, authorization: str | None) -> None:
         if not authorization:
-            raise StandInError(401, "You did not provide an API key. You need to provide your "
-                                    "API key in the Authorization header, using Bearer auth "
-                                    "(e.g. 'Authorization: Bearer YOUR_SECRET_KEY').")
+            raise StandInError(
+                401,
+                "You did not provide an API key. You need to provide your "
+                "API key in the Authorization header, using Bearer auth "
+                "(e.g. 'Authorization: Bearer YOUR_SECRET_KEY').",
+            )
         scheme, _, key = authorization.partition(" ")
         if scheme.lower() != "bearer" or not hmac.compare_digest(key.strip(), self.api_key):
             shown = key.strip()
-            masked = shown[:8] + "*" * (len(shown) - 12) + shown[-4:] if len(shown) > 12 else shown[:8] + "****"
+            masked = (
+                shown[:8] + "*" * (len(shown) - 12) + shown[-4:]
+                if len(shown) > 12
+                else shown[:8] + "****"
+            )
             raise StandInError(401, f"Invalid API Key provided: {masked}")
 
     @staticmethod
@@ -619,10 +696,14 @@ class StripeStandIn:
             expand = [expand]
         return set(expand)
 
-    def _json_response(self, status: int, payload: Any, request_id: str,
-                       idempotency_key: str | None) -> Response:
-        headers = {"Content-Type": "application/json", "Request-Id": request_id,
-                   "Stripe-Version": self.api_version}
+    def _json_response(
+        self, status: int, payload: Any, request_id: str, idempotency_key: str | None
+    ) -> Response:
+        headers = {
+            "Content-Type": "application/json",
+            "Request-Id": request_id,
+            "Stripe-Version": self.api_version,
+        }
         if idempotency_key:
             headers["Idempotency-Key"] = idempotency_key
         return Response(status, headers, json.dumps(payload, indent=2).encode("utf-8"))
@@ -639,45 +720,66 @@ class StripeStandIn:
         if mode is None:
             raise _missing("mode")
         if mode != "payment":
-            raise StandInError(400, f"Invalid mode: the stand-in supports mode=payment, not {mode!r}.",
-                               param="mode")
+            raise StandInError(
+                400,
+                f"Invalid mode: the stand-in supports mode=payment, not {mode!r}.",
+                param="mode",
+            )
         if params.get("ui_mode", "hosted") != "hosted":
             raise StandInError(400, "The stand-in supports ui_mode=hosted only.", param="ui_mode")
         raw_items = params.get("line_items")
         if not raw_items:
-            raise StandInError(400, "`line_items` is required in `payment` mode.",
-                               param="line_items", code="parameter_missing")
+            raise StandInError(
+                400,
+                "`line_items` is required in `payment` mode.",
+                param="line_items",
+                code="parameter_missing",
+            )
         if not isinstance(raw_items, list):
             raise StandInError(400, "Invalid array", param="line_items")
         items = [self._line_item(raw, f"line_items[{i}]") for i, raw in enumerate(raw_items)]
         currencies = {item["currency"] for item in items}
         if len(currencies) > 1:
-            raise StandInError(400, "All line items must use the same currency.",
-                               param="line_items")
+            raise StandInError(
+                400, "All line items must use the same currency.", param="line_items"
+            )
         currency = currencies.pop()
         total = sum(item["amount_total"] for item in items)
         if currency == "usd" and total < 50:
-            raise StandInError(400, "The Checkout Session's total amount due must add up to at "
-                                    "least $0.50 usd", param="line_items")
+            raise StandInError(
+                400,
+                "The Checkout Session's total amount due must add up to at least $0.50 usd",
+                param="line_items",
+            )
 
         expires_at = now + MAX_EXPIRY
         if params.get("expires_at") is not None:
             expires_at = _int(params["expires_at"], "expires_at")
             if expires_at < now + MIN_EXPIRY:
-                raise StandInError(400, "The `expires_at` timestamp must be at least 30 minutes "
-                                        "after the Checkout Session is created.",
-                                   param="expires_at")
+                raise StandInError(
+                    400,
+                    "The `expires_at` timestamp must be at least 30 minutes "
+                    "after the Checkout Session is created.",
+                    param="expires_at",
+                )
             if expires_at > now + MAX_EXPIRY:
-                raise StandInError(400, "The `expires_at` timestamp must be less than 24 hours "
-                                        "after the Checkout Session is created.",
-                                   param="expires_at")
+                raise StandInError(
+                    400,
+                    "The `expires_at` timestamp must be less than 24 hours "
+                    "after the Checkout Session is created.",
+                    param="expires_at",
+                )
 
         customer_email = params.get("customer_email")
         if customer_email is not None:
             customer_email = _str(customer_email, "customer_email", max_length=800)
             if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", customer_email):
-                raise StandInError(400, f"Invalid email address: {customer_email}",
-                                   param="customer_email", code="email_invalid")
+                raise StandInError(
+                    400,
+                    f"Invalid email address: {customer_email}",
+                    param="customer_email",
+                    code="email_invalid",
+                )
         reference = params.get("client_reference_id")
         if reference is not None:
             reference = _str(reference, "client_reference_id", max_length=200)
@@ -736,9 +838,12 @@ class StripeStandIn:
     def _line_item(self, raw: Any, param: str) -> dict[str, Any]:
         item = _hash(raw, param, _LINE_ITEM_PARAMS)
         if "price" in item:
-            raise StandInError(400, f"No such price: '{item['price']}' (the stand-in supports "
-                                    "price_data only)", param=f"{param}[price]",
-                               code="resource_missing")
+            raise StandInError(
+                400,
+                f"No such price: '{item['price']}' (the stand-in supports price_data only)",
+                param=f"{param}[price]",
+                code="resource_missing",
+            )
         if "price_data" not in item:
             raise _missing(f"{param}[price_data]")
         price = _hash(item["price_data"], f"{param}[price_data]", _PRICE_DATA_PARAMS)
@@ -746,21 +851,27 @@ class StripeStandIn:
             raise _missing(f"{param}[price_data][currency]")
         currency = _str(price["currency"], f"{param}[price_data][currency]").lower()
         if not re.fullmatch(r"[a-z]{3}", currency):
-            raise StandInError(400, f"Invalid currency: {currency}",
-                               param=f"{param}[price_data][currency]")
+            raise StandInError(
+                400, f"Invalid currency: {currency}", param=f"{param}[price_data][currency]"
+            )
         if "unit_amount" not in price:
             raise _missing(f"{param}[price_data][unit_amount]")
         unit_amount = _int(price["unit_amount"], f"{param}[price_data][unit_amount]", minimum=0)
         if "product_data" not in price:
             raise _missing(f"{param}[price_data][product_data]")
-        product = _hash(price["product_data"], f"{param}[price_data][product_data]",
-                        _PRODUCT_DATA_PARAMS)
+        product = _hash(
+            price["product_data"], f"{param}[price_data][product_data]", _PRODUCT_DATA_PARAMS
+        )
         if not product.get("name"):
             raise _missing(f"{param}[price_data][product_data][name]")
         name = _str(product["name"], f"{param}[price_data][product_data][name]", max_length=250)
         if "quantity" not in item:
-            raise StandInError(400, f"Quantity is required. Add `quantity` to `{param}`",
-                               param=f"{param}[quantity]", code="parameter_missing")
+            raise StandInError(
+                400,
+                f"Quantity is required. Add `quantity` to `{param}`",
+                param=f"{param}[quantity]",
+                code="parameter_missing",
+            )
         quantity = _int(item["quantity"], f"{param}[quantity]", minimum=1)
         return {
             "id": _new_id("li_"),
@@ -789,16 +900,20 @@ class StripeStandIn:
         for name in expand:
             if name == "line_items":
                 view["line_items"] = {
-                    "object": "list", "data": copy.deepcopy(self._line_items[session["id"]]),
-                    "has_more": False, "url": f"/v1/checkout/sessions/{session['id']}/line_items",
+                    "object": "list",
+                    "data": copy.deepcopy(self._line_items[session["id"]]),
+                    "has_more": False,
+                    "url": f"/v1/checkout/sessions/{session['id']}/line_items",
                 }
             elif name == "payment_intent":
                 if session["payment_intent"]:
                     view["payment_intent"] = copy.deepcopy(
-                        self.payment_intents[session["payment_intent"]])
+                        self.payment_intents[session["payment_intent"]]
+                    )
             else:
-                raise StandInError(400, f"This property cannot be expanded ({name}).",
-                                   param="expand")
+                raise StandInError(
+                    400, f"This property cannot be expanded ({name}).", param="expand"
+                )
         return view
 
     def _session(self, session_id: str) -> dict[str, Any]:
@@ -831,17 +946,23 @@ class StripeStandIn:
     def _expire(self, session_id: str) -> dict[str, Any]:
         session = self._retrieve_session(session_id)
         if session["status"] != "open":
-            raise StandInError(400, 'Only Checkout Sessions with a status in ["open"] can be '
-                                    f"expired. This session's status is {session['status']!r}.",
-                               param="session")
+            raise StandInError(
+                400,
+                'Only Checkout Sessions with a status in ["open"] can be '
+                f"expired. This session's status is {session['status']!r}.",
+                param="session",
+            )
         self._mark_expired(session)
         return session
 
     def _pay(self, session_id: str, async_payment: bool) -> dict[str, Any]:
         session = self._retrieve_session(session_id)
         if session["status"] != "open":
-            raise StandInError(400, f"This Checkout Session is {session['status']}, not open; "
-                                    "it cannot be paid.", param="session")
+            raise StandInError(
+                400,
+                f"This Checkout Session is {session['status']}, not open; it cannot be paid.",
+                param="session",
+            )
         now = self._now()
         amount, currency = session["amount_total"], session["currency"]
         email = session["customer_email"] or "payer@example.com"
@@ -873,8 +994,12 @@ class StripeStandIn:
             "amount_captured": amount,
             "amount_refunded": 0,
             "balance_transaction": None if async_payment else _new_id("txn_3"),
-            "billing_details": {"email": email, "name": "Test Payer", "phone": None,
-                                "address": None},
+            "billing_details": {
+                "email": email,
+                "name": "Test Payer",
+                "phone": None,
+                "address": None,
+            },
             "captured": True,
             "created": now,
             "currency": currency,
@@ -892,14 +1017,22 @@ class StripeStandIn:
             "refunded": False,
             "status": "pending" if async_payment else "succeeded",
         }
-        session.update({
-            "status": "complete",
-            "payment_status": "unpaid" if async_payment else "paid",
-            "payment_intent": intent_id,
-            "customer_details": {"email": email, "name": "Test Payer", "phone": None,
-                                 "address": None, "tax_exempt": "none", "tax_ids": []},
-            "url": None,
-        })
+        session.update(
+            {
+                "status": "complete",
+                "payment_status": "unpaid" if async_payment else "paid",
+                "payment_intent": intent_id,
+                "customer_details": {
+                    "email": email,
+                    "name": "Test Payer",
+                    "phone": None,
+                    "address": None,
+                    "tax_exempt": "none",
+                    "tax_ids": [],
+                },
+                "url": None,
+            }
+        )
         self._emit("checkout.session.completed", session)
         return copy.deepcopy(session)
 
@@ -907,9 +1040,12 @@ class StripeStandIn:
         session = self._session(session_id)
         intent = self.payment_intents.get(session["payment_intent"] or "")
         if session["status"] != "complete" or intent is None or intent["status"] != "processing":
-            raise StandInError(400, f"Checkout Session {session_id} has no payment waiting to "
-                                    "settle (pay it with async_payment=True first).",
-                               param="session")
+            raise StandInError(
+                400,
+                f"Checkout Session {session_id} has no payment waiting to "
+                "settle (pay it with async_payment=True first).",
+                param="session",
+            )
         charge = self.charges[intent["latest_charge"]]
         if succeeded:
             intent.update(status="succeeded", amount_received=intent["amount"])
@@ -917,12 +1053,21 @@ class StripeStandIn:
             session["payment_status"] = "paid"
             self._emit("checkout.session.async_payment_succeeded", session)
         else:
-            charge.update(status="failed", paid=False, amount_captured=0,
-                          failure_code="insufficient_funds",
-                          failure_message="The account has insufficient funds.")
-            intent.update(status="requires_payment_method", last_payment_error={
-                "code": "insufficient_funds", "message": "The account has insufficient funds.",
-                "type": "card_error"})
+            charge.update(
+                status="failed",
+                paid=False,
+                amount_captured=0,
+                failure_code="insufficient_funds",
+                failure_message="The account has insufficient funds.",
+            )
+            intent.update(
+                status="requires_payment_method",
+                last_payment_error={
+                    "code": "insufficient_funds",
+                    "message": "The account has insufficient funds.",
+                    "type": "card_error",
+                },
+            )
             self._emit("checkout.session.async_payment_failed", session)
         return copy.deepcopy(session)
 
@@ -935,44 +1080,70 @@ class StripeStandIn:
                 raise _no_such("payment_intent", payment_intent, "payment_intent")
             charge = self.charges.get(intent["latest_charge"] or "")
             if charge is None or not charge["paid"]:
-                raise StandInError(400, f"This PaymentIntent ({payment_intent}) does not have a "
-                                        "successful charge to refund.",
-                                   param="payment_intent")
+                raise StandInError(
+                    400,
+                    f"This PaymentIntent ({payment_intent}) does not have a "
+                    "successful charge to refund.",
+                    param="payment_intent",
+                )
             return charge
         if charge_id is None:
-            raise StandInError(400, "One of the following params should be provided for this "
-                                    "request: payment_intent or charge.",
-                               code="parameter_missing")
+            raise StandInError(
+                400,
+                "One of the following params should be provided for this "
+                "request: payment_intent or charge.",
+                code="parameter_missing",
+            )
         charge = self.charges.get(charge_id)
         if charge is None:
             raise _no_such("charge", charge_id, "charge")
         if not charge["paid"]:
-            raise StandInError(400, f"Charge {charge_id} has not succeeded; it cannot be refunded.",
-                               param="charge")
+            raise StandInError(
+                400, f"Charge {charge_id} has not succeeded; it cannot be refunded.", param="charge"
+            )
         return charge
 
-    def _refund(self, payment_intent: str | None, charge_id: str | None, amount: int | None,
-                reason: str | None, metadata: dict[str, str]) -> dict[str, Any]:
+    def _refund(
+        self,
+        payment_intent: str | None,
+        charge_id: str | None,
+        amount: int | None,
+        reason: str | None,
+        metadata: dict[str, str],
+    ) -> dict[str, Any]:
         if payment_intent is not None and charge_id is not None:
-            raise StandInError(400, "You can only specify one of payment_intent and charge.",
-                               param="charge")
+            raise StandInError(
+                400, "You can only specify one of payment_intent and charge.", param="charge"
+            )
         charge = self._paid_charge(payment_intent, charge_id)
         if reason is not None and reason not in _REFUND_REASONS:
-            raise StandInError(400, "Invalid reason: must be one of duplicate, fraudulent, or "
-                                    "requested_by_customer", param="reason")
+            raise StandInError(
+                400,
+                "Invalid reason: must be one of duplicate, fraudulent, or requested_by_customer",
+                param="reason",
+            )
         if charge["disputed"]:
-            raise StandInError(400, f"Charge {charge['id']} has been charged back; cannot issue "
-                                    "a refund.", code="charge_disputed")
+            raise StandInError(
+                400,
+                f"Charge {charge['id']} has been charged back; cannot issue a refund.",
+                code="charge_disputed",
+            )
         remaining = charge["amount"] - charge["amount_refunded"]
         if remaining <= 0:
-            raise StandInError(400, f"Charge {charge['id']} has already been refunded.",
-                               code="charge_already_refunded")
+            raise StandInError(
+                400,
+                f"Charge {charge['id']} has already been refunded.",
+                code="charge_already_refunded",
+            )
         amount = remaining if amount is None else amount
         if amount > remaining:
-            raise StandInError(400, f"Refund amount ({format_amount(amount, charge['currency'])}) "
-                                    "is greater than unrefunded amount on charge "
-                                    f"({format_amount(remaining, charge['currency'])})",
-                               param="amount")
+            raise StandInError(
+                400,
+                f"Refund amount ({format_amount(amount, charge['currency'])}) "
+                "is greater than unrefunded amount on charge "
+                f"({format_amount(remaining, charge['currency'])})",
+                param="amount",
+            )
         refund_id = _new_id("re_3")
         refund = {
             "id": refund_id,
@@ -1011,8 +1182,12 @@ class StripeStandIn:
             "charge": charge["id"],
             "created": now,
             "currency": charge["currency"],
-            "evidence_details": {"due_by": now + 7 * 86400, "has_evidence": False,
-                                 "past_due": False, "submission_count": 0},
+            "evidence_details": {
+                "due_by": now + 7 * 86400,
+                "has_evidence": False,
+                "past_due": False,
+                "submission_count": 0,
+            },
             "is_charge_refundable": False,
             "livemode": False,
             "metadata": {},
@@ -1038,8 +1213,13 @@ class StripeStandIn:
                     return event
         raise KeyError(event_id)
 
-    def _emit(self, event_type: str, obj: Mapping[str, Any], *,
-              previous_attributes: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    def _emit(
+        self,
+        event_type: str,
+        obj: Mapping[str, Any],
+        *,
+        previous_attributes: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
         data: dict[str, Any] = {"object": copy.deepcopy(dict(obj))}
         if previous_attributes is not None:
             data["previous_attributes"] = dict(previous_attributes)
@@ -1097,17 +1277,31 @@ class StripeStandIn:
             try:
                 status = _status_of(deliver(body, signature))
             except Exception as exc:
-                self._record(Delivery(event["id"], event["type"], "callable", None,
-                                      f"{type(exc).__name__}: {exc}", body, signature))
+                self._record(
+                    Delivery(
+                        event["id"],
+                        event["type"],
+                        "callable",
+                        None,
+                        f"{type(exc).__name__}: {exc}",
+                        body,
+                        signature,
+                    )
+                )
                 raise
             target = "callable"
         elif url:
             target = url
-            request = Request(url, data=body, method="POST", headers={  # noqa: S310 - local URL
-                "Content-Type": "application/json; charset=utf-8",
-                "Stripe-Signature": signature,
-                "User-Agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
-            })
+            request = Request(  # noqa: S310 - local URL
+                url,
+                data=body,
+                method="POST",
+                headers={
+                    "Content-Type": "application/json; charset=utf-8",
+                    "Stripe-Signature": signature,
+                    "User-Agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
+                },
+            )
             try:
                 with _HTTP.open(request, timeout=self.webhook_timeout) as answer:
                     status = answer.status
@@ -1137,16 +1331,22 @@ class StripeStandIn:
                 with self._lock:
                     session = self.sessions.get(session_id)
                     if session is None:
-                        return _html(404, "Checkout not found",
-                                     "<p>There is no checkout session with this address.</p>")
+                        return _html(
+                            404,
+                            "Checkout not found",
+                            "<p>There is no checkout session with this address.</p>",
+                        )
                     self._lapse(session)
                     return _checkout_page(session, self._line_items[session_id])
             case "POST", ["checkout", session_id, "pay"]:
                 with self._lock:
                     session = self.sessions.get(session_id)
                     if session is None:
-                        return _html(404, "Checkout not found",
-                                     "<p>There is no checkout session with this address.</p>")
+                        return _html(
+                            404,
+                            "Checkout not found",
+                            "<p>There is no checkout session with this address.</p>",
+                        )
                     self._lapse(session)
                     if session["status"] != "open":
                         status, headers, body = _checkout_page(session, [])
@@ -1154,20 +1354,35 @@ class StripeStandIn:
                     self._pay(session_id, False)
                     target = session["success_url"]
                 if target:
-                    return 303, {"Location": target.replace("{CHECKOUT_SESSION_ID}", session_id)}, b""
-                return _html(200, "Payment complete", "<p>Your payment is complete. "
-                                                      "You can close this page.</p>")
+                    return (
+                        303,
+                        {"Location": target.replace("{CHECKOUT_SESSION_ID}", session_id)},
+                        b"",
+                    )
+                return _html(
+                    200,
+                    "Payment complete",
+                    "<p>Your payment is complete. You can close this page.</p>",
+                )
             case "POST", ["checkout", session_id, "cancel"]:
                 with self._lock:
                     session = self.sessions.get(session_id)
                     if session is None:
-                        return _html(404, "Checkout not found",
-                                     "<p>There is no checkout session with this address.</p>")
+                        return _html(
+                            404,
+                            "Checkout not found",
+                            "<p>There is no checkout session with this address.</p>",
+                        )
                     target = session["cancel_url"]
                 if target:
-                    return 303, {"Location": target.replace("{CHECKOUT_SESSION_ID}", session_id)}, b""
-                return _html(200, "Payment cancelled", "<p>You did not pay. "
-                                                       "You can close this page.</p>")
+                    return (
+                        303,
+                        {"Location": target.replace("{CHECKOUT_SESSION_ID}", session_id)},
+                        b"",
+                    )
+                return _html(
+                    200, "Payment cancelled", "<p>You did not pay. You can close this page.</p>"
+                )
         return _html(404, "Not found", "<p>There is nothing at this address.</p>")
 
 
@@ -1228,29 +1443,39 @@ def _html(status: int, title: str, content: str) -> tuple[int, dict[str, str], b
 </body>
 </html>
 """
-    return status, {"Content-Type": "text/html; charset=utf-8",
-                    "Cache-Control": "no-store"}, page.encode("utf-8")
+    return (
+        status,
+        {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"},
+        page.encode("utf-8"),
+    )
 
 
-def _checkout_page(session: Mapping[str, Any],
-                   items: list[dict[str, Any]]) -> tuple[int, dict[str, str], bytes]:
+def _checkout_page(
+    session: Mapping[str, Any], items: list[dict[str, Any]]
+) -> tuple[int, dict[str, str], bytes]:
     session_id = session["id"]
     quoted = html.escape(session_id, quote=True)
     if session["status"] == "expired":
         back = _link(session.get("cancel_url"), session_id, "Return to the site")
-        return _html(200, "This checkout session has expired",
-                     f"<p>This payment page is no longer valid. Start the payment again from "
-                     f"the site.</p>{back}")
+        return _html(
+            200,
+            "This checkout session has expired",
+            f"<p>This payment page is no longer valid. Start the payment again from "
+            f"the site.</p>{back}",
+        )
     if session["status"] == "complete":
         back = _link(session.get("success_url"), session_id, "Return to the site")
-        return _html(200, "This checkout session is already complete",
-                     f"<p>This payment has already been made.</p>{back}")
+        return _html(
+            200,
+            "This checkout session is already complete",
+            f"<p>This payment has already been made.</p>{back}",
+        )
     currency = session["currency"]
     total = format_amount(session["amount_total"], currency)
     rows = "\n".join(
         f"<tr><td>{html.escape(item['description'])}</td>"
-        f"<td class=\"num\">{item['quantity']}</td>"
-        f"<td class=\"num\">{format_amount(item['amount_total'], currency)}</td></tr>"
+        f'<td class="num">{item["quantity"]}</td>'
+        f'<td class="num">{format_amount(item["amount_total"], currency)}</td></tr>'
         for item in items
     )
     details = []
@@ -1263,9 +1488,14 @@ def _checkout_page(session: Mapping[str, Any],
         details.append(("Email", session["customer_email"]))
     detail_list = ""
     if details:
-        detail_list = "<dl>" + "".join(
-            f"<dt>{html.escape(name)}</dt><dd>{html.escape(value)}</dd>" for name, value in details
-        ) + "</dl>"
+        detail_list = (
+            "<dl>"
+            + "".join(
+                f"<dt>{html.escape(name)}</dt><dd>{html.escape(value)}</dd>"
+                for name, value in details
+            )
+            + "</dl>"
+        )
     content = f"""<section aria-labelledby="summary">
 <h2 id="summary">Order summary</h2>
 <table aria-labelledby="summary">
@@ -1309,23 +1539,41 @@ class StandInHTTPClient(stripe.HTTPClient):
         super().__init__()
         self.standin = standin
 
-    def request(self, method: str, url: str, headers: Mapping[str, str] | None,
-                post_data: Any = None, *, _usage: list[str] | None = None,
-                ) -> tuple[bytes, int, Mapping[str, str]]:
+    def request(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str] | None,
+        post_data: Any = None,
+        *,
+        _usage: list[str] | None = None,
+    ) -> tuple[bytes, int, Mapping[str, str]]:
         parts = urlsplit(url)
         target = parts.path + (f"?{parts.query}" if parts.query else "")
         response = self.standin.handle(method, target, dict(headers or {}), post_data)
         return response.body, response.status, dict(response.headers)
 
-    def request_stream(self, method: str, url: str, headers: Mapping[str, str] | None,
-                       post_data: Any = None, *, _usage: list[str] | None = None,
-                       ) -> tuple[Any, int, Mapping[str, str]]:
+    def request_stream(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str] | None,
+        post_data: Any = None,
+        *,
+        _usage: list[str] | None = None,
+    ) -> tuple[Any, int, Mapping[str, str]]:
         body, status, headers = self.request(method, url, headers, post_data)
         return io.BytesIO(body), status, headers
 
-    async def request_async(self, method: str, url: str, headers: Mapping[str, str] | None,
-                            post_data: Any = None, *, _usage: list[str] | None = None,
-                            ) -> tuple[bytes, int, Mapping[str, str]]:
+    async def request_async(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str] | None,
+        post_data: Any = None,
+        *,
+        _usage: list[str] | None = None,
+    ) -> tuple[bytes, int, Mapping[str, str]]:
         return self.request(method, url, headers, post_data)
 
     def close(self) -> None:
@@ -1359,10 +1607,13 @@ def _handler_for(standin: StripeStandIn, *, quiet: bool) -> type[BaseHTTPRequest
                     response = standin.dispatch(method, self.path, dict(self.headers.items()), body)
                     status, headers, payload = response.status, response.headers, response.body
             except Exception as exc:  # noqa: BLE001 - a bug answers 500 instead of killing the thread
-                status, headers = 500, {"Content-Type": "application/json",
-                                        "Stripe-Should-Retry": "false"}
-                payload = json.dumps({"error": {"type": "api_error",
-                                                "message": f"{type(exc).__name__}: {exc}"}}).encode()
+                status, headers = (
+                    500,
+                    {"Content-Type": "application/json", "Stripe-Should-Retry": "false"},
+                )
+                payload = json.dumps(
+                    {"error": {"type": "api_error", "message": f"{type(exc).__name__}: {exc}"}}
+                ).encode()
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)
@@ -1381,8 +1632,10 @@ def _handler_for(standin: StripeStandIn, *, quiet: bool) -> type[BaseHTTPRequest
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m devstack.stripe_standin",
-                                     description="A local stand-in for Stripe Checkout.")
+    parser = argparse.ArgumentParser(
+        prog="python -m devstack.stripe_standin",
+        description="A local stand-in for Stripe Checkout.",
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=12111)
     parser.add_argument("--api-key", default=DEFAULT_API_KEY)
@@ -1391,11 +1644,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--public-base-url", default=None)
     parser.add_argument("--verbose", action="store_true", help="log each request")
     args = parser.parse_args(argv)
-    standin = StripeStandIn(api_key=args.api_key, webhook_secret=args.webhook_secret,
-                            webhook_url=args.webhook_url, public_base_url=args.public_base_url)
+    standin = StripeStandIn(
+        api_key=args.api_key,
+        webhook_secret=args.webhook_secret,
+        webhook_url=args.webhook_url,
+        public_base_url=args.public_base_url,
+    )
     server, thread = standin.serve(args.host, args.port, quiet=not args.verbose)
-    print(f"Stripe stand-in at {standin.base_url} (API key {args.api_key}, "
-          f"webhook {args.webhook_url or 'none'})", flush=True)
+    print(
+        f"Stripe stand-in at {standin.base_url} (API key {args.api_key}, "
+        f"webhook {args.webhook_url or 'none'})",
+        flush=True,
+    )
     try:
         thread.join()
     except KeyboardInterrupt:

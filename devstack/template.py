@@ -127,7 +127,9 @@ def function_settings(function: str, path: Path = TEMPLATE_PATH) -> dict[str, An
     }
     log_group = (props.get("LoggingConfig") or {}).get("LogGroup")
     if isinstance(log_group, dict) and "Ref" in log_group:
-        name = ((template["Resources"].get(log_group["Ref"]) or {}).get("Properties") or {}).get("LogGroupName")
+        name = ((template["Resources"].get(log_group["Ref"]) or {}).get("Properties") or {}).get(
+            "LogGroupName"
+        )
         if isinstance(name, dict):
             name = name.get("Fn::Sub")
         if isinstance(name, str):
@@ -159,9 +161,16 @@ def schedules() -> list[Schedule]:
             if event["Type"] != "ScheduleV2":
                 continue
             props = event["Properties"]
-            found.append(Schedule(event_name, name, props["ScheduleExpression"],
-                                  props.get("ScheduleExpressionTimezone", "UTC"),
-                                  json.loads(props.get("Input") or "{}"), props.get("Description", "")))
+            found.append(
+                Schedule(
+                    event_name,
+                    name,
+                    props["ScheduleExpression"],
+                    props.get("ScheduleExpressionTimezone", "UTC"),
+                    json.loads(props.get("Input") or "{}"),
+                    props.get("Description", ""),
+                )
+            )
     return found
 
 
@@ -187,8 +196,14 @@ def queue_sources() -> list[QueueSource]:
                 continue
             props = event["Properties"]
             queue = props["Queue"]["Fn::GetAtt"][0]
-            found.append(QueueSource(name, queue, int(props.get("BatchSize", 10)),
-                                     all_resources[queue].get("Properties") or {}))
+            found.append(
+                QueueSource(
+                    name,
+                    queue,
+                    int(props.get("BatchSize", 10)),
+                    all_resources[queue].get("Properties") or {},
+                )
+            )
     return found
 
 

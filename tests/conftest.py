@@ -135,16 +135,28 @@ class Api:
     def __init__(self, module):
         self.module = module
 
-    def __call__(self, method: str, url: str, *, as_: dict | None = None, body: Any = None,
-                 raw_body: str | None = None, source_ip: str = "198.51.100.7") -> tuple[int, Any]:
+    def __call__(
+        self,
+        method: str,
+        url: str,
+        *,
+        as_: dict | None = None,
+        body: Any = None,
+        raw_body: str | None = None,
+        source_ip: str = "198.51.100.7",
+    ) -> tuple[int, Any]:
         from tests.support.events import LambdaContext, api_event
 
-        event = api_event(method, url, body=body, claims=as_, raw_body=raw_body, source_ip=source_ip)
+        event = api_event(
+            method, url, body=body, claims=as_, raw_body=raw_body, source_ip=source_ip
+        )
         response = self.module.lambda_handler(event, LambdaContext())
         text = response.get("body") or "null"
         headers = {k.lower(): v for k, v in (response.get("headers") or {}).items()}
         multi = {k.lower(): v for k, v in (response.get("multiValueHeaders") or {}).items()}
-        content_type = headers.get("content-type") or (multi.get("content-type") or ["application/json"])[0]
+        content_type = (
+            headers.get("content-type") or (multi.get("content-type") or ["application/json"])[0]
+        )
         if not content_type.startswith("application/json"):
             return response["statusCode"], text
         return response["statusCode"], json.loads(text)
@@ -157,8 +169,9 @@ def api(aws, api_module) -> Api:
 
 @pytest.fixture(scope="session")
 def grade_module():
-    spec = importlib.util.spec_from_file_location("grade_import_app",
-                                                  REPO / "functions" / "grade_import" / "app.py")
+    spec = importlib.util.spec_from_file_location(
+        "grade_import_app", REPO / "functions" / "grade_import" / "app.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -180,7 +193,9 @@ class Webhook:
     def __call__(self, body: bytes | str, signature: str | None) -> dict:
         from tests.support.events import LambdaContext, api_event
 
-        event = api_event("POST", "/stripe/webhook", raw_body=body.decode() if isinstance(body, bytes) else body)
+        event = api_event(
+            "POST", "/stripe/webhook", raw_body=body.decode() if isinstance(body, bytes) else body
+        )
         event["headers"].pop("Authorization", None)
         if signature is not None:
             event["headers"]["Stripe-Signature"] = signature
@@ -200,14 +215,18 @@ def stripe_standin(aws, monkeypatch):
     from dualcredit.settings import get_settings
 
     ssm = aws_clients.client("ssm")
-    ssm.put_parameter(Name=env.STRIPE_SECRET_KEY_PARAMETER, Value=DEFAULT_API_KEY, Type="SecureString")
-    ssm.put_parameter(Name=env.STRIPE_WEBHOOK_SECRET_PARAMETER, Value=DEFAULT_WEBHOOK_SECRET,
-                      Type="SecureString")
+    ssm.put_parameter(
+        Name=env.STRIPE_SECRET_KEY_PARAMETER, Value=DEFAULT_API_KEY, Type="SecureString"
+    )
+    ssm.put_parameter(
+        Name=env.STRIPE_WEBHOOK_SECRET_PARAMETER, Value=DEFAULT_WEBHOOK_SECRET, Type="SecureString"
+    )
     from aws_lambda_powertools.utilities import parameters
 
     parameters.clear_caches()
     spec = importlib.util.spec_from_file_location(
-        "stripe_webhook_app", REPO / "functions" / "stripe_webhook" / "app.py")
+        "stripe_webhook_app", REPO / "functions" / "stripe_webhook" / "app.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     webhook = Webhook(module)

@@ -31,4 +31,6 @@ def lambda_handler(event: dict, context: LambdaContext) -> dict:
     def send(record: SQSRecord) -> str:
         return batch.deliver(record.message_id)
 
-    return process_partial_response(event=event, record_handler=send, processor=processor, context=context)
+    return process_partial_response(
+        event=event, record_handler=send, processor=processor, context=context
+    )

@@ -25,13 +25,17 @@ def _answer(status: int, body: str) -> dict:
     return {"statusCode": status, "headers": {"Content-Type": "application/json"}, "body": body}
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
+@logger.inject_lambda_context(
+    correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True
+)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
     try:
-        stripe_event = stripe_gateway.verify_event(event.get("body") or "", headers.get("stripe-signature"))
+        stripe_event = stripe_gateway.verify_event(
+            event.get("body") or "", headers.get("stripe-signature")
+        )
     except stripe_gateway.InvalidSignature as error:
         logger.warning("webhook refused", extra={"reason": str(error)})
         metrics.add_metric(name="WebhookRefused", unit="Count", value=1)

@@ -9,8 +9,14 @@ class DomainError(Exception):
 
     code = "error"
 
-    def __init__(self, message: str, *, field: str | None = None, code: str | None = None,
-                 errors: list[tuple[str, str]] | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        code: str | None = None,
+        errors: list[tuple[str, str]] | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.field = field

@@ -519,7 +519,9 @@ def _grade_message(shown: str) -> str:
     return f'"{shown}" is not a grade we know. Use one of: {", ".join(GRADE_SCALE)}.'
 
 
-def qualifies_for_credit(grade: str | None, threshold: str | None = DEFAULT_GRADE_THRESHOLD) -> bool:
+def qualifies_for_credit(
+    grade: str | None, threshold: str | None = DEFAULT_GRADE_THRESHOLD
+) -> bool:
     """True when the grade is at or better than the course's threshold (None: the
     default, B).
 
@@ -534,11 +536,15 @@ def qualifies_for_credit(grade: str | None, threshold: str | None = DEFAULT_GRAD
     return _GRADE_RANK[normalized] <= _GRADE_RANK[limit]
 
 
-def credit_is_sent(credit_earned: bool, fee_status: FeeStatus, in_class: bool | None = None) -> bool:
+def credit_is_sent(
+    credit_earned: bool, fee_status: FeeStatus, in_class: bool | None = None
+) -> bool:
     """Earned credit goes to the college only for a year whose fee is paid or waived, and
     never for a registration the school said is not really in its class (`in_class`
     False; None, not answered yet, does not hold it back)."""
-    return credit_earned and in_class is not False and fee_status in (FeeStatus.PAID, FeeStatus.WAIVED)
+    return (
+        credit_earned and in_class is not False and fee_status in (FeeStatus.PAID, FeeStatus.WAIVED)
+    )
 
 
 # --------------------------------------------------------------------------- SERS ID

@@ -27,8 +27,12 @@ REPO = Path(__file__).resolve().parents[2]
 RESULTS = REPO / "test-results"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 #: Inside the 2026-27 window (December 1 to June 15, Pacific time).
 IN_WINDOW = "2027-01-15T10:00:00-08:00"
@@ -44,7 +48,12 @@ expect.set_options(timeout=10_000)
 
 @pytest.fixture(scope="package")
 def stack() -> Iterator[LocalStack]:
-    options: dict[str, Any] = {"port": 0, "moto_port": 0, "quiet": True, "clock_override": IN_WINDOW}
+    options: dict[str, Any] = {
+        "port": 0,
+        "moto_port": 0,
+        "quiet": True,
+        "clock_override": IN_WINDOW,
+    }
     if "stripe_port" in inspect.signature(LocalStack).parameters:
         options["stripe_port"] = 0
     local = LocalStack(**options).start()
@@ -75,7 +84,9 @@ def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: apt-get install -y --no-install-recommends chromium")
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()
 
@@ -88,8 +99,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
 
 
 def _new_context(browser: Browser, stack: LocalStack, viewport: dict[str, int]) -> BrowserContext:
-    context = browser.new_context(base_url=stack.site_url, viewport=viewport, locale="en-US",
-                                  timezone_id="America/Los_Angeles")
+    context = browser.new_context(
+        base_url=stack.site_url,
+        viewport=viewport,
+        locale="en-US",
+        timezone_id="America/Los_Angeles",
+    )
     context.set_default_timeout(10_000)
     return context
 
@@ -106,8 +121,10 @@ def contexts(browser: Browser, stack: LocalStack, request: pytest.FixtureRequest
         return context
 
     yield new_context
-    failed = any(getattr(getattr(request.node, f"report_{when}", None), "failed", False)
-                 for when in ("setup", "call"))
+    failed = any(
+        getattr(getattr(request.node, f"report_{when}", None), "failed", False)
+        for when in ("setup", "call")
+    )
     for index, context in enumerate(made):
         if failed:
             RESULTS.mkdir(exist_ok=True)
@@ -137,13 +154,18 @@ def emails_to(stack: LocalStack, address: str) -> list[dict[str, Any]]:
     return [m for m in emails(stack) if address in m["to"]]
 
 
-def call_api(stack: LocalStack, method: str, path: str, *, token: str | None = None, body: Any = None) -> Any:
+def call_api(
+    stack: LocalStack, method: str, path: str, *, token: str | None = None, body: Any = None
+) -> Any:
     """The API as the pages call it; fails the test on any error answer."""
     from urllib.error import HTTPError
     from urllib.request import Request
 
-    request = Request(f"{stack.api_url}{path}", method=method,  # noqa: S310 - the local stack's URL
-                      data=None if body is None else json.dumps(body).encode())
+    request = Request(  # noqa: S310 - the local stack's URL
+        f"{stack.api_url}{path}",
+        method=method,
+        data=None if body is None else json.dumps(body).encode(),
+    )
     request.add_header("Content-Type", "application/json")
     if token:
         request.add_header("Authorization", f"Bearer {token}")
@@ -154,8 +176,13 @@ def call_api(stack: LocalStack, method: str, path: str, *, token: str | None = N
         raise AssertionError(f"{method} {path} -> {error.code}: {error.read().decode()}") from None
 
 
-def api_student(stack: LocalStack, *, register: str | None = "Welding 1", school_index: int = 0,
-                first_name: str = "Sam") -> dict[str, Any]:
+def api_student(
+    stack: LocalStack,
+    *,
+    register: str | None = "Welding 1",
+    school_index: int = 0,
+    first_name: str = "Sam",
+) -> dict[str, Any]:
     """A student made through Cognito and the API (for journeys about someone else):
     signed up, profile complete, and registered for a class of their school unless
     `register` is None. Returns email, password, token, sers_id, student_id, names."""
@@ -163,25 +190,61 @@ def api_student(stack: LocalStack, *, register: str | None = "Welding 1", school
 
     student = new_student(first_name)
     cognito = stack.client("cognito-idp")
-    cognito.sign_up(ClientId=stack.client_id, Username=student.email, Password=PASSWORD,
-                    UserAttributes=[{"Name": "email", "Value": student.email}])
-    cognito.confirm_sign_up(ClientId=stack.client_id, Username=student.email, ConfirmationCode="000000")
+    cognito.sign_up(
+        ClientId=stack.client_id,
+        Username=student.email,
+        Password=PASSWORD,
+        UserAttributes=[{"Name": "email", "Value": student.email}],
+    )
+    cognito.confirm_sign_up(
+        ClientId=stack.client_id, Username=student.email, ConfirmationCode="000000"
+    )
     token = stack.id_token(student.email, PASSWORD)
     school = stack.seeded.schools[school_index]
-    profile = call_api(stack, "POST", "/students/me", token=token, body={
-        "legal_first_name": student.first_name, "legal_last_name": student.last_name,
-        "birth_date": student.birth_date,
-        "mailing_address": {"line1": "2 Elm St", "city": "Kirkland", "state": "WA", "postal_code": "98033"},
-        "school_id": school["school_id"], "expected_graduation_year": 2027,
-    })
+    profile = call_api(
+        stack,
+        "POST",
+        "/students/me",
+        token=token,
+        body={
+            "legal_first_name": student.first_name,
+            "legal_last_name": student.last_name,
+            "birth_date": student.birth_date,
+            "mailing_address": {
+                "line1": "2 Elm St",
+                "city": "Kirkland",
+                "state": "WA",
+                "postal_code": "98033",
+            },
+            "school_id": school["school_id"],
+            "expected_graduation_year": 2027,
+        },
+    )
     if register:
-        offering = next(o for o in stack.seeded.offerings if o["school_id"] == school["school_id"]
-                        and o["high_school_course"] == register and o["school_year"] == "2026-27")
-        call_api(stack, "POST", "/students/me/registrations", token=token,
-                 body={"offering_ids": [offering["offering_id"]]})
-    return {"email": student.email, "password": PASSWORD, "token": token, "sers_id": profile["sers_id"],
-            "student_id": profile["student_id"], "first_name": student.first_name,
-            "last_name": student.last_name, "birth_date": student.birth_date}
+        offering = next(
+            o
+            for o in stack.seeded.offerings
+            if o["school_id"] == school["school_id"]
+            and o["high_school_course"] == register
+            and o["school_year"] == "2026-27"
+        )
+        call_api(
+            stack,
+            "POST",
+            "/students/me/registrations",
+            token=token,
+            body={"offering_ids": [offering["offering_id"]]},
+        )
+    return {
+        "email": student.email,
+        "password": PASSWORD,
+        "token": token,
+        "sers_id": profile["sers_id"],
+        "student_id": profile["student_id"],
+        "first_name": student.first_name,
+        "last_name": student.last_name,
+        "birth_date": student.birth_date,
+    }
 
 
 def dashboard_of(stack: LocalStack, student: dict[str, Any]) -> dict[str, Any]:
@@ -203,8 +266,13 @@ def wait_for_card_payment(stack: LocalStack, student_id: str, timeout: float = 1
     deadline = time.monotonic() + timeout
     while True:
         seen = list(standin.deliveries)
-        if any(d.event_type == "checkout.session.completed" and student_id.encode() in d.body
-               and d.status is not None and d.status < 300 for d in seen):
+        if any(
+            d.event_type == "checkout.session.completed"
+            and student_id.encode() in d.body
+            and d.status is not None
+            and d.status < 300
+            for d in seen
+        ):
             return
         left = deadline - time.monotonic()
         assert left > 0, f"no delivered checkout.session.completed for {student_id}: {seen}"

@@ -22,8 +22,12 @@ class Student:
 
 def new_student(first_name: str = "Ana") -> Student:
     tag = uuid.uuid4().hex[:8]
-    return Student(email=f"student-{tag}@example.org", first_name=first_name,
-                   last_name=f"Lopez{tag}", birth_date="2009-05-20")
+    return Student(
+        email=f"student-{tag}@example.org",
+        first_name=first_name,
+        last_name=f"Lopez{tag}",
+        birth_date="2009-05-20",
+    )
 
 
 def sign_up(page: Page, student: Student) -> None:

@@ -33,9 +33,13 @@ def problems(page: Page, label: str) -> list[str]:
     violations: list[dict[str, Any]] = page.evaluate(
         """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
              .map(v => ({id: v.id, impact: v.impact, help: v.help,
-                         nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}))""")
-    lines = [f"{label}: {v['impact']} {v['id']} ({v['help']}) at {v['nodes']}"
-             for v in violations if v["impact"] in BLOCKING]
+                         nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}))"""
+    )
+    lines = [
+        f"{label}: {v['impact']} {v['id']} ({v['help']}) at {v['nodes']}"
+        for v in violations
+        if v["impact"] in BLOCKING
+    ]
     width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     if width[0] > width[1]:
         lines.append(f"{label}: scrolls sideways ({width[0]} px wide in a {width[1]} px window)")
@@ -102,11 +106,26 @@ def test_a_new_students_profile_form(contexts, stack):
 
 def test_staff_pages(contexts, stack):
     student = api_student(stack, first_name="Eli")
-    call_api(stack, "POST", "/students/me/waivers", token=student["token"],
-             body={"reason": "hardship", "explanation": "Family move"})
-    call_api(stack, "POST", "/students/me/prior-year-requests", token=student["token"], body={
-        "school_year": "2025-26", "school_id": stack.seeded.schools[0]["school_id"],
-        "high_school_course": "Welding 1", "teacher": "Ms. Rivera", "reason": "Did not know"})
+    call_api(
+        stack,
+        "POST",
+        "/students/me/waivers",
+        token=student["token"],
+        body={"reason": "hardship", "explanation": "Family move"},
+    )
+    call_api(
+        stack,
+        "POST",
+        "/students/me/prior-year-requests",
+        token=student["token"],
+        body={
+            "school_year": "2025-26",
+            "school_id": stack.seeded.schools[0]["school_id"],
+            "high_school_course": "Welding 1",
+            "teacher": "Ms. Rivera",
+            "reason": "Did not know",
+        },
+    )
     page = contexts(PHONE).new_page()
     found: list[str] = []
     sign_in(page, seed.STAFF_EMAIL, seed.STAFF_PASSWORD, lands_on="/staff/")
@@ -115,8 +134,13 @@ def test_staff_pages(contexts, stack):
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_role("link", name=student["sers_id"])).to_be_visible()
     found += problems(page, "/staff/ results")
-    for path in (f"/staff/student/?id={student['student_id']}", "/staff/requests/", "/staff/catalog/",
-                 "/staff/window/", "/staff/report/"):
+    for path in (
+        f"/staff/student/?id={student['student_id']}",
+        "/staff/requests/",
+        "/staff/catalog/",
+        "/staff/window/",
+        "/staff/report/",
+    ):
         check(page, path, found)
     # The catalog's form that changes a class: open, then with an error next to a field
     page.goto("/staff/catalog/")
@@ -138,7 +162,9 @@ def test_staff_pages(contexts, stack):
     waivers.locator("li.request").filter(has_text=student["sers_id"]).get_by_label("Select").check()
     found += problems(page, "/staff/requests/ bulk, one selected")
     waivers.get_by_role("button", name="Deny selected").click()
-    expect(waivers.get_by_role("status")).to_contain_text(f"Waiver for {student['sers_id']}, 2026-27: denied.")
+    expect(waivers.get_by_role("status")).to_contain_text(
+        f"Waiver for {student['sers_id']}, 2026-27: denied."
+    )
     found += problems(page, "/staff/requests/ bulk results")
     assert not found, "\n".join(found)
 

@@ -23,7 +23,9 @@ def test_a_student_signs_in_with_the_keyboard_alone(page: Page, stack):
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Skip to main content")
     expect(skip).to_be_focused()
-    assert skip.evaluate("e => getComputedStyle(e).top") != "-64px", "the focused skip link is on screen"
+    assert skip.evaluate("e => getComputedStyle(e).top") != "-64px", (
+        "the focused skip link is on screen"
+    )
     page.keyboard.press("Enter")
     expect(page.locator("main")).to_be_focused()
     # And the form is filled and sent with Tab, typing and Enter
@@ -65,10 +67,16 @@ def test_api_errors_appear_next_to_their_fields(contexts, stack):
     zip_code = page.get_by_label("ZIP code")
     expect(zip_code).to_have_attribute("aria-invalid", "true")
     expect(zip_code).to_have_accessible_description(re.compile("Enter a ZIP code of 5 digits"))
-    expect(page.get_by_label("State")).to_have_accessible_description(re.compile("two letters, like WA"))
-    expect(page.get_by_label("Legal first name")).to_have_accessible_description("Legal first name is required")
+    expect(page.get_by_label("State")).to_have_accessible_description(
+        re.compile("two letters, like WA")
+    )
+    expect(page.get_by_label("Legal first name")).to_have_accessible_description(
+        "Legal first name is required"
+    )
     expect(page.get_by_label("Legal first name")).to_be_focused()
-    expect(page.get_by_role("alert")).to_have_text(re.compile(r"Please correct the \d fields marked below."))
+    expect(page.get_by_role("alert")).to_have_text(
+        re.compile(r"Please correct the \d fields marked below.")
+    )
     # When they correct them, the errors go and they get their SERS ID
     page.get_by_label("Legal first name").fill("Gus")
     page.get_by_label("Legal last name").fill(f"Ng{new_student().last_name}")
@@ -87,14 +95,17 @@ def test_cognito_errors_appear_next_to_their_fields(page: Page, stack):
     page.get_by_role("button", name="Create account").click()
     # Then the email field says so, and says what to do
     expect(page.get_by_label("Email address")).to_have_accessible_description(
-        re.compile("An account already uses this email address. Sign in, or reset your password."))
+        re.compile("An account already uses this email address. Sign in, or reset your password.")
+    )
     # And a wrong password on the sign-in page is a form-level alert
     sign_in_page = page
     sign_in_page.goto("/signin/")
     sign_in_page.get_by_label("Email address").fill(seed.STUDENT_EMAIL)
     sign_in_page.get_by_label("Password", exact=True).fill("Wrong-Password-1")
     sign_in_page.get_by_role("button", name="Sign in").click()
-    expect(sign_in_page.get_by_role("alert")).to_have_text("The email address or password is not right.")
+    expect(sign_in_page.get_by_role("alert")).to_have_text(
+        "The email address or password is not right."
+    )
 
 
 def test_a_button_shows_progress_while_its_request_runs(page: Page, stack):
@@ -131,12 +142,16 @@ def test_a_forgotten_password_is_reset_and_sign_out_ends_the_session(page: Page,
     page.get_by_label("New password", exact=True).fill("Another-Pass-77")
     page.get_by_role("button", name="Save new password").click()
     # Then they sign in with it
-    expect(page.get_by_role("status")).to_have_text("Your password is changed. Sign in with the new one.")
+    expect(page.get_by_role("status")).to_have_text(
+        "Your password is changed. Sign in with the new one."
+    )
     page.get_by_label("Password", exact=True).fill("Another-Pass-77")
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url("/profile/")
     # And after signing out, a student page sends them to sign in
     page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in")).to_be_visible()
+    expect(
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in")
+    ).to_be_visible()
     page.goto("/dashboard/")
     expect(page).to_have_url(re.compile(r"/signin/\?next=%2Fdashboard%2F"))

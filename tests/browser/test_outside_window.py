@@ -19,7 +19,9 @@ def test_registration_is_refused_after_the_window_closed(page: Page, stack):
         expect(page.locator("#years")).to_contain_text("Registration closed on June 15, 2027.")
         # When they still try to register a class
         page.goto("/classes/")
-        expect(page.locator("#window-notice")).to_have_text("Registration for 2026-27 closed on June 15, 2027.")
+        expect(page.locator("#window-notice")).to_have_text(
+            "Registration for 2026-27 closed on June 15, 2027."
+        )
         page.get_by_label("Welding 1").check()
         page.get_by_role("button", name="Register").click()
         # Then the API refuses it, and its words are shown in the form's alert

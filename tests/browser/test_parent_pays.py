@@ -54,5 +54,7 @@ def test_a_wrong_birth_date_is_told_plainly(phone_page: Page, stack):
     # When the parent looks it up
     page.get_by_role("button", name="Look up the fee").click()
     # Then the API's answer is shown as an alert, and nothing can be paid
-    expect(page.get_by_role("alert")).to_contain_text("could not find a student with that SERS ID and date of birth")
+    expect(page.get_by_role("alert")).to_contain_text(
+        "could not find a student with that SERS ID and date of birth"
+    )
     expect(page.get_by_role("region", name="Fee for 2026-27")).to_be_hidden()

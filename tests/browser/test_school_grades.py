@@ -33,7 +33,9 @@ def test_a_school_user_posts_grades_one_by_one_and_from_a_csv_file(page: Page, s
     grade_form.get_by_label("Grade").fill("b+")
     grade_form.get_by_role("button", name="Post grade").click()
     # Then it is confirmed, and the roster shows it with the credit it earns
-    expect(grade_form.get_by_role("status")).to_have_text("1 grade posted, 0 unchanged, for 2026-27.")
+    expect(grade_form.get_by_role("status")).to_have_text(
+        "1 grade posted, 0 unchanged, for 2026-27."
+    )
     expect(row).to_contain_text("B+ (earns credit)")
     expect(row).to_contain_text("In the class")
 
@@ -52,5 +54,6 @@ def test_a_school_user_posts_grades_one_by_one_and_from_a_csv_file(page: Page, s
 def _upload(csv_form, text: str) -> None:
     """Choose a CSV file with `text` in the upload form and post it."""
     csv_form.get_by_label("CSV file of grades").set_input_files(
-        files=[{"name": "grades.csv", "mimeType": "text/csv", "buffer": text.encode()}])
+        files=[{"name": "grades.csv", "mimeType": "text/csv", "buffer": text.encode()}]
+    )
     csv_form.get_by_role("button", name="Post the file's grades").click()

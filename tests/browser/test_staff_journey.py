@@ -25,13 +25,17 @@ def test_staff_record_a_check_and_approve_a_waiver(contexts, stack):
     student_page.get_by_role("link", name="Ask for a fee waiver").first.click()
     student_page.get_by_label("I get free or reduced-price lunch").check()
     student_page.get_by_role("button", name="Send request").click()
-    expect(student_page.get_by_role("status")).to_contain_text("Your waiver request for 2026-27 is sent")
+    expect(student_page.get_by_role("status")).to_contain_text(
+        "Your waiver request for 2026-27 is sent"
+    )
 
     # When staff sign in and find the first student by last name
     page = contexts().new_page()
     sign_in(page, seed.STAFF_EMAIL, seed.STAFF_PASSWORD, lands_on="/staff/")
     open_student(page, payer["last_name"], payer["sers_id"])
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"{payer['first_name']} {payer['last_name']}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"{payer['first_name']} {payer['last_name']}"
+    )
     # And record a check for the current year's fee
     form = page.locator("#check-form")
     form.get_by_label("School year it pays for").select_option("2026-27")
@@ -40,7 +44,9 @@ def test_staff_record_a_check_and_approve_a_waiver(contexts, stack):
     expect(form.get_by_label("Amount in dollars")).to_have_value("50.00")
     form.get_by_role("button", name="Record payment").click()
     # Then the page and the student's dashboard show the year paid, and a receipt is emailed
-    expect(form.get_by_role("status")).to_have_text("Check 1042 for $50.00 is recorded for 2026-27.")
+    expect(form.get_by_role("status")).to_have_text(
+        "Check 1042 for $50.00 is recorded for 2026-27."
+    )
     expect(page.locator("section.year[data-year='2026-27'] .fee-status")).to_have_text("Paid")
     assert year_of(dashboard_of(stack, payer))["fee_status"] == "paid"
     assert any(m["subject"].startswith("Receipt") for m in emails_to(stack, payer["email"]))
@@ -77,21 +83,31 @@ def test_staff_record_a_check_and_approve_a_waiver(contexts, stack):
     card.get_by_role("button", name="Approve").click()
     # Then it is confirmed on screen, gone from the queue, and the student's year is waived
     expect(page.locator("#waivers-form").get_by_role("status")).to_have_text(
-        re.compile(rf"Waiver for {asker['sers_id']}, 2026-27: approved"))
+        re.compile(rf"Waiver for {asker['sers_id']}, 2026-27: approved")
+    )
     expect(card).to_have_count(0)
     assert year_of(dashboard_of(stack, asker))["fee_status"] == "waived"
 
 
 def school_id(page, name: str) -> str:
     """The id behind a school's name in the catalog's school picker."""
-    return page.locator("#offerings-filter").get_by_label("School", exact=True).locator(
-        "option", has_text=name).get_attribute("value")
+    return (
+        page.locator("#offerings-filter")
+        .get_by_label("School", exact=True)
+        .locator("option", has_text=name)
+        .get_attribute("value")
+    )
 
 
 def ask_for_waiver(stack, first_name: str) -> dict:
     student = api_student(stack, first_name=first_name)
-    call_api(stack, "POST", "/students/me/waivers", token=student["token"],
-             body={"reason": "free_reduced_lunch"})
+    call_api(
+        stack,
+        "POST",
+        "/students/me/waivers",
+        token=student["token"],
+        body={"reason": "free_reduced_lunch"},
+    )
     return student
 
 
@@ -107,23 +123,39 @@ def test_staff_decide_waivers_in_bulk(page, stack):
 
     # When staff press "Approve selected" with nothing selected, Then the buttons say why
     form.get_by_role("button", name="Approve selected").click()
-    expect(form.locator(".bulk-actions + .field-error")).to_have_text("Select at least one waiver first.")
+    expect(form.locator(".bulk-actions + .field-error")).to_have_text(
+        "Select at least one waiver first."
+    )
     # When they select two, one of which someone else decides meanwhile, and approve them
     for student in (ida, jo):
         card(student).get_by_label("Select").check()
     card(ida).get_by_label("Note to the student (optional)").fill("Approved in bulk.")
     staff_token = stack.id_token(seed.STAFF_EMAIL, seed.STAFF_PASSWORD)
-    call_api(stack, "POST", "/waivers/decisions", token=staff_token, body={"decisions": [
-        {"student_id": jo["student_id"], "school_year": "2026-27", "approve": False}]})
-    with page.expect_request(lambda r: r.url.endswith("/waivers/decisions") and r.method == "POST") as sent:
+    call_api(
+        stack,
+        "POST",
+        "/waivers/decisions",
+        token=staff_token,
+        body={
+            "decisions": [
+                {"student_id": jo["student_id"], "school_year": "2026-27", "approve": False}
+            ]
+        },
+    )
+    with page.expect_request(
+        lambda r: r.url.endswith("/waivers/decisions") and r.method == "POST"
+    ) as sent:
         form.get_by_role("button", name="Approve selected").click()
     # Then one request carried both decisions, and each result is shown
     body = sent.value.post_data_json
-    assert sorted((d["student_id"], d["approve"], d.get("note")) for d in body["decisions"]) == sorted([
-        (ida["student_id"], True, "Approved in bulk."), (jo["student_id"], True, None)])
+    assert sorted(
+        (d["student_id"], d["approve"], d.get("note")) for d in body["decisions"]
+    ) == sorted([(ida["student_id"], True, "Approved in bulk."), (jo["student_id"], True, None)])
     status = form.get_by_role("status")
     expect(status).to_contain_text(f"Waiver for {ida['sers_id']}, 2026-27: approved.")
-    expect(status).to_contain_text(f"Waiver for {jo['sers_id']}, 2026-27: already decided by someone else.")
+    expect(status).to_contain_text(
+        f"Waiver for {jo['sers_id']}, 2026-27: already decided by someone else."
+    )
     expect(page.get_by_role("heading", name="Fee waivers waiting for a decision")).to_be_focused()
     expect(card(ida)).to_have_count(0)
     expect(card(jo)).to_have_count(0)
@@ -146,7 +178,9 @@ def test_staff_see_the_report_download_its_csv_and_extend_a_window(page, stack):
     # When they open the payments report, Then each school has a bar and a row
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Payments report").click()
     expect(page.locator("#report-chart")).to_contain_text("Sammamish High School")
-    expect(page.get_by_role("table", name="Students by school, 2026-27")).to_contain_text("Sammamish High School")
+    expect(page.get_by_role("table", name="Students by school, 2026-27")).to_contain_text(
+        "Sammamish High School"
+    )
     # And the CSV downloads with the staff member's token
     with page.expect_download() as download:
         page.get_by_role("button", name="Download CSV").click()
@@ -180,9 +214,13 @@ def test_a_student_asks_for_prior_year_credit_and_staff_deny_it(contexts, stack)
     student_page.get_by_label("School year you took the class").select_option("2025-26")
     student_page.get_by_label("High-school class name").fill("Welding 1")
     student_page.get_by_label("Teacher").fill("Ms. Rivera")
-    student_page.get_by_label("Why it was not registered that year").fill("I did not know about it.")
+    student_page.get_by_label("Why it was not registered that year").fill(
+        "I did not know about it."
+    )
     student_page.get_by_role("button", name="Send request").click()
-    expect(student_page.get_by_role("status")).to_contain_text("If staff approve it, $65.00 will be due.")
+    expect(student_page.get_by_role("status")).to_contain_text(
+        "If staff approve it, $65.00 will be due."
+    )
     # When staff deny it with a note
     page = contexts().new_page()
     sign_in(page, seed.STAFF_EMAIL, seed.STAFF_PASSWORD, lands_on="/staff/")
@@ -193,7 +231,8 @@ def test_a_student_asks_for_prior_year_credit_and_staff_deny_it(contexts, stack)
     card.get_by_role("button", name="Deny").click()
     # Then it leaves the queue, and the student is told by email
     expect(page.locator("#prior-form").get_by_role("status")).to_have_text(
-        f"Prior-year credit for {student['sers_id']}, 2025-26: denied.")
+        f"Prior-year credit for {student['sers_id']}, 2025-26: denied."
+    )
     expect(card).to_have_count(0)
     assert any("denied" in m["subject"] for m in emails_to(stack, student["email"]))
 
@@ -219,11 +258,15 @@ def test_staff_set_up_a_school_and_its_invited_user_signs_in(contexts, stack):
     courses.get_by_role("button", name="Add course").click()
     expect(courses.get_by_role("status")).to_have_text(f"ELEC {tag} Electrical Basics is added.")
     page.locator("#offerings-filter").get_by_label("School", exact=True).select_option(label=school)
-    expect(page.locator("#offerings-body")).to_contain_text(f"No class is offered at {school} for 2026-27 yet.")
+    expect(page.locator("#offerings-body")).to_contain_text(
+        f"No class is offered at {school} for 2026-27 yet."
+    )
     offering = page.locator("#offering-form")
     offering.get_by_label("High-school class name").fill("Electricity 1")
     offering.get_by_label("Teacher").fill("Mr. Volta")
-    offering.get_by_label("Articulated college course").select_option(label=f"ELEC {tag} Electrical Basics (Bellevue College)")
+    offering.get_by_label("Articulated college course").select_option(
+        label=f"ELEC {tag} Electrical Basics (Bellevue College)"
+    )
     offering.get_by_role("button", name="Add class").click()
     classes = page.get_by_role("table", name=f"Classes at {school}, 2026-27")
     expect(classes).to_contain_text("Electricity 1")
@@ -241,15 +284,20 @@ def test_staff_set_up_a_school_and_its_invited_user_signs_in(contexts, stack):
     edit.get_by_label("Teacher").fill("Ms. Ampere")
     edit.get_by_label("Lowest grade that earns credit").select_option("C+")
     edit.get_by_role("button", name="Save changes").click()
-    expect(page.locator("#offerings-status")).to_have_text("Electricity 2 with Ms. Ampere is saved.")
+    expect(page.locator("#offerings-status")).to_have_text(
+        "Electricity 2 with Ms. Ampere is saved."
+    )
     expect(edit).to_be_hidden()
     row = classes.get_by_role("row").filter(has_text="Electricity 2")
     expect(row).to_contain_text("Ms. Ampere")
     expect(row).to_contain_text("C+")
     expect(classes.get_by_role("button", name="Edit Electricity 2")).to_be_focused()
-    saved = call_api(stack, "GET", f"/schools/{school_id(page, school)}/offerings?school_year=2026-27")
+    saved = call_api(
+        stack, "GET", f"/schools/{school_id(page, school)}/offerings?school_year=2026-27"
+    )
     assert [(o["high_school_course"], o["teacher"], o["grade_threshold"]) for o in saved] == [
-        ("Electricity 2", "Ms. Ampere", "C+")]
+        ("Electricity 2", "Ms. Ampere", "C+")
+    ]
     # And Escape closes the form without saving, back on the row's Edit button
     classes.get_by_role("button", name="Edit Electricity 2").click()
     edit.get_by_label("Teacher").fill("Nobody")
@@ -262,12 +310,18 @@ def test_staff_set_up_a_school_and_its_invited_user_signs_in(contexts, stack):
     invite.get_by_label("Email address").fill(teacher_email)
     invite.get_by_label("School").select_option(label=school)
     invite.get_by_role("button", name="Send invitation").click()
-    expect(invite.get_by_role("status")).to_have_text(f"We emailed an invitation to {teacher_email}.")
+    expect(invite.get_by_role("status")).to_have_text(
+        f"We emailed an invitation to {teacher_email}."
+    )
     expect(page.get_by_role("table", name=f"Users at {school}")).to_contain_text(teacher_email)
     # Then the invited user signs in with the temporary password, chooses their own,
     # and sees their school's (empty) roster
     stack.client("cognito-idp").admin_set_user_password(
-        UserPoolId=stack.user_pool_id, Username=teacher_email, Password="Temporary-Pass-1", Permanent=False)
+        UserPoolId=stack.user_pool_id,
+        Username=teacher_email,
+        Password="Temporary-Pass-1",
+        Permanent=False,
+    )
     teacher = contexts().new_page()
     teacher.goto("/signin/")
     teacher.get_by_label("Email address").fill(teacher_email)
@@ -278,7 +332,9 @@ def test_staff_set_up_a_school_and_its_invited_user_signs_in(contexts, stack):
     teacher.get_by_role("button", name="Save password and sign in").click()
     expect(teacher).to_have_url("/school/")
     expect(teacher.locator("#school-line")).to_contain_text(school)
-    expect(teacher.locator("#roster")).to_have_text("No student of your school is registered for 2026-27 yet.")
+    expect(teacher.locator("#roster")).to_have_text(
+        "No student of your school is registered for 2026-27 yet."
+    )
 
 
 def test_staff_correct_a_students_legal_name(page, stack):

@@ -50,7 +50,9 @@ def test_the_registration_confirmation_prints_without_the_site_around_it(page: P
     confirmation = page.locator("#confirmation")
     expect(confirmation).to_contain_text(stack.seeded.student["sers_id"])
     expect(confirmation).to_contain_text("Maria Garcia")
-    expect(page.get_by_role("table", name="Classes registered for 2026-27")).to_contain_text("WELD 101")
+    expect(page.get_by_role("table", name="Classes registered for 2026-27")).to_contain_text(
+        "WELD 101"
+    )
     # When it is printed, Then only the confirmation shows
     page.emulate_media(media="print")
     expect(page.get_by_role("navigation", name="Main")).to_be_hidden()
@@ -88,7 +90,8 @@ def test_a_student_asks_for_a_new_verification_code(page: Page, stack):
     page.get_by_role("button", name="Send a new code").click()
     # Then they are told it was sent, and the code still verifies the account
     expect(page.get_by_role("status").filter(has_text="We sent a new code")).to_have_text(
-        f"We sent a new code to {student.email}.")
+        f"We sent a new code to {student.email}."
+    )
     page.get_by_label("Verification code").fill("123456")
     page.get_by_role("button", name="Verify email").click()
     expect(page).to_have_url("/profile/")

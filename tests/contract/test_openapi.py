@@ -31,7 +31,9 @@ def test_each_function_serves_exactly_its_routes_of_the_template():
     for function, routers in SERVED_BY.items():
         spec = json.loads(build_resolver(routers()).get_openapi_json_schema())
         served = {(method.upper(), path) for path, ops in spec["paths"].items() for method in ops}
-        assert served == {(r.method, r.path) for r in api_routes() if r.function == function}, function
+        assert served == {(r.method, r.path) for r in api_routes() if r.function == function}, (
+            function
+        )
 
 
 def test_every_operation_documents_its_validation_error():

@@ -19,7 +19,9 @@ SENDER = sorted(EVENTS.glob("sqs-reminder-sender*.json"))
 
 
 def _handler(folder: str):
-    spec = importlib.util.spec_from_file_location(f"{folder}_sample", REPO / "functions" / folder / "app.py")
+    spec = importlib.util.spec_from_file_location(
+        f"{folder}_sample", REPO / "functions" / folder / "app.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.lambda_handler
@@ -39,16 +41,23 @@ def queue(aws, monkeypatch):
 def test_there_is_a_sample_event_for_each_schedule_and_the_sender():
     schedules = load_template()["Resources"]["ScheduledFunction"]["Properties"]["Events"]
     actions = {json.loads(e["Properties"]["Input"])["action"] for e in schedules.values()}
-    assert {json.loads(p.read_text())["action"] for p in SCHEDULED} == actions == {"open", "close", "remind"}
+    assert (
+        {json.loads(p.read_text())["action"] for p in SCHEDULED}
+        == actions
+        == {"open", "close", "remind"}
+    )
     assert SENDER
 
 
-@pytest.mark.parametrize("now", ["2027-12-01T00:00:00-08:00", "2027-06-08T09:00:00-07:00",
-                                 "2027-06-16T00:05:00-07:00"])
+@pytest.mark.parametrize(
+    "now", ["2027-12-01T00:00:00-08:00", "2027-06-08T09:00:00-07:00", "2027-06-16T00:05:00-07:00"]
+)
 @pytest.mark.parametrize("path", SCHEDULED, ids=lambda p: p.name)
 def test_scheduled_sample_event_is_answered(queue, clock, path, now):
     clock(now)
-    result = _handler("scheduled")(json.loads(path.read_text()), LambdaContext(function_name="scheduled"))
+    result = _handler("scheduled")(
+        json.loads(path.read_text()), LambdaContext(function_name="scheduled")
+    )
     assert result["action"] == json.loads(path.read_text())["action"]
     assert result["outcome"]
     json.dumps(result)
@@ -57,5 +66,7 @@ def test_scheduled_sample_event_is_answered(queue, clock, path, now):
 @pytest.mark.parametrize("path", SENDER, ids=lambda p: p.name)
 def test_sender_sample_event_is_answered_with_no_failures(aws, clock, path):
     clock("2027-06-08T09:00:00-07:00")
-    response = _handler("reminder_sender")(json.loads(path.read_text()), LambdaContext(function_name="sender"))
+    response = _handler("reminder_sender")(
+        json.loads(path.read_text()), LambdaContext(function_name="sender")
+    )
     assert response == {"batchItemFailures": []}

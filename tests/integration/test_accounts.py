@@ -31,17 +31,26 @@ def test_profile_gets_a_sers_id_and_a_confirmation_email(api, world, sent_emails
     status, profile = api("GET", "/students/me", as_=student)
     assert status == 200 and profile["sers_id"] == body["sers_id"]
     # And an account-confirmation email carries it
-    (to, subject, html), = [m for m in sent_emails() if "SERS ID" in m[1]]
+    ((to, subject, html),) = [m for m in sent_emails() if "SERS ID" in m[1]]
     assert to == "jane.smith@example.org"
     assert body["sers_id"] in html
 
 
 def test_second_account_with_the_same_email_is_refused(api, world):
     # Given a student with a profile
-    api("POST", "/students/me", as_=claims("s-1", email="jane@example.org"), body=profile_body(world.school_x))
+    api(
+        "POST",
+        "/students/me",
+        as_=claims("s-1", email="jane@example.org"),
+        body=profile_body(world.school_x),
+    )
     # When another sign-in with the same email completes a profile
-    status, body = api("POST", "/students/me", as_=claims("s-2", email="JANE@example.org"),
-                       body=profile_body(world.school_x, legal_first_name="Other", birth_date="2008-01-01"))
+    status, body = api(
+        "POST",
+        "/students/me",
+        as_=claims("s-2", email="JANE@example.org"),
+        body=profile_body(world.school_x, legal_first_name="Other", birth_date="2008-01-01"),
+    )
     # Then it is refused with the way to recover the SERS ID
     assert status == 409
     assert body["code"] == "duplicate_account"
@@ -53,8 +62,12 @@ def test_same_legal_name_and_birth_date_is_refused(api, world, aws):
     api("POST", "/students/me", as_=claims("s-1"), body=profile_body(world.school_x))
     writes_before = aws["TransactWriteItems"]
     # When someone signs up again as "  JANE   smith " with the same birth date
-    status, body = api("POST", "/students/me", as_=claims("s-2"),
-                       body=profile_body(world.school_x, legal_first_name="  JANE  ", legal_last_name="smith"))
+    status, body = api(
+        "POST",
+        "/students/me",
+        as_=claims("s-2"),
+        body=profile_body(world.school_x, legal_first_name="  JANE  ", legal_last_name="smith"),
+    )
     # Then it is stopped, nothing is half written
     assert status == 409, body
     assert body["code"] == "duplicate_account"
@@ -74,12 +87,18 @@ def test_a_sers_id_collision_draws_again(api, world, monkeypatch):
     # Given the first random draw hits an ID already claimed
     from dualcredit import rules
 
-    first = api("POST", "/students/me", as_=claims("s-1"), body=profile_body(world.school_x))[1]["sers_id"]
+    first = api("POST", "/students/me", as_=claims("s-1"), body=profile_body(world.school_x))[1][
+        "sers_id"
+    ]
     draws = iter([first, "TP3-26-ZZZZ"])
     monkeypatch.setattr(rules, "new_sers_id", lambda *a, **k: next(draws))
     # When another student completes a profile
-    status, body = api("POST", "/students/me", as_=claims("s-2"),
-                       body=profile_body(world.school_x, legal_first_name="Ann", birth_date="2008-02-02"))
+    status, body = api(
+        "POST",
+        "/students/me",
+        as_=claims("s-2"),
+        body=profile_body(world.school_x, legal_first_name="Ann", birth_date="2008-02-02"),
+    )
     # Then they get a fresh ID and the first one is not reused
     assert status == 201, body
     assert body["sers_id"] == "TP3-26-ZZZZ"
@@ -89,17 +108,37 @@ def test_a_sers_id_collision_draws_again(api, world, monkeypatch):
     ("change", "field"),
     [
         ({"birth_date": "2999-01-01"}, "birth_date"),
-        ({"mailing_address": {"line1": "1 A St", "city": "X", "state": "Washington", "postal_code": "98007"}},
-         "mailing_address.state"),
-        ({"mailing_address": {"line1": "1 A St", "city": "X", "state": "WA", "postal_code": "9800"}},
-         "mailing_address.postal_code"),
+        (
+            {
+                "mailing_address": {
+                    "line1": "1 A St",
+                    "city": "X",
+                    "state": "Washington",
+                    "postal_code": "98007",
+                }
+            },
+            "mailing_address.state",
+        ),
+        (
+            {
+                "mailing_address": {
+                    "line1": "1 A St",
+                    "city": "X",
+                    "state": "WA",
+                    "postal_code": "9800",
+                }
+            },
+            "mailing_address.postal_code",
+        ),
         ({"legal_first_name": "  "}, "legal_first_name"),
         ({"nickname": "JJ"}, "nickname"),
         ({"expected_graduation_year": "soon"}, "expected_graduation_year"),
     ],
 )
 def test_bad_profile_input_names_the_field(api, world, change, field):
-    status, body = api("POST", "/students/me", as_=claims("s-1"), body=profile_body(world.school_x, **change))
+    status, body = api(
+        "POST", "/students/me", as_=claims("s-1"), body=profile_body(world.school_x, **change)
+    )
     assert status == 422, body
     assert field in [e["field"] for e in body["errors"]]
 
@@ -117,8 +156,12 @@ def test_malformed_json_is_a_4xx(api, world):
 def test_student_updates_contact_details_but_not_identity(api, world):
     student = claims("s-1")
     api("POST", "/students/me", as_=student, body=profile_body(world.school_x))
-    status, body = api("PATCH", "/students/me", as_=student,
-                       body={"phone": "206-555-0199", "school_id": world.school_y})
+    status, body = api(
+        "PATCH",
+        "/students/me",
+        as_=student,
+        body={"phone": "206-555-0199", "school_id": world.school_y},
+    )
     assert status == 200, body
     assert body["phone"] == "206-555-0199" and body["school_name"] == "Tech Skill Center"
     status, body = api("PATCH", "/students/me", as_=student, body={"legal_last_name": "Jones"})
@@ -127,10 +170,16 @@ def test_student_updates_contact_details_but_not_identity(api, world):
 
 def test_student_clears_an_optional_contact_detail_but_not_a_required_one(api, world):
     student = claims("s-1")
-    api("POST", "/students/me", as_=student,
-        body=profile_body(world.school_x, phone="206-555-0100", preferred_name="Sam"))
+    api(
+        "POST",
+        "/students/me",
+        as_=student,
+        body=profile_body(world.school_x, phone="206-555-0100", preferred_name="Sam"),
+    )
     # When the student empties the phone and preferred name (null clears them)
-    status, body = api("PATCH", "/students/me", as_=student, body={"phone": None, "preferred_name": None})
+    status, body = api(
+        "PATCH", "/students/me", as_=student, body={"phone": None, "preferred_name": None}
+    )
     # Then they are gone, and the rest of the profile is as it was
     assert status == 200, body
     assert body["phone"] is None and body["preferred_name"] is None

@@ -25,42 +25,84 @@ MATRIX = {
     ("GET", "/students/me"): ("/students/me", None, STUDENTS),
     ("PATCH", "/students/me"): ("/students/me", {"phone": "425-555-0101"}, STUDENTS),
     ("GET", "/students/me/dashboard"): ("/students/me/dashboard", None, STUDENTS),
-    ("POST", "/students/me/registrations"): ("/students/me/registrations", "registration", STUDENTS),
+    ("POST", "/students/me/registrations"): (
+        "/students/me/registrations",
+        "registration",
+        STUDENTS,
+    ),
     ("GET", "/schools/{school_id}/roster"): ("/schools/{x}/roster", None, {"school_x", "staff"}),
     ("POST", "/schools"): ("/schools", {"name": "New High"}, STAFF_ONLY),
     ("PATCH", "/schools/{school_id}"): ("/schools/{x}", {"district": "Lake WA"}, STAFF_ONLY),
     ("GET", "/college-courses"): ("/college-courses", None, STAFF_ONLY),
-    ("POST", "/college-courses"): ("/college-courses", {"college": "BC", "course_code": "CS 1",
-                                   "title": "Intro", "credits": 5}, STAFF_ONLY),
+    ("POST", "/college-courses"): (
+        "/college-courses",
+        {"college": "BC", "course_code": "CS 1", "title": "Intro", "credits": 5},
+        STAFF_ONLY,
+    ),
     ("POST", "/offerings"): ("/offerings", "offering", STAFF_ONLY),
     ("PATCH", "/offerings/{offering_id}"): ("/offerings/{o}", {"teacher": "Mr. Lee"}, STAFF_ONLY),
     ("POST", "/school-users"): ("/school-users", "invite", STAFF_ONLY),
     ("GET", "/schools/{school_id}/users"): ("/schools/{x}/users", None, STAFF_ONLY),
     ("GET", "/windows/{school_year}"): ("/windows/2026-27", None, STAFF_ONLY),
-    ("PUT", "/windows/{school_year}"): ("/windows/2026-27", {"closes_on": "2027-06-20"}, STAFF_ONLY),
+    ("PUT", "/windows/{school_year}"): (
+        "/windows/2026-27",
+        {"closes_on": "2027-06-20"},
+        STAFF_ONLY,
+    ),
     ("GET", "/students"): ("/students?last_name=smith", None, STAFF_ONLY),
     ("GET", "/students/{student_id}"): ("/students/{a}", None, STAFF_ONLY),
-    ("PATCH", "/students/{student_id}/identity"): ("/students/{a}/identity",
-                                                  {"legal_last_name": "Jones", "reason": "typo"}, STAFF_ONLY),
+    ("PATCH", "/students/{student_id}/identity"): (
+        "/students/{a}/identity",
+        {"legal_last_name": "Jones", "reason": "typo"},
+        STAFF_ONLY,
+    ),
     ("POST", "/students/me/checkout"): ("/students/me/checkout", {}, STUDENTS),
     ("POST", "/pay/lookup"): ("/pay/lookup", "pay", EVERYONE),
     ("POST", "/pay/checkout"): ("/pay/checkout", "pay", EVERYONE),
     ("POST", "/students/{student_id}/payments"): ("/students/{a}/payments", "check", STAFF_ONLY),
-    ("POST", "/payments/{payment_id}/void"): ("/payments/nope/void", {"reason": "typo"}, STAFF_ONLY),
-    ("POST", "/students/me/waivers"): ("/students/me/waivers", {"reason": "free_reduced_lunch"}, STUDENTS),
+    ("POST", "/payments/{payment_id}/void"): (
+        "/payments/nope/void",
+        {"reason": "typo"},
+        STAFF_ONLY,
+    ),
+    ("POST", "/students/me/waivers"): (
+        "/students/me/waivers",
+        {"reason": "free_reduced_lunch"},
+        STUDENTS,
+    ),
     ("GET", "/waivers"): ("/waivers", None, STAFF_ONLY),
     ("POST", "/waivers/decisions"): ("/waivers/decisions", "decisions", STAFF_ONLY),
-    ("POST", "/students/me/prior-year-requests"): ("/students/me/prior-year-requests", "prior", STUDENTS),
+    ("POST", "/students/me/prior-year-requests"): (
+        "/students/me/prior-year-requests",
+        "prior",
+        STUDENTS,
+    ),
     ("GET", "/prior-year-requests"): ("/prior-year-requests", None, STAFF_ONLY),
-    ("POST", "/prior-year-requests/decisions"): ("/prior-year-requests/decisions", "decisions", STAFF_ONLY),
+    ("POST", "/prior-year-requests/decisions"): (
+        "/prior-year-requests/decisions",
+        "decisions",
+        STAFF_ONLY,
+    ),
     ("GET", "/payments/report"): ("/payments/report", None, STAFF_ONLY),
     ("GET", "/payments/report/csv"): ("/payments/report/csv", None, STAFF_ONLY),
     ("GET", "/reminders/preview"): ("/reminders/preview?days=7", None, STAFF_ONLY),
     ("GET", "/reminders/history"): ("/reminders/history", None, STAFF_ONLY),
     # GradeImportFunction
-    ("PUT", "/schools/{school_id}/grades"): ("/schools/{x}/grades", "grades", {"school_x", "staff"}),
-    ("POST", "/schools/{school_id}/grades/csv"): ("/schools/{x}/grades/csv", "grades_csv", {"school_x", "staff"}),
-    ("PUT", "/schools/{school_id}/enrollments"): ("/schools/{x}/enrollments", "enrollments", {"school_x", "staff"}),
+    ("PUT", "/schools/{school_id}/grades"): (
+        "/schools/{x}/grades",
+        "grades",
+        {"school_x", "staff"},
+    ),
+    ("POST", "/schools/{school_id}/grades/csv"): (
+        "/schools/{x}/grades/csv",
+        "grades_csv",
+        {"school_x", "staff"},
+    ),
+    ("PUT", "/schools/{school_id}/enrollments"): (
+        "/schools/{x}/enrollments",
+        "enrollments",
+        {"school_x", "staff"},
+    ),
     ("GET", "/grades/transcript"): ("/grades/transcript", None, STAFF_ONLY),
 }
 API_FUNCTIONS = ("ApiFunction", "GradeImportFunction")
@@ -100,43 +142,95 @@ def _body(kind, world: World, role: str):
     if kind == "registration":
         return {"offering_ids": [world.offering_x]}
     if kind == "offering":
-        return {"school_id": world.school_x, "school_year": "2026-27", "high_school_course": "CAD",
-                "teacher": "Mr. Lee", "college_course_id": world.course}
+        return {
+            "school_id": world.school_x,
+            "school_year": "2026-27",
+            "high_school_course": "CAD",
+            "teacher": "Mr. Lee",
+            "college_course_id": world.course,
+        }
     if kind == "pay":
         return {"sers_id": world.students["a"]["sers_id"], "birth_date": "2001-01-01"}
     if kind == "check":
-        return {"kind": "check", "school_year": "2026-27", "instrument_number": "1", "amount_cents": 5000,
-                "received_on": "2027-01-10", "payer_name": "Pat"}
+        return {
+            "kind": "check",
+            "school_year": "2026-27",
+            "instrument_number": "1",
+            "amount_cents": 5000,
+            "received_on": "2027-01-10",
+            "payer_name": "Pat",
+        }
     if kind == "decisions":
-        return {"decisions": [{"student_id": world.students["a"]["student_id"], "school_year": "2025-26",
-                               "approve": False, "request_id": "nope"}]}
+        return {
+            "decisions": [
+                {
+                    "student_id": world.students["a"]["student_id"],
+                    "school_year": "2025-26",
+                    "approve": False,
+                    "request_id": "nope",
+                }
+            ]
+        }
     if kind == "prior":
-        return {"school_year": "2025-26", "school_id": world.school_x, "high_school_course": "Welding",
-                "teacher": "Ms. R", "reason": "missed it"}
+        return {
+            "school_year": "2025-26",
+            "school_id": world.school_x,
+            "high_school_course": "Welding",
+            "teacher": "Ms. R",
+            "reason": "missed it",
+        }
     if kind == "invite":
         return {"email": f"invite-{role}@example.org", "school_id": world.school_x}
     if kind == "enrollments":
-        return {"school_year": "2026-27", "entries": [
-            {"sers_id": world.students["a"]["sers_id"], "offering_id": world.offering_x, "in_class": True}]}
+        return {
+            "school_year": "2026-27",
+            "entries": [
+                {
+                    "sers_id": world.students["a"]["sers_id"],
+                    "offering_id": world.offering_x,
+                    "in_class": True,
+                }
+            ],
+        }
     if kind == "grades":
-        return {"school_year": "2026-27", "grades": [
-            {"sers_id": world.students["a"]["sers_id"], "offering_id": world.offering_x, "grade": "B+"}]}
+        return {
+            "school_year": "2026-27",
+            "grades": [
+                {
+                    "sers_id": world.students["a"]["sers_id"],
+                    "offering_id": world.offering_x,
+                    "grade": "B+",
+                }
+            ],
+        }
     return kind
 
 
 @pytest.mark.parametrize("route", sorted(MATRIX), ids=lambda r: f"{r[0]} {r[1]}")
 def test_route_allows_exactly_its_roles(api, grades_api, world, route):
     template_url, body, allowed = MATRIX[route]
-    url = template_url.format(x=world.school_x, o=world.offering_x, a=world.students["a"]["student_id"])
+    url = template_url.format(
+        x=world.school_x, o=world.offering_x, a=world.students["a"]["student_id"]
+    )
     function = next(r.function for r in api_routes() if (r.method, r.path) == route)
     call = grades_api if function == "GradeImportFunction" else api
     for role, who in _callers(world).items():
         if body == "grades_csv":
-            status, answer = call(route[0], url, as_=who, raw_body=_grades_csv(world),
-                                  source_ip=f"192.0.2.{ROLES.index(role)}")
+            status, answer = call(
+                route[0],
+                url,
+                as_=who,
+                raw_body=_grades_csv(world),
+                source_ip=f"192.0.2.{ROLES.index(role)}",
+            )
         else:
-            status, answer = call(route[0], url, as_=who, body=_body(body, world, role),
-                                  source_ip=f"192.0.2.{ROLES.index(role)}")
+            status, answer = call(
+                route[0],
+                url,
+                as_=who,
+                body=_body(body, world, role),
+                source_ip=f"192.0.2.{ROLES.index(role)}",
+            )
         if role in allowed:
             assert status != 403 and status < 500, (role, status, answer)
         else:
@@ -144,7 +238,12 @@ def test_route_allows_exactly_its_roles(api, grades_api, world, route):
 
 
 def test_students_only_ever_see_their_own_records(api, world):
-    api("POST", "/students/me/registrations", as_=world.students["a"], body={"offering_ids": [world.offering_x]})
+    api(
+        "POST",
+        "/students/me/registrations",
+        as_=world.students["a"],
+        body={"offering_ids": [world.offering_x]},
+    )
     dashboard_b = api("GET", "/students/me/dashboard", as_=world.students["b"])[1]
     assert dashboard_b["sers_id"] == world.students["b"]["sers_id"]
     assert dashboard_b["years"] == []

@@ -46,8 +46,14 @@ class _NoRedirect(HTTPRedirectHandler):
 HTTP_NO_REDIRECT = build_opener(ProxyHandler({}), _NoRedirect())
 
 
-def call(url: str, method: str = "GET", *, token: str | None = None, body: Any = None,
-         headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], Any]:
+def call(
+    url: str,
+    method: str = "GET",
+    *,
+    token: str | None = None,
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, dict[str, str], Any]:
     """(status, headers, parsed JSON body or text)."""
     data = None if body is None else json.dumps(body).encode()
     request = Request(url, data=data, method=method)  # noqa: S310 - the local stack's http URLs
@@ -74,16 +80,22 @@ def test_with_a_stripe_test_key_the_stack_uses_stripe_test_mode_and_says_how_to_
 
     # Given a Stripe test-mode key and webhook secret (nothing here calls Stripe)
     keys = StripeTestKeys("sk_test_51Example0000000000000000", "whsec_example0000000000")
-    saved = {name: os.environ.get(name) for name in ("STRIPE_API_BASE", "STRIPE_SECRET_KEY_PARAMETER")}
+    saved = {
+        name: os.environ.get(name) for name in ("STRIPE_API_BASE", "STRIPE_SECRET_KEY_PARAMETER")
+    }
     # When the stack starts with them
-    with LocalStack(port=0, moto_port=0, stripe_port=0, quiet=True, seed=False, stripe_keys=keys) as local:
+    with LocalStack(
+        port=0, moto_port=0, stripe_port=0, quiet=True, seed=False, stripe_keys=keys
+    ) as local:
         # Then there is no stand-in and the app talks to api.stripe.com (no STRIPE_API_BASE)
         assert local.stripe is None and local.stripe_url is None
         assert "STRIPE_API_BASE" not in os.environ
         # And the keys are in SSM as SecureString under the names the app is given
         ssm = local.client("ssm")
-        stored = {name: ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]
-                  for name in (STRIPE_SECRET_KEY_PARAMETER, STRIPE_WEBHOOK_SECRET_PARAMETER)}
+        stored = {
+            name: ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]
+            for name in (STRIPE_SECRET_KEY_PARAMETER, STRIPE_WEBHOOK_SECRET_PARAMETER)
+        }
         assert stored[STRIPE_SECRET_KEY_PARAMETER]["Value"] == keys.secret_key
         assert stored[STRIPE_WEBHOOK_SECRET_PARAMETER]["Value"] == keys.webhook_secret
         assert {p["Type"] for p in stored.values()} == {"SecureString"}
@@ -97,12 +109,18 @@ def test_with_a_stripe_test_key_the_stack_uses_stripe_test_mode_and_says_how_to_
     assert {name: os.environ.get(name) for name in saved} == saved
 
 
-@pytest.mark.parametrize("environ, problem", [
-    ({}, None),
-    ({"STRIPE_SECRET_KEY": "sk_live_51Real", "STRIPE_WEBHOOK_SECRET": "whsec_x"}, "test-mode key"),
-    ({"STRIPE_SECRET_KEY": "sk_test_51Example"}, "STRIPE_WEBHOOK_SECRET"),
-    ({"STRIPE_WEBHOOK_SECRET": "whsec_x"}, "test-mode key"),
-])
+@pytest.mark.parametrize(
+    "environ, problem",
+    [
+        ({}, None),
+        (
+            {"STRIPE_SECRET_KEY": "sk_live_51Real", "STRIPE_WEBHOOK_SECRET": "whsec_x"},
+            "test-mode key",
+        ),
+        ({"STRIPE_SECRET_KEY": "sk_test_51Example"}, "STRIPE_WEBHOOK_SECRET"),
+        ({"STRIPE_WEBHOOK_SECRET": "whsec_x"}, "test-mode key"),
+    ],
+)
 def test_stripe_keys_from_the_environment_are_test_mode_pairs_or_nothing(environ, problem):
     # When `make dev` reads STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET
     if problem is None:
@@ -119,8 +137,14 @@ def test_stripe_keys_from_the_environment_are_test_mode_pairs_or_nothing(environ
 @pytest.fixture(scope="module")
 def stack():
     # The scheduler and the queue poller run only when a test calls them (no threads).
-    local = LocalStack(port=0, moto_port=0, stripe_port=0, quiet=True, clock_override=IN_WINDOW,
-                       background_jobs=False).start()
+    local = LocalStack(
+        port=0,
+        moto_port=0,
+        stripe_port=0,
+        quiet=True,
+        clock_override=IN_WINDOW,
+        background_jobs=False,
+    ).start()
     yield local
     local.stop()
 
@@ -131,11 +155,18 @@ def student_token(stack) -> tuple[str, str]:
     email = f"student-{uuid.uuid4().hex[:8]}@example.org"
     password = "Student-Pass-42"
     cognito = stack.client("cognito-idp")
-    cognito.sign_up(ClientId=stack.client_id, Username=email, Password=password,
-                    UserAttributes=[{"Name": "email", "Value": email}])
+    cognito.sign_up(
+        ClientId=stack.client_id,
+        Username=email,
+        Password=password,
+        UserAttributes=[{"Name": "email", "Value": email}],
+    )
     cognito.confirm_sign_up(ClientId=stack.client_id, Username=email, ConfirmationCode="000000")
-    answer = cognito.initiate_auth(ClientId=stack.client_id, AuthFlow="USER_PASSWORD_AUTH",
-                                   AuthParameters={"USERNAME": email, "PASSWORD": password})
+    answer = cognito.initiate_auth(
+        ClientId=stack.client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": email, "PASSWORD": password},
+    )
     return email, answer["AuthenticationResult"]["IdToken"]
 
 
@@ -144,8 +175,12 @@ def profile(school_id: str) -> dict[str, Any]:
         "legal_first_name": "Ana",
         "legal_last_name": f"Lopez-{uuid.uuid4().hex[:6]}",
         "birth_date": "2009-05-20",
-        "mailing_address": {"line1": "1 Pine St", "city": "Redmond", "state": "WA",
-                            "postal_code": "98052"},
+        "mailing_address": {
+            "line1": "1 Pine St",
+            "city": "Redmond",
+            "state": "WA",
+            "postal_code": "98052",
+        },
         "school_id": school_id,
         "expected_graduation_year": 2027,
     }
@@ -156,8 +191,12 @@ def test_a_student_signs_up_gets_a_sers_id_and_the_email(stack, student_token):
     email, token = student_token
     school = stack.seeded.schools[0]
     # When they complete their profile through the gateway
-    status, _, created = call(f"{stack.api_url}/students/me", "POST", token=f"Bearer {token}",
-                              body=profile(school["school_id"]))
+    status, _, created = call(
+        f"{stack.api_url}/students/me",
+        "POST",
+        token=f"Bearer {token}",
+        body=profile(school["school_id"]),
+    )
     # Then they get a SERS ID
     assert status == 201, created
     assert SERS_ID.match(created["sers_id"]), created["sers_id"]
@@ -212,11 +251,24 @@ BAD_TOKENS = {
     "tampered payload": lambda stack, token: _tampered(token),
     "forged signature": lambda stack, token: _forged_token(stack, _valid_claims(stack, token)),
     "expired": lambda stack, token: _moto_signed(
-        {**_valid_claims(stack, token), "iat": int(time.time()) - 7200, "exp": int(time.time()) - 3600}),
-    "other audience": lambda stack, token: _moto_signed({**_valid_claims(stack, token), "aud": "someone-else"}),
+        {
+            **_valid_claims(stack, token),
+            "iat": int(time.time()) - 7200,
+            "exp": int(time.time()) - 3600,
+        }
+    ),
+    "other audience": lambda stack, token: _moto_signed(
+        {**_valid_claims(stack, token), "aud": "someone-else"}
+    ),
     "other issuer": lambda stack, token: _moto_signed(
-        {**_valid_claims(stack, token), "iss": "https://cognito-idp.us-west-2.amazonaws.com/us-west-2_other"}),
-    "access token": lambda stack, token: _moto_signed({**_valid_claims(stack, token), "token_use": "access"}),
+        {
+            **_valid_claims(stack, token),
+            "iss": "https://cognito-idp.us-west-2.amazonaws.com/us-west-2_other",
+        }
+    ),
+    "access token": lambda stack, token: _moto_signed(
+        {**_valid_claims(stack, token), "token_use": "access"}
+    ),
 }
 
 
@@ -259,7 +311,9 @@ def test_seeded_offerings_cover_this_and_next_school_year(stack):
     # Given the seeded stack, When anyone lists a school's offerings for each seeded year
     school_id = stack.seeded.schools[0]["school_id"]
     for year in stack.seeded.school_years:
-        status, _, offerings = call(f"{stack.api_url}/schools/{school_id}/offerings?school_year={year}")
+        status, _, offerings = call(
+            f"{stack.api_url}/schools/{school_id}/offerings?school_year={year}"
+        )
         # Then each year has that school's classes
         assert status == 200 and offerings, (year, offerings)
         assert {o["school_year"] for o in offerings} == {year}
@@ -273,7 +327,9 @@ def test_seeded_staff_and_school_user_can_sign_in(stack):
     school_id = stack.seeded.schools[0]["school_id"]
     # When staff list a school's users and the school user reads their roster
     status, _, users = call(f"{stack.api_url}/schools/{school_id}/users", token=f"Bearer {staff}")
-    roster_status, _, _ = call(f"{stack.api_url}/schools/{school_id}/roster", token=f"Bearer {teacher}")
+    roster_status, _, _ = call(
+        f"{stack.api_url}/schools/{school_id}/roster", token=f"Bearer {teacher}"
+    )
     other = stack.seeded.schools[1]["school_id"]
     other_status, _, _ = call(f"{stack.api_url}/schools/{other}/roster", token=f"Bearer {teacher}")
     # Then both work, and the school user is kept to their own school
@@ -282,12 +338,15 @@ def test_seeded_staff_and_school_user_can_sign_in(stack):
     assert other_status == 403
 
 
-@pytest.mark.parametrize("method, path", [
-    ("GET", "/nowhere"),
-    ("DELETE", "/students/me"),
-    ("GET", "/schools/abc/offerings/extra"),
-    ("GET", ""),
-])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("GET", "/nowhere"),
+        ("DELETE", "/students/me"),
+        ("GET", "/schools/abc/offerings/extra"),
+        ("GET", ""),
+    ],
+)
 def test_an_unknown_route_is_403_like_api_gateway(stack, method, path):
     # Given no such resource or method in the template
     invocations = stack.gateway.invocations
@@ -301,8 +360,11 @@ def test_an_unknown_route_is_403_like_api_gateway(stack, method, path):
 
 def test_cors_preflight_is_answered_without_a_token(stack):
     # When a browser sends a preflight for an authorized route
-    status, headers, _ = call(f"{stack.api_url}/students/me", "OPTIONS",
-                              headers={"Origin": stack.site_url, "Access-Control-Request-Method": "POST"})
+    status, headers, _ = call(
+        f"{stack.api_url}/students/me",
+        "OPTIONS",
+        headers={"Origin": stack.site_url, "Access-Control-Request-Method": "POST"},
+    )
     # Then the template's CORS settings answer it
     assert status == 200
     assert headers["Access-Control-Allow-Origin"] == stack.site_url
@@ -315,15 +377,21 @@ def test_front_end_config_points_at_the_stack(stack):
     status, _, config = call(f"{stack.base_url}/_dev/config.json")
     # Then it names the API, moto's Cognito, the pool and the app client
     assert status == 200
-    assert config == {"apiUrl": f"{stack.site_url}/api", "cognitoEndpoint": stack.moto_url,
-                      "userPoolId": stack.user_pool_id, "clientId": stack.client_id,
-                      "region": "us-west-2"}
+    assert config == {
+        "apiUrl": f"{stack.site_url}/api",
+        "cognitoEndpoint": stack.moto_url,
+        "userPoolId": stack.user_pool_id,
+        "clientId": stack.client_id,
+        "region": "us-west-2",
+    }
 
 
 # --------------------------------------------------------------------------- payments
 
 
-def open_page(url: str, method: str = "GET", data: bytes | None = None) -> tuple[int, dict[str, str], str]:
+def open_page(
+    url: str, method: str = "GET", data: bytes | None = None
+) -> tuple[int, dict[str, str], str]:
     """A page as a browser gets it, without following redirects: (status, headers, text)."""
     request = Request(url, data=data, method=method)  # noqa: S310 - the local stack's http URLs
     if data is not None:
@@ -342,7 +410,9 @@ def pay_on_checkout_page(checkout_url: str, total: str = "$50.00") -> str:
     assert f"Pay {total}" in page
     action = re.search(r'<form method="post" action="([^"]+/pay)"', page)
     assert action, page
-    status, headers, body = open_page(urljoin(checkout_url, html.unescape(action.group(1))), "POST", b"")
+    status, headers, body = open_page(
+        urljoin(checkout_url, html.unescape(action.group(1))), "POST", b""
+    )
     assert status == 303, body
     return headers["Location"]
 
@@ -350,13 +420,24 @@ def pay_on_checkout_page(checkout_url: str, total: str = "$50.00") -> str:
 def registered_student(stack, token: str) -> dict[str, Any]:
     """A profile at the first seeded school and a class there this school year."""
     school = stack.seeded.schools[0]
-    status, _, created = call(f"{stack.api_url}/students/me", "POST", token=f"Bearer {token}",
-                              body=profile(school["school_id"]))
+    status, _, created = call(
+        f"{stack.api_url}/students/me",
+        "POST",
+        token=f"Bearer {token}",
+        body=profile(school["school_id"]),
+    )
     assert status == 201, created
-    offering = next(o for o in stack.seeded.offerings
-                    if o["school_id"] == school["school_id"] and o["school_year"] == YEAR)
-    status, _, registered = call(f"{stack.api_url}/students/me/registrations", "POST",
-                                 token=f"Bearer {token}", body={"offering_ids": [offering["offering_id"]]})
+    offering = next(
+        o
+        for o in stack.seeded.offerings
+        if o["school_id"] == school["school_id"] and o["school_year"] == YEAR
+    )
+    status, _, registered = call(
+        f"{stack.api_url}/students/me/registrations",
+        "POST",
+        token=f"Bearer {token}",
+        body={"offering_ids": [offering["offering_id"]]},
+    )
     assert status == 201, registered
     return created
 
@@ -370,8 +451,12 @@ def fee_status(stack, token: str, year: str = YEAR) -> tuple[str, int]:
 
 def new_deliveries(stack, before: int, count: int) -> list[tuple[str, int | None, str | None]]:
     """The next `count` webhook deliveries after `before`, waited for (no sleeps)."""
-    assert stack.stripe.wait_for_deliveries(before + count, timeout=15), stack.stripe.deliveries[before:]
-    return [(d.event_type, d.status, d.error) for d in stack.stripe.deliveries[before:before + count]]
+    assert stack.stripe.wait_for_deliveries(before + count, timeout=15), stack.stripe.deliveries[
+        before:
+    ]
+    return [
+        (d.event_type, d.status, d.error) for d in stack.stripe.deliveries[before : before + count]
+    ]
 
 
 def test_stripe_stand_in_is_served_with_its_secrets_in_ssm_and_in_the_banner(stack):
@@ -385,7 +470,11 @@ def test_stripe_stand_in_is_served_with_its_secrets_in_ssm_and_in_the_banner(sta
     ssm = stack.client("ssm")
     for variable, name, value in (
         ("STRIPE_SECRET_KEY_PARAMETER", STRIPE_SECRET_KEY_PARAMETER, stack.stripe.api_key),
-        ("STRIPE_WEBHOOK_SECRET_PARAMETER", STRIPE_WEBHOOK_SECRET_PARAMETER, stack.stripe.webhook_secret),
+        (
+            "STRIPE_WEBHOOK_SECRET_PARAMETER",
+            STRIPE_WEBHOOK_SECRET_PARAMETER,
+            stack.stripe.webhook_secret,
+        ),
     ):
         assert os.environ[variable] == name
         parameter = ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]
@@ -399,8 +488,12 @@ def test_the_webhook_route_reaches_the_webhook_function_without_a_token(stack):
     # Given a request Stripe did not sign
     before = dict(stack.gateway.invocations_by_function)
     # When it is posted to the public webhook route
-    status, _, body = call(stack.webhook_url, "POST", body={"id": "evt_forged", "type": "charge.refunded"},
-                           headers={"Stripe-Signature": "t=1,v1=00"})
+    status, _, body = call(
+        stack.webhook_url,
+        "POST",
+        body={"id": "evt_forged", "type": "charge.refunded"},
+        headers={"Stripe-Signature": "t=1,v1=00"},
+    )
     # Then the webhook function (not the API's) refuses it
     assert (status, body) == (400, {"message": "Invalid signature or payload."})
     after = stack.gateway.invocations_by_function
@@ -408,13 +501,17 @@ def test_the_webhook_route_reaches_the_webhook_function_without_a_token(stack):
     assert after.get("ApiFunction") == before.get("ApiFunction")
 
 
-def test_a_student_registers_pays_on_the_checkout_page_and_sees_paid_with_a_receipt(stack, student_token):
+def test_a_student_registers_pays_on_the_checkout_page_and_sees_paid_with_a_receipt(
+    stack, student_token
+):
     # Given a student who registered a class in the open window
     email, token = student_token
     created = registered_student(stack, token)
     assert fee_status(stack, token) == ("due", 5000)
     # When they press Pay
-    status, _, checkout = call(f"{stack.api_url}/students/me/checkout", "POST", token=f"Bearer {token}", body={})
+    status, _, checkout = call(
+        f"{stack.api_url}/students/me/checkout", "POST", token=f"Bearer {token}", body={}
+    )
     # Then they get a stand-in checkout page for $50, dated by the app's clock
     assert status == 201, checkout
     assert checkout["amount_cents"] == 5000
@@ -440,17 +537,27 @@ def test_a_parent_pays_the_seeded_students_fee_with_sers_id_and_birth_date(stack
     from devstack.seed import STUDENT_BIRTH_DATE, STUDENT_EMAIL
 
     # Given the demo student, registered by the seed because the window is open
-    assert stack.seeded.registration is not None and stack.seeded.registration["school_year"] == YEAR
+    assert (
+        stack.seeded.registration is not None and stack.seeded.registration["school_year"] == YEAR
+    )
     sers_id = stack.seeded.student["sers_id"]
     lookup = {"sers_id": sers_id, "birth_date": STUDENT_BIRTH_DATE}
     # When a parent looks the student up with the wrong birth date, Then there is no match
-    status, _, answer = call(f"{stack.api_url}/pay/lookup", "POST", body={**lookup, "birth_date": "2009-03-15"})
+    status, _, answer = call(
+        f"{stack.api_url}/pay/lookup", "POST", body={**lookup, "birth_date": "2009-03-15"}
+    )
     assert status == 404 and answer["code"] == "no_match"
     # When they use the right one, Then they see a masked name and $50 due, without signing in
     status, _, summary = call(f"{stack.api_url}/pay/lookup", "POST", body=lookup)
     assert status == 200, summary
-    assert summary == {"sers_id": sers_id, "masked_name": summary["masked_name"], "school_year": YEAR,
-                       "fee_status": "due", "amount_due_cents": 5000, "registered": True}
+    assert summary == {
+        "sers_id": sers_id,
+        "masked_name": summary["masked_name"],
+        "school_year": YEAR,
+        "fee_status": "due",
+        "amount_due_cents": 5000,
+        "registered": True,
+    }
     assert "Garcia" not in summary["masked_name"]
     # When they pay through the checkout page
     status, _, checkout = call(f"{stack.api_url}/pay/checkout", "POST", body=lookup)
@@ -471,25 +578,40 @@ def test_a_refund_asked_for_inside_the_webhook_comes_back_as_its_own_delivery(st
     # Given a student with an open checkout session, whose fee staff then settle by check
     _, token = student_token
     created = registered_student(stack, token)
-    _, _, checkout = call(f"{stack.api_url}/students/me/checkout", "POST", token=f"Bearer {token}", body={})
+    _, _, checkout = call(
+        f"{stack.api_url}/students/me/checkout", "POST", token=f"Bearer {token}", body={}
+    )
     accounts = {a.role: a for a in stack.seeded.accounts}
     staff = stack.id_token(accounts["staff"].email, accounts["staff"].password)
-    status, _, check = call(f"{stack.api_url}/students/{created['student_id']}/payments", "POST",
-                            token=f"Bearer {staff}", body={
-                                "kind": "check", "school_year": YEAR, "instrument_number": "1042",
-                                "amount_cents": 5000, "received_on": "2027-01-14", "payer_name": "Ana Lopez"})
+    status, _, check = call(
+        f"{stack.api_url}/students/{created['student_id']}/payments",
+        "POST",
+        token=f"Bearer {staff}",
+        body={
+            "kind": "check",
+            "school_year": YEAR,
+            "instrument_number": "1042",
+            "amount_cents": 5000,
+            "received_on": "2027-01-14",
+            "payer_name": "Ana Lopez",
+        },
+    )
     assert status == 201, check
     # When the student pays the card session anyway
     delivered = len(stack.stripe.deliveries)
     pay_on_checkout_page(checkout["checkout_url"])
     # Then the webhook refunds the duplicate from inside its handler (holding the gateway),
     # and the refund's own event is delivered once that handler has returned
-    assert new_deliveries(stack, delivered, 2) == [("checkout.session.completed", 200, None),
-                                                   ("charge.refunded", 200, None)]
+    assert new_deliveries(stack, delivered, 2) == [
+        ("checkout.session.completed", 200, None),
+        ("charge.refunded", 200, None),
+    ]
     intent = stack.stripe.sessions[checkout["session_id"]]["payment_intent"]
     charge = stack.stripe.charges[stack.stripe.payment_intents[intent]["latest_charge"]]
     assert charge["refunded"] is True
-    assert [r["reason"] for r in stack.stripe.refunds.values() if r["payment_intent"] == intent] == ["duplicate"]
+    assert [
+        r["reason"] for r in stack.stripe.refunds.values() if r["payment_intent"] == intent
+    ] == ["duplicate"]
     # And the fee stays paid, by the check
     assert fee_status(stack, token) == ("paid", 0)
 
@@ -499,10 +621,22 @@ def test_an_event_stripe_emits_while_an_api_handler_runs_is_delivered_after_it(s
 
     # Given a paid Stripe session that is not the app's (its event is ignored)
     client = stack.stripe.client()
-    session = client.v1.checkout.sessions.create({
-        "mode": "payment", "success_url": "https://example.org/ok",
-        "line_items": [{"quantity": 1, "price_data": {"currency": "usd", "unit_amount": 700,
-                                                      "product_data": {"name": "Not ours"}}}]})
+    session = client.v1.checkout.sessions.create(
+        {
+            "mode": "payment",
+            "success_url": "https://example.org/ok",
+            "line_items": [
+                {
+                    "quantity": 1,
+                    "price_data": {
+                        "currency": "usd",
+                        "unit_amount": 700,
+                        "product_data": {"name": "Not ours"},
+                    },
+                }
+            ],
+        }
+    )
     delivered = len(stack.stripe.deliveries)
     intent = stack.stripe.pay(session.id)["payment_intent"]
     assert new_deliveries(stack, delivered, 1) == [("checkout.session.completed", 200, None)]
@@ -514,10 +648,14 @@ def test_an_event_stripe_emits_while_an_api_handler_runs_is_delivered_after_it(s
     def refunding_handler(event: dict, context: Any) -> dict:
         if event["resource"] == "/window":
             stripe_gateway.refund(intent, idempotency_key=f"devstack-test:{intent}")
-            seen.append(len(stack.stripe.deliveries))  # charge.refunded is emitted, not yet delivered
+            seen.append(
+                len(stack.stripe.deliveries)
+            )  # charge.refunded is emitted, not yet delivered
         return api.handler(event, context)
 
-    monkeypatch.setitem(functions, "ApiFunction", dataclasses.replace(api, handler=refunding_handler))
+    monkeypatch.setitem(
+        functions, "ApiFunction", dataclasses.replace(api, handler=refunding_handler)
+    )
     delivered = len(stack.stripe.deliveries)
     # When the route is called (the refund emits charge.refunded while the gateway is busy)
     answered: list[int] = []
@@ -530,7 +668,9 @@ def test_an_event_stripe_emits_while_an_api_handler_runs_is_delivered_after_it(s
     assert new_deliveries(stack, delivered, 1) == [("charge.refunded", 200, None)]
 
 
-def test_a_handler_calling_back_into_the_gateway_on_its_own_thread_fails_instead_of_hanging(stack, monkeypatch):
+def test_a_handler_calling_back_into_the_gateway_on_its_own_thread_fails_instead_of_hanging(
+    stack, monkeypatch
+):
     # Given a handler running on this thread, When it invokes a function through the gateway
     gateway = stack.gateway
     answers: list[Any] = []
@@ -543,7 +683,9 @@ def test_a_handler_calling_back_into_the_gateway_on_its_own_thread_fails_instead
         return {"statusCode": 200, "body": ""}
 
     functions = gateway.backend.functions
-    monkeypatch.setitem(functions, "ApiFunction", dataclasses.replace(functions["ApiFunction"], handler=nested))
+    monkeypatch.setitem(
+        functions, "ApiFunction", dataclasses.replace(functions["ApiFunction"], handler=nested)
+    )
     gateway.invoke("ApiFunction", {}, "outer")
     # Then it is refused at once rather than deadlocking on the serialising lock
     assert len(answers) == 1 and "same thread" in answers[0]
@@ -553,7 +695,11 @@ def test_a_handler_calling_back_into_the_gateway_on_its_own_thread_fails_instead
 
 
 def _reminders_to(stack, email: str) -> list[str]:
-    return [m.subject for m in stack.emails.messages() if email in m.to and m.subject.startswith("Reminder")]
+    return [
+        m.subject
+        for m in stack.emails.messages()
+        if email in m.to and m.subject.startswith("Reminder")
+    ]
 
 
 def test_make_dev_runs_the_schedules_when_due_and_the_reminder_queue(stack, student_token):
@@ -576,7 +722,8 @@ def test_make_dev_runs_the_schedules_when_due_and_the_reminder_queue(stack, stud
         (poller,) = stack.pollers
         assert poller.poll() == run.result["enqueued"]
         assert _reminders_to(stack, email) == [
-            "Reminder: your 2026-27 CTE Dual Credit fee is due by June 15, 2027"]
+            "Reminder: your 2026-27 CTE Dual Credit fee is due by June 15, 2027"
+        ]
         body = next(m for m in stack.emails.messages() if email in m.to)
         assert student["sers_id"] in body.text and "$50.00" in body.text
 

@@ -19,18 +19,25 @@ def world(api, clock, stripe_standin) -> World:
     clock(IN_WINDOW)
     built = World(api).build("2026-27")
     alice = built.student("alice", legal_last_name="Smith")
-    built.ok("POST", "/students/me/registrations", as_=alice, body={"offering_ids": [built.offering_x]})
+    built.ok(
+        "POST", "/students/me/registrations", as_=alice, body={"offering_ids": [built.offering_x]}
+    )
     return built
 
 
 def _dashboard_year(api, student, year="2026-27"):
-    years = {y["school_year"]: y for y in api("GET", "/students/me/dashboard", as_=student)[1]["years"]}
+    years = {
+        y["school_year"]: y for y in api("GET", "/students/me/dashboard", as_=student)[1]["years"]
+    }
     return years[year]
 
 
 def _payments(student_id: str, year: str = "2026-27") -> list[dict]:
-    return [p for p in dynamo.query(index="GSI1", pk_name="GSI1PK", pk=keys.payments_gsi(year))
-            if p["student_id"] == student_id]
+    return [
+        p
+        for p in dynamo.query(index="GSI1", pk_name="GSI1PK", pk=keys.payments_gsi(year))
+        if p["student_id"] == student_id
+    ]
 
 
 def _year_record(student_id: str, year: str = "2026-27") -> dict:
@@ -67,7 +74,9 @@ def test_checkout_expires_at_the_window_close_when_sooner(api, world, clock, str
     assert checkout["expires_at"] == "2027-06-16T00:00:00-07:00"
 
 
-def test_paying_twice_from_two_tabs_reuses_one_open_session(api, world, stripe_standin, atomic_requests):
+def test_paying_twice_from_two_tabs_reuses_one_open_session(
+    api, world, stripe_standin, atomic_requests
+):
     alice = world.students["alice"]
     answers: list = []
 
@@ -83,7 +92,10 @@ def test_paying_twice_from_two_tabs_reuses_one_open_session(api, world, stripe_s
     assert answers[0][1]["session_id"] == answers[1][1]["session_id"]
     assert [s["status"] for s in stripe_standin.sessions.values()].count("open") == 1
     # And pressing Pay again later returns the same open session
-    assert api("POST", "/students/me/checkout", as_=alice, body={})[1]["session_id"] == answers[0][1]["session_id"]
+    assert (
+        api("POST", "/students/me/checkout", as_=alice, body={})[1]["session_id"]
+        == answers[0][1]["session_id"]
+    )
 
 
 def _paid_events(api, world, stripe_standin, *, then: str | None = None) -> list[dict]:
@@ -100,10 +112,13 @@ def _paid_events(api, world, stripe_standin, *, then: str | None = None) -> list
     return events
 
 
-@pytest.mark.parametrize(("then", "paid", "flag"), [(None, True, None), ("dispute", True, "disputed"),
-                                                     ("refund", False, "refunded")])
+@pytest.mark.parametrize(
+    ("then", "paid", "flag"),
+    [(None, True, None), ("dispute", True, "disputed"), ("refund", False, "refunded")],
+)
 def test_every_event_delivered_five_times_in_any_order_leaves_one_payment(
-        api, world, stripe_standin, then, paid, flag):
+    api, world, stripe_standin, then, paid, flag
+):
     events = _paid_events(api, world, stripe_standin, then=then)
     deliveries = [event for event in events for _ in range(5)]
     random.Random(7).shuffle(deliveries)
@@ -112,8 +127,11 @@ def test_every_event_delivered_five_times_in_any_order_leaves_one_payment(
         stripe_standin.redeliver(event)
     # Then there is one payment, and the year is in the same final state as in order
     alice = world.students["alice"]
-    (payment,) = _payments(alice["student_id"]) or [dynamo.get_item(
-        keys.payment_pk(events[0]["data"]["object"]["payment_intent"]), keys.META_SK)]
+    (payment,) = _payments(alice["student_id"]) or [
+        dynamo.get_item(
+            keys.payment_pk(events[0]["data"]["object"]["payment_intent"]), keys.META_SK
+        )
+    ]
     assert bool(_year_record(alice["student_id"]).get("fee_payment")) is paid
     assert _dashboard_year(api, alice)["fee_status"] == ("paid" if paid else "due")
     if flag:
@@ -122,22 +140,30 @@ def test_every_event_delivered_five_times_in_any_order_leaves_one_payment(
 
 
 def test_twenty_concurrent_deliveries_of_one_event_leave_one_payment(
-        api, world, stripe_standin, atomic_requests, sent_emails):
+    api, world, stripe_standin, atomic_requests, sent_emails
+):
     (completed,) = _paid_events(api, world, stripe_standin)
     before = len(sent_emails())
-    threads = [threading.Thread(target=stripe_standin.redeliver, args=(completed,)) for _ in range(20)]
+    threads = [
+        threading.Thread(target=stripe_standin.redeliver, args=(completed,)) for _ in range(20)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     alice = world.students["alice"]
     assert len(_payments(alice["student_id"])) == 1
-    assert _year_record(alice["student_id"])["fee_payment"]["payment_id"] == completed["data"]["object"]["payment_intent"]
+    assert (
+        _year_record(alice["student_id"])["fee_payment"]["payment_id"]
+        == completed["data"]["object"]["payment_intent"]
+    )
     assert len(sent_emails()) - before == 1  # one receipt
     assert set(stripe_standin.webhook.answers) <= {200, 409}
 
 
-def test_two_paid_sessions_for_one_year_leave_one_payment_and_one_refund(api, world, stripe_standin):
+def test_two_paid_sessions_for_one_year_leave_one_payment_and_one_refund(
+    api, world, stripe_standin
+):
     alice = world.students["alice"]
     first = api("POST", "/students/me/checkout", as_=alice, body={})[1]["session_id"]
     # Given a second session for the same student-year (say, opened from an old link)
@@ -148,7 +174,9 @@ def test_two_paid_sessions_for_one_year_leave_one_payment_and_one_refund(api, wo
     # Then the first settles the year and the second is refunded automatically, flagged for staff
     payments = {p["session_id"]: p for p in _payments(alice["student_id"])}
     assert payments[first].get("settles") == "fee"
-    duplicate = dynamo.get_item(keys.payment_pk(stripe_standin.sessions[second]["payment_intent"]), keys.META_SK)
+    duplicate = dynamo.get_item(
+        keys.payment_pk(stripe_standin.sessions[second]["payment_intent"]), keys.META_SK
+    )
     assert duplicate["duplicate"] and duplicate["needs_staff_review"] and duplicate["refunded"]
     assert len(stripe_standin.refunds) == 1
     assert _dashboard_year(api, alice)["fee_status"] == "paid"
@@ -165,7 +193,9 @@ def test_bad_webhook_requests_get_400_and_write_nothing(api, world, stripe_stand
     elif tamper == "stale":
         import time
 
-        body, signature = stripe_standin.signed_delivery(completed, timestamp=int(time.time()) - 3600)
+        body, signature = stripe_standin.signed_delivery(
+            completed, timestamp=int(time.time()) - 3600
+        )
     elif tamper == "malformed":
         body, signature = b"{not json", stripe_standin.signed_delivery(completed)[1]
     elif tamper == "missing":
@@ -210,7 +240,12 @@ def test_no_checkout_outside_the_window(api, world, clock, stripe_standin):
 
 
 def test_unrelated_events_are_acknowledged_and_ignored(world, stripe_standin):
-    event = {"id": "evt_other", "object": "event", "type": "customer.created", "data": {"object": {}}}
+    event = {
+        "id": "evt_other",
+        "object": "event",
+        "type": "customer.created",
+        "data": {"object": {}},
+    }
     body, signature = stripe_standin.signed_delivery(event)
     assert stripe_standin.webhook(body, signature)["statusCode"] == 200
 

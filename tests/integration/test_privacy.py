@@ -10,7 +10,9 @@ from tests.support.world import World, profile_body
 PERSONAL = ("Quentin", "Quill", "2009-04-02", "quentin@example.org", "100 Main St", "Bellevue")
 
 
-def test_sign_up_registration_and_failures_log_no_personal_data(api, clock, capsys, caplog, monkeypatch):
+def test_sign_up_registration_and_failures_log_no_personal_data(
+    api, clock, capsys, caplog, monkeypatch
+):
     caplog.set_level(logging.INFO)  # the deployed level (POWERTOOLS_LOG_LEVEL)
     clock("2027-01-15T10:00:00-08:00")
     world = World(api).build("2026-27")

@@ -22,20 +22,31 @@ def test_known_and_unknown_addresses_get_the_same_answer(api, world, sent_emails
     assert known == unknown
     assert known[0] == 202
     # And only the address on file got mail, with the SERS ID
-    (to, _, html), = sent_emails()[before:]
+    ((to, _, html),) = sent_emails()[before:]
     assert to == "alice@example.org"
     assert world.students["alice"]["sers_id"] in html
 
 
 def test_one_address_is_throttled(api, world, sent_emails):
-    statuses = [api("POST", "/sers-id/recovery", body={"email": "alice@example.org"},
-                    source_ip=f"203.0.113.{i}")[0] for i in range(5)]
+    statuses = [
+        api(
+            "POST",
+            "/sers-id/recovery",
+            body={"email": "alice@example.org"},
+            source_ip=f"203.0.113.{i}",
+        )[0]
+        for i in range(5)
+    ]
     assert statuses == [202, 202, 202, 429, 429]
-    assert sum(1 for m in sent_emails() if "SERS ID" in m[1] and m[0] == "alice@example.org") == 1 + 3
+    assert (
+        sum(1 for m in sent_emails() if "SERS ID" in m[1] and m[0] == "alice@example.org") == 1 + 3
+    )
 
 
 def test_one_client_is_throttled(api, world):
-    statuses = [api("POST", "/sers-id/recovery", body={"email": f"p{i}@example.org"})[0] for i in range(22)]
+    statuses = [
+        api("POST", "/sers-id/recovery", body={"email": f"p{i}@example.org"})[0] for i in range(22)
+    ]
     assert statuses[:20] == [202] * 20 and statuses[20:] == [429, 429]
 
 

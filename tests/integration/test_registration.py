@@ -22,8 +22,12 @@ def world(api, clock) -> World:
 def test_student_registers_and_gets_a_confirmation(api, world, sent_emails):
     alice = world.students["alice"]
     # When Alice registers two classes of her school
-    status, body = api("POST", "/students/me/registrations", as_=alice,
-                       body={"offering_ids": [world.offering_x, world.offering_x2]})
+    status, body = api(
+        "POST",
+        "/students/me/registrations",
+        as_=alice,
+        body={"offering_ids": [world.offering_x, world.offering_x2]},
+    )
     # Then both are registered for this school year
     assert status == 201, body
     assert body["school_year"] == "2026-27"
@@ -53,16 +57,24 @@ def test_dashboard_shows_registrations_and_fee_due_in_one_query(api, world, aws)
 
 def test_registration_takes_two_round_trips(api, world, aws):
     aws.clear()
-    api("POST", "/students/me/registrations", as_=world.students["alice"],
-        body={"offering_ids": [world.offering_x, world.offering_x2]})
+    api(
+        "POST",
+        "/students/me/registrations",
+        as_=world.students["alice"],
+        body={"offering_ids": [world.offering_x, world.offering_x2]},
+    )
     assert dict(aws) == {"BatchGetItem": 1, "TransactWriteItems": 1}
 
 
 def test_the_same_class_cannot_be_registered_twice(api, world):
     alice = world.students["alice"]
     api("POST", "/students/me/registrations", as_=alice, body={"offering_ids": [world.offering_x]})
-    status, body = api("POST", "/students/me/registrations", as_=alice,
-                       body={"offering_ids": [world.offering_x2, world.offering_x]})
+    status, body = api(
+        "POST",
+        "/students/me/registrations",
+        as_=alice,
+        body={"offering_ids": [world.offering_x2, world.offering_x]},
+    )
     assert status == 409, body
     assert body["code"] == "already_registered"
     assert body["errors"][0]["field"] == "offering_ids[1]"
@@ -76,8 +88,14 @@ def test_concurrent_registrations_of_one_class_leave_one(api, world, atomic_requ
     results: list[int] = []
 
     def register() -> None:
-        results.append(api("POST", "/students/me/registrations", as_=alice,
-                           body={"offering_ids": [world.offering_x]})[0])
+        results.append(
+            api(
+                "POST",
+                "/students/me/registrations",
+                as_=alice,
+                body={"offering_ids": [world.offering_x]},
+            )[0]
+        )
 
     threads = [threading.Thread(target=register) for _ in range(8)]
     for thread in threads:
@@ -90,22 +108,34 @@ def test_concurrent_registrations_of_one_class_leave_one(api, world, atomic_requ
 
 
 def test_a_class_of_another_school_is_refused(api, world):
-    status, body = api("POST", "/students/me/registrations", as_=world.students["alice"],
-                       body={"offering_ids": [world.offering_y]})
+    status, body = api(
+        "POST",
+        "/students/me/registrations",
+        as_=world.students["alice"],
+        body={"offering_ids": [world.offering_y]},
+    )
     assert status == 400 and body["errors"][0]["field"] == "offering_ids[0]"
 
 
 def test_an_unknown_class_is_refused(api, world):
-    status, body = api("POST", "/students/me/registrations", as_=world.students["alice"],
-                       body={"offering_ids": ["nope"]})
+    status, body = api(
+        "POST",
+        "/students/me/registrations",
+        as_=world.students["alice"],
+        body={"offering_ids": ["nope"]},
+    )
     assert status == 400 and body["errors"][0]["field"] == "offering_ids[0]"
 
 
 def test_registration_needs_a_profile(api, world):
     from tests.support.events import claims
 
-    status, body = api("POST", "/students/me/registrations", as_=claims("no-profile"),
-                       body={"offering_ids": [world.offering_x]})
+    status, body = api(
+        "POST",
+        "/students/me/registrations",
+        as_=claims("no-profile"),
+        body={"offering_ids": [world.offering_x]},
+    )
     assert status == 409 and body["code"] == "profile_missing"
 
 
@@ -118,8 +148,12 @@ def test_registration_needs_a_profile(api, world):
 )
 def test_outside_the_window_registration_is_refused(api, world, clock, now, code, words):
     clock(now)
-    status, body = api("POST", "/students/me/registrations", as_=world.students["alice"],
-                       body={"offering_ids": [world.offering_x]})
+    status, body = api(
+        "POST",
+        "/students/me/registrations",
+        as_=world.students["alice"],
+        body={"offering_ids": [world.offering_x]},
+    )
     assert status == 409, body
     assert body["code"] == code and words in body["message"]
 
@@ -127,11 +161,25 @@ def test_outside_the_window_registration_is_refused(api, world, clock, now, code
 def test_window_edges_are_pacific_and_inclusive(api, world, clock):
     alice = world.students["alice"]
     clock("2027-06-15T23:59:59-07:00")
-    assert api("POST", "/students/me/registrations", as_=alice,
-               body={"offering_ids": [world.offering_x]})[0] == 201
+    assert (
+        api(
+            "POST",
+            "/students/me/registrations",
+            as_=alice,
+            body={"offering_ids": [world.offering_x]},
+        )[0]
+        == 201
+    )
     clock("2026-12-01T08:00:00+00:00")  # midnight December 1 in Seattle
-    assert api("POST", "/students/me/registrations", as_=alice,
-               body={"offering_ids": [world.offering_x2]})[0] == 201
+    assert (
+        api(
+            "POST",
+            "/students/me/registrations",
+            as_=alice,
+            body={"offering_ids": [world.offering_x2]},
+        )[0]
+        == 201
+    )
 
 
 def test_staff_extension_keeps_the_window_open(api, world, clock):
@@ -140,8 +188,12 @@ def test_staff_extension_keeps_the_window_open(api, world, clock):
     assert status == 200 and window["extended"] and window["closes_on"] == "2027-06-22"
     # When Alice registers on June 20
     clock("2027-06-20T09:00:00-07:00")
-    status, _ = api("POST", "/students/me/registrations", as_=world.students["alice"],
-                    body={"offering_ids": [world.offering_x]})
+    status, _ = api(
+        "POST",
+        "/students/me/registrations",
+        as_=world.students["alice"],
+        body={"offering_ids": [world.offering_x]},
+    )
     # Then it is accepted, and the public window says so
     assert status == 201
     assert api("GET", "/window")[1]["closes_on"] == "2027-06-22"
@@ -156,9 +208,10 @@ def test_catalog_lists_the_schools_classes_for_the_year(api, world, aws):
     aws.clear()
     status, body = api("GET", f"/schools/{world.school_x}/offerings")
     assert status == 200 and dict(aws) == {"Query": 1}
-    assert [(o["high_school_course"], o["college_course_code"], o["credits"], o["teacher"])
-            for o in body] == [("Welding 1", "WELD 101", 5, "Ms. Rivera"),
-                               ("Welding 2", "WELD 101", 5, "Ms. Rivera")]
+    assert [
+        (o["high_school_course"], o["college_course_code"], o["credits"], o["teacher"])
+        for o in body
+    ] == [("Welding 1", "WELD 101", 5, "Ms. Rivera"), ("Welding 2", "WELD 101", 5, "Ms. Rivera")]
     assert api("GET", f"/schools/{world.school_x}/offerings?school_year=2027-28")[1] == []
     status, body = api("GET", f"/schools/{world.school_x}/offerings?school_year=27-28")
     assert status == 422 and body["errors"][0]["field"] == "query.school_year"

@@ -24,7 +24,9 @@ OPEN_SUBJECT = "CTE Dual Credit registration for 2027-28 is open"
 
 
 def _load(folder: str):
-    spec = importlib.util.spec_from_file_location(f"{folder}_app", REPO_FUNCTIONS / folder / "app.py")
+    spec = importlib.util.spec_from_file_location(
+        f"{folder}_app", REPO_FUNCTIONS / folder / "app.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -52,7 +54,9 @@ class Jobs:
         self.responses: list[dict[str, Any]] = []
 
     def run(self, action: str, **extra: Any) -> dict[str, Any]:
-        return self.scheduled.lambda_handler({"action": action, **extra}, LambdaContext(function_name="scheduled"))
+        return self.scheduled.lambda_handler(
+            {"action": action, **extra}, LambdaContext(function_name="scheduled")
+        )
 
     def deliver(self, batch_size: int = 50) -> list[dict[str, Any]]:
         """Receive every visible message, gathering up to `batch_size` (the template's
@@ -62,9 +66,11 @@ class Jobs:
         while True:
             messages: list[dict[str, Any]] = []
             while len(messages) < batch_size:
-                got = self.sqs.receive_message(QueueUrl=self.queue_url,
-                                               MaxNumberOfMessages=min(10, batch_size - len(messages)),
-                                               AttributeNames=["All"]).get("Messages", [])
+                got = self.sqs.receive_message(
+                    QueueUrl=self.queue_url,
+                    MaxNumberOfMessages=min(10, batch_size - len(messages)),
+                    AttributeNames=["All"],
+                ).get("Messages", [])
                 if not got:
                     break
                 messages += got
@@ -72,27 +78,32 @@ class Jobs:
                 self.responses += responses
                 return responses
             event = {"Records": [sqs_record(m) for m in messages]}
-            response = self.sender.lambda_handler(event, LambdaContext(function_name="reminder-sender"))
+            response = self.sender.lambda_handler(
+                event, LambdaContext(function_name="reminder-sender")
+            )
             failed = {f["itemIdentifier"] for f in response["batchItemFailures"]}
             for message in messages:
                 if message["MessageId"] in failed:
                     self.in_flight.append(message["ReceiptHandle"])
                 else:
-                    self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+                    self.sqs.delete_message(
+                        QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"]
+                    )
             responses.append({"ids": [m["MessageId"] for m in messages], **response})
 
     def visibility_timeout_passes(self) -> None:
         """What SQS does once the visibility timeout of the failed records has run out."""
         for handle in self.in_flight:
-            self.sqs.change_message_visibility(QueueUrl=self.queue_url, ReceiptHandle=handle,
-                                               VisibilityTimeout=0)
+            self.sqs.change_message_visibility(
+                QueueUrl=self.queue_url, ReceiptHandle=handle, VisibilityTimeout=0
+            )
         self.in_flight = []
 
     def queued(self) -> int:
-        attributes = self.sqs.get_queue_attributes(QueueUrl=self.queue_url,
-                                                   AttributeNames=["ApproximateNumberOfMessages"])
+        attributes = self.sqs.get_queue_attributes(
+            QueueUrl=self.queue_url, AttributeNames=["ApproximateNumberOfMessages"]
+        )
         return int(attributes["Attributes"]["ApproximateNumberOfMessages"])
-
 
 
 @pytest.fixture
@@ -100,8 +111,9 @@ def jobs(aws, monkeypatch, scheduled_module, sender_module) -> Jobs:
     from dualcredit.dal.aws import client
     from dualcredit.settings import get_settings
 
-    url = client("sqs").create_queue(QueueName="reminders",
-                                     Attributes={"VisibilityTimeout": "360"})["QueueUrl"]
+    url = client("sqs").create_queue(
+        QueueName="reminders", Attributes={"VisibilityTimeout": "360"}
+    )["QueueUrl"]
     monkeypatch.setenv("REMINDER_QUEUE_URL", url)
     get_settings.cache_clear()
     return Jobs(scheduled_module, sender_module, url)
@@ -114,21 +126,43 @@ def _emails(sent_emails, subject: str) -> list[str]:
 
 def _register(world: World, name: str, **profile: Any) -> dict[str, str]:
     student = world.student(name, **profile)
-    world.ok("POST", "/students/me/registrations", as_=student, body={"offering_ids": [world.offering_x]})
+    world.ok(
+        "POST", "/students/me/registrations", as_=student, body={"offering_ids": [world.offering_x]}
+    )
     return student
 
 
 def _pay_by_check(world: World, student: dict[str, str], year: str = "2026-27") -> None:
-    world.ok("POST", f"/students/{student['student_id']}/payments", body={
-        "kind": "check", "school_year": year, "instrument_number": "1001", "amount_cents": 5000,
-        "received_on": "2027-01-20", "payer_name": "Pat Parent"})
+    world.ok(
+        "POST",
+        f"/students/{student['student_id']}/payments",
+        body={
+            "kind": "check",
+            "school_year": year,
+            "instrument_number": "1001",
+            "amount_cents": 5000,
+            "received_on": "2027-01-20",
+            "payer_name": "Pat Parent",
+        },
+    )
 
 
 def _waiver(world: World, student: dict[str, str], *, approve: bool | None) -> None:
     world.ok("POST", "/students/me/waivers", as_=student, body={"reason": "free_reduced_lunch"})
     if approve is not None:
-        world.ok("POST", "/waivers/decisions", body={"decisions": [
-            {"student_id": student["student_id"], "school_year": "2026-27", "approve": approve}]})
+        world.ok(
+            "POST",
+            "/waivers/decisions",
+            body={
+                "decisions": [
+                    {
+                        "student_id": student["student_id"],
+                        "school_year": "2026-27",
+                        "approve": approve,
+                    }
+                ]
+            },
+        )
 
 
 def _window_record(year: str) -> dict[str, Any]:
@@ -159,12 +193,12 @@ def fees(api, clock) -> World:
     [
         ("2027-05-16T09:00:00-07:00", "2026-27:30"),
         ("2027-06-01T09:00:00-07:00", "2026-27:14"),
-        ("2027-06-08T09:00:00-07:00", "2026-27:7"),   # June 8 is 7 days before June 15
-        ("2027-06-08T16:00:00Z", "2026-27:7"),        # 09:00 PDT, given in UTC
+        ("2027-06-08T09:00:00-07:00", "2026-27:7"),  # June 8 is 7 days before June 15
+        ("2027-06-08T16:00:00Z", "2026-27:7"),  # 09:00 PDT, given in UTC
         ("2027-06-12T09:00:00-07:00", "2026-27:3"),
         ("2027-06-14T09:00:00-07:00", "2026-27:1"),
-        ("2027-06-08T06:30:00Z", None),               # June 8 in UTC, still June 7 in Washington
-        ("2027-06-01T03:00:00Z", None),               # June 1 in UTC, May 31 (15 days) in Washington
+        ("2027-06-08T06:30:00Z", None),  # June 8 in UTC, still June 7 in Washington
+        ("2027-06-01T03:00:00Z", None),  # June 1 in UTC, May 31 (15 days) in Washington
         ("2027-06-09T09:00:00-07:00", None),
         ("2027-06-15T09:00:00-07:00", None),
         ("2027-05-15T09:00:00-07:00", None),
@@ -180,16 +214,23 @@ def test_reminders_go_out_on_the_reminder_days_only(fees, jobs, clock, sent_emai
         assert result["outcome"] == "no_reminder_today"
         assert _emails(sent_emails, REMINDER_SUBJECT) == []
     else:
-        assert (result["outcome"], result["reminder"], result["enqueued"]) == ("enqueued", reminder, 2)
+        assert (result["outcome"], result["reminder"], result["enqueued"]) == (
+            "enqueued",
+            reminder,
+            2,
+        )
         assert _emails(sent_emails, REMINDER_SUBJECT) == ["ann@example.org", "eve@example.org"]
 
 
-def test_a_reminder_carries_the_sers_id_amount_deadline_and_pay_link(fees, jobs, clock, sent_emails):
+def test_a_reminder_carries_the_sers_id_amount_deadline_and_pay_link(
+    fees, jobs, clock, sent_emails
+):
     clock("2027-06-08T09:00:00-07:00")
     jobs.run("remind")
     jobs.deliver()
-    (to, subject, body), = [m for m in sent_emails() if m[0] == "ann@example.org" and
-                            m[1].startswith(REMINDER_SUBJECT)]
+    ((to, subject, body),) = [
+        m for m in sent_emails() if m[0] == "ann@example.org" and m[1].startswith(REMINDER_SUBJECT)
+    ]
     assert subject == "Reminder: your 2026-27 CTE Dual Credit fee is due by June 15, 2027"
     assert fees.students["ann"]["sers_id"] in body
     assert "$50.00" in body
@@ -198,7 +239,8 @@ def test_a_reminder_carries_the_sers_id_amount_deadline_and_pay_link(fees, jobs,
 
 
 def test_only_due_students_are_reminded_and_each_once_when_the_job_runs_twice(
-        fees, jobs, clock, sent_emails):
+    fees, jobs, clock, sent_emails
+):
     # Given the reminder day, When the job runs twice (a retry) and the sender drains the queue
     clock("2027-06-08T09:00:00-07:00")
     first, second = jobs.run("remind"), jobs.run("remind")
@@ -220,7 +262,9 @@ def test_each_reminder_of_the_list_is_its_own(fees, jobs, clock, sent_emails):
         clock(now)
         jobs.run("remind")
         jobs.deliver()
-    assert _emails(sent_emails, REMINDER_SUBJECT) == ["ann@example.org"] * 2 + ["eve@example.org"] * 2
+    assert (
+        _emails(sent_emails, REMINDER_SUBJECT) == ["ann@example.org"] * 2 + ["eve@example.org"] * 2
+    )
 
 
 def test_a_student_who_paid_after_the_job_ran_is_not_emailed(fees, jobs, clock, api, sent_emails):
@@ -242,7 +286,8 @@ def test_a_student_who_paid_after_the_job_ran_is_not_emailed(fees, jobs, clock, 
 
 
 def test_a_failed_send_is_reported_alone_and_finished_by_the_next_run_without_doubles(
-        fees, jobs, clock, monkeypatch, sent_emails):
+    fees, jobs, clock, monkeypatch, sent_emails
+):
     from dualcredit.dal import mailer
 
     real_send = mailer.send_bulk
@@ -286,7 +331,8 @@ def _ses_requests() -> Counter:
 
     counted: Counter = Counter()
     client("ses").meta.events.register(
-        "before-call.ses.*", lambda event_name, **_: counted.update([event_name.rsplit(".", 1)[-1]]))
+        "before-call.ses.*", lambda event_name, **_: counted.update([event_name.rsplit(".", 1)[-1]])
+    )
     return counted
 
 
@@ -296,7 +342,8 @@ def _done_ids(response: dict[str, Any]) -> set[str]:
 
 
 def test_a_job_that_died_while_enqueueing_is_finished_by_the_rerun_without_doubles(
-        fees, jobs, clock, monkeypatch, sent_emails):
+    fees, jobs, clock, monkeypatch, sent_emails
+):
     from dualcredit.dal import queue
 
     # Given batches of one message, and SQS failing on the second batch
@@ -324,7 +371,8 @@ def test_a_job_that_died_while_enqueueing_is_finished_by_the_rerun_without_doubl
 
 
 def test_a_batch_is_one_read_one_claim_transaction_one_bulk_send_and_one_mark(
-        fees, jobs, clock, aws, sent_emails):
+    fees, jobs, clock, aws, sent_emails
+):
     clock("2027-06-08T09:00:00-07:00")
     jobs.run("remind")
     aws.clear()
@@ -340,11 +388,20 @@ def test_staff_preview_lists_exactly_the_due_students(fees, jobs, clock, api):
     clock("2027-06-08T09:00:00-07:00")
     status, preview = api("GET", "/reminders/preview", as_=STAFF)
     assert status == 200
-    assert (preview["reminder"], preview["due_today"], preview["reminder_on"]) == ("2026-27:7", True, "2027-06-08")
+    assert (preview["reminder"], preview["due_today"], preview["reminder_on"]) == (
+        "2026-27:7",
+        True,
+        "2027-06-08",
+    )
     assert preview["student_count"] == 2 and preview["amount_cents_total"] == 10000
-    rows = {(s["sers_id"], s["legal_first_name"], s["school_name"], s["amount_cents"]) for s in preview["students"]}
-    assert rows == {(fees.students["ann"]["sers_id"], "Ann", "Lake High School", 5000),
-                    (fees.students["eve"]["sers_id"], "Eve", "Lake High School", 5000)}
+    rows = {
+        (s["sers_id"], s["legal_first_name"], s["school_name"], s["amount_cents"])
+        for s in preview["students"]
+    }
+    assert rows == {
+        (fees.students["ann"]["sers_id"], "Ann", "Lake High School", 5000),
+        (fees.students["eve"]["sers_id"], "Eve", "Lake High School", 5000),
+    }
     # A dry run: nothing was sent or claimed
     assert api("GET", "/reminders/history?days=7", as_=STAFF)[1]["entries"] == []
     # After the reminder went out, nobody is left to remind today
@@ -357,7 +414,11 @@ def test_staff_preview_lists_exactly_the_due_students(fees, jobs, clock, api):
 def test_staff_preview_of_a_coming_reminder(fees, clock, api):
     clock("2027-06-09T09:00:00-07:00")
     preview = api("GET", "/reminders/preview", as_=STAFF)[1]
-    assert (preview["days"], preview["reminder_on"], preview["due_today"]) == (3, "2027-06-12", False)
+    assert (preview["days"], preview["reminder_on"], preview["due_today"]) == (
+        3,
+        "2027-06-12",
+        False,
+    )
     assert preview["student_count"] == 2
     chosen = api("GET", "/reminders/preview?days=14&school_year=2026-27", as_=STAFF)[1]
     assert (chosen["reminder"], chosen["reminder_on"]) == ("2026-27:14", "2027-06-01")
@@ -368,13 +429,25 @@ def test_staff_history_lists_what_was_sent_to_whom_and_when(fees, jobs, clock, a
     jobs.run("remind")
     jobs.deliver()
     history = api("GET", "/reminders/history?school_year=2026-27", as_=STAFF)[1]
-    assert history["reminders"] == ["2026-27:30", "2026-27:14", "2026-27:7", "2026-27:3", "2026-27:1",
-                                    "2026-27:open"]
-    sent = {(e["reminder"], e["sers_id"], e["legal_last_name"], e["status"], e["amount_cents"])
-            for e in history["entries"]}
-    assert sent == {("2026-27:7", fees.students[n]["sers_id"], "Smith", "sent", 5000) for n in ("ann", "eve")}
-    assert all(datetime.fromisoformat(e["sent_at"]) == datetime.fromisoformat("2027-06-08T09:00:00-07:00")
-               for e in history["entries"])
+    assert history["reminders"] == [
+        "2026-27:30",
+        "2026-27:14",
+        "2026-27:7",
+        "2026-27:3",
+        "2026-27:1",
+        "2026-27:open",
+    ]
+    sent = {
+        (e["reminder"], e["sers_id"], e["legal_last_name"], e["status"], e["amount_cents"])
+        for e in history["entries"]
+    }
+    assert sent == {
+        ("2026-27:7", fees.students[n]["sers_id"], "Smith", "sent", 5000) for n in ("ann", "eve")
+    }
+    assert all(
+        datetime.fromisoformat(e["sent_at"]) == datetime.fromisoformat("2027-06-08T09:00:00-07:00")
+        for e in history["entries"]
+    )
 
 
 def test_a_reminder_follows_a_staff_extension(fees, jobs, clock, api, sent_emails):
@@ -388,7 +461,11 @@ def test_a_reminder_follows_a_staff_extension(fees, jobs, clock, api, sent_email
     clock("2027-06-15T09:00:00-07:00")
     assert jobs.run("remind")["reminder"] == "2026-27:7"
     jobs.deliver()
-    bodies = [b for to, s, b in sent_emails() if to == "ann@example.org" and s.startswith(REMINDER_SUBJECT)]
+    bodies = [
+        b
+        for to, s, b in sent_emails()
+        if to == "ann@example.org" and s.startswith(REMINDER_SUBJECT)
+    ]
     assert len(bodies) == 2
     assert all("June 22, 2027, 11:59 pm Pacific time" in body for body in bodies)
 
@@ -423,10 +500,14 @@ def test_the_window_opens_on_december_first_pacific_time(last_year, jobs, clock,
     assert _window_record("2027-28")["opened_on"] == "2027-12-01"
     window = api("GET", "/window")[1]
     assert (window["school_year"], window["status"]) == ("2027-28", "open")
-    assert datetime.fromisoformat(window["opened_at"]) == datetime.fromisoformat("2027-12-01T00:00:00-08:00")
+    assert datetime.fromisoformat(window["opened_at"]) == datetime.fromisoformat(
+        "2027-12-01T00:00:00-08:00"
+    )
 
 
-def test_opening_tells_last_years_students_still_in_school_once(last_year, jobs, clock, sent_emails):
+def test_opening_tells_last_years_students_still_in_school_once(
+    last_year, jobs, clock, sent_emails
+):
     # When the opening job runs twice (a retry)
     clock("2027-12-01T00:00:00-08:00")
     first = jobs.run("open")
@@ -444,11 +525,14 @@ def test_opening_tells_last_years_students_still_in_school_once(last_year, jobs,
 
 
 def test_an_opening_that_died_before_announcing_is_finished_by_the_rerun(
-        last_year, jobs, clock, monkeypatch, sent_emails):
+    last_year, jobs, clock, monkeypatch, sent_emails
+):
     from dualcredit.dal import queue
 
     real = queue.send_all
-    monkeypatch.setattr(queue, "send_all", lambda url, bodies: (_ for _ in ()).throw(TimeoutError()))
+    monkeypatch.setattr(
+        queue, "send_all", lambda url, bodies: (_ for _ in ()).throw(TimeoutError())
+    )
     clock("2027-12-01T00:00:00-08:00")
     with pytest.raises(TimeoutError):
         jobs.run("open")
@@ -470,15 +554,37 @@ def checkouts(api, clock, stripe_standin) -> dict[str, Any]:
     world = World(api).build("2026-27")
     joy, kai, lee = (_register(world, name) for name in ("joy", "kai", "lee"))
     _pay_by_check(world, lee)
-    request = world.ok("POST", "/students/me/prior-year-requests", as_=kai, body={
-        "school_year": "2025-26", "school_id": world.school_x, "high_school_course": "Welding 1",
-        "teacher": "Ms. Rivera", "reason": "I took the class but missed the deadline."})
-    world.ok("POST", "/prior-year-requests/decisions", body={"decisions": [{
-        "student_id": kai["student_id"], "school_year": "2025-26", "approve": True,
-        "request_id": request["request_id"]}]})
+    request = world.ok(
+        "POST",
+        "/students/me/prior-year-requests",
+        as_=kai,
+        body={
+            "school_year": "2025-26",
+            "school_id": world.school_x,
+            "high_school_course": "Welding 1",
+            "teacher": "Ms. Rivera",
+            "reason": "I took the class but missed the deadline.",
+        },
+    )
+    world.ok(
+        "POST",
+        "/prior-year-requests/decisions",
+        body={
+            "decisions": [
+                {
+                    "student_id": kai["student_id"],
+                    "school_year": "2025-26",
+                    "approve": True,
+                    "request_id": request["request_id"],
+                }
+            ]
+        },
+    )
     clock("2027-06-15T23:40:00-07:00")
     joy_session = world.ok("POST", "/students/me/checkout", as_=joy, body={})["session_id"]
-    kai_session = world.ok("POST", "/students/me/checkout", as_=kai, body={"school_year": "2025-26"})["session_id"]
+    kai_session = world.ok(
+        "POST", "/students/me/checkout", as_=kai, body={"school_year": "2025-26"}
+    )["session_id"]
     return {"world": world, "joy": joy_session, "kai": kai_session, "standin": stripe_standin}
 
 
@@ -488,13 +594,19 @@ def _checkout_of(student: dict[str, str], year: str) -> dict | None:
     return (payments.student_year(student["student_id"], year) or {}).get("checkout")
 
 
-def test_the_window_closes_after_june_15_and_expires_open_checkouts(checkouts, jobs, clock, sent_emails, api):
+def test_the_window_closes_after_june_15_and_expires_open_checkouts(
+    checkouts, jobs, clock, sent_emails, api
+):
     world, standin = checkouts["world"], checkouts["standin"]
     # When the closing job runs at 00:05 on June 16, Pacific time
     clock("2027-06-16T00:05:00-07:00")
     result = jobs.run("close")
     # Then the 2026-27 window is recorded closed
-    assert (result["outcome"], result["school_year"], result["sessions_expired"]) == ("closed", "2026-27", 1)
+    assert (result["outcome"], result["school_year"], result["sessions_expired"]) == (
+        "closed",
+        "2026-27",
+        1,
+    )
     assert _window_record("2026-27")["closed_on"] == "2027-06-15"
     staff_view = api("GET", "/windows/2026-27", as_=STAFF)[1]
     assert staff_view["status"] == "closed" and staff_view["closed_at"]
@@ -505,11 +617,14 @@ def test_the_window_closes_after_june_15_and_expires_open_checkouts(checkouts, j
     assert standin.sessions[checkouts["kai"]]["status"] == "open"
     assert _checkout_of(world.students["kai"], "2025-26") is not None
     # And staff get a summary with counts by fee status and by school
-    (to, subject, body), = [m for m in sent_emails() if m[0] == STAFF_INBOX]
+    ((to, subject, body),) = [m for m in sent_emails() if m[0] == STAFF_INBOX]
     assert subject == "2026-27 registration window closed: summary"
-    assert "<tr><th align=\"left\">Due (not paid)</th><td>2</td></tr>" in body
-    assert "<tr><th align=\"left\">Paid by check or money order</th><td>1</td></tr>" in body
-    assert "<tr><td>Lake High School</td><td>0</td><td>1</td><td>0</td><td>0</td><td>2</td></tr>" in body
+    assert '<tr><th align="left">Due (not paid)</th><td>2</td></tr>' in body
+    assert '<tr><th align="left">Paid by check or money order</th><td>1</td></tr>' in body
+    assert (
+        "<tr><td>Lake High School</td><td>0</td><td>1</td><td>0</td><td>0</td><td>2</td></tr>"
+        in body
+    )
     assert "Open card checkouts expired: 1" in body
     # When the job runs again (the next day's schedule), Then nothing more happens
     clock("2027-06-17T00:05:00-07:00")
@@ -517,7 +632,9 @@ def test_the_window_closes_after_june_15_and_expires_open_checkouts(checkouts, j
     assert len([m for m in sent_emails() if m[0] == STAFF_INBOX]) == 1
 
 
-def test_closing_keeps_prior_year_checkouts_of_the_year_it_closes(checkouts, jobs, clock, sent_emails):
+def test_closing_keeps_prior_year_checkouts_of_the_year_it_closes(
+    checkouts, jobs, clock, sent_emails
+):
     # When the 2025-26 year (closed a year ago) is closed by hand, its prior-year checkout is kept
     clock("2027-06-16T00:05:00-07:00")
     result = jobs.run("close", school_year="2025-26")
@@ -538,7 +655,9 @@ def test_the_close_waits_for_a_staff_extension(checkouts, jobs, clock, api, sent
     assert [m for m in sent_emails() if m[0] == STAFF_INBOX] == []
     # Joy opens a new checkout on the extension's last evening
     clock("2027-06-22T23:40:00-07:00")
-    joy_session = world.ok("POST", "/students/me/checkout", as_=world.students["joy"], body={})["session_id"]
+    joy_session = world.ok("POST", "/students/me/checkout", as_=world.students["joy"], body={})[
+        "session_id"
+    ]
     # When it runs on June 23, Then the year closes and the session expires
     clock("2027-06-23T00:05:00-07:00")
     assert jobs.run("close")["outcome"] == "closed"
@@ -547,8 +666,9 @@ def test_the_close_waits_for_a_staff_extension(checkouts, jobs, clock, api, sent
     assert len([m for m in sent_emails() if m[0] == STAFF_INBOX]) == 1
 
 
-def test_an_extension_after_the_close_reopens_and_the_next_run_closes_again(checkouts, jobs, clock, api,
-                                                                             sent_emails):
+def test_an_extension_after_the_close_reopens_and_the_next_run_closes_again(
+    checkouts, jobs, clock, api, sent_emails
+):
     clock("2027-06-16T00:05:00-07:00")
     assert jobs.run("close")["outcome"] == "closed"
     # Staff extend the closed window to June 20 on June 16
@@ -567,8 +687,11 @@ def test_unknown_actions_fail_loudly(jobs):
 
 def test_the_scheduled_jobs_never_scan(fees, jobs, clock, aws):
     # The `aws` fixture fails any Scan; each job walks one GSI2 partition.
-    for now, action in (("2027-06-08T09:00:00-07:00", "remind"), ("2027-06-16T00:05:00-07:00", "close"),
-                        ("2027-12-01T00:00:00-08:00", "open")):
+    for now, action in (
+        ("2027-06-08T09:00:00-07:00", "remind"),
+        ("2027-06-16T00:05:00-07:00", "close"),
+        ("2027-12-01T00:00:00-08:00", "open"),
+    ):
         clock(now)
         jobs.run(action)
     assert aws["Scan"] == 0
@@ -578,7 +701,9 @@ def test_a_malformed_message_fails_until_it_is_dead_lettered(jobs, clock):
     from dualcredit.dal.aws import client
 
     clock("2027-06-08T09:00:00-07:00")
-    client("sqs").send_message(QueueUrl=jobs.queue_url, MessageBody=json.dumps({"kind": "nonsense"}))
+    client("sqs").send_message(
+        QueueUrl=jobs.queue_url, MessageBody=json.dumps({"kind": "nonsense"})
+    )
     (response,) = jobs.deliver()
     assert len(response["batchItemFailures"]) == 1
 
@@ -587,13 +712,25 @@ def test_a_message_for_a_student_without_a_profile_is_skipped(jobs, clock, api):
     from dualcredit.dal.aws import client
 
     clock("2027-06-08T09:00:00-07:00")
-    client("sqs").send_message(QueueUrl=jobs.queue_url, MessageBody=json.dumps(
-        {"kind": "reminder", "student_id": "nobody", "school_year": "2026-27", "reminder": "2026-27:7"}))
+    client("sqs").send_message(
+        QueueUrl=jobs.queue_url,
+        MessageBody=json.dumps(
+            {
+                "kind": "reminder",
+                "student_id": "nobody",
+                "school_year": "2026-27",
+                "reminder": "2026-27:7",
+            }
+        ),
+    )
     (response,) = jobs.deliver()
     assert response["batchItemFailures"] == []
     entry = api("GET", "/reminders/history?school_year=2026-27&days=7", as_=STAFF)[1]["entries"][0]
-    assert (entry["student_id"], entry["status"], entry["reason"]) == ("nobody", "skipped", "no_profile")
-
+    assert (entry["student_id"], entry["status"], entry["reason"]) == (
+        "nobody",
+        "skipped",
+        "no_profile",
+    )
 
 
 # --------------------------------------------------------------------------- sender failures
@@ -606,8 +743,9 @@ def _claims(year: str = "2026-27", label: str = "7") -> dict[str, str]:
     return {item["student_id"]: item["status"] for item in reminders.of_reminder(year, label)}
 
 
-def test_a_claim_taken_by_another_sender_after_the_read_is_left_to_it(fees, jobs, clock, monkeypatch,
-                                                                       sent_emails):
+def test_a_claim_taken_by_another_sender_after_the_read_is_left_to_it(
+    fees, jobs, clock, monkeypatch, sent_emails
+):
     from dualcredit.dal import reminders
 
     clock("2027-06-08T09:00:00-07:00")
@@ -618,8 +756,11 @@ def test_a_claim_taken_by_another_sender_after_the_read_is_left_to_it(fees, jobs
     def racing_read(wanted):
         # Given our read sees no claim for Eve, and another sender takes it right after
         facts = real_load(wanted)
-        reminders.take_all([reminders.Take("2026-27", "7", eve, "reminder")],
-                           at=datetime.fromisoformat("2027-06-08T09:00:00-07:00"), lease_seconds=180)
+        reminders.take_all(
+            [reminders.Take("2026-27", "7", eve, "reminder")],
+            at=datetime.fromisoformat("2027-06-08T09:00:00-07:00"),
+            lease_seconds=180,
+        )
         return facts
 
     monkeypatch.setattr(reminders, "load_for_sending", racing_read)
@@ -632,7 +773,8 @@ def test_a_claim_taken_by_another_sender_after_the_read_is_left_to_it(fees, jobs
 
 
 def test_a_bulk_send_that_fails_whole_is_retried_after_the_lease_without_doubles(
-        fees, jobs, clock, monkeypatch, sent_emails):
+    fees, jobs, clock, monkeypatch, sent_emails
+):
     from dualcredit.dal import mailer
 
     real_send = mailer.send_bulk
@@ -659,8 +801,9 @@ def test_a_bulk_send_that_fails_whole_is_retried_after_the_lease_without_doubles
     assert set(_claims().values()) == {"sent"}
 
 
-def test_mail_that_went_out_is_not_sent_again_when_marking_it_fails(fees, jobs, clock, monkeypatch,
-                                                                     sent_emails):
+def test_mail_that_went_out_is_not_sent_again_when_marking_it_fails(
+    fees, jobs, clock, monkeypatch, sent_emails
+):
     from dualcredit.dal import reminders
 
     def table_down(sent, *, at):

@@ -30,11 +30,16 @@ def checkout_params(**overrides: Any) -> dict[str, Any]:
     metadata = {"sers_id": SERS_ID, "student_id": "stu-1", "school_year": "2026-27"}
     params: dict[str, Any] = {
         "mode": "payment",
-        "line_items": [{
-            "quantity": 1,
-            "price_data": {"currency": "usd", "unit_amount": 5000,
-                           "product_data": {"name": "CTE Dual Credit fee 2026-27"}},
-        }],
+        "line_items": [
+            {
+                "quantity": 1,
+                "price_data": {
+                    "currency": "usd",
+                    "unit_amount": 5000,
+                    "product_data": {"name": "CTE Dual Credit fee 2026-27"},
+                },
+            }
+        ],
         "client_reference_id": SERS_ID,
         "customer_email": "ana@example.org",
         "metadata": metadata,
@@ -71,8 +76,7 @@ def webhook() -> Webhook:
 
 @pytest.fixture
 def standin(webhook: Webhook) -> StripeStandIn:
-    return StripeStandIn(api_key=API_KEY, webhook_secret=SECRET, deliver=webhook,
-                         clock=lambda: NOW)
+    return StripeStandIn(api_key=API_KEY, webhook_secret=SECRET, deliver=webhook, clock=lambda: NOW)
 
 
 @pytest.fixture
@@ -91,8 +95,9 @@ def paid_session(standin: StripeStandIn, client: stripe.StripeClient) -> dict[st
 def test_creates_a_checkout_session_through_the_stripe_library(standin, client):
     # Given the app's parameters for the $50 fee
     # When it creates a Checkout Session with the real stripe library, in-process
-    session = client.v1.checkout.sessions.create(checkout_params(),
-                                                 {"idempotency_key": "fee-stu-1-2026-27"})
+    session = client.v1.checkout.sessions.create(
+        checkout_params(), {"idempotency_key": "fee-stu-1-2026-27"}
+    )
     # Then it gets a Stripe-shaped open session with the nested parameters read back
     assert session.id.startswith("cs_test_")
     assert session.object == "checkout.session"
@@ -101,8 +106,11 @@ def test_creates_a_checkout_session_through_the_stripe_library(standin, client):
     assert (session.amount_total, session.currency) == (5000, "usd")
     assert session.client_reference_id == SERS_ID
     assert session.customer_email == "ana@example.org"
-    assert session.metadata.to_dict() == {"sers_id": SERS_ID, "student_id": "stu-1",
-                                          "school_year": "2026-27"}
+    assert session.metadata.to_dict() == {
+        "sers_id": SERS_ID,
+        "student_id": "stu-1",
+        "school_year": "2026-27",
+    }
     assert session.expires_at == NOW + 3600
     assert session.payment_intent is None
     assert session.created == NOW and session.livemode is False
@@ -110,7 +118,10 @@ def test_creates_a_checkout_session_through_the_stripe_library(standin, client):
     # And its line item keeps the name, amount and quantity
     [item] = standin.line_items(session.id)
     assert (item["description"], item["price"]["unit_amount"], item["quantity"]) == (
-        "CTE Dual Credit fee 2026-27", 5000, 1)
+        "CTE Dual Credit fee 2026-27",
+        5000,
+        1,
+    )
     expanded = client.v1.checkout.sessions.retrieve(session.id, {"expand": ["line_items"]})
     assert expanded.line_items.data[0].amount_total == 5000
 
@@ -125,8 +136,9 @@ def test_the_same_idempotency_key_returns_the_same_session(standin, client):
     assert list(standin.sessions) == [first.id]
     # When the same key comes with other parameters
     with pytest.raises(stripe.IdempotencyError) as caught:
-        client.v1.checkout.sessions.create(checkout_params(customer_email="x@example.org"),
-                                           {"idempotency_key": "k-1"})
+        client.v1.checkout.sessions.create(
+            checkout_params(customer_email="x@example.org"), {"idempotency_key": "k-1"}
+        )
     # Then Stripe's idempotency_error answers, and still no second session exists
     assert caught.value.http_status == 400
     assert caught.value.error.type == "idempotency_error"
@@ -163,16 +175,30 @@ def test_a_session_without_expires_at_lasts_24_hours(client):
     assert session.expires_at == NOW + 24 * 3600
 
 
-@pytest.mark.parametrize(("overrides", "param"), [
-    ({"mode": "subscription"}, "mode"),
-    ({"line_items": None}, "line_items"),
-    ({"customer_email": "not-an-email"}, "customer_email"),
-    ({"success_url": "/relative"}, "success_url"),
-    ({"automatic_tax": {"enabled": True}}, "automatic_tax"),
-    ({"line_items": [{"price_data": {"currency": "usd", "unit_amount": 5000,
-                                     "product_data": {"name": "Fee"}}}]},
-     "line_items[0][quantity]"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "param"),
+    [
+        ({"mode": "subscription"}, "mode"),
+        ({"line_items": None}, "line_items"),
+        ({"customer_email": "not-an-email"}, "customer_email"),
+        ({"success_url": "/relative"}, "success_url"),
+        ({"automatic_tax": {"enabled": True}}, "automatic_tax"),
+        (
+            {
+                "line_items": [
+                    {
+                        "price_data": {
+                            "currency": "usd",
+                            "unit_amount": 5000,
+                            "product_data": {"name": "Fee"},
+                        }
+                    }
+                ]
+            },
+            "line_items[0][quantity]",
+        ),
+    ],
+)
 def test_invalid_parameters_are_stripe_400s_naming_the_param(client, overrides, param):
     with pytest.raises(stripe.InvalidRequestError) as caught:
         client.v1.checkout.sessions.create(checkout_params(**overrides))
@@ -182,17 +208,27 @@ def test_invalid_parameters_are_stripe_400s_naming_the_param(client, overrides, 
 
 def test_the_form_encoding_the_library_sends_decodes_to_nested_params():
     # Given a body encoded the way the stripe library encodes it
-    body = ("mode=payment&line_items[0][quantity]=1&line_items[0][price_data][currency]=usd"
-            "&line_items[0][price_data][unit_amount]=5000"
-            "&line_items[0][price_data][product_data][name]=CTE+fee"
-            "&metadata[sers_id]=TP3-26-7KQM&metadata[0]=kept&expand[]=line_items")
+    body = (
+        "mode=payment&line_items[0][quantity]=1&line_items[0][price_data][currency]=usd"
+        "&line_items[0][price_data][unit_amount]=5000"
+        "&line_items[0][price_data][product_data][name]=CTE+fee"
+        "&metadata[sers_id]=TP3-26-7KQM&metadata[0]=kept&expand[]=line_items"
+    )
     # When it is decoded
     params = decode_form(body)
     # Then lists and hashes come back, and metadata keys stay keys
     assert params == {
         "mode": "payment",
-        "line_items": [{"quantity": "1", "price_data": {
-            "currency": "usd", "unit_amount": "5000", "product_data": {"name": "CTE fee"}}}],
+        "line_items": [
+            {
+                "quantity": "1",
+                "price_data": {
+                    "currency": "usd",
+                    "unit_amount": "5000",
+                    "product_data": {"name": "CTE fee"},
+                },
+            }
+        ],
         "metadata": {"sers_id": "TP3-26-7KQM", "0": "kept"},
         "expand": ["line_items"],
     }
@@ -203,8 +239,12 @@ def test_errors_are_stripe_shaped(standin, client):
     missing = standin.handle("GET", "/v1/checkout/sessions/cs_test_x", {})
     assert missing.status == 401
     assert missing.json()["error"]["type"] == "invalid_request_error"
-    wrong = stripe.StripeClient("sk_test_another", base_addresses={"api": standin.base_url},
-                                http_client=standin.http_client(), max_network_retries=0)
+    wrong = stripe.StripeClient(
+        "sk_test_another",
+        base_addresses={"api": standin.base_url},
+        http_client=standin.http_client(),
+        max_network_retries=0,
+    )
     with pytest.raises(stripe.AuthenticationError):
         wrong.v1.checkout.sessions.retrieve("cs_test_x")
     # When a path is not one the stand-in knows
@@ -281,16 +321,19 @@ def test_signed_delivery_allows_redelivery_and_forgery(standin, client, webhook)
 # --------------------------------------------------------------------------- refunds, disputes
 
 
-def test_an_api_refund_emits_charge_refunded_and_honours_its_idempotency_key(standin, client,
-                                                                             webhook):
+def test_an_api_refund_emits_charge_refunded_and_honours_its_idempotency_key(
+    standin, client, webhook
+):
     # Given a paid session
     paid = paid_session(standin, client)
     intent = paid["payment_intent"]
     # When the app refunds it (a duplicate payment), and retries with the same key
-    refund = client.v1.refunds.create({"payment_intent": intent, "reason": "duplicate"},
-                                      {"idempotency_key": "refund-1"})
-    again = client.v1.refunds.create({"payment_intent": intent, "reason": "duplicate"},
-                                     {"idempotency_key": "refund-1"})
+    refund = client.v1.refunds.create(
+        {"payment_intent": intent, "reason": "duplicate"}, {"idempotency_key": "refund-1"}
+    )
+    again = client.v1.refunds.create(
+        {"payment_intent": intent, "reason": "duplicate"}, {"idempotency_key": "refund-1"}
+    )
     # Then one refund exists, for the whole amount
     assert refund.id.startswith("re_") and again.id == refund.id
     assert (refund.status, refund.amount, refund.payment_intent) == ("succeeded", 5000, intent)
@@ -340,7 +383,10 @@ def test_a_dispute_emits_charge_dispute_created(standin, client, webhook):
     disputed = event.data.object
     assert disputed.id == dispute["id"] and disputed.id.startswith("dp_")
     assert (disputed.object, disputed.reason, disputed.status) == (
-        "dispute", "fraudulent", "needs_response")
+        "dispute",
+        "fraudulent",
+        "needs_response",
+    )
     assert disputed.payment_intent == paid["payment_intent"]
     assert disputed.charge == standin.payment_intents[paid["payment_intent"]]["latest_charge"]
     assert disputed.amount == 5000
@@ -416,8 +462,9 @@ def test_a_paid_session_cannot_be_expired(standin, client):
 def test_a_session_lapses_when_its_expires_at_passes(webhook):
     # Given a session and a clock that can move
     now = [NOW]
-    standin = StripeStandIn(api_key=API_KEY, webhook_secret=SECRET, deliver=webhook,
-                            clock=lambda: now[0])
+    standin = StripeStandIn(
+        api_key=API_KEY, webhook_secret=SECRET, deliver=webhook, clock=lambda: now[0]
+    )
     session = standin.client().v1.checkout.sessions.create(checkout_params())
     # When its expires_at passes, and Stripe sweeps
     now[0] = NOW + 3600
@@ -448,8 +495,10 @@ def test_events_emitted_while_the_webhook_runs_wait_until_it_returns(webhook):
         event = stripe.Webhook.construct_event(body, signature, SECRET)
         webhook(body, signature)
         if event.type == "checkout.session.completed":
-            client.v1.refunds.create({"payment_intent": event.data.object.payment_intent},
-                                     {"idempotency_key": f"dup-{event.id}"})
+            client.v1.refunds.create(
+                {"payment_intent": event.data.object.payment_intent},
+                {"idempotency_key": f"dup-{event.id}"},
+            )
         depth["now"] -= 1
         return {"statusCode": 200, "body": ""}
 
@@ -465,8 +514,13 @@ def test_events_emitted_while_the_webhook_runs_wait_until_it_returns(webhook):
 
 def test_without_auto_deliver_events_wait_for_deliver_pending(webhook):
     # Given a stand-in that only delivers when asked
-    standin = StripeStandIn(api_key=API_KEY, webhook_secret=SECRET, deliver=webhook,
-                            clock=lambda: NOW, auto_deliver=False)
+    standin = StripeStandIn(
+        api_key=API_KEY,
+        webhook_secret=SECRET,
+        deliver=webhook,
+        clock=lambda: NOW,
+        auto_deliver=False,
+    )
     session = standin.client().v1.checkout.sessions.create(checkout_params())
     standin.pay(session.id)
     # Then nothing was delivered yet
@@ -507,10 +561,17 @@ class _NoRedirect(HTTPRedirectHandler):
 LOCAL = build_opener(ProxyHandler({}), _NoRedirect())
 
 
-def _fetch(url: str, method: str = "GET", headers: dict[str, str] | None = None,
-           ) -> tuple[int, dict[str, str], str]:
-    request = Request(url, data=b"" if method == "POST" else None, method=method,  # noqa: S310 - local
-                      headers=headers or {})
+def _fetch(
+    url: str,
+    method: str = "GET",
+    headers: dict[str, str] | None = None,
+) -> tuple[int, dict[str, str], str]:
+    request = Request(  # noqa: S310 - local
+        url,
+        data=b"" if method == "POST" else None,
+        method=method,
+        headers=headers or {},
+    )
     try:
         with LOCAL.open(request, timeout=10) as answer:
             return answer.status, dict(answer.headers.items()), answer.read().decode()
@@ -532,8 +593,9 @@ def receiver() -> Iterator[type[_Receiver]]:
 
 @pytest.fixture
 def served(receiver) -> Iterator[StripeStandIn]:
-    standin = StripeStandIn(api_key=API_KEY, webhook_secret=SECRET, webhook_url=receiver.url,
-                            clock=lambda: NOW)
+    standin = StripeStandIn(
+        api_key=API_KEY, webhook_secret=SECRET, webhook_url=receiver.url, clock=lambda: NOW
+    )
     standin.serve("127.0.0.1", 0)
     yield standin
     standin.stop()
@@ -542,9 +604,12 @@ def served(receiver) -> Iterator[StripeStandIn]:
 def _http_client(standin: StripeStandIn) -> stripe.StripeClient:
     session = requests.Session()
     session.trust_env = False  # a local server: no proxy
-    return stripe.StripeClient(API_KEY, base_addresses={"api": served_url(standin)},
-                               http_client=stripe.RequestsClient(session=session),
-                               max_network_retries=0)
+    return stripe.StripeClient(
+        API_KEY,
+        base_addresses={"api": served_url(standin)},
+        http_client=stripe.RequestsClient(session=session),
+        max_network_retries=0,
+    )
 
 
 def served_url(standin: StripeStandIn) -> str:
@@ -602,8 +667,9 @@ def test_the_http_server_cancel_and_expired_pages(served):
     status, _, _ = _fetch(f"{served.base_url}/checkout/{second.id}/pay", "POST")
     assert status == 409
     # And an unknown path is a Stripe-shaped 404, once the key is right
-    status, _, text = _fetch(f"{served.base_url}/v1/nothing-here",
-                             headers={"Authorization": f"Bearer {API_KEY}"})
+    status, _, text = _fetch(
+        f"{served.base_url}/v1/nothing-here", headers={"Authorization": f"Bearer {API_KEY}"}
+    )
     assert status == 404 and json.loads(text)["error"]["type"] == "invalid_request_error"
     status, _, text = _fetch(f"{served.base_url}/v1/nothing-here")
     assert status == 401 and json.loads(text)["error"]["type"] == "invalid_request_error"

@@ -54,8 +54,6 @@ AUTHORIZED_ROUTES = {
 }
 
 
-
-
 @pytest.fixture(scope="module")
 def raw() -> str:
     return TEMPLATE_PATH.read_text(encoding="utf-8")
@@ -308,8 +306,9 @@ def test_function_policies_are_least_privilege(resources: dict[str, Any]) -> Non
                 # API deletes only identity claims (a staff correction moves one).
                 if action == "dynamodb:DeleteItem":
                     if name == "ApiFunction":
-                        assert stmt["Condition"] == {"ForAllValues:StringLike": {
-                            "dynamodb:LeadingKeys": ["IDENTITY#*"]}}, stmt
+                        assert stmt["Condition"] == {
+                            "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["IDENTITY#*"]}
+                        }, stmt
                         assert actions == ["dynamodb:DeleteItem"], stmt
                     else:
                         assert name == "StripeWebhookFunction", name
@@ -344,14 +343,18 @@ def test_schedules_run_in_pacific_time(resources: dict[str, Any]) -> None:
     for name, schedule in schedules.items():
         assert schedule["ScheduleExpressionTimezone"] == "America/Los_Angeles", name
         assert schedule["RetryPolicy"]["MaximumRetryAttempts"] >= 1, name
-        assert schedule["DeadLetterConfig"]["Arn"] == {"Fn::GetAtt": ["ScheduleDeadLetterQueue", "Arn"]}
+        assert schedule["DeadLetterConfig"]["Arn"] == {
+            "Fn::GetAtt": ["ScheduleDeadLetterQueue", "Arn"]
+        }
 
 
 def test_scheduled_function_fans_out_to_the_reminder_queue(resources: dict[str, Any]) -> None:
     fn = resources["ScheduledFunction"]["Properties"]
     assert _is_ref(fn["Environment"]["Variables"]["REMINDER_QUEUE_URL"], "ReminderQueue")
     assert fn["DeadLetterQueue"]["TargetArn"] == {"Fn::GetAtt": ["ScheduleDeadLetterQueue", "Arn"]}
-    sends = [s for s in _statements(resources["ScheduledFunction"]) if "sqs:SendMessage" in s["Action"]]
+    sends = [
+        s for s in _statements(resources["ScheduledFunction"]) if "sqs:SendMessage" in s["Action"]
+    ]
     assert sends and sends[0]["Resource"] == {"Fn::GetAtt": ["ReminderQueue", "Arn"]}
 
 
@@ -385,7 +388,6 @@ def test_the_claim_lease_fits_between_the_sender_timeout_and_the_visibility_time
     assert timeout < LEASE.total_seconds() < visibility
 
 
-
 def test_reminder_days_parameter_accepts_what_the_rules_accept(template: dict[str, Any]) -> None:
     from dualcredit import rules
 
@@ -396,7 +398,10 @@ def test_reminder_days_parameter_accepts_what_the_rules_accept(template: dict[st
         rules.parse_reminder_days(text)
     for text in ("46", "0", "7,,1", "7, 1", ""):
         assert not re.fullmatch(param["AllowedPattern"], text), text
-    assert _is_ref(template["Globals"]["Function"]["Environment"]["Variables"]["REMINDER_DAYS"], "ReminderDays")
+    assert _is_ref(
+        template["Globals"]["Function"]["Environment"]["Variables"]["REMINDER_DAYS"], "ReminderDays"
+    )
+
 
 def test_every_queue_is_encrypted(resources: dict[str, Any]) -> None:
     queues = _of_type(resources, "AWS::SQS::Queue")

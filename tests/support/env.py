@@ -26,6 +26,7 @@ def apply() -> None:
     os.environ.pop("AWS_ENDPOINT_URL", None)
     os.environ.pop("CLOCK_OVERRIDE", None)
 
+
 STRIPE_SECRET_KEY_PARAMETER = "/dual-credit/test/stripe/secret-key"
 STRIPE_WEBHOOK_SECRET_PARAMETER = "/dual-credit/test/stripe/webhook-secret"
 TEST_ENV["STRIPE_SECRET_KEY_PARAMETER"] = STRIPE_SECRET_KEY_PARAMETER

@@ -78,7 +78,8 @@ def api_event(
         "headers": headers,
         "multiValueHeaders": {k: [v] for k, v in headers.items()},
         "queryStringParameters": dict(query) or None,
-        "multiValueQueryStringParameters": {k: [v for kk, v in query if kk == k] for k, _ in query} or None,
+        "multiValueQueryStringParameters": {k: [v for kk, v in query if kk == k] for k, _ in query}
+        or None,
         "pathParameters": None,
         "stageVariables": None,
         "body": text,

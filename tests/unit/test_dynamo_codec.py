@@ -15,7 +15,10 @@ scalars = st.one_of(
 )
 values = st.recursive(
     scalars,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(min_size=1, max_size=8), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(min_size=1, max_size=8), inner, max_size=4)
+    ),
     max_leaves=12,
 )
 
@@ -27,7 +30,11 @@ def test_items_round_trip(item):
 
 def test_none_is_not_stored_and_types_are_dynamodb_types():
     assert serialize({"a": None, "b": 1, "c": "x", "d": True, "e": 2.5, "f": {"g": None}}) == {
-        "b": {"N": "1"}, "c": {"S": "x"}, "d": {"BOOL": True}, "e": {"N": "2.5"}, "f": {"M": {}},
+        "b": {"N": "1"},
+        "c": {"S": "x"},
+        "d": {"BOOL": True},
+        "e": {"N": "2.5"},
+        "f": {"M": {}},
     }
 
 
@@ -37,14 +44,21 @@ def test_string_sets_are_stored_as_sets():
 
 
 def test_integral_numbers_come_back_as_int():
-    assert deserialize({"n": {"N": "5"}, "m": {"N": "5.0"}, "x": {"N": "1.25"}}) == {"n": 5, "m": 5, "x": 1.25}
+    assert deserialize({"n": {"N": "5"}, "m": {"N": "5.0"}, "x": {"N": "1.25"}}) == {
+        "n": 5,
+        "m": 5,
+        "x": 1.25,
+    }
 
 
 def test_an_update_expression_sets_each_field_and_removes_the_rest():
     from dualcredit.dal.dynamo import set_expression
 
-    expression, names, values = set_expression({"grade": "B", "status": "sent"}, remove=["lease_until"],
-                                               also=["attempts = attempts + :one"])
+    expression, names, values = set_expression(
+        {"grade": "B", "status": "sent"},
+        remove=["lease_until"],
+        also=["attempts = attempts + :one"],
+    )
     assert expression == "SET #f0 = :v0, #f1 = :v1, attempts = attempts + :one REMOVE #r0"
     assert names == {"#f0": "grade", "#f1": "status", "#r0": "lease_until"}
     assert values == {":v0": "B", ":v1": "sent"}

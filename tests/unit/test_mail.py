@@ -9,11 +9,23 @@ from dualcredit import mail
 from dualcredit.logic.reminders import REMINDER, TEMPLATES, WINDOW_OPEN
 
 VALUES = {
-    REMINDER: {"sers_id": "TP3-27-AB12", "school_year": "2026-27", "amount": "$50.00",
-               "closes_on": "June 15, 2027", "deadline": "June 15, 2027, 11:59 pm Pacific time",
-               "days_left": "in 7 days", "pay_url": "https://app.test/pay"},
-    WINDOW_OPEN: {"sers_id": "TP3-27-AB12", "school_year": "2027-28", "opens_on": "December 1, 2027",
-                  "closes_on": "June 15, 2028", "fee": "$50.00", "dashboard_url": "https://app.test/dashboard"},
+    REMINDER: {
+        "sers_id": "TP3-27-AB12",
+        "school_year": "2026-27",
+        "amount": "$50.00",
+        "closes_on": "June 15, 2027",
+        "deadline": "June 15, 2027, 11:59 pm Pacific time",
+        "days_left": "in 7 days",
+        "pay_url": "https://app.test/pay",
+    },
+    WINDOW_OPEN: {
+        "sers_id": "TP3-27-AB12",
+        "school_year": "2027-28",
+        "opens_on": "December 1, 2027",
+        "closes_on": "June 15, 2028",
+        "fee": "$50.00",
+        "dashboard_url": "https://app.test/dashboard",
+    },
 }
 
 
@@ -24,7 +36,9 @@ def test_a_bulk_template_filled_by_ses_reads_as_the_rendered_message(kind):
     template = mail.bulk_template(name, subject)
     values = mail.bulk_values(**VALUES[kind])
     # When SES fills the template
-    filled = [parse_template(part, values) for part in (template.subject, template.html, template.text)]
+    filled = [
+        parse_template(part, values) for part in (template.subject, template.html, template.text)
+    ]
     # Then it is the message a single send would carry
     expected = mail.render(name, mail.Template(subject).substitute(values), **values)
     assert filled == [expected.subject, expected.html, expected.text]

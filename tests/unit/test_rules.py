@@ -515,7 +515,9 @@ def test_other_thresholds():
     # Given courses with thresholds other than B
     # When credit is decided
     # Then the threshold itself qualifies and the next grade down does not
-    assert qualifies_for_credit("B", threshold=None) is True  # no threshold recorded: the default, B
+    assert (
+        qualifies_for_credit("B", threshold=None) is True
+    )  # no threshold recorded: the default, B
     assert qualifies_for_credit("B-", threshold=None) is False
     assert qualifies_for_credit("C", threshold="C") is True
     assert qualifies_for_credit("C-", threshold="C") is False

@@ -24,8 +24,12 @@ from dualcredit.rules import PaymentSlot
 )
 def test_payment_slot(paid, waived, late, late_paid, slot):
     # Given a student-year's fee facts, When a payment arrives, Then it settles `slot`
-    assert rules.payment_slot(paid=paid, waiver_approved=waived, late_fee_applies=late,
-                              late_fee_paid=late_paid) == slot
+    assert (
+        rules.payment_slot(
+            paid=paid, waiver_approved=waived, late_fee_applies=late, late_fee_paid=late_paid
+        )
+        == slot
+    )
 
 
 def test_prior_year_credit_may_be_paid_outside_the_window():
@@ -52,8 +56,12 @@ def test_prior_year_checkout_lasts_a_day():
 
 
 @given(
-    st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2040, 1, 1), timezones=st.just(UTC)),
-    st.one_of(st.none(), st.timedeltas(min_value=timedelta(days=-30), max_value=timedelta(days=300))),
+    st.datetimes(
+        min_value=datetime(2020, 1, 1), max_value=datetime(2040, 1, 1), timezones=st.just(UTC)
+    ),
+    st.one_of(
+        st.none(), st.timedeltas(min_value=timedelta(days=-30), max_value=timedelta(days=300))
+    ),
 )
 def test_checkout_expiry_is_always_within_stripes_limits(now, until_close):
     close = None if until_close is None else now + until_close
@@ -76,4 +84,6 @@ def test_name_search_prefix_matches_the_sort_key():
     key = rules.name_sort_key("Jane", "Zamora")
     assert key.startswith(rules.name_search_prefix("ZAMO"))
     assert key.startswith(rules.name_search_prefix("Zamora", "ja"))
-    assert not rules.name_sort_key("Jane", "Zamorano").startswith(rules.name_search_prefix("Zamora", "ja"))
+    assert not rules.name_sort_key("Jane", "Zamorano").startswith(
+        rules.name_search_prefix("Zamora", "ja")
+    )

@@ -54,17 +54,23 @@ def test_reminder_days_due_refuses_datetimes():
         rules.reminder_days_due(datetime(2027, 6, 8, tzinfo=UTC), CLOSE, (7,))
 
 
-@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)),
-       st.sets(st.integers(min_value=1, max_value=45), min_size=1, max_size=6),
-       st.integers(min_value=-60, max_value=60))
+@given(
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)),
+    st.sets(st.integers(min_value=1, max_value=45), min_size=1, max_size=6),
+    st.integers(min_value=-60, max_value=60),
+)
 def test_a_reminder_is_due_exactly_on_its_lead_day(closes_on, days, offset):
     today = closes_on - timedelta(days=offset)
     due = rules.reminder_days_due(today, closes_on, days)
     assert due == (offset if offset in days else None)
 
 
-@given(st.datetimes(min_value=datetime(2001, 1, 1), max_value=datetime(2099, 1, 1), timezones=st.just(UTC)),
-       st.sets(st.integers(min_value=1, max_value=45), min_size=1, max_size=6))
+@given(
+    st.datetimes(
+        min_value=datetime(2001, 1, 1), max_value=datetime(2099, 1, 1), timezones=st.just(UTC)
+    ),
+    st.sets(st.integers(min_value=1, max_value=45), min_size=1, max_size=6),
+)
 def test_each_reminder_falls_on_exactly_one_pacific_day(instant, days):
     # Whatever the instant, at most one reminder is due, and it is the lead of its Pacific date.
     year = rules.school_year_of(instant)
@@ -79,7 +85,7 @@ def test_each_reminder_falls_on_exactly_one_pacific_day(instant, days):
 @pytest.mark.parametrize(
     ("graduation", "year", "in_school"),
     [
-        (2027, SchoolYear(2026), True),   # graduates June 2027: in school in 2026-27
+        (2027, SchoolYear(2026), True),  # graduates June 2027: in school in 2026-27
         (2027, SchoolYear(2027), False),  # ... and not in 2027-28
         (2028, SchoolYear(2027), True),
         (2030, SchoolYear(2027), True),
@@ -107,10 +113,13 @@ def test_still_in_school_refuses_non_integers():
     ("instant", "year"),
     [
         (datetime(2027, 6, 16, 0, 5, tzinfo=PACIFIC), 2026),
-        (datetime(2027, 7, 1, 0, 5, tzinfo=PACIFIC), 2026),   # a new school year, window not open yet
+        (
+            datetime(2027, 7, 1, 0, 5, tzinfo=PACIFIC),
+            2026,
+        ),  # a new school year, window not open yet
         (datetime(2027, 11, 30, 23, 59, tzinfo=PACIFIC), 2026),
         (datetime(2027, 12, 1, 0, 0, tzinfo=PACIFIC), 2027),
-        (datetime(2027, 12, 1, 7, 59, tzinfo=UTC), 2026),     # still Nov 30 in Washington
+        (datetime(2027, 12, 1, 7, 59, tzinfo=UTC), 2026),  # still Nov 30 in Washington
         (datetime(2028, 3, 1, 12, 0, tzinfo=PACIFIC), 2027),
     ],
 )
@@ -118,7 +127,11 @@ def test_latest_opened_year(instant, year):
     assert rules.latest_opened_year(instant) == SchoolYear(year)
 
 
-@given(st.datetimes(min_value=datetime(1951, 1, 1), max_value=datetime(2149, 1, 1), timezones=st.just(UTC)))
+@given(
+    st.datetimes(
+        min_value=datetime(1951, 1, 1), max_value=datetime(2149, 1, 1), timezones=st.just(UTC)
+    )
+)
 def test_latest_opened_year_has_opened(instant):
     year = rules.latest_opened_year(instant)
     assert rules.window_for(year).opens_at <= instant

@@ -26,7 +26,9 @@ def client(service: str):
     """A client for `service`; AWS_ENDPOINT_URL (set by `make dev` and tests) points it at moto."""
     return _session().create_client(
         service,
-        region_name=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-west-2",
+        region_name=os.environ.get("AWS_REGION")
+        or os.environ.get("AWS_DEFAULT_REGION")
+        or "us-west-2",
         endpoint_url=os.environ.get("AWS_ENDPOINT_URL") or None,
         config=_CONFIG,
     )
@@ -36,4 +38,3 @@ def reset_clients() -> None:
     """Forget cached clients (tests switch endpoints between runs)."""
     client.cache_clear()
     _session.cache_clear()
-

@@ -29,8 +29,15 @@ def create(kind: str, item: dict[str, Any], *, actor: Actor, at: datetime) -> di
     record = {"SK": keys.META_SK, "type": kind, "version": 1, "created_at": at.isoformat(), **item}
     txn = dynamo.Transaction()
     txn.put(record, condition=NOT_EXISTS)
-    add_audit(txn, entity_pk=record["PK"], action=f"{kind}.created", actor=actor, at=at,
-              before=None, after=record)
+    add_audit(
+        txn,
+        entity_pk=record["PK"],
+        action=f"{kind}.created",
+        actor=actor,
+        at=at,
+        before=None,
+        after=record,
+    )
     try:
         dynamo.transact(txn)
     except dynamo.TransactionCancelled as cancelled:
@@ -38,14 +45,27 @@ def create(kind: str, item: dict[str, Any], *, actor: Actor, at: datetime) -> di
     return record
 
 
-def replace(kind: str, before: dict[str, Any], after: dict[str, Any], *, actor: Actor,
-            at: datetime) -> dict[str, Any]:
+def replace(
+    kind: str, before: dict[str, Any], after: dict[str, Any], *, actor: Actor, at: datetime
+) -> dict[str, Any]:
     """Write `after` over `before` only if nobody changed it in between."""
-    record = {**after, "SK": keys.META_SK, "version": before["version"] + 1, "updated_at": at.isoformat()}
+    record = {
+        **after,
+        "SK": keys.META_SK,
+        "version": before["version"] + 1,
+        "updated_at": at.isoformat(),
+    }
     txn = dynamo.Transaction()
     txn.put(record, condition="version = :expected", values={":expected": before["version"]})
-    add_audit(txn, entity_pk=record["PK"], action=f"{kind}.updated", actor=actor, at=at,
-              before=before, after=record)
+    add_audit(
+        txn,
+        entity_pk=record["PK"],
+        action=f"{kind}.updated",
+        actor=actor,
+        at=at,
+        before=before,
+        after=record,
+    )
     try:
         dynamo.transact(txn)
     except dynamo.TransactionCancelled as cancelled:
@@ -58,7 +78,9 @@ def get(pk: str) -> dict[str, Any] | None:
 
 
 def get_many(pks: Iterable[str]) -> dict[str, dict[str, Any]]:
-    return {pk: item for (pk, _), item in dynamo.batch_get((pk, keys.META_SK) for pk in pks).items()}
+    return {
+        pk: item for (pk, _), item in dynamo.batch_get((pk, keys.META_SK) for pk in pks).items()
+    }
 
 
 # --- the list each kind of record appears in (GSI1) ---

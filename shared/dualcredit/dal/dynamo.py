@@ -110,37 +110,74 @@ class Transaction:
 
     items: list[dict[str, Any]] = field(default_factory=list)
 
-    def put(self, item: Item, *, condition: str | None = None, names: dict | None = None,
-            values: dict | None = None) -> int:
+    def put(
+        self,
+        item: Item,
+        *,
+        condition: str | None = None,
+        names: dict | None = None,
+        values: dict | None = None,
+    ) -> int:
         op: dict[str, Any] = {"TableName": table_name(), "Item": serialize(item)}
         _conditions(op, condition, names, values)
         self.items.append({"Put": op})
         return len(self.items) - 1
 
-    def update(self, pk: str, sk: str, *, expression: str, names: dict | None = None,
-               values: dict | None = None, condition: str | None = None) -> int:
-        op: dict[str, Any] = {"TableName": table_name(), "Key": key(pk, sk), "UpdateExpression": expression}
+    def update(
+        self,
+        pk: str,
+        sk: str,
+        *,
+        expression: str,
+        names: dict | None = None,
+        values: dict | None = None,
+        condition: str | None = None,
+    ) -> int:
+        op: dict[str, Any] = {
+            "TableName": table_name(),
+            "Key": key(pk, sk),
+            "UpdateExpression": expression,
+        }
         _conditions(op, condition, names, values)
         self.items.append({"Update": op})
         return len(self.items) - 1
 
-    def delete(self, pk: str, sk: str, *, condition: str | None = None, names: dict | None = None,
-               values: dict | None = None) -> int:
+    def delete(
+        self,
+        pk: str,
+        sk: str,
+        *,
+        condition: str | None = None,
+        names: dict | None = None,
+        values: dict | None = None,
+    ) -> int:
         op: dict[str, Any] = {"TableName": table_name(), "Key": key(pk, sk)}
         _conditions(op, condition, names, values)
         self.items.append({"Delete": op})
         return len(self.items) - 1
 
-    def check(self, pk: str, sk: str, *, condition: str, names: dict | None = None,
-              values: dict | None = None) -> int:
+    def check(
+        self,
+        pk: str,
+        sk: str,
+        *,
+        condition: str,
+        names: dict | None = None,
+        values: dict | None = None,
+    ) -> int:
         op: dict[str, Any] = {"TableName": table_name(), "Key": key(pk, sk)}
         _conditions(op, condition, names, values)
         self.items.append({"ConditionCheck": op})
         return len(self.items) - 1
 
 
-def set_expression(fields: dict[str, Any], *, remove: Iterable[str] = (), also: Iterable[str] = (),
-                   if_not_exists: bool = False) -> tuple[str, dict[str, str], dict[str, Any]]:
+def set_expression(
+    fields: dict[str, Any],
+    *,
+    remove: Iterable[str] = (),
+    also: Iterable[str] = (),
+    if_not_exists: bool = False,
+) -> tuple[str, dict[str, str], dict[str, Any]]:
     """An UpdateExpression setting every field of `fields` (then the clauses in `also`,
     written with their own placeholders) and removing `remove`, with its name and value
     placeholders: ("SET #f0 = :v0 REMOVE #r0", names, values). `if_not_exists` keeps
@@ -189,7 +226,7 @@ def batch_get(keys: Iterable[Key], *, consistent: bool = False) -> dict[Key, Ite
     wanted = list(dict.fromkeys(keys))
     found: dict[Key, Item] = {}
     for start in range(0, len(wanted), BATCH_GET_LIMIT):
-        chunk = wanted[start:start + BATCH_GET_LIMIT]
+        chunk = wanted[start : start + BATCH_GET_LIMIT]
         request: dict[str, Any] | None = {
             table_name(): {"Keys": [key(pk, sk) for pk, sk in chunk], "ConsistentRead": consistent}
         }
@@ -254,16 +291,29 @@ def query(
 ) -> list[Item]:
     """One partition, optionally narrowed by a sort-key prefix; follows pagination."""
     items: list[Item] = []
-    for page in query_pages(pk_name=pk_name, pk=pk, sk_name=sk_name, sk_prefix=sk_prefix, index=index,
-                            forward=forward, consistent=consistent, page_size=limit):
+    for page in query_pages(
+        pk_name=pk_name,
+        pk=pk,
+        sk_name=sk_name,
+        sk_prefix=sk_prefix,
+        index=index,
+        forward=forward,
+        consistent=consistent,
+        page_size=limit,
+    ):
         items.extend(page)
         if limit and len(items) >= limit:
             return items[:limit]
     return items
 
 
-def put_item(item: Item, *, condition: str | None = None, names: dict | None = None,
-             values: dict | None = None) -> None:
+def put_item(
+    item: Item,
+    *,
+    condition: str | None = None,
+    names: dict | None = None,
+    values: dict | None = None,
+) -> None:
     params: dict[str, Any] = {"TableName": table_name(), "Item": serialize(item)}
     _conditions(params, condition, names, values)
     try:
@@ -274,9 +324,16 @@ def put_item(item: Item, *, condition: str | None = None, names: dict | None = N
         raise
 
 
-def update_item(pk: str, sk: str, *, expression: str, names: dict | None = None,
-                values: dict | None = None, condition: str | None = None,
-                return_old_on_failure: bool = False) -> Item:
+def update_item(
+    pk: str,
+    sk: str,
+    *,
+    expression: str,
+    names: dict | None = None,
+    values: dict | None = None,
+    condition: str | None = None,
+    return_old_on_failure: bool = False,
+) -> Item:
     """Update and return the item as it now stands. A failed condition raises
     ConditionFailed, carrying the item as it was when `return_old_on_failure`."""
     params: dict[str, Any] = {
@@ -302,8 +359,9 @@ def update_item(pk: str, sk: str, *, expression: str, names: dict | None = None,
 TRANSACTION_LIMIT = 100
 
 
-def transact_each(count: int, write: Callable[[Transaction, int], None], *,
-                  drop_failed: bool = True) -> set[int]:
+def transact_each(
+    count: int, write: Callable[[Transaction, int], None], *, drop_failed: bool = True
+) -> set[int]:
     """Write entries 0..count-1 in as few transactions as the item limit allows, each
     entry's items (`write(tx, i)` adds them, conditional or not) kept in one transaction.
 

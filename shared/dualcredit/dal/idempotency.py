@@ -29,13 +29,20 @@ def once_per_event(*, partition: str, key_path: str, expires_after_seconds: int)
                 idempotent_function,
             )
 
-            config = IdempotencyConfig(event_key_jmespath=key_path, expires_after_seconds=expires_after_seconds)
-            store = DynamoDBPersistenceLayer(
-                table_name=get_settings().table_name, key_attr="PK", sort_key_attr="SK",
-                static_pk_value=partition, expiry_attr="expires_at", boto3_client=client("dynamodb"),
+            config = IdempotencyConfig(
+                event_key_jmespath=key_path, expires_after_seconds=expires_after_seconds
             )
-            return config, idempotent_function(data_keyword_argument="event", persistence_store=store,
-                                               config=config)(function)
+            store = DynamoDBPersistenceLayer(
+                table_name=get_settings().table_name,
+                key_attr="PK",
+                sort_key_attr="SK",
+                static_pk_value=partition,
+                expiry_attr="expires_at",
+                boto3_client=client("dynamodb"),
+            )
+            return config, idempotent_function(
+                data_keyword_argument="event", persistence_store=store, config=config
+            )(function)
 
         @wraps(function)
         def call(event: dict, context: Any = None) -> dict:

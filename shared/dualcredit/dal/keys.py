@@ -132,6 +132,7 @@ PRIOR_YEAR_QUEUE_GSI = "PRIOR_YEAR#pending"
 def prior_year_sk(school_year: str, request_id: str) -> str:
     return f"PRIOR#{school_year}#{request_id}"
 
+
 #: Powertools idempotency records of the Stripe webhook (the event id is the SK).
 IDEMPOTENCY_PK = "IDEMPOTENCY#stripe-webhook"
 

@@ -44,8 +44,12 @@ def template_name(name: str) -> str:
 
 def put_template(name: str, *, subject: str, html: str, text: str) -> None:
     """Create or replace the stored template `name` (Handlebars tags for the values)."""
-    template = {"TemplateName": template_name(name), "SubjectPart": subject, "HtmlPart": html,
-                "TextPart": text}
+    template = {
+        "TemplateName": template_name(name),
+        "SubjectPart": subject,
+        "HtmlPart": html,
+        "TextPart": text,
+    }
     ses = client("ses")
     try:
         ses.update_template(Template=template)
@@ -70,14 +74,16 @@ def send_bulk(name: str, destinations: Sequence[tuple[str, dict[str, str]]]) -> 
     sender = get_settings().email_sender
     ids: list[str | None] = []
     for start in range(0, len(destinations), BULK_LIMIT):
-        chunk = destinations[start:start + BULK_LIMIT]
+        chunk = destinations[start : start + BULK_LIMIT]
         response = ses.send_bulk_templated_email(
             Source=sender,
             Template=template_name(name),
             DefaultTemplateData="{}",
             Destinations=[
-                {"Destination": {"ToAddresses": [to]},
-                 "ReplacementTemplateData": json.dumps(values, separators=(",", ":"))}
+                {
+                    "Destination": {"ToAddresses": [to]},
+                    "ReplacementTemplateData": json.dumps(values, separators=(",", ":")),
+                }
                 for to, values in chunk
             ],
         )

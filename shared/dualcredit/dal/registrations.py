@@ -81,8 +81,15 @@ def register(
             ":fees_sort": f"{profile['school_id']}#{student_id}",
         },
     )
-    add_audit(txn, entity_pk=pk, action="registration.created", actor=actor, at=at, before=None,
-              after={"school_year": school_year, "offering_ids": list(slots.values())})
+    add_audit(
+        txn,
+        entity_pk=pk,
+        action="registration.created",
+        actor=actor,
+        at=at,
+        before=None,
+        after={"school_year": school_year, "offering_ids": list(slots.values())},
+    )
     try:
         dynamo.transact(txn)
     except dynamo.TransactionCancelled as cancelled:
@@ -124,17 +131,33 @@ def post_grades(changes: list[GradeChange], *, actor: Actor, at: datetime) -> No
         change = changes[i]
         item, before = change.registration, change.registration.get("grade")
         txn.update(
-            item["PK"], item["SK"],
+            item["PK"],
+            item["SK"],
             expression="SET grade = :grade, credit_earned = :credit, grade_posted_at = :at, "
-                       "grade_posted_by = :by, in_class = :in_class",
+            "grade_posted_by = :by, in_class = :in_class",
             condition=_unchanged("grade", before),
-            values={":grade": change.grade, ":credit": change.credit_earned, ":at": at.isoformat(),
-                    ":by": actor.user_id, ":in_class": True, **_before(before)},
+            values={
+                ":grade": change.grade,
+                ":credit": change.credit_earned,
+                ":at": at.isoformat(),
+                ":by": actor.user_id,
+                ":in_class": True,
+                **_before(before),
+            },
         )
-        add_audit(txn, entity_pk=item["PK"], action="grade.posted", actor=actor, at=at,
-                  before={"offering_id": item["offering_id"], "grade": before},
-                  after={"offering_id": item["offering_id"], "grade": change.grade,
-                         "credit_earned": change.credit_earned})
+        add_audit(
+            txn,
+            entity_pk=item["PK"],
+            action="grade.posted",
+            actor=actor,
+            at=at,
+            before={"offering_id": item["offering_id"], "grade": before},
+            after={
+                "offering_id": item["offering_id"],
+                "grade": change.grade,
+                "credit_earned": change.credit_earned,
+            },
+        )
 
     _in_transactions(changes, write)
 
@@ -147,15 +170,26 @@ def set_enrollments(changes: list[EnrollmentChange], *, actor: Actor, at: dateti
         change = changes[i]
         item, before = change.registration, change.registration.get("in_class")
         txn.update(
-            item["PK"], item["SK"],
+            item["PK"],
+            item["SK"],
             expression="SET in_class = :in_class, in_class_at = :at, in_class_by = :by",
             condition=_unchanged("in_class", before),
-            values={":in_class": change.in_class, ":at": at.isoformat(), ":by": actor.user_id,
-                    **_before(before)},
+            values={
+                ":in_class": change.in_class,
+                ":at": at.isoformat(),
+                ":by": actor.user_id,
+                **_before(before),
+            },
         )
-        add_audit(txn, entity_pk=item["PK"], action="enrollment.answered", actor=actor, at=at,
-                  before={"offering_id": item["offering_id"], "in_class": before},
-                  after={"offering_id": item["offering_id"], "in_class": change.in_class})
+        add_audit(
+            txn,
+            entity_pk=item["PK"],
+            action="enrollment.answered",
+            actor=actor,
+            at=at,
+            before={"offering_id": item["offering_id"], "in_class": before},
+            after={"offering_id": item["offering_id"], "in_class": change.in_class},
+        )
 
     _in_transactions(changes, write)
 
@@ -163,7 +197,8 @@ def set_enrollments(changes: list[EnrollmentChange], *, actor: Actor, at: dateti
 def _unchanged(attribute: str, before: Any) -> str:
     """The registration still exists and `attribute` is still what was read."""
     return "attribute_exists(PK) AND " + (
-        f"{attribute} = :before" if before is not None else f"attribute_not_exists({attribute})")
+        f"{attribute} = :before" if before is not None else f"attribute_not_exists({attribute})"
+    )
 
 
 def _before(before: Any) -> dict[str, Any]:

@@ -67,21 +67,31 @@ def take_all(takes: Sequence[Take], *, at: datetime, lease_seconds: int) -> list
     def write(tx: dynamo.Transaction, i: int) -> None:
         take, claim = takes[i], claims[i]
         fields: dict[str, Any] = {
-            "claim_token": claim.token, "claimed_at": at.isoformat(), "kind": take.kind,
-            "student_id": take.student_id, "school_year": take.school_year,
-            "reminder": f"{take.school_year}:{take.label}", "type": "reminder",
+            "claim_token": claim.token,
+            "claimed_at": at.isoformat(),
+            "kind": take.kind,
+            "student_id": take.student_id,
+            "school_year": take.school_year,
+            "reminder": f"{take.school_year}:{take.label}",
+            "type": "reminder",
         }
         if take.skipped is None:
             fields |= {"status": SENDING, "lease_until": now + lease_seconds}
         else:
             fields |= _outcome_fields(SKIPPED, at, take.skipped)
         expression, names, values = dynamo.set_expression(
-            fields, also=["attempts = if_not_exists(attempts, :zero) + :one"],
-            remove=["lease_until"] if take.skipped is not None else [])
-        tx.update(keys.reminder_pk(take.school_year, take.label), keys.student_pk(take.student_id),
-                  expression=expression, names={**names, "#status": "status"},
-                  values={**values, ":sending": SENDING, ":now": now, ":zero": 0, ":one": 1},
-                  condition=_TAKEABLE)
+            fields,
+            also=["attempts = if_not_exists(attempts, :zero) + :one"],
+            remove=["lease_until"] if take.skipped is not None else [],
+        )
+        tx.update(
+            keys.reminder_pk(take.school_year, take.label),
+            keys.student_pk(take.student_id),
+            expression=expression,
+            names={**names, "#status": "status"},
+            values={**values, ":sending": SENDING, ":now": now, ":zero": 0, ":one": 1},
+            condition=_TAKEABLE,
+        )
 
     lost = dynamo.transact_each(len(takes), write)
     return [None if i in lost else claim for i, claim in enumerate(claims)]
@@ -94,18 +104,27 @@ def finish_all(sent: Sequence[Sent], *, at: datetime) -> list[Claim]:
 
     def write(tx: dynamo.Transaction, i: int) -> None:
         held = sent[i].claim
-        expression, names, values = dynamo.set_expression(_outcome_fields(SENT, at, sent[i].details),
-                                                          remove=["lease_until"])
-        tx.update(keys.reminder_pk(held.school_year, held.label), keys.student_pk(held.student_id),
-                  expression=expression, names=names,
-                  values={**values, ":token": held.token}, condition="claim_token = :token")
+        expression, names, values = dynamo.set_expression(
+            _outcome_fields(SENT, at, sent[i].details), remove=["lease_until"]
+        )
+        tx.update(
+            keys.reminder_pk(held.school_year, held.label),
+            keys.student_pk(held.student_id),
+            expression=expression,
+            names=names,
+            values={**values, ":token": held.token},
+            condition="claim_token = :token",
+        )
 
     return [sent[i].claim for i in sorted(dynamo.transact_each(len(sent), write))]
 
 
 def _outcome_fields(status: str, at: datetime, details: dict[str, Any]) -> dict[str, Any]:
-    return {**{k: v for k, v in details.items() if v is not None}, "status": status,
-            f"{status}_at": at.isoformat()}
+    return {
+        **{k: v for k, v in details.items() if v is not None},
+        "status": status,
+        f"{status}_at": at.isoformat(),
+    }
 
 
 def of_reminder(school_year: str, label: str) -> list[dict[str, Any]]:
@@ -129,10 +148,14 @@ def load_for_sending(wanted: Sequence[tuple[str, str, str]]) -> SendingFacts:
     made a moment ago is seen): 3 keys per student and 1 per year, 100 per request."""
     request: list[dynamo.Key] = []
     for student_id, school_year, label in wanted:
-        request += [(keys.student_pk(student_id), keys.PROFILE_SK),
-                    (keys.student_pk(student_id), keys.year_sk(school_year)),
-                    (keys.reminder_pk(school_year, label), keys.student_pk(student_id))]
-    request += [(keys.window_pk(year), keys.META_SK) for year in dict.fromkeys(y for _, y, _ in wanted)]
+        request += [
+            (keys.student_pk(student_id), keys.PROFILE_SK),
+            (keys.student_pk(student_id), keys.year_sk(school_year)),
+            (keys.reminder_pk(school_year, label), keys.student_pk(student_id)),
+        ]
+    request += [
+        (keys.window_pk(year), keys.META_SK) for year in dict.fromkeys(y for _, y, _ in wanted)
+    ]
     found = dynamo.batch_get(request, consistent=True)
     facts = SendingFacts(profiles={}, years={}, windows={}, claims={})
     for (pk, sk), item in found.items():

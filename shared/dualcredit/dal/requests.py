@@ -13,43 +13,80 @@ class NotAllowed(Exception):
     """The record is not in a state that allows this change."""
 
 
-def request_waiver(*, student_id: str, school_year: str, waiver: dict[str, Any], actor: Actor,
-                   at: datetime) -> None:
+def request_waiver(
+    *, student_id: str, school_year: str, waiver: dict[str, Any], actor: Actor, at: datetime
+) -> None:
     """Ask for a waiver of a registered, unpaid year with no waiver pending or granted."""
     pk = keys.student_pk(student_id)
     txn = dynamo.Transaction()
     txn.update(
-        pk, keys.year_sk(school_year),
+        pk,
+        keys.year_sk(school_year),
         expression="SET waiver_status = :pending, waiver = :waiver, GSI1PK = :queue, GSI1SK = :sort",
-        condition=("attribute_exists(PK) AND attribute_not_exists(fee_payment) AND "
-                   "(attribute_not_exists(waiver_status) OR waiver_status = :denied)"),
-        values={":pending": "pending", ":waiver": waiver, ":queue": keys.WAIVER_QUEUE_GSI,
-                ":sort": f"{at.isoformat()}#{student_id}#{school_year}", ":denied": "denied"},
+        condition=(
+            "attribute_exists(PK) AND attribute_not_exists(fee_payment) AND "
+            "(attribute_not_exists(waiver_status) OR waiver_status = :denied)"
+        ),
+        values={
+            ":pending": "pending",
+            ":waiver": waiver,
+            ":queue": keys.WAIVER_QUEUE_GSI,
+            ":sort": f"{at.isoformat()}#{student_id}#{school_year}",
+            ":denied": "denied",
+        },
     )
-    add_audit(txn, entity_pk=pk, action="waiver.requested", actor=actor, at=at, before=None,
-              after={"school_year": school_year, **waiver})
+    add_audit(
+        txn,
+        entity_pk=pk,
+        action="waiver.requested",
+        actor=actor,
+        at=at,
+        before=None,
+        after={"school_year": school_year, **waiver},
+    )
     try:
         dynamo.transact(txn)
     except dynamo.TransactionCancelled as cancelled:
         raise NotAllowed() from cancelled
 
 
-def decide_waiver(*, student_id: str, school_year: str, approve: bool, note: str | None, actor: Actor,
-                  at: datetime) -> None:
+def decide_waiver(
+    *,
+    student_id: str,
+    school_year: str,
+    approve: bool,
+    note: str | None,
+    actor: Actor,
+    at: datetime,
+) -> None:
     pk = keys.student_pk(student_id)
     status = "approved" if approve else "denied"
     txn = dynamo.Transaction()
     txn.update(
-        pk, keys.year_sk(school_year),
-        expression=("SET waiver_status = :status, waiver.decided_by = :by, waiver.decided_at = :at, "
-                    "waiver.decision_note = :note REMOVE GSI1PK, GSI1SK"),
+        pk,
+        keys.year_sk(school_year),
+        expression=(
+            "SET waiver_status = :status, waiver.decided_by = :by, waiver.decided_at = :at, "
+            "waiver.decision_note = :note REMOVE GSI1PK, GSI1SK"
+        ),
         condition="waiver_status = :pending",
-        values={":status": status, ":by": actor.user_id, ":at": at.isoformat(), ":note": note or "",
-                ":pending": "pending"},
+        values={
+            ":status": status,
+            ":by": actor.user_id,
+            ":at": at.isoformat(),
+            ":note": note or "",
+            ":pending": "pending",
+        },
     )
-    add_audit(txn, entity_pk=pk, action=f"waiver.{status}", actor=actor, at=at,
-              before={"school_year": school_year, "waiver_status": "pending"},
-              after={"school_year": school_year, "waiver_status": status, "note": note})
+    add_audit(
+        txn,
+        entity_pk=pk,
+        action=f"waiver.{status}",
+        actor=actor,
+        at=at,
+        before={"school_year": school_year, "waiver_status": "pending"},
+        after={"school_year": school_year, "waiver_status": status, "note": note},
+    )
     try:
         dynamo.transact(txn)
     except dynamo.TransactionCancelled as cancelled:
@@ -60,7 +97,9 @@ def pending_waivers() -> list[dict[str, Any]]:
     return dynamo.query(index="GSI1", pk_name="GSI1PK", pk=keys.WAIVER_QUEUE_GSI)
 
 
-def request_prior_year(*, student_id: str, request: dict[str, Any], actor: Actor, at: datetime) -> None:
+def request_prior_year(
+    *, student_id: str, request: dict[str, Any], actor: Actor, at: datetime
+) -> None:
     pk = keys.student_pk(student_id)
     item = {
         "PK": pk,
@@ -75,7 +114,15 @@ def request_prior_year(*, student_id: str, request: dict[str, Any], actor: Actor
     }
     txn = dynamo.Transaction()
     txn.put(item, condition="attribute_not_exists(PK)")
-    add_audit(txn, entity_pk=pk, action="prior_year.requested", actor=actor, at=at, before=None, after=item)
+    add_audit(
+        txn,
+        entity_pk=pk,
+        action="prior_year.requested",
+        actor=actor,
+        at=at,
+        before=None,
+        after=item,
+    )
     dynamo.transact(txn)
 
 
@@ -83,37 +130,67 @@ def pending_prior_year() -> list[dict[str, Any]]:
     return dynamo.query(index="GSI1", pk_name="GSI1PK", pk=keys.PRIOR_YEAR_QUEUE_GSI)
 
 
-def decide_prior_year(*, request: dict[str, Any], approve: bool, note: str | None, profile: dict[str, Any],
-                      actor: Actor, at: datetime) -> None:
+def decide_prior_year(
+    *,
+    request: dict[str, Any],
+    approve: bool,
+    note: str | None,
+    profile: dict[str, Any],
+    actor: Actor,
+    at: datetime,
+) -> None:
     """Approve (the year then owes its fee if unsettled, plus the late fee) or deny."""
     pk = keys.student_pk(request["student_id"])
     status = "approved" if approve else "denied"
     txn = dynamo.Transaction()
     txn.update(
-        pk, keys.prior_year_sk(request["school_year"], request["request_id"]),
+        pk,
+        keys.prior_year_sk(request["school_year"], request["request_id"]),
         expression="SET #status = :status, decided_by = :by, decided_at = :at, decision_note = :note "
-                   "REMOVE GSI1PK, GSI1SK",
+        "REMOVE GSI1PK, GSI1SK",
         condition="#status = :pending",
         names={"#status": "status"},
-        values={":status": status, ":by": actor.user_id, ":at": at.isoformat(), ":note": note or "",
-                ":pending": "pending"},
+        values={
+            ":status": status,
+            ":by": actor.user_id,
+            ":at": at.isoformat(),
+            ":note": note or "",
+            ":pending": "pending",
+        },
     )
     if approve:
         year = request["school_year"]
         txn.update(
-            pk, keys.year_sk(year),
-            expression=("SET late_fee_applies = :true, #type = :type, school_year = :year, student_id = :sid, "
-                        "sers_id = :sers, school_id = if_not_exists(school_id, :school), "
-                        "opened_at = if_not_exists(opened_at, :at), GSI2PK = :fees, "
-                        "GSI2SK = if_not_exists(GSI2SK, :fees_sort)"),
+            pk,
+            keys.year_sk(year),
+            expression=(
+                "SET late_fee_applies = :true, #type = :type, school_year = :year, student_id = :sid, "
+                "sers_id = :sers, school_id = if_not_exists(school_id, :school), "
+                "opened_at = if_not_exists(opened_at, :at), GSI2PK = :fees, "
+                "GSI2SK = if_not_exists(GSI2SK, :fees_sort)"
+            ),
             names={"#type": "type"},
-            values={":true": True, ":type": "student_year", ":year": year, ":sid": request["student_id"],
-                    ":sers": profile["sers_id"], ":school": request["school_id"], ":at": at.isoformat(),
-                    ":fees": keys.fees_gsi2(year), ":fees_sort": f"{request['school_id']}#{request['student_id']}"},
+            values={
+                ":true": True,
+                ":type": "student_year",
+                ":year": year,
+                ":sid": request["student_id"],
+                ":sers": profile["sers_id"],
+                ":school": request["school_id"],
+                ":at": at.isoformat(),
+                ":fees": keys.fees_gsi2(year),
+                ":fees_sort": f"{request['school_id']}#{request['student_id']}",
+            },
         )
-    add_audit(txn, entity_pk=pk, action=f"prior_year.{status}", actor=actor, at=at,
-              before={"request_id": request["request_id"], "status": "pending"},
-              after={"request_id": request["request_id"], "status": status, "note": note})
+    add_audit(
+        txn,
+        entity_pk=pk,
+        action=f"prior_year.{status}",
+        actor=actor,
+        at=at,
+        before={"request_id": request["request_id"], "status": "pending"},
+        after={"request_id": request["request_id"], "status": status, "note": note},
+    )
     try:
         dynamo.transact(txn)
     except dynamo.TransactionCancelled as cancelled:
@@ -121,5 +198,6 @@ def decide_prior_year(*, request: dict[str, Any], approve: bool, note: str | Non
 
 
 def get_prior_year(student_id: str, school_year: str, request_id: str) -> dict[str, Any] | None:
-    return dynamo.get_item(keys.student_pk(student_id), keys.prior_year_sk(school_year, request_id),
-                           consistent=True)
+    return dynamo.get_item(
+        keys.student_pk(student_id), keys.prior_year_sk(school_year, request_id), consistent=True
+    )

@@ -57,11 +57,16 @@ def create_checkout_session(
     metadata = {"sers_id": sers_id, "student_id": student_id, "school_year": school_year}
     params = {
         "mode": "payment",
-        "line_items": [{
-            "quantity": 1,
-            "price_data": {"currency": "usd", "unit_amount": amount_cents,
-                           "product_data": {"name": description}},
-        }],
+        "line_items": [
+            {
+                "quantity": 1,
+                "price_data": {
+                    "currency": "usd",
+                    "unit_amount": amount_cents,
+                    "product_data": {"name": description},
+                },
+            }
+        ],
         "client_reference_id": sers_id,
         "customer_email": email,
         "metadata": metadata,
@@ -71,7 +76,9 @@ def create_checkout_session(
         "expires_at": int(expires_at.timestamp()),
     }
     try:
-        session = _client().v1.checkout.sessions.create(params, {"idempotency_key": idempotency_key})
+        session = _client().v1.checkout.sessions.create(
+            params, {"idempotency_key": idempotency_key}
+        )
     except (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError) as error:
         raise StripeUnavailable(type(error).__name__) from error
     return {"id": session.id, "url": session.url, "expires_at": session.expires_at}
@@ -110,7 +117,9 @@ def verify_event(payload: str, signature: str | None) -> dict[str, Any]:
     # the JSON as a dict: construct_event would build a StripeObject tree of the
     # event's classes only for us to turn it back into this dict.
     try:
-        stripe.WebhookSignature.verify_header(payload, signature or "", secret, stripe.Webhook.DEFAULT_TOLERANCE)
+        stripe.WebhookSignature.verify_header(
+            payload, signature or "", secret, stripe.Webhook.DEFAULT_TOLERANCE
+        )
         event = json.loads(payload)
     except (ValueError, stripe.SignatureVerificationError) as error:
         raise InvalidSignature(type(error).__name__) from None

@@ -55,15 +55,29 @@ def create_student(
         "version": 1,
         **profile,
     }
-    claim = {"SK": keys.CLAIM_SK, "student_id": student_id, "sers_id": sers_id, "created_at": at.isoformat()}
+    claim = {
+        "SK": keys.CLAIM_SK,
+        "student_id": student_id,
+        "sers_id": sers_id,
+        "created_at": at.isoformat(),
+    }
     txn = dynamo.Transaction()
     slots = {
         txn.put(item, condition=NOT_EXISTS): "profile",
-        txn.put({"PK": keys.sers_id_pk(sers_id), "type": "sers_id_claim", **claim}, condition=NOT_EXISTS): "sers_id",
-        txn.put({"PK": keys.email_pk(email), "type": "email_claim", **claim}, condition=NOT_EXISTS): "email",
-        txn.put({"PK": keys.identity_pk(fingerprint), "type": "identity_claim", **claim}, condition=NOT_EXISTS): "identity",
+        txn.put(
+            {"PK": keys.sers_id_pk(sers_id), "type": "sers_id_claim", **claim}, condition=NOT_EXISTS
+        ): "sers_id",
+        txn.put(
+            {"PK": keys.email_pk(email), "type": "email_claim", **claim}, condition=NOT_EXISTS
+        ): "email",
+        txn.put(
+            {"PK": keys.identity_pk(fingerprint), "type": "identity_claim", **claim},
+            condition=NOT_EXISTS,
+        ): "identity",
     }
-    add_audit(txn, entity_pk=pk, action="student.created", actor=actor, at=at, before=None, after=item)
+    add_audit(
+        txn, entity_pk=pk, action="student.created", actor=actor, at=at, before=None, after=item
+    )
     try:
         dynamo.transact(txn)
     except dynamo.TransactionCancelled as cancelled:
@@ -93,29 +107,64 @@ def correct_identity(
     student_id = before["student_id"]
     pk = keys.student_pk(student_id)
     old_fingerprint, new_fingerprint = fingerprints
-    fields = {**changes, "GSI1PK": keys.student_name_gsi(name_index), "GSI1SK": f"{name_sort}#{student_id}",
-              "version": before["version"] + 1, "updated_at": at.isoformat()}
+    fields = {
+        **changes,
+        "GSI1PK": keys.student_name_gsi(name_index),
+        "GSI1SK": f"{name_sort}#{student_id}",
+        "version": before["version"] + 1,
+        "updated_at": at.isoformat(),
+    }
     after = {**before, **fields}
     expression, names, values = dynamo.set_expression(fields)
     txn = dynamo.Transaction()
-    slots = {txn.update(pk, keys.PROFILE_SK, expression=expression, names=names,
-                        values={**values, ":expected": before["version"]},
-                        condition="version = :expected"): "profile"}
+    slots = {
+        txn.update(
+            pk,
+            keys.PROFILE_SK,
+            expression=expression,
+            names=names,
+            values={**values, ":expected": before["version"]},
+            condition="version = :expected",
+        ): "profile"
+    }
     if new_fingerprint != old_fingerprint:
-        slots[txn.put({"PK": keys.identity_pk(new_fingerprint), "SK": keys.CLAIM_SK, "type": "identity_claim",
-                       "student_id": student_id, "sers_id": before["sers_id"], "created_at": at.isoformat()},
-                      condition=NOT_EXISTS)] = "identity"
-        txn.delete(keys.identity_pk(old_fingerprint), keys.CLAIM_SK, condition="student_id = :sid",
-                   values={":sid": student_id})
+        slots[
+            txn.put(
+                {
+                    "PK": keys.identity_pk(new_fingerprint),
+                    "SK": keys.CLAIM_SK,
+                    "type": "identity_claim",
+                    "student_id": student_id,
+                    "sers_id": before["sers_id"],
+                    "created_at": at.isoformat(),
+                },
+                condition=NOT_EXISTS,
+            )
+        ] = "identity"
+        txn.delete(
+            keys.identity_pk(old_fingerprint),
+            keys.CLAIM_SK,
+            condition="student_id = :sid",
+            values={":sid": student_id},
+        )
     names_now = {k: after[k] for k in ("legal_first_name", "legal_last_name")}
     for registration in registrations:
-        txn.update(registration["PK"], registration["SK"], expression="SET legal_first_name = :first, "
-                   "legal_last_name = :last", values={":first": names_now["legal_first_name"],
-                                                      ":last": names_now["legal_last_name"]},
-                   condition="attribute_exists(PK)")
-    add_audit(txn, entity_pk=pk, action="student.identity_corrected", actor=actor, at=at,
-              before={k: before.get(k) for k in IDENTITY_FIELDS},
-              after={**{k: after.get(k) for k in IDENTITY_FIELDS}, "reason": reason})
+        txn.update(
+            registration["PK"],
+            registration["SK"],
+            expression="SET legal_first_name = :first, legal_last_name = :last",
+            values={":first": names_now["legal_first_name"], ":last": names_now["legal_last_name"]},
+            condition="attribute_exists(PK)",
+        )
+    add_audit(
+        txn,
+        entity_pk=pk,
+        action="student.identity_corrected",
+        actor=actor,
+        at=at,
+        before={k: before.get(k) for k in IDENTITY_FIELDS},
+        after={**{k: after.get(k) for k in IDENTITY_FIELDS}, "reason": reason},
+    )
     try:
         dynamo.transact(txn)
     except dynamo.TransactionCancelled as cancelled:
@@ -142,18 +191,34 @@ def update_profile(
     None removes the attribute."""
     removed = [name for name, value in changes.items() if value is None]
     kept = {name: value for name, value in changes.items() if value is not None}
-    after = {**{k: v for k, v in before.items() if k not in removed}, **kept,
-             "version": before["version"] + 1, "updated_at": at.isoformat()}
+    after = {
+        **{k: v for k, v in before.items() if k not in removed},
+        **kept,
+        "version": before["version"] + 1,
+        "updated_at": at.isoformat(),
+    }
     expression, names, values = dynamo.set_expression(
-        {name: after[name] for name in [*kept, "version", "updated_at"]}, remove=removed)
+        {name: after[name] for name in [*kept, "version", "updated_at"]}, remove=removed
+    )
     values[":expected"] = before["version"]
     txn = dynamo.Transaction()
     txn.update(
-        before["PK"], before["SK"], expression=expression, names=names, values=values,
+        before["PK"],
+        before["SK"],
+        expression=expression,
+        names=names,
+        values=values,
         condition="version = :expected",
     )
-    add_audit(txn, entity_pk=before["PK"], action="student.updated", actor=actor, at=at,
-              before=before, after=after)
+    add_audit(
+        txn,
+        entity_pk=before["PK"],
+        action="student.updated",
+        actor=actor,
+        at=at,
+        before=before,
+        after=after,
+    )
     try:
         dynamo.transact(txn)
     except dynamo.TransactionCancelled as cancelled:
@@ -189,6 +254,10 @@ def claim_for_identity(fingerprint: str) -> dict[str, Any] | None:
 
 def search_by_name(name_index: str, name_prefix: str, limit: int = 50) -> list[dict[str, Any]]:
     return dynamo.query(
-        index="GSI1", pk_name="GSI1PK", pk=keys.student_name_gsi(name_index),
-        sk_name="GSI1SK", sk_prefix=name_prefix, limit=limit,
+        index="GSI1",
+        pk_name="GSI1PK",
+        pk=keys.student_name_gsi(name_index),
+        sk_name="GSI1SK",
+        sk_prefix=name_prefix,
+        limit=limit,
     )

@@ -34,7 +34,9 @@ def set_close_date(
         txn.put(after, condition="attribute_not_exists(PK)")
     else:
         txn.put(after, condition="version = :expected", values={":expected": before["version"]})
-    add_audit(txn, entity_pk=pk, action="window.extended", actor=actor, at=at, before=before, after=after)
+    add_audit(
+        txn, entity_pk=pk, action="window.extended", actor=actor, at=at, before=before, after=after
+    )
     try:
         dynamo.transact(txn)
     except dynamo.TransactionCancelled as cancelled:
@@ -57,16 +59,32 @@ def mark(school_year: str, step: str, on: str, *, at: datetime) -> bool:
     pk = keys.window_pk(school_year)
     txn = dynamo.Transaction()
     txn.update(
-        pk, keys.META_SK,
-        expression=(f"SET {step}_on = :on, {step}_at = :at, #type = :type, school_year = :year, "
-                    "version = if_not_exists(version, :zero) + :one"),
+        pk,
+        keys.META_SK,
+        expression=(
+            f"SET {step}_on = :on, {step}_at = :at, #type = :type, school_year = :year, "
+            "version = if_not_exists(version, :zero) + :one"
+        ),
         condition=f"attribute_not_exists({step}_on) OR {step}_on <> :on",
         names={"#type": "type"},
-        values={":on": on, ":at": at.isoformat(), ":type": "window", ":year": school_year,
-                ":zero": 0, ":one": 1},
+        values={
+            ":on": on,
+            ":at": at.isoformat(),
+            ":type": "window",
+            ":year": school_year,
+            ":zero": 0,
+            ":one": 1,
+        },
     )
-    add_audit(txn, entity_pk=pk, action=f"window.{step}", actor=SCHEDULER, at=at, before=None,
-              after={"school_year": school_year, f"{step}_on": on})
+    add_audit(
+        txn,
+        entity_pk=pk,
+        action=f"window.{step}",
+        actor=SCHEDULER,
+        at=at,
+        before=None,
+        after={"school_year": school_year, f"{step}_on": on},
+    )
     try:
         dynamo.transact(txn)
     except dynamo.TransactionCancelled:

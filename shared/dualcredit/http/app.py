@@ -25,8 +25,13 @@ def api_routers() -> list[Router]:
         student_routes,
     )
 
-    return [public_routes.router, student_routes.router, staff_routes.router, payment_routes.router,
-            reminder_routes.router]
+    return [
+        public_routes.router,
+        student_routes.router,
+        staff_routes.router,
+        payment_routes.router,
+        reminder_routes.router,
+    ]
 
 
 def grade_routers() -> list[Router]:

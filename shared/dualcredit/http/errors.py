@@ -17,13 +17,20 @@ from dualcredit.errors import (
 from dualcredit.models.common import ErrorBody, FieldError
 from dualcredit.observability import logger
 
-STATUS = {InvalidInput: 400, Forbidden: 403, NotFound: 404, Conflict: 409, TooManyRequests: 429,
-          Unavailable: 503}
+STATUS = {
+    InvalidInput: 400,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    TooManyRequests: 429,
+    Unavailable: 503,
+}
 
 
 def _answer(status: int, body: ErrorBody) -> Response:
-    return Response(status_code=status, content_type=content_types.APPLICATION_JSON,
-                    body=body.model_dump_json())
+    return Response(
+        status_code=status, content_type=content_types.APPLICATION_JSON, body=body.model_dump_json()
+    )
 
 
 def _field(location: tuple) -> str:
@@ -49,10 +56,16 @@ def _plain(error: dict) -> str:
 def register_error_handlers(app: APIGatewayRestResolver) -> None:
     @app.exception_handler(RequestValidationError)
     def _invalid(error: RequestValidationError) -> Response:
-        fields = [FieldError(field=_field(e.get("loc", ())), message=_plain(e)) for e in error.errors()]
+        fields = [
+            FieldError(field=_field(e.get("loc", ())), message=_plain(e)) for e in error.errors()
+        ]
         summary = "; ".join(f"{f.field} {f.message}" for f in fields[:3])
-        return _answer(422, ErrorBody(code="validation_error", message=f"Check the form: {summary}.",
-                                      errors=fields))
+        return _answer(
+            422,
+            ErrorBody(
+                code="validation_error", message=f"Check the form: {summary}.", errors=fields
+            ),
+        )
 
     @app.exception_handler(DomainError)
     def _domain(error: DomainError) -> Response:

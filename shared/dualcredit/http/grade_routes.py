@@ -22,15 +22,20 @@ router = Router()
 MAX_CSV_BYTES = 512 * 1024
 
 
-@router.put("/schools/<school_id>/grades", summary="Post grades for a school's registrations",
-            tags=["grades"])
+@router.put(
+    "/schools/<school_id>/grades",
+    summary="Post grades for a school's registrations",
+    tags=["grades"],
+)
 def put_grades(school_id: str, batch: GradeBatch) -> GradeResult:
     return grades.post_grades(caller(router), school_id, batch, clock.now())
 
 
-@router.post("/schools/<school_id>/grades/csv",
-             summary="Post grades from a CSV (columns sers_id, college_course_code, grade)",
-             tags=["grades"])
+@router.post(
+    "/schools/<school_id>/grades/csv",
+    summary="Post grades from a CSV (columns sers_id, college_course_code, grade)",
+    tags=["grades"],
+)
 def post_grades_csv(
     school_id: str,
     school_year: Annotated[SchoolYearName | None, Query(description="default: current")] = None,
@@ -41,8 +46,11 @@ def post_grades_csv(
     return grades.import_csv(caller(router), school_id, school_year, body, clock.now())
 
 
-@router.put("/schools/<school_id>/enrollments", summary="Say which registered students are really in a class",
-            tags=["grades"])
+@router.put(
+    "/schools/<school_id>/enrollments",
+    summary="Say which registered students are really in a class",
+    tags=["grades"],
+)
 def put_enrollments(school_id: str, batch: EnrollmentBatch) -> EnrollmentResult:
     return grades.answer_enrollments(caller(router), school_id, batch, clock.now())
 
@@ -52,5 +60,9 @@ def get_transcript(
     school_year: Annotated[SchoolYearName | None, Query(description="default: current")] = None,
 ) -> Response[str]:
     filename, body = grades.transcript_csv(caller(router), school_year, clock.now())
-    return Response(status_code=200, content_type="text/csv; charset=utf-8", body=body,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        status_code=200,
+        content_type="text/csv; charset=utf-8",
+        body=body,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -34,33 +34,57 @@ from dualcredit.models.payments import (
 router = Router()
 
 
-@router.post("/students/me/checkout", summary="Start (or resume) card payment of a year's fee",
-             tags=["payments"])
+@router.post(
+    "/students/me/checkout",
+    summary="Start (or resume) card payment of a year's fee",
+    tags=["payments"],
+)
 def post_checkout(request: CheckoutRequest) -> Response[Checkout]:
     return created(payments.checkout_for_student(caller(router), request.school_year, clock.now()))
 
 
 @router.post("/pay/lookup", summary="Amount due for a SERS ID and date of birth", tags=["payments"])
 def post_pay_lookup(request: PayLookup) -> PaySummary:
-    return payments.pay_summary(request.sers_id, request.birth_date, request.school_year,
-                                client_address(router), clock.now())
+    return payments.pay_summary(
+        request.sers_id,
+        request.birth_date,
+        request.school_year,
+        client_address(router),
+        clock.now(),
+    )
 
 
-@router.post("/pay/checkout", summary="Card payment by SERS ID and date of birth", tags=["payments"])
+@router.post(
+    "/pay/checkout", summary="Card payment by SERS ID and date of birth", tags=["payments"]
+)
 def post_pay_checkout(request: PayLookup) -> Response[Checkout]:
-    return created(payments.checkout_by_sers_id(request.sers_id, request.birth_date, request.school_year,
-                                                client_address(router), clock.now()))
+    return created(
+        payments.checkout_by_sers_id(
+            request.sers_id,
+            request.birth_date,
+            request.school_year,
+            client_address(router),
+            clock.now(),
+        )
+    )
 
 
-@router.post("/students/<student_id>/payments", summary="Record a check or money order", tags=["staff"])
+@router.post(
+    "/students/<student_id>/payments", summary="Record a check or money order", tags=["staff"]
+)
 def post_check(student_id: str, check: CheckIn) -> Response[Payment]:
-    return created(Payment.model_validate(payments.record_check(caller(router), student_id, check,
-                                                                clock.now())))
+    return created(
+        Payment.model_validate(
+            payments.record_check(caller(router), student_id, check, clock.now())
+        )
+    )
 
 
 @router.post("/payments/<payment_id>/void", summary="Void a mistaken check entry", tags=["staff"])
 def post_void(payment_id: str, request: VoidRequest) -> Payment:
-    return Payment.model_validate(payments.void_payment(caller(router), payment_id, request, clock.now()))
+    return Payment.model_validate(
+        payments.void_payment(caller(router), payment_id, request, clock.now())
+    )
 
 
 @router.post("/students/me/waivers", summary="Ask for a fee waiver", tags=["payments"])
@@ -78,19 +102,25 @@ def post_waiver_decisions(decisions: Decisions) -> list[DecisionResult]:
     return requests.decide_waivers(caller(router), decisions, clock.now())
 
 
-@router.post("/students/me/prior-year-requests", summary="Ask for credit for an earlier school year",
-             tags=["payments"])
+@router.post(
+    "/students/me/prior-year-requests",
+    summary="Ask for credit for an earlier school year",
+    tags=["payments"],
+)
 def post_prior_year(request: PriorYearRequestIn) -> Response[PriorYearRequest]:
     return created(requests.request_prior_year(caller(router), request, clock.now()))
 
 
-@router.get("/prior-year-requests", summary="Prior-year requests waiting for a decision", tags=["staff"])
+@router.get(
+    "/prior-year-requests", summary="Prior-year requests waiting for a decision", tags=["staff"]
+)
 def get_prior_year() -> list[PriorYearRequest]:
     return requests.pending_prior_year(caller(router), clock.now())
 
 
-@router.post("/prior-year-requests/decisions", summary="Approve or deny prior-year requests",
-             tags=["staff"])
+@router.post(
+    "/prior-year-requests/decisions", summary="Approve or deny prior-year requests", tags=["staff"]
+)
 def post_prior_year_decisions(decisions: Decisions) -> list[DecisionResult]:
     return requests.decide_prior_year(caller(router), decisions, clock.now())
 
@@ -99,7 +129,9 @@ def post_prior_year_decisions(decisions: Decisions) -> list[DecisionResult]:
 def get_report(
     school_year: Annotated[SchoolYearName | None, Query(description="default: current")] = None,
 ) -> PaymentsReport:
-    return report.payments_report(caller(router), rules.school_year_or_current(school_year, clock.now()).name)
+    return report.payments_report(
+        caller(router), rules.school_year_or_current(school_year, clock.now()).name
+    )
 
 
 @router.get("/payments/report/csv", summary="The payments report as CSV", tags=["staff"])
@@ -108,5 +140,9 @@ def get_report_csv(
 ) -> Response[str]:
     year = rules.school_year_or_current(school_year, clock.now()).name
     body = report.report_csv(report.payments_report(caller(router), year))
-    return Response(status_code=200, content_type="text/csv; charset=utf-8", body=body,
-                    headers={"Content-Disposition": f'attachment; filename="payments-{year}.csv"'})
+    return Response(
+        status_code=200,
+        content_type="text/csv; charset=utf-8",
+        body=body,
+        headers={"Content-Disposition": f'attachment; filename="payments-{year}.csv"'},
+    )

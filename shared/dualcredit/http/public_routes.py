@@ -29,11 +29,16 @@ def get_schools() -> list[School]:
     return catalog.list_schools()
 
 
-@router.get("/schools/<school_id>/offerings", summary="A school's eligible classes for a school year",
-            tags=["catalog"])
+@router.get(
+    "/schools/<school_id>/offerings",
+    summary="A school's eligible classes for a school year",
+    tags=["catalog"],
+)
 def get_offerings(
     school_id: str,
-    school_year: Annotated[SchoolYearName | None, Query(description="e.g. 2026-27; default: current")] = None,
+    school_year: Annotated[
+        SchoolYearName | None, Query(description="e.g. 2026-27; default: current")
+    ] = None,
 ) -> list[Offering]:
     year = rules.school_year_or_current(school_year, clock.now()).name
     return catalog.list_offerings(school_id, year)
@@ -46,7 +51,9 @@ def get_window(
     return windows.current_window(clock.now(), school_year)
 
 
-@router.post("/sers-id/recovery", summary="Email a SERS ID to the address on file", tags=["accounts"])
+@router.post(
+    "/sers-id/recovery", summary="Email a SERS ID to the address on file", tags=["accounts"]
+)
 def post_recovery(request: RecoveryRequest) -> Response[Message]:
     accounts.recover_sers_id(str(request.email), client_address(router), clock.now())
     return accepted(Message(message=RECOVERY_ANSWER))

@@ -15,16 +15,27 @@ from dualcredit.models.reminders import ReminderHistory, ReminderPreview
 
 router = Router()
 
-Days = Annotated[int | None, Query(ge=1, le=rules.MAX_REMINDER_DAYS, description="days before the close; default: "
-                                   "today's reminder, else the next one")]
+Days = Annotated[
+    int | None,
+    Query(
+        ge=1,
+        le=rules.MAX_REMINDER_DAYS,
+        description="days before the close; default: today's reminder, else the next one",
+    ),
+]
 
 
-@router.get("/reminders/preview", summary="Who a deadline reminder would reach now (dry run)",
-            tags=["staff"])
+@router.get(
+    "/reminders/preview",
+    summary="Who a deadline reminder would reach now (dry run)",
+    tags=["staff"],
+)
 def get_preview(
     school_year: Annotated[SchoolYearName | None, Query(description="default: current")] = None,
     days: Days = None,
-    limit: Annotated[int, Query(ge=1, le=5000, description="students listed")] = reminders.PREVIEW_LIMIT,
+    limit: Annotated[
+        int, Query(ge=1, le=5000, description="students listed")
+    ] = reminders.PREVIEW_LIMIT,
 ) -> ReminderPreview:
     return reminders.preview(caller(router), school_year, days, clock.now(), limit=limit)
 
@@ -32,8 +43,16 @@ def get_preview(
 @router.get("/reminders/history", summary="Reminders sent, to whom and when", tags=["staff"])
 def get_history(
     school_year: Annotated[SchoolYearName | None, Query(description="default: current")] = None,
-    days: Annotated[int | None, Query(ge=1, le=rules.MAX_REMINDER_DAYS, description="one reminder; default: all, "
-                                      "and the registration-open notice")] = None,
-    limit: Annotated[int, Query(ge=1, le=5000, description="entries listed")] = reminders.HISTORY_LIMIT,
+    days: Annotated[
+        int | None,
+        Query(
+            ge=1,
+            le=rules.MAX_REMINDER_DAYS,
+            description="one reminder; default: all, and the registration-open notice",
+        ),
+    ] = None,
+    limit: Annotated[
+        int, Query(ge=1, le=5000, description="entries listed")
+    ] = reminders.HISTORY_LIMIT,
 ) -> ReminderHistory:
     return reminders.history(caller(router), school_year, days, clock.now(), limit=limit)

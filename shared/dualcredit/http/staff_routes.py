@@ -34,7 +34,9 @@ from dualcredit.models.student import Dashboard, IdentityCorrection, Profile, St
 router = Router()
 
 
-@router.get("/schools/<school_id>/roster", summary="Registered students of a school", tags=["schools"])
+@router.get(
+    "/schools/<school_id>/roster", summary="Registered students of a school", tags=["schools"]
+)
 def get_roster(
     school_id: str,
     school_year: Annotated[SchoolYearName | None, Query(description="default: current")] = None,
@@ -100,8 +102,9 @@ def get_students(
     last_name: Annotated[str | None, Query(max_length=60)] = None,
     first_name: Annotated[str | None, Query(max_length=60)] = None,
 ) -> list[StudentSummary]:
-    return staff.find_students(caller(router), sers_id=sers_id, email=email,
-                               last_name=last_name, first_name=first_name)
+    return staff.find_students(
+        caller(router), sers_id=sers_id, email=email, last_name=last_name, first_name=first_name
+    )
 
 
 @router.get("/students/<student_id>", summary="A student's dashboard, for staff", tags=["staff"])
@@ -109,7 +112,10 @@ def get_student(student_id: str) -> Dashboard:
     return registration.dashboard(caller(router), student_id)
 
 
-@router.patch("/students/<student_id>/identity", summary="Correct a student's legal name or date of birth",
-              tags=["staff"])
+@router.patch(
+    "/students/<student_id>/identity",
+    summary="Correct a student's legal name or date of birth",
+    tags=["staff"],
+)
 def patch_identity(student_id: str, correction: IdentityCorrection) -> Profile:
     return staff.correct_identity(caller(router), student_id, correction, clock.now())

@@ -37,13 +37,17 @@ def patch_profile(changes: ProfileUpdate) -> Profile:
     return accounts.update_profile(caller(router), changes, clock.now())
 
 
-@router.get("/students/me/dashboard", summary="SERS ID, registrations and fee status by year",
-            tags=["students"])
+@router.get(
+    "/students/me/dashboard",
+    summary="SERS ID, registrations and fee status by year",
+    tags=["students"],
+)
 def get_dashboard() -> Dashboard:
     return registration.dashboard(caller(router))
 
 
-@router.post("/students/me/registrations", summary="Register this school year's classes",
-             tags=["students"])
+@router.post(
+    "/students/me/registrations", summary="Register this school year's classes", tags=["students"]
+)
 def post_registrations(request: RegistrationRequest) -> Response[RegistrationResult]:
     return created(registration.register(caller(router), request, clock.now()))

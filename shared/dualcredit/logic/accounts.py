@@ -45,7 +45,9 @@ def create_profile(caller: Caller, data: ProfileIn, at: datetime) -> Profile:
         "school_name": school["name"],
         "created_at": at.isoformat(),
     }
-    fingerprint = rules.identity_fingerprint(data.legal_first_name, data.legal_last_name, data.birth_date)
+    fingerprint = rules.identity_fingerprint(
+        data.legal_first_name, data.legal_last_name, data.birth_date
+    )
     prefix = get_settings().sers_prefix
     for _ in range(SERS_ID_ATTEMPTS):
         profile["sers_id"] = rules.new_sers_id(at, prefix=prefix)
@@ -66,7 +68,9 @@ def create_profile(caller: Caller, data: ProfileIn, at: datetime) -> Profile:
         break
     else:
         raise Conflict("We could not assign a SERS ID just now. Please try again.")
-    logger.info("student created", extra={"student_id": caller.user_id, "sers_id": profile["sers_id"]})
+    logger.info(
+        "student created", extra={"student_id": caller.user_id, "sers_id": profile["sers_id"]}
+    )
     metrics.add_metric(name="StudentCreated", unit="Count", value=1)
     _send_welcome(profile, at)
     return Profile.model_validate(profile)
@@ -79,13 +83,15 @@ def _refuse_duplicate(taken: set[str]) -> None:
     if "email" in taken:
         raise Conflict(
             "An account already uses this email address. " + RECOVERY_HINT,
-            field="email", code="duplicate_account",
+            field="email",
+            code="duplicate_account",
         )
     if "identity" in taken:
         raise Conflict(
             "A student with this legal name and date of birth already has an account. "
             "One person keeps one account so no credit is lost. " + RECOVERY_HINT,
-            field="legal_last_name", code="duplicate_account",
+            field="legal_last_name",
+            code="duplicate_account",
         )
 
 
@@ -122,7 +128,9 @@ def update_profile(caller: Caller, changes: ProfileUpdate, at: datetime) -> Prof
     if "school_id" in fields and fields["school_id"] != before["school_id"]:
         fields["school_name"] = _school_or_error(fields["school_id"])["name"]
     try:
-        after = student_data.update_profile(before=before, changes=fields, actor=caller.actor, at=at)
+        after = student_data.update_profile(
+            before=before, changes=fields, actor=caller.actor, at=at
+        )
     except student_data.StaleRecord:
         raise Conflict("Your profile changed in another window. Reload and try again.") from None
     return Profile.model_validate(after)

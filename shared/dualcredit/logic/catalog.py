@@ -40,9 +40,15 @@ def create_school(caller: Caller, data: SchoolIn, at: datetime) -> School:
 
 def update_school(caller: Caller, school_id: str, changes: SchoolUpdate, at: datetime) -> School:
     caller.require(Role.STAFF)
-    updated = _update("school", keys.school_pk(school_id), changes, caller, at,
-                      rebuild=lambda fields: catalog_data.school_item(school_id, fields),
-                      missing=NotFound("There is no such school.", field="school_id"))
+    updated = _update(
+        "school",
+        keys.school_pk(school_id),
+        changes,
+        caller,
+        at,
+        rebuild=lambda fields: catalog_data.school_item(school_id, fields),
+        missing=NotFound("There is no such school.", field="school_id"),
+    )
     return School.model_validate(updated)
 
 
@@ -54,18 +60,26 @@ def list_college_courses(caller: Caller) -> list[CollegeCourse]:
 def create_college_course(caller: Caller, data: CollegeCourseIn, at: datetime) -> CollegeCourse:
     caller.require(Role.STAFF)
     item = catalog_data.college_course_item(new_id(), data.model_dump())
-    return CollegeCourse.model_validate(catalog_data.create("college_course", item, actor=caller.actor, at=at))
+    return CollegeCourse.model_validate(
+        catalog_data.create("college_course", item, actor=caller.actor, at=at)
+    )
 
 
 def list_offerings(school_id: str, school_year: str) -> list[Offering]:
-    return [Offering.model_validate(item) for item in catalog_data.list_offerings(school_id, school_year)]
+    return [
+        Offering.model_validate(item)
+        for item in catalog_data.list_offerings(school_id, school_year)
+    ]
 
 
 def create_offering(caller: Caller, data: OfferingIn, at: datetime) -> Offering:
     """An offering copies its college course's code, title and credits, so a class
     registered in a year keeps the articulation it had that year."""
     caller.require(Role.STAFF)
-    school_pk, course_pk = keys.school_pk(data.school_id), keys.college_course_pk(data.college_course_id)
+    school_pk, course_pk = (
+        keys.school_pk(data.school_id),
+        keys.college_course_pk(data.college_course_id),
+    )
     found = catalog_data.get_many([school_pk, course_pk])
     if school_pk not in found:
         raise InvalidInput("There is no such school.", field="school_id")
@@ -83,16 +97,32 @@ def create_offering(caller: Caller, data: OfferingIn, at: datetime) -> Offering:
     return Offering.model_validate(catalog_data.create("offering", item, actor=caller.actor, at=at))
 
 
-def update_offering(caller: Caller, offering_id: str, changes: OfferingUpdate, at: datetime) -> Offering:
+def update_offering(
+    caller: Caller, offering_id: str, changes: OfferingUpdate, at: datetime
+) -> Offering:
     caller.require(Role.STAFF)
-    updated = _update("offering", keys.offering_pk(offering_id), changes, caller, at,
-                      rebuild=lambda fields: catalog_data.offering_item(offering_id, fields),
-                      missing=NotFound("There is no such class offering.", field="offering_id"))
+    updated = _update(
+        "offering",
+        keys.offering_pk(offering_id),
+        changes,
+        caller,
+        at,
+        rebuild=lambda fields: catalog_data.offering_item(offering_id, fields),
+        missing=NotFound("There is no such class offering.", field="offering_id"),
+    )
     return Offering.model_validate(updated)
 
 
-def _update(kind: str, pk: str, changes: SchoolUpdate | OfferingUpdate, caller: Caller,
-            at: datetime, *, rebuild: Callable[[dict], dict], missing: NotFound) -> dict:
+def _update(
+    kind: str,
+    pk: str,
+    changes: SchoolUpdate | OfferingUpdate,
+    caller: Caller,
+    at: datetime,
+    *,
+    rebuild: Callable[[dict], dict],
+    missing: NotFound,
+) -> dict:
     """Read, merge the changed fields, rebuild the list keys, write with a version check."""
     before = catalog_data.get(pk)
     if before is None:

@@ -33,18 +33,26 @@ class FeeFacts:
         )
 
     def status(self) -> rules.FeeStatus:
-        return rules.fee_status(paid=self.paid, waiver_approved=self.waiver_approved,
-                                waiver_pending=self.waiver_pending)
+        return rules.fee_status(
+            paid=self.paid, waiver_approved=self.waiver_approved, waiver_pending=self.waiver_pending
+        )
 
     def amount_due(self) -> int:
         return rules.amount_due_cents(
-            paid=self.paid, waiver_approved=self.waiver_approved, waiver_pending=self.waiver_pending,
-            late_fee_applies=self.late_fee_applies, late_fee_paid=self.late_fee_paid,
+            paid=self.paid,
+            waiver_approved=self.waiver_approved,
+            waiver_pending=self.waiver_pending,
+            late_fee_applies=self.late_fee_applies,
+            late_fee_paid=self.late_fee_paid,
         )
 
     def slot(self) -> rules.PaymentSlot | None:
-        return rules.payment_slot(paid=self.paid, waiver_approved=self.waiver_approved,
-                                  late_fee_applies=self.late_fee_applies, late_fee_paid=self.late_fee_paid)
+        return rules.payment_slot(
+            paid=self.paid,
+            waiver_approved=self.waiver_approved,
+            late_fee_applies=self.late_fee_applies,
+            late_fee_paid=self.late_fee_paid,
+        )
 
     def covers_late_fee(self, amount_cents: int) -> bool:
         """A fee payment made while a late fee applies pays both at once."""

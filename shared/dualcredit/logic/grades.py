@@ -44,13 +44,21 @@ def post_grades(caller: Caller, school_id: str, batch: GradeBatch, at: datetime)
     whole batch with each bad row named. Grades already posted as given are left alone."""
     caller.require_school(school_id)
     year = rules.school_year_or_current(batch.school_year, at)
-    rows = [(f"grades[{i}]", row.sers_id, lambda r, oid=row.offering_id: r["offering_id"] == oid, row.grade)
-            for i, row in enumerate(batch.grades)]
+    rows = [
+        (
+            f"grades[{i}]",
+            row.sers_id,
+            lambda r, oid=row.offering_id: r["offering_id"] == oid,
+            row.grade,
+        )
+        for i, row in enumerate(batch.grades)
+    ]
     return _post(caller, school_id, year, rows, at, offering_field="offering_id")
 
 
-def import_csv(caller: Caller, school_id: str, school_year: str | None, text: str,
-               at: datetime) -> GradeResult:
+def import_csv(
+    caller: Caller, school_id: str, school_year: str | None, text: str, at: datetime
+) -> GradeResult:
     """The same as `post_grades`, from a CSV with a header row naming the columns
     sers_id, college_course_code and grade (other columns are ignored). Errors name the
     line and the column."""
@@ -59,17 +67,24 @@ def import_csv(caller: Caller, school_id: str, school_year: str | None, text: st
     try:
         lines = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     except csv.Error as error:
-        raise InvalidInput(f"The file is not a CSV file this form can read ({error}).", field="file") from None
+        raise InvalidInput(
+            f"The file is not a CSV file this form can read ({error}).", field="file"
+        ) from None
     reader = iter(lines)
     header = next(reader, None)
     if not header:
-        raise InvalidInput("The file is empty. Its first line must name the columns "
-                           f"{', '.join(CSV_COLUMNS)}.", field="file")
+        raise InvalidInput(
+            f"The file is empty. Its first line must name the columns {', '.join(CSV_COLUMNS)}.",
+            field="file",
+        )
     names = [cell.strip().lower().replace(" ", "_") for cell in header]
     missing = [column for column in CSV_COLUMNS if column not in names]
     if missing:
-        raise InvalidInput(f"The first line must name the columns {', '.join(CSV_COLUMNS)}; "
-                           f"missing: {', '.join(missing)}.", field="file")
+        raise InvalidInput(
+            f"The first line must name the columns {', '.join(CSV_COLUMNS)}; "
+            f"missing: {', '.join(missing)}.",
+            field="file",
+        )
     index = {column: names.index(column) for column in CSV_COLUMNS}
     rows = []
     for line, cells in enumerate(reader, start=2):
@@ -77,8 +92,14 @@ def import_csv(caller: Caller, school_id: str, school_year: str | None, text: st
             continue
         value = {c: (cells[i].strip() if i < len(cells) else "") for c, i in index.items()}
         code = _course_code(value["college_course_code"])
-        rows.append((f"line {line}", value["sers_id"],
-                     lambda r, code=code: _course_code(r["college_course_code"]) == code, value["grade"]))
+        rows.append(
+            (
+                f"line {line}",
+                value["sers_id"],
+                lambda r, code=code: _course_code(r["college_course_code"]) == code,
+                value["grade"],
+            )
+        )
     if not rows:
         raise InvalidInput("The file has no grades under its header line.", field="file")
     if len(rows) > MAX_GRADE_ROWS:
@@ -108,32 +129,57 @@ def _grade(text: Any) -> str:
     return grade
 
 
-def _post(caller: Caller, school_id: str, year: rules.SchoolYear, rows: list[Row], at: datetime, *,
-          offering_field: str) -> GradeResult:
+def _post(
+    caller: Caller,
+    school_id: str,
+    year: rules.SchoolYear,
+    rows: list[Row],
+    at: datetime,
+    *,
+    offering_field: str,
+) -> GradeResult:
     """Match the rows to the school's roster, then write the grades that change."""
 
     def attempt(roster: list[dict[str, Any]]) -> tuple[list[PostedGrade], int]:
         results, changes = [], []
-        for registration, grade in _match(roster, rows, year, offering_field, value_field="grade", parse=_grade):
+        for registration, grade in _match(
+            roster, rows, year, offering_field, value_field="grade", parse=_grade
+        ):
             earned = rules.qualifies_for_credit(grade, registration.get("grade_threshold"))
             unchanged = registration.get("grade") == grade
             if not unchanged:
                 changes.append(registration_data.GradeChange(registration, grade, earned))
-            results.append(PostedGrade(sers_id=registration["sers_id"], offering_id=registration["offering_id"],
-                                       college_course_code=registration["college_course_code"], grade=grade,
-                                       credit_earned=earned, status="unchanged" if unchanged else "posted"))
+            results.append(
+                PostedGrade(
+                    sers_id=registration["sers_id"],
+                    offering_id=registration["offering_id"],
+                    college_course_code=registration["college_course_code"],
+                    grade=grade,
+                    credit_earned=earned,
+                    status="unchanged" if unchanged else "posted",
+                )
+            )
         registration_data.post_grades(changes, actor=caller.actor, at=at)
         return results, len(changes)
 
     results, posted = _against_roster(school_id, year, attempt, what="grades")
-    logger.info("grades posted", extra={"school_year": year.name, "posted": posted,
-                                        "unchanged": len(results) - posted})
+    logger.info(
+        "grades posted",
+        extra={"school_year": year.name, "posted": posted, "unchanged": len(results) - posted},
+    )
     metrics.add_metric(name="GradesPosted", unit="Count", value=posted)
-    return GradeResult(school_year=year.name, posted=posted, unchanged=len(results) - posted, grades=results)
+    return GradeResult(
+        school_year=year.name, posted=posted, unchanged=len(results) - posted, grades=results
+    )
 
 
-def _against_roster[T](school_id: str, year: rules.SchoolYear, attempt: Callable[[list[dict[str, Any]]], T], *,
-                    what: str) -> T:
+def _against_roster[T](
+    school_id: str,
+    year: rules.SchoolYear,
+    attempt: Callable[[list[dict[str, Any]]], T],
+    *,
+    what: str,
+) -> T:
     """`attempt(roster)`: match and write against the school's roster as read now. When
     another post changed one of the registrations meanwhile, once more on a fresh read
     (what is now as given counts as unchanged); a second change is a conflict."""
@@ -144,12 +190,21 @@ def _against_roster[T](school_id: str, year: rules.SchoolYear, attempt: Callable
     try:
         return attempt(registration_data.roster(school_id, year.name))
     except registration_data.RegistrationChanged:
-        raise Conflict(f"Some of these {what} were changed by someone else a moment ago. Reload and "
-                       f"try again; {what} already saved stay as they are.") from None
+        raise Conflict(
+            f"Some of these {what} were changed by someone else a moment ago. Reload and "
+            f"try again; {what} already saved stay as they are."
+        ) from None
 
 
-def _match(roster: list[dict[str, Any]], rows: list[Row], year: rules.SchoolYear, offering_field: str, *,
-           value_field: str, parse: Any) -> list[tuple[dict[str, Any], Any]]:
+def _match(
+    roster: list[dict[str, Any]],
+    rows: list[Row],
+    year: rules.SchoolYear,
+    offering_field: str,
+    *,
+    value_field: str,
+    parse: Any,
+) -> list[tuple[dict[str, Any], Any]]:
     """Each row's registration and canonical value (`parse`, which raises RuleError);
     every bad row named, or none."""
     by_sers_id: dict[str, list[dict[str, Any]]] = {}
@@ -160,7 +215,9 @@ def _match(roster: list[dict[str, Any]], rows: list[Row], year: rules.SchoolYear
     for where, sers_text, same_class, raw in rows:
         sers_id = _sers(sers_text)
         if sers_id is None:
-            errors.append((f"{where}.sers_id", f'"{sers_text}" is not a SERS ID (like TP3-27-AB12).'))
+            errors.append(
+                (f"{where}.sers_id", f'"{sers_text}" is not a SERS ID (like TP3-27-AB12).')
+            )
             continue
         try:
             value = parse(raw)
@@ -169,55 +226,98 @@ def _match(roster: list[dict[str, Any]], rows: list[Row], year: rules.SchoolYear
             continue
         found = [r for r in by_sers_id.get(sers_id, []) if same_class(r)]
         if len(found) > 1:
-            errors.append((f"{where}.{offering_field}",
-                           f"{sers_id} has more than one class with this college course here in {year.name}; "
-                           "post these one class at a time."))
+            errors.append(
+                (
+                    f"{where}.{offering_field}",
+                    f"{sers_id} has more than one class with this college course here in {year.name}; "
+                    "post these one class at a time.",
+                )
+            )
             continue
         if not found:
-            errors.append((f"{where}.{offering_field}",
-                           f"{sers_id} is not registered for this class at this school in {year.name}."))
+            errors.append(
+                (
+                    f"{where}.{offering_field}",
+                    f"{sers_id} is not registered for this class at this school in {year.name}.",
+                )
+            )
             continue
         key = (found[0]["student_id"], found[0]["offering_id"])
         if key in matched and matched[key][1] != value:
-            errors.append((where, f"{sers_id} is given twice for the same class, with different values."))
+            errors.append(
+                (where, f"{sers_id} is given twice for the same class, with different values.")
+            )
             continue
         matched[key] = (found[0], value)
     if errors:
-        raise InvalidInput(f"{len(errors)} of the rows cannot be saved; nothing was saved. "
-                           f"First: {errors[0][0]}: {errors[0][1]}", field=errors[0][0], errors=errors)
+        raise InvalidInput(
+            f"{len(errors)} of the rows cannot be saved; nothing was saved. "
+            f"First: {errors[0][0]}: {errors[0][1]}",
+            field=errors[0][0],
+            errors=errors,
+        )
     return list(matched.values())
 
 
-def answer_enrollments(caller: Caller, school_id: str, batch: EnrollmentBatch, at: datetime) -> EnrollmentResult:
+def answer_enrollments(
+    caller: Caller, school_id: str, batch: EnrollmentBatch, at: datetime
+) -> EnrollmentResult:
     """A school's users say which registered students are really in their classes. A
     student marked not in a class gets no credit for it (rules.credit_is_sent); posting a
     grade marks them in it. Checked and written like grades: every row or none."""
     caller.require_school(school_id)
     year = rules.school_year_or_current(batch.school_year, at)
-    rows = [(f"entries[{i}]", e.sers_id, lambda r, oid=e.offering_id: r["offering_id"] == oid, e.in_class)
-            for i, e in enumerate(batch.entries)]
+    rows = [
+        (
+            f"entries[{i}]",
+            e.sers_id,
+            lambda r, oid=e.offering_id: r["offering_id"] == oid,
+            e.in_class,
+        )
+        for i, e in enumerate(batch.entries)
+    ]
 
     def attempt(roster: list[dict[str, Any]]) -> tuple[list[EnrollmentAnswer], int]:
         answers, changes = [], []
-        for registration, in_class in _match(roster, rows, year, "offering_id", value_field="in_class", parse=bool):
+        for registration, in_class in _match(
+            roster, rows, year, "offering_id", value_field="in_class", parse=bool
+        ):
             unchanged = registration.get("in_class") == in_class
             if not unchanged:
                 changes.append(registration_data.EnrollmentChange(registration, in_class))
-            answers.append(EnrollmentAnswer(sers_id=registration["sers_id"], offering_id=registration["offering_id"],
-                                            in_class=in_class, status="unchanged" if unchanged else "recorded"))
+            answers.append(
+                EnrollmentAnswer(
+                    sers_id=registration["sers_id"],
+                    offering_id=registration["offering_id"],
+                    in_class=in_class,
+                    status="unchanged" if unchanged else "recorded",
+                )
+            )
         registration_data.set_enrollments(changes, actor=caller.actor, at=at)
         return answers, len(changes)
 
     answers, recorded = _against_roster(school_id, year, attempt, what="answers")
     logger.info("enrollments answered", extra={"school_year": year.name, "recorded": recorded})
-    return EnrollmentResult(school_year=year.name, recorded=recorded, unchanged=len(answers) - recorded,
-                            entries=answers)
+    return EnrollmentResult(
+        school_year=year.name, recorded=recorded, unchanged=len(answers) - recorded, entries=answers
+    )
 
 
 # --------------------------------------------------------------------------- transcript
 
-TRANSCRIPT_COLUMNS = ("school_year", "college", "college_course_code", "college_course_title", "credits",
-                      "grade", "sers_id", "legal_last_name", "legal_first_name", "school", "high_school_course")
+TRANSCRIPT_COLUMNS = (
+    "school_year",
+    "college",
+    "college_course_code",
+    "college_course_title",
+    "credits",
+    "grade",
+    "sers_id",
+    "legal_last_name",
+    "legal_first_name",
+    "school",
+    "high_school_course",
+)
 
 
 def transcript_csv(caller: Caller, school_year: str | None, at: datetime) -> tuple[str, str]:
@@ -228,17 +328,37 @@ def transcript_csv(caller: Caller, school_year: str | None, at: datetime) -> tup
     student-years (GSI2 pages)."""
     caller.require(Role.STAFF)
     year = rules.school_year_or_current(school_year, at)
-    fees = {record["student_id"]: FeeFacts.of(record).status()
-            for page in payment_data.student_year_pages(year.name) for record in page}
+    fees = {
+        record["student_id"]: FeeFacts.of(record).status()
+        for page in payment_data.student_year_pages(year.name)
+        for record in page
+    }
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(TRANSCRIPT_COLUMNS)
     for school in sorted(catalog_data.list_schools(), key=lambda s: s["name"]):
-        for r in sorted(registration_data.roster(school["school_id"], year.name),
-                        key=lambda r: (r["college"], r["college_course_code"], r["legal_last_name"])):
-            if rules.credit_is_sent(bool(r.get("credit_earned")), fees.get(r["student_id"], rules.FeeStatus.DUE),
-                                    r.get("in_class")):
-                writer.writerow([year.name, r["college"], r["college_course_code"], r["college_course_title"],
-                                 r["credits"], r["grade"], r["sers_id"], r["legal_last_name"],
-                                 r["legal_first_name"], school["name"], r["high_school_course"]])
+        for r in sorted(
+            registration_data.roster(school["school_id"], year.name),
+            key=lambda r: (r["college"], r["college_course_code"], r["legal_last_name"]),
+        ):
+            if rules.credit_is_sent(
+                bool(r.get("credit_earned")),
+                fees.get(r["student_id"], rules.FeeStatus.DUE),
+                r.get("in_class"),
+            ):
+                writer.writerow(
+                    [
+                        year.name,
+                        r["college"],
+                        r["college_course_code"],
+                        r["college_course_title"],
+                        r["credits"],
+                        r["grade"],
+                        r["sers_id"],
+                        r["legal_last_name"],
+                        r["legal_first_name"],
+                        school["name"],
+                        r["high_school_course"],
+                    ]
+                )
     return f"transcript-{year.name}.csv", out.getvalue()

@@ -37,7 +37,9 @@ def checkout_for_student(caller: Caller, school_year: str | None, at: datetime) 
     """A signed-in student pays their own fee."""
     caller.require(Role.STUDENT)
     year = rules.school_year_or_current(school_year, at)
-    return _checkout(caller.user_id, year, at, success_path="/dashboard?paid=1", cancel_path="/dashboard")
+    return _checkout(
+        caller.user_id, year, at, success_path="/dashboard?paid=1", cancel_path="/dashboard"
+    )
 
 
 def _verified_student(sers_id: str, birth_date: date, client_address: str, at: datetime) -> str:
@@ -48,9 +50,12 @@ def _verified_student(sers_id: str, birth_date: date, client_address: str, at: d
     except rules.InvalidSersId as error:
         raise InvalidInput(str(error), field="sers_id") from None
     allowed = throttle.take(
-        [("pay-lookup-client", client_address, LOOKUP_LIMIT_PER_CLIENT),
-         ("pay-lookup-sers", canonical, LOOKUP_LIMIT_PER_SERS_ID)],
-        at=at, window=LOOKUP_WINDOW,
+        [
+            ("pay-lookup-client", client_address, LOOKUP_LIMIT_PER_CLIENT),
+            ("pay-lookup-sers", canonical, LOOKUP_LIMIT_PER_SERS_ID),
+        ],
+        at=at,
+        window=LOOKUP_WINDOW,
     )
     if not allowed:
         raise TooManyRequests("Too many tries. Please wait an hour and try again.")
@@ -61,8 +66,9 @@ def _verified_student(sers_id: str, birth_date: date, client_address: str, at: d
     return profile["student_id"]
 
 
-def pay_summary(sers_id: str, birth_date: date, school_year: str | None, client_address: str,
-                at: datetime) -> PaySummary:
+def pay_summary(
+    sers_id: str, birth_date: date, school_year: str | None, client_address: str, at: datetime
+) -> PaySummary:
     """What a parent sees before paying by SERS ID: masked name, year, amount due."""
     student_id = _verified_student(sers_id, birth_date, client_address, at)
     year = rules.school_year_or_current(school_year, at)
@@ -78,29 +84,40 @@ def pay_summary(sers_id: str, birth_date: date, school_year: str | None, client_
     )
 
 
-def checkout_by_sers_id(sers_id: str, birth_date: date, school_year: str | None, client_address: str,
-                        at: datetime) -> Checkout:
+def checkout_by_sers_id(
+    sers_id: str, birth_date: date, school_year: str | None, client_address: str, at: datetime
+) -> Checkout:
     student_id = _verified_student(sers_id, birth_date, client_address, at)
     year = rules.school_year_or_current(school_year, at)
     return _checkout(student_id, year, at, success_path="/pay?paid=1", cancel_path="/pay")
 
 
-def _checkout(student_id: str, year: rules.SchoolYear, at: datetime, *, success_path: str,
-              cancel_path: str) -> Checkout:
+def _checkout(
+    student_id: str, year: rules.SchoolYear, at: datetime, *, success_path: str, cancel_path: str
+) -> Checkout:
     profile, record, window_record = payment_data.load_for_checkout(student_id, year.name)
     if profile is None:
         raise Conflict("Complete your profile first.", code="profile_missing")
     if record is None:
-        raise Conflict(f"Register a {year.name} class before paying its fee.", code="not_registered")
+        raise Conflict(
+            f"Register a {year.name} class before paying its fee.", code="not_registered"
+        )
     facts = FeeFacts.of(record)
     amount = facts.amount_due()
     if amount == 0:
-        raise Conflict(f"Nothing is due for {year.name} ({facts.status().value.replace('_', ' ')}).",
-                       code="nothing_due")
+        raise Conflict(
+            f"Nothing is due for {year.name} ({facts.status().value.replace('_', ' ')}).",
+            code="nothing_due",
+        )
     window = window_from_record(year, window_record)
-    if not rules.may_pay_now(window_open=window.is_open(at), prior_year_credit=facts.late_fee_applies):
-        raise Conflict(f"Payments for {year.name} are taken from {window.opens_on:%B %-d, %Y} to "
-                       f"{window.closes_on:%B %-d, %Y}.", code="window_closed")
+    if not rules.may_pay_now(
+        window_open=window.is_open(at), prior_year_credit=facts.late_fee_applies
+    ):
+        raise Conflict(
+            f"Payments for {year.name} are taken from {window.opens_on:%B %-d, %Y} to "
+            f"{window.closes_on:%B %-d, %Y}.",
+            code="window_closed",
+        )
     existing = record.get("checkout")
     if _reusable(existing, amount, at):
         return _checkout_out(existing, amount)
@@ -112,7 +129,8 @@ def _checkout(student_id: str, year: rules.SchoolYear, at: datetime, *, success_
     try:
         session = stripe_gateway.create_checkout_session(
             amount_cents=amount,
-            description=f"CTE Dual Credit fee {year.name}" + (" with late fee" if facts.late_fee_applies else ""),
+            description=f"CTE Dual Credit fee {year.name}"
+            + (" with late fee" if facts.late_fee_applies else ""),
             sers_id=profile["sers_id"],
             student_id=student_id,
             school_year=year.name,
@@ -120,14 +138,22 @@ def _checkout(student_id: str, year: rules.SchoolYear, at: datetime, *, success_
             success_url=f"{base}{success_path}",
             cancel_url=f"{base}{cancel_path}",
             expires_at=expires_at,
-            idempotency_key=(f"checkout:{student_id}:{year.name}:{amount}:{bucket}:"
-                             f"{record.get('checkout_generation', 0)}"),
+            idempotency_key=(
+                f"checkout:{student_id}:{year.name}:{amount}:{bucket}:"
+                f"{record.get('checkout_generation', 0)}"
+            ),
         )
     except stripe_gateway.StripeUnavailable:
-        raise Unavailable("Card payment is not available right now. Please try again in a few minutes.",
-                          code="payments_unavailable") from None
-    checkout = {"session_id": session["id"], "url": session["url"], "expires_at": session["expires_at"],
-                "amount_cents": amount}
+        raise Unavailable(
+            "Card payment is not available right now. Please try again in a few minutes.",
+            code="payments_unavailable",
+        ) from None
+    checkout = {
+        "session_id": session["id"],
+        "url": session["url"],
+        "expires_at": session["expires_at"],
+        "amount_cents": amount,
+    }
     if payment_data.store_checkout(student_id, year.name, checkout, at):
         return _checkout_out(checkout, amount)
     # Another request stored its session first: use that one, retire ours.
@@ -138,14 +164,20 @@ def _checkout(student_id: str, year: rules.SchoolYear, at: datetime, *, success_
 
 
 def _reusable(checkout: dict | None, amount: int, at: datetime) -> bool:
-    return bool(checkout) and checkout["amount_cents"] == amount and (
-        checkout["expires_at"] > (at + REUSE_MARGIN).timestamp())
+    return (
+        bool(checkout)
+        and checkout["amount_cents"] == amount
+        and (checkout["expires_at"] > (at + REUSE_MARGIN).timestamp())
+    )
 
 
 def _checkout_out(checkout: dict[str, Any], amount: int) -> Checkout:
-    return Checkout(session_id=checkout["session_id"], checkout_url=checkout["url"],
-                    expires_at=datetime.fromtimestamp(checkout["expires_at"]).astimezone(rules.PACIFIC),
-                    amount_cents=amount)
+    return Checkout(
+        session_id=checkout["session_id"],
+        checkout_url=checkout["url"],
+        expires_at=datetime.fromtimestamp(checkout["expires_at"]).astimezone(rules.PACIFIC),
+        amount_cents=amount,
+    )
 
 
 # --------------------------------------------------------------------------- checks
@@ -156,14 +188,20 @@ def record_check(caller: Caller, student_id: str, check: CheckIn, at: datetime) 
     caller.require(Role.STAFF)
     record = payment_data.student_year(student_id, check.school_year)
     if record is None:
-        raise Conflict(f"The student has no {check.school_year} registration or approved prior-year credit.",
-                       code="not_registered")
+        raise Conflict(
+            f"The student has no {check.school_year} registration or approved prior-year credit.",
+            code="not_registered",
+        )
     facts = FeeFacts.of(record)
     if facts.slot() is None:
-        raise Conflict(f"Nothing is due for {check.school_year} ({facts.status().value.replace('_', ' ')}).",
-                       code="nothing_due")
+        raise Conflict(
+            f"Nothing is due for {check.school_year} ({facts.status().value.replace('_', ' ')}).",
+            code="nothing_due",
+        )
     if check.amount_cents != facts.amount_due():
-        raise InvalidInput(f"The amount due is {mail.money(facts.amount_due())}.", field="amount_cents")
+        raise InvalidInput(
+            f"The amount due is {mail.money(facts.amount_due())}.", field="amount_cents"
+        )
     payment = {
         "payment_id": f"{check.kind.replace('_', '-')}-{uuid.uuid4().hex[:12]}",
         "method": check.kind,
@@ -184,7 +222,9 @@ def record_check(caller: Caller, student_id: str, check: CheckIn, at: datetime) 
     return payment
 
 
-def void_payment(caller: Caller, payment_id: str, request: VoidRequest, at: datetime) -> dict[str, Any]:
+def void_payment(
+    caller: Caller, payment_id: str, request: VoidRequest, at: datetime
+) -> dict[str, Any]:
     """Undo a mistaken check or money order entry; the fee is due again."""
     caller.require(Role.STAFF)
     payment = payment_data.get_payment(payment_id)
@@ -194,7 +234,13 @@ def void_payment(caller: Caller, payment_id: str, request: VoidRequest, at: date
         raise Conflict("Card payments are refunded in Stripe, not voided.", code="not_voidable")
     if payment.get("voided"):
         raise Conflict("This entry is already void.", code="already_void")
-    status = {"voided": True, "void_reason": request.reason, "voided_by": caller.user_id,
-              "voided_at": at.isoformat()}
-    payment_data.unsettle(payment, reason="payment.voided", actor=caller.actor, at=at, status=status)
+    status = {
+        "voided": True,
+        "void_reason": request.reason,
+        "voided_by": caller.user_id,
+        "voided_at": at.isoformat(),
+    }
+    payment_data.unsettle(
+        payment, reason="payment.voided", actor=caller.actor, at=at, status=status
+    )
     return {**payment, **status}

@@ -26,8 +26,15 @@ from dualcredit.observability import logger, metrics
 from dualcredit.settings import get_settings
 
 _SNAPSHOT = (
-    "offering_id", "school_id", "high_school_course", "teacher", "college",
-    "college_course_code", "college_course_title", "credits", "grade_threshold",
+    "offering_id",
+    "school_id",
+    "high_school_course",
+    "teacher",
+    "college",
+    "college_course_code",
+    "college_course_title",
+    "credits",
+    "grade_threshold",
 )
 
 
@@ -54,32 +61,41 @@ def register(caller: Caller, request: RegistrationRequest, at: datetime) -> Regi
                 "This class is not offered at your school. Check the school on your profile.",
                 field=f"offering_ids[{index}]",
             )
-        registrations.append({
-            **{name: offering[name] for name in _SNAPSHOT},
-            "school_year": year.name,
-            "student_id": profile["student_id"],
-            "sers_id": profile["sers_id"],
-            "legal_first_name": profile["legal_first_name"],
-            "legal_last_name": profile["legal_last_name"],
-            "preferred_name": profile.get("preferred_name"),
-            "registered_at": at.isoformat(),
-        })
+        registrations.append(
+            {
+                **{name: offering[name] for name in _SNAPSHOT},
+                "school_year": year.name,
+                "student_id": profile["student_id"],
+                "sers_id": profile["sers_id"],
+                "legal_first_name": profile["legal_first_name"],
+                "legal_last_name": profile["legal_last_name"],
+                "preferred_name": profile.get("preferred_name"),
+                "registered_at": at.isoformat(),
+            }
+        )
     try:
         registration_data.register(
-            profile=profile, school_year=year.name, registrations=registrations,
-            actor=caller.actor, at=at,
+            profile=profile,
+            school_year=year.name,
+            registrations=registrations,
+            actor=caller.actor,
+            at=at,
         )
     except registration_data.AlreadyRegistered as already:
         index = request.offering_ids.index(already.offering_ids[0])
         raise Conflict(
             f"You already registered {offerings[already.offering_ids[0]]['high_school_course']} "
             f"for {year.name}.",
-            field=f"offering_ids[{index}]", code="already_registered",
+            field=f"offering_ids[{index}]",
+            code="already_registered",
         ) from None
-    logger.info("classes registered", extra={"student_id": caller.user_id, "count": len(registrations)})
+    logger.info(
+        "classes registered", extra={"student_id": caller.user_id, "count": len(registrations)}
+    )
     metrics.add_metric(name="ClassRegistered", unit="Count", value=len(registrations))
     result = RegistrationResult(
-        sers_id=profile["sers_id"], school_year=year.name,
+        sers_id=profile["sers_id"],
+        school_year=year.name,
         registrations=[Registration.model_validate(r) for r in registrations],
     )
     _send_confirmation(profile["email"], result, window)
@@ -142,13 +158,17 @@ def build_dashboard(partition: student_data.StudentPartition) -> Dashboard:
     years = []
     for name in sorted(set(by_year) | set(partition.years), reverse=True):
         facts = FeeFacts.of(partition.years.get(name))
-        years.append(YearSummary(
-            school_year=name,
-            fee_status=facts.status().value,
-            amount_due_cents=facts.amount_due(),
-            registrations=[Registration.model_validate(r) for r in by_year.get(name, [])],
-            payments=[SettledPayment.model_validate(p)
-                      for p in payment_data.settled_payments(partition.years.get(name))],
-        ))
+        years.append(
+            YearSummary(
+                school_year=name,
+                fee_status=facts.status().value,
+                amount_due_cents=facts.amount_due(),
+                registrations=[Registration.model_validate(r) for r in by_year.get(name, [])],
+                payments=[
+                    SettledPayment.model_validate(p)
+                    for p in payment_data.settled_payments(partition.years.get(name))
+                ],
+            )
+        )
     profile = partition.profile
     return Dashboard(student_id=profile["student_id"], sers_id=profile["sers_id"], years=years)

@@ -50,8 +50,17 @@ OPEN_LABEL = "open"
 LEASE = timedelta(minutes=3)
 
 #: Why a student who was due when the job ran is not emailed at send time.
-SKIP_REASONS = ("paid", "waived", "waiver_pending", "nothing_due", "not_registered", "no_profile",
-                "window_closed", "graduated", "registered")
+SKIP_REASONS = (
+    "paid",
+    "waived",
+    "waiver_pending",
+    "nothing_due",
+    "not_registered",
+    "no_profile",
+    "window_closed",
+    "graduated",
+    "registered",
+)
 
 
 class BadMessage(ValueError):
@@ -80,8 +89,12 @@ class Notice:
         return f"{self.school_year}:{self.label}"
 
     def body(self) -> dict[str, str]:
-        return {"kind": self.kind, "student_id": self.student_id, "school_year": self.school_year,
-                "reminder": self.key}
+        return {
+            "kind": self.kind,
+            "student_id": self.student_id,
+            "school_year": self.school_year,
+            "reminder": self.key,
+        }
 
     @classmethod
     def parse(cls, text: str) -> Notice:
@@ -95,7 +108,9 @@ class Notice:
             raise BadMessage("not a reminder message")
         if year != school_year or rules.SchoolYear.parse(school_year).name != school_year:
             raise BadMessage("reminder of another school year")
-        if not ((kind == REMINDER and label.isdigit()) or (kind == WINDOW_OPEN and label == OPEN_LABEL)):
+        if not (
+            (kind == REMINDER and label.isdigit()) or (kind == WINDOW_OPEN and label == OPEN_LABEL)
+        ):
             raise BadMessage(f"unknown reminder {kind} {label}")
         return cls(kind, student_id, school_year, label)
 
@@ -185,18 +200,24 @@ class SendBatch:
     def _run(self, notices: dict[str, Notice]) -> None:
         try:
             facts = reminder_data.load_for_sending(
-                [(n.student_id, n.school_year, n.label) for n in notices.values()])
+                [(n.student_id, n.school_year, n.label) for n in notices.values()]
+            )
         except Exception as error:  # noqa: BLE001 - every record fails with it, SQS retries
             self._fail(notices, error)
             return
         entries: list[tuple[str, reminder_data.Take, _Pending | None]] = []
         now = int(self.at.timestamp())
         for message_id, notice in notices.items():
-            claim_item = facts.claims.get((notice.school_year, notice.label, notice.student_id)) or {}
+            claim_item = (
+                facts.claims.get((notice.school_year, notice.label, notice.student_id)) or {}
+            )
             if claim_item.get("status") in (reminder_data.SENT, reminder_data.SKIPPED):
                 self._outcome[message_id] = f"already {claim_item['status']}"
                 continue
-            if claim_item.get("status") == reminder_data.SENDING and claim_item.get("lease_until", 0) >= now:
+            if (
+                claim_item.get("status") == reminder_data.SENDING
+                and claim_item.get("lease_until", 0) >= now
+            ):
                 self._outcome[message_id] = InProgress(message_id)
                 continue
             profile = facts.profiles.get(notice.student_id)
@@ -204,19 +225,38 @@ class SendBatch:
                 details = _details(profile, notice)
                 reason, values = self._compose(notice, profile, facts, details)
             except Exception as error:  # noqa: BLE001 - this record fails (to the DLQ), the batch goes on
-                logger.error("reminder not composed", extra={"student_id": notice.student_id,
-                                                             "reminder": notice.key, "error": type(error).__name__})
+                logger.error(
+                    "reminder not composed",
+                    extra={
+                        "student_id": notice.student_id,
+                        "reminder": notice.key,
+                        "error": type(error).__name__,
+                    },
+                )
                 self._outcome[message_id] = error
                 continue
-            take = reminder_data.Take(notice.school_year, notice.label, notice.student_id, notice.kind,
-                                      skipped={**details, "reason": reason} if reason else None)
-            entries.append((message_id, take,
-                            None if reason else _Pending(message_id, notice, profile, values, details)))
+            take = reminder_data.Take(
+                notice.school_year,
+                notice.label,
+                notice.student_id,
+                notice.kind,
+                skipped={**details, "reason": reason} if reason else None,
+            )
+            entries.append(
+                (
+                    message_id,
+                    take,
+                    None if reason else _Pending(message_id, notice, profile, values, details),
+                )
+            )
         if not entries:
             return
         try:
-            claims = reminder_data.take_all([take for _, take, _ in entries], at=self.at,
-                                            lease_seconds=int(LEASE.total_seconds()))
+            claims = reminder_data.take_all(
+                [take for _, take, _ in entries],
+                at=self.at,
+                lease_seconds=int(LEASE.total_seconds()),
+            )
         except Exception as error:  # noqa: BLE001 - nothing was written: SQS retries them all
             self._fail([message_id for message_id, _, _ in entries], error)
             return
@@ -239,18 +279,24 @@ class SendBatch:
         for kind in dict.fromkeys(p.notice.kind for p in to_send):
             group = [p for p in to_send if p.notice.kind == kind]
             try:
-                ids = mailer.send_bulk(TEMPLATES[kind][0], [(p.profile["email"], p.values) for p in group])
+                ids = mailer.send_bulk(
+                    TEMPLATES[kind][0], [(p.profile["email"], p.values) for p in group]
+                )
             except Exception as error:  # noqa: BLE001 - these records fail, SQS retries them
                 # The claims stay "sending" under their lease; SQS retries these records
                 # after the visibility timeout, when the lease has run out.
-                logger.error("reminders not sent", extra={"count": len(group), "error": type(error).__name__})
+                logger.error(
+                    "reminders not sent", extra={"count": len(group), "error": type(error).__name__}
+                )
                 metrics.add_metric(name="ReminderFailed", unit="Count", value=len(group))
                 self._fail([p.message_id for p in group], error)
                 continue
             for p, ses_id in zip(group, ids, strict=True):
                 if ses_id is None:
-                    logger.error("reminder refused by SES", extra={"student_id": p.notice.student_id,
-                                                                     "reminder": p.notice.key})
+                    logger.error(
+                        "reminder refused by SES",
+                        extra={"student_id": p.notice.student_id, "reminder": p.notice.key},
+                    )
                     metrics.add_metric(name="ReminderFailed", unit="Count", value=1)
                     self._outcome[p.message_id] = NotSent(p.message_id)
                 else:
@@ -262,22 +308,38 @@ class SendBatch:
         metrics.add_metric(name="ReminderSent", unit="Count", value=len(sent))
         try:
             lost = reminder_data.finish_all(
-                [reminder_data.Sent(p.claim, {**p.details, "ses_message_id": ses_id}) for p, ses_id in sent],
-                at=self.at)
+                [
+                    reminder_data.Sent(p.claim, {**p.details, "ses_message_id": ses_id})
+                    for p, ses_id in sent
+                ],
+                at=self.at,
+            )
         except Exception as error:  # noqa: BLE001 - the emails went out: do not send them again
             # The records succeed (SQS must not redeliver mail that went out); the claims
             # stay "sending" until their lease runs out, and the history shows them so.
-            logger.error("reminders sent but not marked", extra={"count": len(sent),
-                                                                  "error": type(error).__name__})
+            logger.error(
+                "reminders sent but not marked",
+                extra={"count": len(sent), "error": type(error).__name__},
+            )
             metrics.add_metric(name="ReminderUnmarked", unit="Count", value=len(sent))
             return
         for claim in lost:
             # Our lease ran out and another sender took over: it may send again.
-            logger.warning("reminder claim lost", extra={"student_id": claim.student_id,
-                                                         "reminder": f"{claim.school_year}:{claim.label}"})
+            logger.warning(
+                "reminder claim lost",
+                extra={
+                    "student_id": claim.student_id,
+                    "reminder": f"{claim.school_year}:{claim.label}",
+                },
+            )
 
-    def _compose(self, notice: Notice, profile: dict[str, Any] | None, facts: reminder_data.SendingFacts,
-                 details: dict[str, Any]) -> tuple[str | None, dict[str, str]]:
+    def _compose(
+        self,
+        notice: Notice,
+        profile: dict[str, Any] | None,
+        facts: reminder_data.SendingFacts,
+        details: dict[str, Any],
+    ) -> tuple[str | None, dict[str, str]]:
         """(why to skip, {}) or (None, the email's template values), from the records read
         just now."""
         if profile is None:
@@ -316,16 +378,21 @@ def _details(profile: dict[str, Any] | None, notice: Notice) -> dict[str, Any]:
     """What the history shows beside the status: who, at which school."""
     if profile is None:
         return {}
-    return {"sers_id": profile["sers_id"], "legal_first_name": profile["legal_first_name"],
-            "legal_last_name": profile["legal_last_name"], "school_id": profile.get("school_id")}
+    return {
+        "sers_id": profile["sers_id"],
+        "legal_first_name": profile["legal_first_name"],
+        "legal_last_name": profile["legal_last_name"],
+        "school_id": profile.get("school_id"),
+    }
 
 
 def _long(d: date) -> str:
     return f"{d:%B} {d.day}, {d.year}"
 
 
-def _reminder_values(profile: dict[str, Any], window: rules.Window, amount: int,
-                     at: datetime) -> dict[str, str]:
+def _reminder_values(
+    profile: dict[str, Any], window: rules.Window, amount: int, at: datetime
+) -> dict[str, str]:
     left = (window.closes_on - rules.pacific_date(at)).days
     return mail.bulk_values(
         sers_id=profile["sers_id"],
@@ -367,8 +434,13 @@ def _days(days: int | None) -> tuple[int, ...]:
         raise InvalidInput(str(error), field="days") from None
 
 
-def preview(caller: Caller, school_year: str | None, days: int | None, at: datetime,
-            limit: int = PREVIEW_LIMIT) -> ReminderPreview:
+def preview(
+    caller: Caller,
+    school_year: str | None,
+    days: int | None,
+    at: datetime,
+    limit: int = PREVIEW_LIMIT,
+) -> ReminderPreview:
     """Dry run: who the reminder (today's, the next one, or `days`) would reach if the job
     ran now: due students it has not already reached. Nothing is sent or written.
 
@@ -378,8 +450,11 @@ def preview(caller: Caller, school_year: str | None, days: int | None, at: datet
     year = _year(school_year, at)
     window = window_from_record(year, window_data.get(year.name))
     lead = rules.next_reminder(rules.pacific_date(at), window.closes_on, _days(days))
-    done = {item["student_id"] for item in reminder_data.of_reminder(year.name, str(lead))
-            if item.get("status") in (reminder_data.SENT, reminder_data.SKIPPED)}
+    done = {
+        item["student_id"]
+        for item in reminder_data.of_reminder(year.name, str(lead))
+        if item.get("status") in (reminder_data.SENT, reminder_data.SKIPPED)
+    }
     due: list[tuple[dict[str, Any], int]] = []
     already = 0
     for page in payment_data.student_year_pages(year.name):
@@ -397,40 +472,63 @@ def preview(caller: Caller, school_year: str | None, days: int | None, at: datet
     for record, amount in listed:
         profile = profiles.get(record["student_id"], {})
         school_id = profile.get("school_id") or record.get("school_id")
-        students.append(ReminderPreviewStudent(
-            student_id=record["student_id"], sers_id=record.get("sers_id") or profile.get("sers_id", ""),
-            legal_first_name=profile.get("legal_first_name"), legal_last_name=profile.get("legal_last_name"),
-            school_id=school_id, school_name=schools.get(school_id), amount_cents=amount,
-        ))
+        students.append(
+            ReminderPreviewStudent(
+                student_id=record["student_id"],
+                sers_id=record.get("sers_id") or profile.get("sers_id", ""),
+                legal_first_name=profile.get("legal_first_name"),
+                legal_last_name=profile.get("legal_last_name"),
+                school_id=school_id,
+                school_name=schools.get(school_id),
+                amount_cents=amount,
+            )
+        )
     reminder_on = rules.reminder_date(window.closes_on, lead)
     return ReminderPreview(
-        school_year=year.name, days=lead, reminder=f"{year.name}:{lead}",
-        reminder_on=reminder_on, closes_on=window.closes_on,
+        school_year=year.name,
+        days=lead,
+        reminder=f"{year.name}:{lead}",
+        reminder_on=reminder_on,
+        closes_on=window.closes_on,
         due_today=reminder_on == rules.pacific_date(at) and window.is_open(at),
-        student_count=len(due), amount_cents_total=sum(amount for _, amount in due),
-        already_done=already, students=students, truncated=len(due) > limit,
+        student_count=len(due),
+        amount_cents_total=sum(amount for _, amount in due),
+        already_done=already,
+        students=students,
+        truncated=len(due) > limit,
     )
 
 
 HISTORY_LIMIT = 1000
 
 
-def history(caller: Caller, school_year: str | None, days: int | None, at: datetime,
-            limit: int = HISTORY_LIMIT) -> ReminderHistory:
+def history(
+    caller: Caller,
+    school_year: str | None,
+    days: int | None,
+    at: datetime,
+    limit: int = HISTORY_LIMIT,
+) -> ReminderHistory:
     """What was sent (or skipped) to whom and when: one Query per reminder (the `days`
     one, or every configured reminder and the open notice)."""
     caller.require(Role.STAFF)
     year = _year(school_year, at)
-    labels = [str(days)] if days is not None else [*map(str, get_settings().reminder_days), OPEN_LABEL]
+    labels = (
+        [str(days)] if days is not None else [*map(str, get_settings().reminder_days), OPEN_LABEL]
+    )
     items = [item for label in labels for item in reminder_data.of_reminder(year.name, label)]
-    items.sort(key=lambda item: item.get("sent_at") or item.get("skipped_at") or item["claimed_at"],
-               reverse=True)
+    items.sort(
+        key=lambda item: item.get("sent_at") or item.get("skipped_at") or item["claimed_at"],
+        reverse=True,
+    )
     counts = Counter(item["status"] for item in items)
     return ReminderHistory(
         school_year=year.name,
         reminders=[f"{year.name}:{label}" for label in labels],
-        counts={status: counts.get(status, 0) for status in
-                (reminder_data.SENT, reminder_data.SKIPPED, reminder_data.SENDING)},
+        counts={
+            status: counts.get(status, 0)
+            for status in (reminder_data.SENT, reminder_data.SKIPPED, reminder_data.SENDING)
+        },
         entries=[ReminderHistoryEntry.model_validate(item) for item in items[:limit]],
         truncated=len(items) > limit,
     )

@@ -14,8 +14,16 @@ from dualcredit.logic.caller import Caller, Role
 from dualcredit.logic.fees import FEE, FeeFacts
 from dualcredit.models.payments import PaymentsReport, ReportRow
 
-COLUMNS = ("paid_card", "paid_check", "waived", "waiver_pending", "due", "refunded", "disputed",
-           "duplicates_refunded")
+COLUMNS = (
+    "paid_card",
+    "paid_check",
+    "waived",
+    "waiver_pending",
+    "due",
+    "refunded",
+    "disputed",
+    "duplicates_refunded",
+)
 
 
 def _category(record: dict[str, Any]) -> str:
@@ -32,8 +40,9 @@ def payments_report(caller: Caller, school_year: str) -> PaymentsReport:
     return build_payments_report(school_year)
 
 
-def build_payments_report(school_year: str,
-                          student_years: Iterable[dict[str, Any]] | None = None) -> PaymentsReport:
+def build_payments_report(
+    school_year: str, student_years: Iterable[dict[str, Any]] | None = None
+) -> PaymentsReport:
     """The report itself, for the staff route and the closing job's summary (which passes
     the student-years it already read). Internal: no caller, so no role check here.
 
@@ -58,14 +67,24 @@ def build_payments_report(school_year: str,
         if payment.get("duplicate"):
             totals["duplicates_refunded"] += 1
     names = {s["school_id"]: s["name"] for s in catalog_data.list_schools()}
-    rows = [ReportRow(school_id=school, school_name=names.get(school, school),
-                      **{c: counts.get(c, 0) for c in COLUMNS})
-            for school, counts in sorted(by_school.items(), key=lambda kv: names.get(kv[0], kv[0]))]
+    rows = [
+        ReportRow(
+            school_id=school,
+            school_name=names.get(school, school),
+            **{c: counts.get(c, 0) for c in COLUMNS},
+        )
+        for school, counts in sorted(by_school.items(), key=lambda kv: names.get(kv[0], kv[0]))
+    ]
     for row in rows:
         for column in COLUMNS[:5]:
             totals[column] += getattr(row, column)
-    return PaymentsReport(school_year=school_year, rows=rows, totals={c: totals.get(c, 0) for c in COLUMNS},
-                          collected_cents=collected, outstanding_cents=owed)
+    return PaymentsReport(
+        school_year=school_year,
+        rows=rows,
+        totals={c: totals.get(c, 0) for c in COLUMNS},
+        collected_cents=collected,
+        outstanding_cents=owed,
+    )
 
 
 def report_csv(report: PaymentsReport) -> str:
@@ -73,6 +92,13 @@ def report_csv(report: PaymentsReport) -> str:
     writer = csv.writer(out)
     writer.writerow(["school_year", "school_id", "school", *COLUMNS])
     for row in report.rows:
-        writer.writerow([report.school_year, row.school_id, row.school_name, *(getattr(row, c) for c in COLUMNS)])
+        writer.writerow(
+            [
+                report.school_year,
+                row.school_id,
+                row.school_name,
+                *(getattr(row, c) for c in COLUMNS),
+            ]
+        )
     writer.writerow([report.school_year, "", "All schools", *(report.totals[c] for c in COLUMNS)])
     return out.getvalue()

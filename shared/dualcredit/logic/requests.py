@@ -23,7 +23,10 @@ from dualcredit.models.payments import (
 )
 from dualcredit.settings import get_settings
 
-WAIVER_REASONS = {"free_reduced_lunch": "free or reduced-price lunch", "hardship": "financial hardship"}
+WAIVER_REASONS = {
+    "free_reduced_lunch": "free or reduced-price lunch",
+    "hardship": "financial hardship",
+}
 
 
 def request_waiver(caller: Caller, request: WaiverRequest, at: datetime) -> PendingWaiver:
@@ -34,17 +37,28 @@ def request_waiver(caller: Caller, request: WaiverRequest, at: datetime) -> Pend
     profile = student_data.get_profile(caller.user_id)
     if profile is None:
         raise Conflict("Complete your profile first.", code="profile_missing")
-    waiver = {"reason": request.reason, "explanation": request.explanation, "requested_at": at.isoformat()}
+    waiver = {
+        "reason": request.reason,
+        "explanation": request.explanation,
+        "requested_at": at.isoformat(),
+    }
     try:
-        request_data.request_waiver(student_id=caller.user_id, school_year=year, waiver=waiver,
-                                    actor=caller.actor, at=at)
+        request_data.request_waiver(
+            student_id=caller.user_id, school_year=year, waiver=waiver, actor=caller.actor, at=at
+        )
     except request_data.NotAllowed:
         raise Conflict(
             f"A waiver can be asked for a registered {year} year that is not paid and has no "
-            "waiver pending or granted.", code="waiver_not_allowed",
+            "waiver pending or granted.",
+            code="waiver_not_allowed",
         ) from None
-    return PendingWaiver(student_id=caller.user_id, sers_id=profile["sers_id"], school_year=year,
-                         school_id=profile["school_id"], **waiver)
+    return PendingWaiver(
+        student_id=caller.user_id,
+        sers_id=profile["sers_id"],
+        school_year=year,
+        school_id=profile["school_id"],
+        **waiver,
+    )
 
 
 def pending_waivers(caller: Caller) -> list[PendingWaiver]:
@@ -58,41 +72,72 @@ def decide_waivers(caller: Caller, decisions: Decisions, at: datetime) -> list[D
     results = []
     for decision in decisions.decisions:
         try:
-            request_data.decide_waiver(student_id=decision.student_id, school_year=decision.school_year,
-                                       approve=decision.approve, note=decision.note, actor=caller.actor, at=at)
+            request_data.decide_waiver(
+                student_id=decision.student_id,
+                school_year=decision.school_year,
+                approve=decision.approve,
+                note=decision.note,
+                actor=caller.actor,
+                at=at,
+            )
         except request_data.NotAllowed:
             outcome = "not_pending"
         else:
             outcome = "approved" if decision.approve else "denied"
-            _tell(student_data.get_profile(decision.student_id),
-                  f"Your {decision.school_year} fee waiver was {outcome}",
-                  what=f"fee waiver for {decision.school_year}", outcome=outcome, note=decision.note,
-                  next_step=("Nothing is due for that school year." if decision.approve else
-                             f"The {mail.money(rules.BASE_FEE_CENTS)} fee is due; pay by card with your "
-                             "SERS ID, or by check."))
-        results.append(DecisionResult(student_id=decision.student_id, school_year=decision.school_year,
-                                      outcome=outcome))
+            _tell(
+                student_data.get_profile(decision.student_id),
+                f"Your {decision.school_year} fee waiver was {outcome}",
+                what=f"fee waiver for {decision.school_year}",
+                outcome=outcome,
+                note=decision.note,
+                next_step=(
+                    "Nothing is due for that school year."
+                    if decision.approve
+                    else f"The {mail.money(rules.BASE_FEE_CENTS)} fee is due; pay by card with your "
+                    "SERS ID, or by check."
+                ),
+            )
+        results.append(
+            DecisionResult(
+                student_id=decision.student_id, school_year=decision.school_year, outcome=outcome
+            )
+        )
     return results
 
 
-def request_prior_year(caller: Caller, request: PriorYearRequestIn, at: datetime) -> PriorYearRequest:
+def request_prior_year(
+    caller: Caller, request: PriorYearRequestIn, at: datetime
+) -> PriorYearRequest:
     caller.require(Role.STUDENT)
     profile = student_data.get_profile(caller.user_id)
     if profile is None:
         raise Conflict("Complete your profile first.", code="profile_missing")
     cost = _cost(caller.user_id, request.school_year, at, field="school_year")
-    fields = {**request.model_dump(), "request_id": uuid.uuid4().hex[:12], "sers_id": profile["sers_id"]}
-    request_data.request_prior_year(student_id=caller.user_id, request=fields, actor=caller.actor, at=at)
-    return PriorYearRequest(**fields, student_id=caller.user_id, status="pending",
-                            cost_if_approved_cents=cost, requested_at=at)
+    fields = {
+        **request.model_dump(),
+        "request_id": uuid.uuid4().hex[:12],
+        "sers_id": profile["sers_id"],
+    }
+    request_data.request_prior_year(
+        student_id=caller.user_id, request=fields, actor=caller.actor, at=at
+    )
+    return PriorYearRequest(
+        **fields,
+        student_id=caller.user_id,
+        status="pending",
+        cost_if_approved_cents=cost,
+        requested_at=at,
+    )
 
 
 def _cost(student_id: str, school_year: str, at: datetime, *, field: str) -> int:
     facts = FeeFacts.of(payment_data.student_year(student_id, school_year))
     try:
         return rules.prior_year_cost_cents(
-            request_year=rules.SchoolYear.parse(school_year), current_year=rules.school_year_of(at),
-            year_paid=facts.paid, year_waived=facts.waiver_approved,
+            request_year=rules.SchoolYear.parse(school_year),
+            current_year=rules.school_year_of(at),
+            year_paid=facts.paid,
+            year_waived=facts.waiver_approved,
         )
     except rules.RuleError as error:
         raise InvalidInput(str(error), field=field) from None
@@ -101,8 +146,12 @@ def _cost(student_id: str, school_year: str, at: datetime, *, field: str) -> int
 def pending_prior_year(caller: Caller, at: datetime) -> list[PriorYearRequest]:
     caller.require(Role.STAFF)
     return [
-        PriorYearRequest(**item, cost_if_approved_cents=_cost(item["student_id"], item["school_year"], at,
-                                                              field="school_year"))
+        PriorYearRequest(
+            **item,
+            cost_if_approved_cents=_cost(
+                item["student_id"], item["school_year"], at, field="school_year"
+            ),
+        )
         for item in request_data.pending_prior_year()
     ]
 
@@ -112,37 +161,70 @@ def decide_prior_year(caller: Caller, decisions: Decisions, at: datetime) -> lis
     results = []
     for decision in decisions.decisions:
         if not decision.request_id:
-            raise InvalidInput("Each prior-year decision names its request.", field="decisions.request_id")
-        request = request_data.get_prior_year(decision.student_id, decision.school_year, decision.request_id)
+            raise InvalidInput(
+                "Each prior-year decision names its request.", field="decisions.request_id"
+            )
+        request = request_data.get_prior_year(
+            decision.student_id, decision.school_year, decision.request_id
+        )
         profile = student_data.get_profile(decision.student_id)
         if request is None or profile is None:
             raise NotFound("There is no such prior-year request.", field="decisions.request_id")
         try:
-            request_data.decide_prior_year(request=request, approve=decision.approve, note=decision.note,
-                                           profile=profile, actor=caller.actor, at=at)
+            request_data.decide_prior_year(
+                request=request,
+                approve=decision.approve,
+                note=decision.note,
+                profile=profile,
+                actor=caller.actor,
+                at=at,
+            )
         except request_data.NotAllowed:
             outcome = "not_pending"
         else:
             outcome = "approved" if decision.approve else "denied"
-            due = FeeFacts.of(payment_data.student_year(decision.student_id, decision.school_year)).amount_due()
-            _tell(profile, f"Your {decision.school_year} prior-year credit request was {outcome}",
-                  what=f"prior-year credit for {request['high_school_course']} ({decision.school_year})",
-                  outcome=outcome, note=decision.note,
-                  next_step=(f"{mail.money(due)} is due for {decision.school_year}, including the late fee. "
-                             "You can pay it by card at any time, or by check." if decision.approve and due
-                             else "Nothing more is needed." if decision.approve else
-                             "Email info@PNWcollegecredit.org with any questions."))
-        results.append(DecisionResult(student_id=decision.student_id, school_year=decision.school_year,
-                                      request_id=decision.request_id, outcome=outcome))
+            due = FeeFacts.of(
+                payment_data.student_year(decision.student_id, decision.school_year)
+            ).amount_due()
+            _tell(
+                profile,
+                f"Your {decision.school_year} prior-year credit request was {outcome}",
+                what=f"prior-year credit for {request['high_school_course']} ({decision.school_year})",
+                outcome=outcome,
+                note=decision.note,
+                next_step=(
+                    f"{mail.money(due)} is due for {decision.school_year}, including the late fee. "
+                    "You can pay it by card at any time, or by check."
+                    if decision.approve and due
+                    else "Nothing more is needed."
+                    if decision.approve
+                    else "Email info@PNWcollegecredit.org with any questions."
+                ),
+            )
+        results.append(
+            DecisionResult(
+                student_id=decision.student_id,
+                school_year=decision.school_year,
+                request_id=decision.request_id,
+                outcome=outcome,
+            )
+        )
     return results
 
 
-def _tell(profile: dict | None, subject: str, *, what: str, outcome: str, note: str | None,
-          next_step: str) -> None:
+def _tell(
+    profile: dict | None, subject: str, *, what: str, outcome: str, note: str | None, next_step: str
+) -> None:
     if profile is None:
         return
     message = mail.render(
-        "decision", subject, sers_id=profile["sers_id"], what=what, outcome=outcome,
-        note=note or "", next_step=next_step, dashboard_url=f"{get_settings().app_base_url}/dashboard",
+        "decision",
+        subject,
+        sers_id=profile["sers_id"],
+        what=what,
+        outcome=outcome,
+        note=note or "",
+        next_step=next_step,
+        dashboard_url=f"{get_settings().app_base_url}/dashboard",
     )
     notify.deliver(profile["email"], message, kind="decision")

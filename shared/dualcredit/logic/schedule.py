@@ -87,7 +87,9 @@ def open_window(at: datetime) -> dict[str, Any]:
     publish_template(WINDOW_OPEN)
     notified = queue.send_all(_queue_url(), _open_notices(year))
     window_data.mark(year.name, "announced", opens_on, at=at)
-    logger.info("window opened", extra={"school_year": year.name, "notified": notified, "first": first})
+    logger.info(
+        "window opened", extra={"school_year": year.name, "notified": notified, "first": first}
+    )
     metrics.add_metric(name="OpenNoticesEnqueued", unit="Count", value=notified)
     return {**result, "outcome": "opened" if first else "announced", "notified": notified}
 
@@ -118,8 +120,11 @@ def close_window(at: datetime, school_year: str | None = None) -> dict[str, Any]
     year = rules.SchoolYear.parse(school_year) if school_year else rules.latest_opened_year(at)
     record = window_data.get(year.name) or {}
     window = window_from_record(year, record)
-    result: dict[str, Any] = {"action": "close", "school_year": year.name,
-                              "closes_on": window.closes_on.isoformat()}
+    result: dict[str, Any] = {
+        "action": "close",
+        "school_year": year.name,
+        "closes_on": window.closes_on.isoformat(),
+    }
     if at < window.closes_at:
         return {**result, "outcome": "postponed", "closes_at": window.closes_at.isoformat()}
     closes_on = window.closes_on.isoformat()
@@ -140,11 +145,15 @@ def close_window(at: datetime, school_year: str | None = None) -> dict[str, Any]
             try:
                 stripe_gateway.expire_if_open(checkout["session_id"])
             except Exception as error:  # noqa: BLE001 - the others still expire; the rerun retries
-                logger.error("checkout not expired", extra={"student_id": student_year["student_id"],
-                                                            "error": type(error).__name__})
+                logger.error(
+                    "checkout not expired",
+                    extra={"student_id": student_year["student_id"], "error": type(error).__name__},
+                )
                 failed += 1
                 continue
-            payment_data.clear_checkout(student_year["student_id"], year.name, checkout["session_id"])
+            payment_data.clear_checkout(
+                student_year["student_id"], year.name, checkout["session_id"]
+            )
             expired += 1
     result.update(sessions_expired=expired, sessions_kept=kept)
     if failed:
@@ -159,11 +168,15 @@ def close_window(at: datetime, school_year: str | None = None) -> dict[str, Any]
     return {**result, "outcome": "closed" if first else "summarized", "totals": report.totals}
 
 
-def _summary(report: PaymentsReport, window: rules.Window, *, expired: int, kept: int) -> mail.Message:
+def _summary(
+    report: PaymentsReport, window: rules.Window, *, expired: int, kept: int
+) -> mail.Message:
     columns = ("paid_card", "paid_check", "waived", "waiver_pending", "due")
     rows = [(row.school_name, *(getattr(row, c) for c in columns)) for row in report.rows]
     rows_html = mail.html_rows(rows)
-    rows_text = "\n".join(f"  {name}: {' / '.join(str(n) for n in counts)}" for name, *counts in rows)
+    rows_text = "\n".join(
+        f"  {name}: {' / '.join(str(n) for n in counts)}" for name, *counts in rows
+    )
     return mail.render(
         "close_summary",
         f"{window.school_year} registration window closed: summary",
@@ -192,11 +205,16 @@ def send_reminders(at: datetime) -> dict[str, Any]:
     """
     year = rules.school_year_of(at)
     window = window_from_record(year, window_data.get(year.name))
-    result: dict[str, Any] = {"action": "remind", "school_year": year.name,
-                              "closes_on": window.closes_on.isoformat()}
+    result: dict[str, Any] = {
+        "action": "remind",
+        "school_year": year.name,
+        "closes_on": window.closes_on.isoformat(),
+    }
     if not window.is_open(at):
         return {**result, "outcome": "window_not_open"}
-    days = rules.reminder_days_due(rules.pacific_date(at), window.closes_on, get_settings().reminder_days)
+    days = rules.reminder_days_due(
+        rules.pacific_date(at), window.closes_on, get_settings().reminder_days
+    )
     if days is None:
         return {**result, "outcome": "no_reminder_today"}
 
@@ -208,6 +226,13 @@ def send_reminders(at: datetime) -> dict[str, Any]:
 
     publish_template(REMINDER)
     enqueued = queue.send_all(_queue_url(), notices())
-    logger.info("reminders enqueued", extra={"reminder": f"{year.name}:{days}", "enqueued": enqueued})
+    logger.info(
+        "reminders enqueued", extra={"reminder": f"{year.name}:{days}", "enqueued": enqueued}
+    )
     metrics.add_metric(name="RemindersEnqueued", unit="Count", value=enqueued)
-    return {**result, "outcome": "enqueued", "reminder": f"{year.name}:{days}", "enqueued": enqueued}
+    return {
+        **result,
+        "outcome": "enqueued",
+        "reminder": f"{year.name}:{days}",
+        "enqueued": enqueued,
+    }

@@ -20,7 +20,9 @@ from dualcredit.observability import metrics
 from dualcredit.settings import get_settings
 
 
-def settle_payment(payment: dict[str, Any], *, actor: Actor, at: datetime, new_payment: bool) -> str:
+def settle_payment(
+    payment: dict[str, Any], *, actor: Actor, at: datetime, new_payment: bool
+) -> str:
     """Settle the student-year with `payment`, or mark it a duplicate. Returns the outcome."""
     for _ in range(3):
         record = payment_data.student_year(payment["student_id"], payment["school_year"])
@@ -31,8 +33,13 @@ def settle_payment(payment: dict[str, Any], *, actor: Actor, at: datetime, new_p
         profile_school = (record or {}).get("school_id")
         try:
             payment_data.settle(
-                payment=payment, slot=slot, covers_late_fee=facts.covers_late_fee(payment["amount_cents"]),
-                profile_school_id=profile_school, actor=actor, at=at, new_payment=new_payment,
+                payment=payment,
+                slot=slot,
+                covers_late_fee=facts.covers_late_fee(payment["amount_cents"]),
+                profile_school_id=profile_school,
+                actor=actor,
+                at=at,
+                new_payment=new_payment,
             )
         except payment_data.SlotTaken:
             if new_payment or _already_settled(payment):

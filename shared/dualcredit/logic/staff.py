@@ -26,12 +26,18 @@ def find_students(
 ) -> list[StudentSummary]:
     """Exactly one way to search: SERS ID, email, or last name (with an optional first name)."""
     caller.require(Role.STAFF)
-    given = [name for name, value in (("sers_id", sers_id), ("email", email), ("last_name", last_name)) if value]
+    given = [
+        name
+        for name, value in (("sers_id", sers_id), ("email", email), ("last_name", last_name))
+        if value
+    ]
     if len(given) != 1:
         raise InvalidInput("Search by exactly one of sers_id, email or last_name.", field="query")
     if sers_id:
         try:
-            claim = student_data.claim_for_sers_id(rules.parse_sers_id(sers_id, prefix=get_settings().sers_prefix))
+            claim = student_data.claim_for_sers_id(
+                rules.parse_sers_id(sers_id, prefix=get_settings().sers_prefix)
+            )
         except rules.InvalidSersId as error:
             raise InvalidInput(str(error), field="sers_id") from None
         return _summaries_from_claim(claim)
@@ -52,7 +58,10 @@ def _summaries_from_claim(claim: dict | None) -> list[StudentSummary]:
 def roster(caller: Caller, school_id: str, school_year: str) -> list[RosterEntry]:
     """Who registered which class at a school: that school's users and staff only."""
     caller.require_school(school_id)
-    return [RosterEntry.model_validate(item) for item in registration_data.roster(school_id, school_year)]
+    return [
+        RosterEntry.model_validate(item)
+        for item in registration_data.roster(school_id, school_year)
+    ]
 
 
 def invite_school_user(caller: Caller, invite: SchoolUserInvite, at: datetime) -> SchoolUser:
@@ -63,7 +72,9 @@ def invite_school_user(caller: Caller, invite: SchoolUserInvite, at: datetime) -
     try:
         user_id = identity.invite_school_user(str(invite.email), invite.school_id)
     except identity.UserExists:
-        raise Conflict("An account with this email address already exists.", field="email") from None
+        raise Conflict(
+            "An account with this email address already exists.", field="email"
+        ) from None
     item = {
         "PK": keys.school_user_pk(user_id),
         "GSI1PK": keys.school_users_gsi(invite.school_id),
@@ -73,7 +84,9 @@ def invite_school_user(caller: Caller, invite: SchoolUserInvite, at: datetime) -
         "school_id": invite.school_id,
         "invited_at": at.isoformat(),
     }
-    return SchoolUser.model_validate(catalog_data.create("school_user", item, actor=caller.actor, at=at))
+    return SchoolUser.model_validate(
+        catalog_data.create("school_user", item, actor=caller.actor, at=at)
+    )
 
 
 def list_school_users(caller: Caller, school_id: str) -> list[SchoolUser]:
@@ -81,7 +94,9 @@ def list_school_users(caller: Caller, school_id: str) -> list[SchoolUser]:
     return [SchoolUser.model_validate(item) for item in catalog_data.list_school_users(school_id)]
 
 
-def correct_identity(caller: Caller, student_id: str, correction: IdentityCorrection, at: datetime) -> Profile:
+def correct_identity(
+    caller: Caller, student_id: str, correction: IdentityCorrection, at: datetime
+) -> Profile:
     """Staff correct a student's legal name or date of birth. The "one person, one
     account" claim moves with it, so a correction that makes the student match another
     student is refused (they may be one person with two accounts). Giving the values the
@@ -96,18 +111,34 @@ def correct_identity(caller: Caller, student_id: str, correction: IdentityCorrec
     if not changes:
         return Profile.model_validate(before)
     corrected = {name: changes.get(name, before[name]) for name in student_data.IDENTITY_FIELDS}
-    fingerprints = tuple(rules.identity_fingerprint(v["legal_first_name"], v["legal_last_name"],
-                                                    date.fromisoformat(v["birth_date"]))
-                         for v in (before, corrected))
+    fingerprints = tuple(
+        rules.identity_fingerprint(
+            v["legal_first_name"], v["legal_last_name"], date.fromisoformat(v["birth_date"])
+        )
+        for v in (before, corrected)
+    )
     try:
         after = student_data.correct_identity(
-            before=before, changes=changes, fingerprints=fingerprints,
+            before=before,
+            changes=changes,
+            fingerprints=fingerprints,
             name_index=rules.last_name_index_key(corrected["legal_last_name"]),
-            name_sort=rules.name_sort_key(corrected["legal_first_name"], corrected["legal_last_name"]),
-            registrations=partition.registrations, reason=correction.reason, actor=caller.actor, at=at)
+            name_sort=rules.name_sort_key(
+                corrected["legal_first_name"], corrected["legal_last_name"]
+            ),
+            registrations=partition.registrations,
+            reason=correction.reason,
+            actor=caller.actor,
+            at=at,
+        )
     except student_data.UniquenessViolation:
-        raise Conflict("Another student already has this legal name and date of birth. Find them by "
-                       "name: the two accounts may be one person.", field="legal_last_name") from None
+        raise Conflict(
+            "Another student already has this legal name and date of birth. Find them by "
+            "name: the two accounts may be one person.",
+            field="legal_last_name",
+        ) from None
     except student_data.StaleRecord:
-        raise Conflict("This student's profile changed a moment ago. Reload and try again.") from None
+        raise Conflict(
+            "This student's profile changed a moment ago. Reload and try again."
+        ) from None
     return Profile.model_validate(after)

@@ -74,8 +74,11 @@ def _card_paid(session: dict[str, Any], at: datetime) -> str:
         # same refund, and settling already refuses a payment that lost its year.
         refund_id = stripe_gateway.refund(intent, idempotency_key=f"duplicate-refund:{intent}")
         payment_data.flag_payment(
-            intent, {"duplicate": True, "needs_staff_review": True, "duplicate_refund_id": refund_id},
-            actor=payment_data.STRIPE, at=at, action="payment.duplicate_refunded",
+            intent,
+            {"duplicate": True, "needs_staff_review": True, "duplicate_refund_id": refund_id},
+            actor=payment_data.STRIPE,
+            at=at,
+            action="payment.duplicate_refunded",
         )
         metrics.add_metric(name="DuplicatePaymentRefunded", unit="Count", value=1)
     return "duplicate refunded"
@@ -86,16 +89,28 @@ def _card_refunded(charge: dict[str, Any], at: datetime) -> str:
     if not intent:
         return "ignored: no payment intent"
     payment = payment_data.note_card_payment(intent, {"payment_id": intent, "type": "payment"})
-    status = {"refunded": True, "refunded_cents": charge.get("amount_refunded") or 0,
-              "refunded_at": at.isoformat()}
+    status = {
+        "refunded": True,
+        "refunded_cents": charge.get("amount_refunded") or 0,
+        "refunded_at": at.isoformat(),
+    }
     if payment.get("duplicate"):
-        payment_data.flag_payment(intent, status, actor=payment_data.STRIPE, at=at, action="payment.refunded")
+        payment_data.flag_payment(
+            intent, status, actor=payment_data.STRIPE, at=at, action="payment.refunded"
+        )
         return "duplicate refund confirmed"
     if payment.get("settles"):
-        payment_data.unsettle(payment, reason="payment.refunded", actor=payment_data.STRIPE, at=at,
-                              status={**status, "needs_staff_review": True})
+        payment_data.unsettle(
+            payment,
+            reason="payment.refunded",
+            actor=payment_data.STRIPE,
+            at=at,
+            status={**status, "needs_staff_review": True},
+        )
         return "refunded: fee due again"
-    payment_data.flag_payment(intent, status, actor=payment_data.STRIPE, at=at, action="payment.refunded")
+    payment_data.flag_payment(
+        intent, status, actor=payment_data.STRIPE, at=at, action="payment.refunded"
+    )
     return "refund noted"
 
 
@@ -104,8 +119,17 @@ def _card_disputed(dispute: dict[str, Any], at: datetime) -> str:
     if not intent:
         return "ignored: no payment intent"
     payment_data.flag_payment(
-        intent, {"payment_id": intent, "type": "payment", "disputed": True, "dispute_id": dispute.get("id", ""), "needs_staff_review": True},
-        actor=payment_data.STRIPE, at=at, action="payment.disputed",
+        intent,
+        {
+            "payment_id": intent,
+            "type": "payment",
+            "disputed": True,
+            "dispute_id": dispute.get("id", ""),
+            "needs_staff_review": True,
+        },
+        actor=payment_data.STRIPE,
+        at=at,
+        action="payment.disputed",
     )
     metrics.add_metric(name="PaymentDisputed", unit="Count", value=1)
     return "dispute noted"

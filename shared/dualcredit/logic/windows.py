@@ -55,8 +55,9 @@ def extend_window(caller: Caller, school_year: str, closes_on: date, at: datetim
         raise InvalidInput(str(error), field="closes_on") from None
     before = window_data.get(year.name)
     try:
-        after = window_data.set_close_date(year.name, closes_on.isoformat(), before=before,
-                                           actor=caller.actor, at=at)
+        after = window_data.set_close_date(
+            year.name, closes_on.isoformat(), before=before, actor=caller.actor, at=at
+        )
     except window_data.StaleRecord:
         raise Conflict("The window changed meanwhile. Reload and try again.") from None
     return _out(rules.window_for(year, closes_on), at, after)

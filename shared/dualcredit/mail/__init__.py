@@ -66,7 +66,8 @@ def html_list(lines: list[str]) -> str:
 def html_rows(rows: list[tuple[object, ...]]) -> str:
     """`<tr>` rows of `<td>` cells for a `*_html` template value; each cell is escaped here."""
     return "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(cell))}</td>" for cell in row) + "</tr>" for row in rows
+        "<tr>" + "".join(f"<td>{html.escape(str(cell))}</td>" for cell in row) + "</tr>"
+        for row in rows
     )
 
 

@@ -67,7 +67,9 @@ class Payment(Model):
 class WaiverRequest(ApiModel):
     school_year: SchoolYearName | None = None
     reason: Literal["free_reduced_lunch", "hardship"]
-    explanation: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
+    explanation: (
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None
+    ) = None
 
 
 class Decision(ApiModel):

@@ -9,7 +9,9 @@ from dualcredit import clock
 from dualcredit.models.common import ApiModel, Id, Model, OptionalText, Text
 
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ().-]{7,20}$")]
-State = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z]{2}$")]
+State = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z]{2}$")
+]
 PostalCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{5}(-\d{4})?$")]
 
 
@@ -78,7 +80,6 @@ class ProfileUpdate(ApiModel):
         if value is None:
             raise ValueError("cannot be emptied")
         return value
-
 
 
 class Profile(Model):
