@@ -11,7 +11,7 @@ export UV_PYTHON ?= $(PY313)
 export UV_PYTHON_DOWNLOADS ?= never
 export PY313
 
-.PHONY: help install dev test test-fast lint bench openapi sam-check
+.PHONY: help install browser-deps dev test test-fast lint bench openapi sam-check
 
 help:
 	@echo "make dev     run the whole system locally (moto, API, demo data)"
@@ -24,13 +24,18 @@ ifeq ($(UV),)
 endif
 	uv sync --frozen --quiet
 
+browser-deps:
+	bash scripts/browser-deps.sh
+
 dev: install
 	uv run python -m devstack
 
 lint: install
+	uv run ruff format --check .
 	uv run ruff check .
+	uv run mypy
 
-test: install lint
+test: install browser-deps lint
 	uv run pytest -q
 	bash scripts/sam-check.sh
 
