@@ -108,7 +108,7 @@ def _paid_events(api, world, stripe_standin, *, then: str | None = None) -> list
     if then == "dispute":
         stripe_standin.dispute(session["payment_intent"])
     events = stripe_standin.pending
-    stripe_standin._pending.clear()
+    stripe_standin.discard_pending()
     return events
 
 
