@@ -44,7 +44,7 @@ def _first_request_events(
 
     from tests.support.events import api_event, claims
 
-    alice = {k: v for k, v in world.students["alice"].items() if k not in {"sers_id", "student_id"}}
+    alice = world.students["alice"].claims
     teacher = claims("bench-teacher", groups=["school"], school_id=world.school_x)
     grades = cycle(["A", "B"])  # each process changes Alice's grade, so each one writes
 
@@ -57,7 +57,7 @@ def _first_request_events(
                 "school_year": "2026-27",
                 "grades": [
                     {
-                        "sers_id": world.students["alice"]["sers_id"],
+                        "sers_id": world.students["alice"].sers_id,
                         "offering_id": world.offering_x,
                         "grade": next(grades),
                     }

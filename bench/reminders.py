@@ -102,14 +102,14 @@ def _seed(api: Api, count: int) -> str:
     from tests.support.world import World
 
     world = World(api).build(SCHOOL_YEAR)
-    template = world.student("remy", legal_last_name="Bench")
+    template = world.student("remy", last_name="Bench")
     world.ok(
         "POST",
         "/students/me/registrations",
         as_=template,
         body={"offering_ids": [world.offering_x]},
     )
-    student_id, sers_id, email = template["student_id"], template["sers_id"], template["email"]
+    student_id, sers_id, email = template.student_id, template.sers_id, template.email
     items = dynamo.query(pk=keys.student_pk(student_id))
     if not any(item["SK"] == keys.year_sk(SCHOOL_YEAR) for item in items):
         raise BenchError("reminders: the template student has no student-year")
@@ -200,7 +200,7 @@ def measure(count: int = STUDENTS) -> dict[str, Any]:
             _seed(api, count)
             query_bytes = _query_bytes()
             # The template exists, as after the year's first reminder run (steady state).
-            from dualcredit.logic.reminders import REMINDER, publish_template
+            from dualcredit.logic.reminders.notices import REMINDER, publish_template
 
             publish_template(REMINDER)
             queue_url = client("sqs").create_queue(

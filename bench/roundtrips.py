@@ -28,9 +28,10 @@ class Step:
 
 def _steps() -> list[Step]:
     from tests.support.events import claims
-    from tests.support.world import STAFF, profile_body
+    from tests.support.students import a_student
+    from tests.support.world import STAFF
 
-    carol = claims("student-carol", email="carol@example.org")
+    carol = a_student("carol", last_name="Baker", birth_date="2009-09-09")
     teacher = lambda w: claims("teacher-x", groups=["school"], school_id=w.school_x)  # noqa: E731
     one_query = {"Query": 1}
     return [
@@ -72,16 +73,7 @@ def _steps() -> list[Step]:
             "create profile",
             {"GetItem": 1, "TransactWriteItems": 1},
             "1 GetItem (school) + 1 TransactWriteItems (profile, claims, audit)",
-            lambda w: (
-                "/students/me",
-                carol,
-                profile_body(
-                    w.school_x,
-                    legal_first_name="Carol",
-                    legal_last_name="Baker",
-                    birth_date="2009-09-09",
-                ),
-            ),
+            lambda w: ("/students/me", carol, carol.profile(school_id=w.school_x)),
         ),
         Step(
             "GET",
@@ -142,7 +134,7 @@ def _steps() -> list[Step]:
             "search ?sers_id=",
             {"GetItem": 2},
             "2 GetItem (SERS ID claim, profile)",
-            lambda w: (f"/students?sers_id={w.students['alice']['sers_id']}", STAFF, None),
+            lambda w: (f"/students?sers_id={w.students['alice'].sers_id}", STAFF, None),
         ),
         Step(
             "GET",
@@ -166,7 +158,7 @@ def _steps() -> list[Step]:
             "a student, for staff",
             one_query,
             "the student's partition: 1 Query",
-            lambda w: (f"/students/{w.students['alice']['student_id']}", STAFF, None),
+            lambda w: (f"/students/{w.students['alice'].student_id}", STAFF, None),
         ),
         Step(
             "PATCH",
@@ -175,7 +167,7 @@ def _steps() -> list[Step]:
             {"Query": 1, "TransactWriteItems": 1},
             "the student's partition: 1 Query + 1 TransactWriteItems (profile, claims, registrations, audit)",
             lambda w: (
-                f"/students/{w.students['alice']['student_id']}/identity",
+                f"/students/{w.students['alice'].student_id}/identity",
                 STAFF,
                 {"legal_last_name": "Zamorra", "reason": "bench"},
             ),
@@ -194,7 +186,7 @@ def _steps() -> list[Step]:
                     "school_year": "2026-27",
                     "grades": [
                         {
-                            "sers_id": w.students["alice"]["sers_id"],
+                            "sers_id": w.students["alice"].sers_id,
                             "offering_id": w.offering_x,
                             "grade": "A",
                         }
@@ -460,7 +452,7 @@ def measure_webhook(
 
     from dualcredit.dal import payments as payment_data
 
-    def fee_status(student: dict[str, str]) -> str:
+    def fee_status(student: Any) -> str:
         status, dashboard = api("GET", "/students/me/dashboard", as_=student)
         return next(y["fee_status"] for y in dashboard["years"] if y["school_year"] == SCHOOL_YEAR)
 
@@ -470,7 +462,7 @@ def measure_webhook(
         api, world, stripe, ["wendy", "xena", "zoe"]
     )
     wendy, zoe = world.students["wendy"], world.students["zoe"]
-    yara = world.student("yara", legal_last_name="Bench")
+    yara = world.student("yara", last_name="Bench")
     world.ok(
         "POST", "/students/me/registrations", as_=yara, body={"offering_ids": [world.offering_x]}
     )
@@ -495,7 +487,7 @@ def measure_webhook(
     def duplicate() -> dict:  # staff record a check before zoe's card payment is delivered
         world.ok(
             "POST",
-            f"/students/{zoe['student_id']}/payments",
+            f"/students/{zoe.student_id}/payments",
             as_=STAFF,
             body={
                 "kind": "check",
@@ -542,7 +534,7 @@ def measure_webhook(
             "checkout.session.expired",
             expired,
             lambda: (
-                "checkout" not in (payment_data.student_year(yara["student_id"], SCHOOL_YEAR) or {})
+                "checkout" not in (payment_data.student_year(yara.student_id, SCHOOL_YEAR) or {})
             ),
         ),
         (

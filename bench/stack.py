@@ -223,7 +223,7 @@ def seed(api: Api):
     from tests.support.world import World
 
     world = World(api).build(SCHOOL_YEAR)
-    alice = world.student("alice", legal_last_name="Zamora")
+    alice = world.student("alice", last_name="Zamora")
     world.ok(
         "POST", "/students/me/registrations", as_=alice, body={"offering_ids": [world.offering_x]}
     )
@@ -265,7 +265,7 @@ def paid_students(api: Api, world: Any, stripe: Any, names: list[str]) -> list[d
     checkout.session.completed event of each (recorded, not delivered)."""
     events = []
     for name in names:
-        student = world.student(name, legal_last_name="Bench")
+        student = world.student(name, last_name="Bench")
         world.ok(
             "POST",
             "/students/me/registrations",

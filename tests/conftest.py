@@ -130,7 +130,8 @@ def sent_emails():
 
 
 class Api:
-    """Calls the API handler with API Gateway events; returns (status, json body)."""
+    """Calls the API handler with API Gateway events; returns (status, json body).
+    `as_` is the caller: claims, a tests.support.students Student, or None."""
 
     def __init__(self, module):
         self.module = module
@@ -140,7 +141,7 @@ class Api:
         method: str,
         url: str,
         *,
-        as_: dict | None = None,
+        as_: Any = None,
         body: Any = None,
         raw_body: str | None = None,
         source_ip: str = "198.51.100.7",

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from tests.support.events import claims
-from tests.support.world import STAFF, World, profile_body
+from tests.support.students import Student, a_student
+from tests.support.world import STAFF, World
 
 SERS_ID = re.compile(r"^TP3-26-[0-9A-HJKMNP-TV-Z]{4}$")
 
@@ -18,11 +18,17 @@ def world(api, clock) -> World:
     return World(api).build("2026-27")
 
 
-def test_profile_gets_a_sers_id_and_a_confirmation_email(api, world, sent_emails):
+@pytest.fixture
+def jane(world) -> Student:
+    """Jane Smith, born 2009-04-02, signed in (sub s-1) but without a profile yet."""
+    return a_student("jane", sub="s-1", email="s-1@example.org", school_id=world.school_x)
+
+
+def test_profile_gets_a_sers_id_and_a_confirmation_email(api, jane, sent_emails):
     # Given a signed-up student without a profile
-    student = claims("s-1", email="Jane.Smith@Example.org")
+    student = jane.but(email="Jane.Smith@Example.org")
     # When they complete their profile
-    status, body = api("POST", "/students/me", as_=student, body=profile_body(world.school_x))
+    status, body = api("POST", "/students/me", as_=student, body=student.profile())
     # Then they get a SERS ID at once, shown on the profile
     assert status == 201, body
     assert SERS_ID.match(body["sers_id"])
@@ -36,69 +42,52 @@ def test_profile_gets_a_sers_id_and_a_confirmation_email(api, world, sent_emails
     assert body["sers_id"] in html
 
 
-def test_second_account_with_the_same_email_is_refused(api, world):
+def test_second_account_with_the_same_email_is_refused(api, jane):
     # Given a student with a profile
-    api(
-        "POST",
-        "/students/me",
-        as_=claims("s-1", email="jane@example.org"),
-        body=profile_body(world.school_x),
-    )
+    jane = jane.but(email="jane@example.org")
+    api("POST", "/students/me", as_=jane, body=jane.profile())
     # When another sign-in with the same email completes a profile
-    status, body = api(
-        "POST",
-        "/students/me",
-        as_=claims("s-2", email="JANE@example.org"),
-        body=profile_body(world.school_x, legal_first_name="Other", birth_date="2008-01-01"),
+    other = jane.but(
+        sub="s-2", email="JANE@example.org", first_name="Other", birth_date="2008-01-01"
     )
+    status, body = api("POST", "/students/me", as_=other, body=other.profile())
     # Then it is refused with the way to recover the SERS ID
     assert status == 409
     assert body["code"] == "duplicate_account"
     assert "Find my SERS ID" in body["message"]
 
 
-def test_same_legal_name_and_birth_date_is_refused(api, world, aws):
+def test_same_legal_name_and_birth_date_is_refused(api, jane, aws):
     # Given Jane Smith born 2009-04-02 has an account
-    api("POST", "/students/me", as_=claims("s-1"), body=profile_body(world.school_x))
+    api("POST", "/students/me", as_=jane, body=jane.profile())
     writes_before = aws["TransactWriteItems"]
     # When someone signs up again as "  JANE   smith " with the same birth date
-    status, body = api(
-        "POST",
-        "/students/me",
-        as_=claims("s-2"),
-        body=profile_body(world.school_x, legal_first_name="  JANE  ", legal_last_name="smith"),
-    )
+    twin = jane.but(sub="s-2", email="s-2@example.org", first_name="  JANE  ", last_name="smith")
+    status, body = api("POST", "/students/me", as_=twin, body=twin.profile())
     # Then it is stopped, nothing is half written
     assert status == 409, body
     assert body["code"] == "duplicate_account"
     assert "legal name and date of birth" in body["message"]
     assert aws["TransactWriteItems"] == writes_before + 1
-    assert api("GET", "/students/me", as_=claims("s-2"))[0] == 404
+    assert api("GET", "/students/me", as_=twin)[0] == 404
 
 
-def test_completing_a_profile_twice_is_a_conflict(api, world):
-    student = claims("s-1")
-    api("POST", "/students/me", as_=student, body=profile_body(world.school_x))
-    status, body = api("POST", "/students/me", as_=student, body=profile_body(world.school_x))
+def test_completing_a_profile_twice_is_a_conflict(api, jane):
+    api("POST", "/students/me", as_=jane, body=jane.profile())
+    status, body = api("POST", "/students/me", as_=jane, body=jane.profile())
     assert status == 409 and body["code"] == "profile_exists"
 
 
-def test_a_sers_id_collision_draws_again(api, world, monkeypatch):
+def test_a_sers_id_collision_draws_again(api, jane, monkeypatch):
     # Given the first random draw hits an ID already claimed
     from dualcredit import rules
 
-    first = api("POST", "/students/me", as_=claims("s-1"), body=profile_body(world.school_x))[1][
-        "sers_id"
-    ]
+    first = api("POST", "/students/me", as_=jane, body=jane.profile())[1]["sers_id"]
     draws = iter([first, "TP3-26-ZZZZ"])
     monkeypatch.setattr(rules, "new_sers_id", lambda *a, **k: next(draws))
     # When another student completes a profile
-    status, body = api(
-        "POST",
-        "/students/me",
-        as_=claims("s-2"),
-        body=profile_body(world.school_x, legal_first_name="Ann", birth_date="2008-02-02"),
-    )
+    ann = jane.but(sub="s-2", email="s-2@example.org", first_name="Ann", birth_date="2008-02-02")
+    status, body = api("POST", "/students/me", as_=ann, body=ann.profile())
     # Then they get a fresh ID and the first one is not reused
     assert status == 201, body
     assert body["sers_id"] == "TP3-26-ZZZZ"
@@ -135,27 +124,25 @@ def test_a_sers_id_collision_draws_again(api, world, monkeypatch):
         ({"expected_graduation_year": "soon"}, "expected_graduation_year"),
     ],
 )
-def test_bad_profile_input_names_the_field(api, world, change, field):
-    status, body = api(
-        "POST", "/students/me", as_=claims("s-1"), body=profile_body(world.school_x, **change)
-    )
+def test_bad_profile_input_names_the_field(api, jane, change, field):
+    status, body = api("POST", "/students/me", as_=jane, body=jane.profile(**change))
     assert status == 422, body
     assert field in [e["field"] for e in body["errors"]]
 
 
-def test_unknown_school_is_a_field_error(api, world):
-    status, body = api("POST", "/students/me", as_=claims("s-1"), body=profile_body("nope"))
+def test_unknown_school_is_a_field_error(api, jane):
+    status, body = api("POST", "/students/me", as_=jane, body=jane.profile(school_id="nope"))
     assert status == 400 and body["errors"][0]["field"] == "school_id"
 
 
-def test_malformed_json_is_a_4xx(api, world):
-    status, body = api("POST", "/students/me", as_=claims("s-1"), raw_body="{not json")
+def test_malformed_json_is_a_4xx(api, jane):
+    status, body = api("POST", "/students/me", as_=jane, raw_body="{not json")
     assert status == 422, body
 
 
-def test_student_updates_contact_details_but_not_identity(api, world):
-    student = claims("s-1")
-    api("POST", "/students/me", as_=student, body=profile_body(world.school_x))
+def test_student_updates_contact_details_but_not_identity(api, world, jane):
+    student = jane
+    api("POST", "/students/me", as_=student, body=student.profile())
     status, body = api(
         "PATCH",
         "/students/me",
@@ -168,14 +155,9 @@ def test_student_updates_contact_details_but_not_identity(api, world):
     assert status == 422 and body["errors"][0]["field"] == "legal_last_name"
 
 
-def test_student_clears_an_optional_contact_detail_but_not_a_required_one(api, world):
-    student = claims("s-1")
-    api(
-        "POST",
-        "/students/me",
-        as_=student,
-        body=profile_body(world.school_x, phone="206-555-0100", preferred_name="Sam"),
-    )
+def test_student_clears_an_optional_contact_detail_but_not_a_required_one(api, jane):
+    student = jane.but(phone="206-555-0100", preferred_name="Sam")
+    api("POST", "/students/me", as_=student, body=student.profile())
     # When the student empties the phone and preferred name (null clears them)
     status, body = api(
         "PATCH", "/students/me", as_=student, body={"phone": None, "preferred_name": None}
@@ -192,6 +174,6 @@ def test_student_clears_an_optional_contact_detail_but_not_a_required_one(api, w
     assert api("GET", "/students/me", as_=student)[1]["mailing_address"]["city"]
 
 
-def test_staff_and_school_users_cannot_create_student_profiles(api, world):
-    status, _ = api("POST", "/students/me", as_=STAFF, body=profile_body(world.school_x))
+def test_staff_and_school_users_cannot_create_student_profiles(api, jane):
+    status, _ = api("POST", "/students/me", as_=STAFF, body=jane.profile())
     assert status == 403

@@ -4,11 +4,14 @@ misconfigured route cannot leak."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from devstack.template import api_routes
 from tests.support.events import claims
-from tests.support.world import STAFF, World, profile_body
+from tests.support.students import a_student
+from tests.support.world import STAFF, World
 
 ROLES = ("anonymous", "student_a", "student_b", "school_x", "school_y", "staff")
 EVERYONE = set(ROLES)
@@ -121,7 +124,7 @@ def world(api, clock) -> World:
     return built
 
 
-def _callers(world: World) -> dict[str, dict | None]:
+def _callers(world: World) -> dict[str, Any]:
     return {
         "anonymous": None,
         "student_a": world.students["a"],
@@ -133,12 +136,12 @@ def _callers(world: World) -> dict[str, dict | None]:
 
 
 def _grades_csv(world: World) -> str:
-    return f"sers_id,college_course_code,grade\n{world.students['a']['sers_id']},NOPE 1,B\n"
+    return f"sers_id,college_course_code,grade\n{world.students['a'].sers_id},NOPE 1,B\n"
 
 
 def _body(kind, world: World, role: str):
     if kind == "profile":
-        return profile_body(world.school_x)
+        return a_student(school_id=world.school_x).profile()
     if kind == "registration":
         return {"offering_ids": [world.offering_x]}
     if kind == "offering":
@@ -150,7 +153,7 @@ def _body(kind, world: World, role: str):
             "college_course_id": world.course,
         }
     if kind == "pay":
-        return {"sers_id": world.students["a"]["sers_id"], "birth_date": "2001-01-01"}
+        return {"sers_id": world.students["a"].sers_id, "birth_date": "2001-01-01"}
     if kind == "check":
         return {
             "kind": "check",
@@ -164,7 +167,7 @@ def _body(kind, world: World, role: str):
         return {
             "decisions": [
                 {
-                    "student_id": world.students["a"]["student_id"],
+                    "student_id": world.students["a"].student_id,
                     "school_year": "2025-26",
                     "approve": False,
                     "request_id": "nope",
@@ -186,7 +189,7 @@ def _body(kind, world: World, role: str):
             "school_year": "2026-27",
             "entries": [
                 {
-                    "sers_id": world.students["a"]["sers_id"],
+                    "sers_id": world.students["a"].sers_id,
                     "offering_id": world.offering_x,
                     "in_class": True,
                 }
@@ -197,7 +200,7 @@ def _body(kind, world: World, role: str):
             "school_year": "2026-27",
             "grades": [
                 {
-                    "sers_id": world.students["a"]["sers_id"],
+                    "sers_id": world.students["a"].sers_id,
                     "offering_id": world.offering_x,
                     "grade": "B+",
                 }
@@ -210,7 +213,7 @@ def _body(kind, world: World, role: str):
 def test_route_allows_exactly_its_roles(api, grades_api, world, route):
     template_url, body, allowed = MATRIX[route]
     url = template_url.format(
-        x=world.school_x, o=world.offering_x, a=world.students["a"]["student_id"]
+        x=world.school_x, o=world.offering_x, a=world.students["a"].student_id
     )
     function = next(r.function for r in api_routes() if (r.method, r.path) == route)
     call = grades_api if function == "GradeImportFunction" else api
@@ -245,7 +248,7 @@ def test_students_only_ever_see_their_own_records(api, world):
         body={"offering_ids": [world.offering_x]},
     )
     dashboard_b = api("GET", "/students/me/dashboard", as_=world.students["b"])[1]
-    assert dashboard_b["sers_id"] == world.students["b"]["sers_id"]
+    assert dashboard_b["sers_id"] == world.students["b"].sers_id
     assert dashboard_b["years"] == []
     profile_b = api("GET", "/students/me", as_=world.students["b"])[1]
-    assert profile_b["student_id"] == world.students["b"]["student_id"]
+    assert profile_b["student_id"] == world.students["b"].student_id

@@ -15,7 +15,7 @@ def world(api, clock, stripe_standin) -> World:
     clock(IN_WINDOW)
     built = World(api).build("2026-27")
     for name, last in (("alice", "Smith"), ("bob", "Jones")):
-        student = built.student(name, legal_last_name=last, birth_date="2009-04-02")
+        student = built.student(name, last_name=last, birth_date="2009-04-02")
         built.ok(
             "POST",
             "/students/me/registrations",
@@ -48,11 +48,11 @@ def _check(world, **overrides):
 
 def test_parent_sees_masked_name_and_amount_then_pays(api, world, stripe_standin):
     alice = world.students["alice"]
-    lookup = {"sers_id": alice["sers_id"].lower().replace("-", ""), "birth_date": "2009-04-02"}
+    lookup = {"sers_id": alice.sers_id.lower().replace("-", ""), "birth_date": "2009-04-02"}
     status, summary = api("POST", "/pay/lookup", body=lookup)
     assert status == 200, summary
     assert summary == {
-        "sers_id": alice["sers_id"],
+        "sers_id": alice.sers_id,
         "masked_name": "A*** S***",
         "school_year": "2026-27",
         "fee_status": "due",
@@ -68,7 +68,7 @@ def test_parent_sees_masked_name_and_amount_then_pays(api, world, stripe_standin
 def test_wrong_pairs_get_one_generic_answer(api, world):
     alice = world.students["alice"]
     wrong_date = api(
-        "POST", "/pay/lookup", body={"sers_id": alice["sers_id"], "birth_date": "2009-04-03"}
+        "POST", "/pay/lookup", body={"sers_id": alice.sers_id, "birth_date": "2009-04-03"}
     )
     unknown_id = api(
         "POST", "/pay/lookup", body={"sers_id": "TP3-26-ZZZZ", "birth_date": "2009-04-02"}
@@ -83,7 +83,7 @@ def test_repeated_tries_are_throttled(api, world):
         api(
             "POST",
             "/pay/lookup",
-            body={"sers_id": alice["sers_id"], "birth_date": f"2009-01-{d:02d}"},
+            body={"sers_id": alice.sers_id, "birth_date": f"2009-01-{d:02d}"},
             source_ip=f"203.0.113.{d}",
         )[0]
         for d in range(1, 8)
@@ -97,17 +97,17 @@ def test_repeated_tries_are_throttled(api, world):
 def test_staff_record_a_check_and_a_receipt_goes_out(api, world, sent_emails):
     alice = world.students["alice"]
     status, payment = api(
-        "POST", f"/students/{alice['student_id']}/payments", as_=STAFF, body=_check(world)
+        "POST", f"/students/{alice.student_id}/payments", as_=STAFF, body=_check(world)
     )
     assert status == 201, payment
     assert payment["method"] == "check" and payment["instrument_number"] == "1042"
     assert _year(api, alice)["fee_status"] == "paid"
     to, subject, html = sent_emails()[-1]
-    assert to == "alice@example.org" and alice["sers_id"] in html and "check" in html
+    assert to == "alice@example.org" and alice.sers_id in html and "check" in html
     # And a second entry for the same year is refused
     status, body = api(
         "POST",
-        f"/students/{alice['student_id']}/payments",
+        f"/students/{alice.student_id}/payments",
         as_=STAFF,
         body=_check(world, kind="money_order", instrument_number="MO-7"),
     )
@@ -117,7 +117,7 @@ def test_staff_record_a_check_and_a_receipt_goes_out(api, world, sent_emails):
 def test_check_amount_must_match_what_is_due(api, world):
     status, body = api(
         "POST",
-        f"/students/{world.students['alice']['student_id']}/payments",
+        f"/students/{world.students['alice'].student_id}/payments",
         as_=STAFF,
         body=_check(world, amount_cents=4000),
     )
@@ -126,9 +126,9 @@ def test_check_amount_must_match_what_is_due(api, world):
 
 def test_a_mistaken_check_is_voided_with_a_reason(api, world):
     alice = world.students["alice"]
-    payment = api(
-        "POST", f"/students/{alice['student_id']}/payments", as_=STAFF, body=_check(world)
-    )[1]
+    payment = api("POST", f"/students/{alice.student_id}/payments", as_=STAFF, body=_check(world))[
+        1
+    ]
     status, voided = api(
         "POST",
         f"/payments/{payment['payment_id']}/void",
@@ -149,17 +149,17 @@ def test_a_mistaken_check_is_voided_with_a_reason(api, world):
     )
     from dualcredit.dal import audit, keys
 
-    actions = [entry["action"] for entry in audit.history(keys.student_pk(alice["student_id"]))]
+    actions = [entry["action"] for entry in audit.history(keys.student_pk(alice.student_id))]
     assert "payment.voided" in actions and "payment.settled.fee" in actions
 
 
 def test_staff_find_a_years_payment_on_the_students_page_and_void_it(api, world, stripe_standin):
     alice, bob = world.students["alice"], world.students["bob"]
     # Given Alice's fee paid by check and Bob's by card
-    api("POST", f"/students/{alice['student_id']}/payments", as_=STAFF, body=_check(world))
+    api("POST", f"/students/{alice.student_id}/payments", as_=STAFF, body=_check(world))
     stripe_standin.pay(api("POST", "/students/me/checkout", as_=bob, body={})[1]["session_id"])
     # When staff open Alice's page (later, not right after recording)
-    status, page = api("GET", f"/students/{alice['student_id']}", as_=STAFF)
+    status, page = api("GET", f"/students/{alice.student_id}", as_=STAFF)
     assert status == 200, page
     (year,) = [y for y in page["years"] if y["school_year"] == "2026-27"]
     # Then the year lists the check that settles it, with what identifies it
@@ -209,11 +209,11 @@ def test_waiver_request_pauses_payment_and_staff_approve_many_at_once(
     assert api("POST", "/students/me/checkout", as_=alice, body={})[1]["code"] == "nothing_due"
     # Staff see the queue and decide both at once
     queue = api("GET", "/waivers", as_=STAFF)[1]
-    assert sorted(w["sers_id"] for w in queue) == sorted([alice["sers_id"], bob["sers_id"]])
+    assert sorted(w["sers_id"] for w in queue) == sorted([alice.sers_id, bob.sers_id])
     decisions = [
-        {"student_id": alice["student_id"], "school_year": "2026-27", "approve": True},
+        {"student_id": alice.student_id, "school_year": "2026-27", "approve": True},
         {
-            "student_id": bob["student_id"],
+            "student_id": bob.student_id,
             "school_year": "2026-27",
             "approve": False,
             "note": "Call us.",
@@ -252,7 +252,7 @@ def test_a_card_payment_after_a_waiver_is_refunded(api, world, stripe_standin):
         as_=STAFF,
         body={
             "decisions": [
-                {"student_id": alice["student_id"], "school_year": "2026-27", "approve": True}
+                {"student_id": alice.student_id, "school_year": "2026-27", "approve": True}
             ]
         },
     )
@@ -280,7 +280,7 @@ def test_prior_year_credit_is_priced_by_the_rules_and_payable_outside_the_window
     queue = api("GET", "/prior-year-requests", as_=STAFF)[1]
     assert [r["request_id"] for r in queue] == [created["request_id"]]
     decision = {
-        "student_id": alice["student_id"],
+        "student_id": alice.student_id,
         "school_year": "2025-26",
         "approve": True,
         "request_id": created["request_id"],

@@ -24,7 +24,7 @@ def world(api, clock) -> World:
         )
     built.ok(
         "POST",
-        f"/students/{built.students['ann']['student_id']}/payments",
+        f"/students/{built.students['ann'].student_id}/payments",
         body={
             "kind": "check",
             "school_year": "2026-27",
@@ -46,7 +46,7 @@ def world(api, clock) -> World:
         body={
             "decisions": [
                 {
-                    "student_id": built.students["cy"]["student_id"],
+                    "student_id": built.students["cy"].student_id,
                     "school_year": "2026-27",
                     "approve": True,
                 }
@@ -66,7 +66,7 @@ def _rows(world: World, **grades: str) -> dict:
         "school_year": "2026-27",
         "grades": [
             {
-                "sers_id": world.students[name]["sers_id"],
+                "sers_id": world.students[name].sers_id,
                 "offering_id": world.offering_x,
                 "grade": grade,
             }
@@ -92,9 +92,9 @@ def test_a_school_posts_grades_and_the_rules_decide_the_credit(api, grades_api, 
     assert status == 200, result
     assert (result["posted"], result["unchanged"]) == (3, 0)
     assert {(g["sers_id"], g["grade"], g["credit_earned"]) for g in result["grades"]} == {
-        (world.students["ann"]["sers_id"], "B", True),
-        (world.students["bea"]["sers_id"], "B-", False),
-        (world.students["cy"]["sers_id"], "A", True),
+        (world.students["ann"].sers_id, "B", True),
+        (world.students["bea"].sers_id, "B-", False),
+        (world.students["cy"].sers_id, "A", True),
     }
     # And the student and the school's roster see it
     assert (
@@ -129,7 +129,7 @@ def test_posting_the_same_grades_again_changes_nothing_and_a_change_is_audited(
     assert status == 200 and fixed["grades"][0]["credit_earned"] is False
     entries = [
         e
-        for e in audit.history(keys.student_pk(world.students["ann"]["student_id"]))
+        for e in audit.history(keys.student_pk(world.students["ann"].student_id))
         if e["action"] == "grade.posted"
     ]
     # (the clock is fixed, so both entries carry the same time)
@@ -144,11 +144,11 @@ def test_a_bad_row_refuses_the_batch_and_names_each_row(grades_api, world):
     body["grades"] += [
         {"sers_id": "nobody", "offering_id": world.offering_x, "grade": "A"},
         {
-            "sers_id": world.students["bea"]["sers_id"],
+            "sers_id": world.students["bea"].sers_id,
             "offering_id": world.offering_x,
             "grade": "E",
         },
-        {"sers_id": world.students["cy"]["sers_id"], "offering_id": "other", "grade": "A"},
+        {"sers_id": world.students["cy"].sers_id, "offering_id": "other", "grade": "A"},
     ]
     status, answer = grades_api(
         "PUT", f"/schools/{world.school_x}/grades", as_=_teacher(world), body=body
@@ -181,7 +181,7 @@ def test_a_school_user_cannot_post_grades_for_another_school(grades_api, world):
 
 
 def test_a_csv_export_is_posted_with_errors_by_line_and_column(grades_api, world):
-    ann, bea = world.students["ann"]["sers_id"], world.students["bea"]["sers_id"]
+    ann, bea = world.students["ann"].sers_id, world.students["bea"].sers_id
     code = "WELD 101"
     # Given a file with the columns in another order, extra columns, dash-less SERS IDs
     text = (
@@ -231,7 +231,7 @@ def test_the_transcript_lists_earned_credit_of_paid_or_waived_years_only(grades_
     assert status == 200
     lines = csv_text.strip().splitlines()
     assert lines[0].startswith("school_year,college,college_course_code")
-    assert len(lines) == 2 and world.students["ann"]["sers_id"] in lines[1] and ",A-," in lines[1]
+    assert len(lines) == 2 and world.students["ann"].sers_id in lines[1] and ",A-," in lines[1]
     assert (
         grades_api("GET", "/grades/transcript?school_year=2026-27", as_=_teacher(world))[0] == 403
     )
@@ -259,7 +259,7 @@ def test_the_same_file_posted_twice_at_once_is_written_once(grades_api, world, a
     for name in ("ann", "bea"):
         entries = [
             e
-            for e in audit.history(keys.student_pk(world.students[name]["student_id"]))
+            for e in audit.history(keys.student_pk(world.students[name].student_id))
             if e["action"] == "grade.posted"
         ]
         assert len(entries) == 1, (name, entries)
@@ -295,7 +295,7 @@ def _answers(world: World, **in_class: bool) -> dict:
         "school_year": "2026-27",
         "entries": [
             {
-                "sers_id": world.students[name]["sers_id"],
+                "sers_id": world.students[name].sers_id,
                 "offering_id": world.offering_x,
                 "in_class": value,
             }
@@ -329,14 +329,14 @@ def test_a_school_says_who_is_really_in_its_class_and_no_credit_goes_out_for_the
             "GET", f"/schools/{world.school_x}/roster?school_year=2026-27", as_=_teacher(world)
         )[1]
     }
-    assert roster[world.students["cy"]["sers_id"]]["in_class"] is False
-    assert roster[world.students["ann"]["sers_id"]]["in_class"] is True  # a posted grade confirms
+    assert roster[world.students["cy"].sers_id]["in_class"] is False
+    assert roster[world.students["ann"].sers_id]["in_class"] is True  # a posted grade confirms
     lines = (
         grades_api("GET", "/grades/transcript?school_year=2026-27", as_=STAFF)[1]
         .strip()
         .splitlines()
     )
-    assert len(lines) == 2 and world.students["ann"]["sers_id"] in lines[1]
+    assert len(lines) == 2 and world.students["ann"].sers_id in lines[1]
     # And saying it again changes nothing; a grade posted later puts Cy back in the class
     assert (
         grades_api(

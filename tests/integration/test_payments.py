@@ -18,7 +18,7 @@ IN_WINDOW = "2027-01-15T10:00:00-08:00"
 def world(api, clock, stripe_standin) -> World:
     clock(IN_WINDOW)
     built = World(api).build("2026-27")
-    alice = built.student("alice", legal_last_name="Smith")
+    alice = built.student("alice", last_name="Smith")
     built.ok(
         "POST", "/students/me/registrations", as_=alice, body={"offering_ids": [built.offering_x]}
     )
@@ -52,7 +52,7 @@ def test_student_pays_by_card_and_sees_paid_with_a_receipt(api, world, stripe_st
     session = stripe_standin.sessions[checkout["session_id"]]
     # Then the session is for $50, names the year, carries her SERS ID and email
     assert checkout["amount_cents"] == 5000 and session["amount_total"] == 5000
-    assert session["client_reference_id"] == alice["sers_id"]
+    assert session["client_reference_id"] == alice.sers_id
     assert session["metadata"]["school_year"] == "2026-27"
     assert session["customer_email"] == "alice@example.org"
     assert "2026-27" in stripe_standin.line_items(session["id"])[0]["description"]
@@ -63,7 +63,7 @@ def test_student_pays_by_card_and_sees_paid_with_a_receipt(api, world, stripe_st
     assert year["fee_status"] == "paid" and year["amount_due_cents"] == 0
     to, subject, html = sent_emails()[-1]
     assert to == "alice@example.org" and "Receipt" in subject
-    assert alice["sers_id"] in html and "$50.00" in html and "2026-27" in html
+    assert alice.sers_id in html and "$50.00" in html and "2026-27" in html
     assert stripe_standin.webhook.answers == [200]
 
 
@@ -127,12 +127,12 @@ def test_every_event_delivered_five_times_in_any_order_leaves_one_payment(
         stripe_standin.redeliver(event)
     # Then there is one payment, and the year is in the same final state as in order
     alice = world.students["alice"]
-    (payment,) = _payments(alice["student_id"]) or [
+    (payment,) = _payments(alice.student_id) or [
         dynamo.get_item(
             keys.payment_pk(events[0]["data"]["object"]["payment_intent"]), keys.META_SK
         )
     ]
-    assert bool(_year_record(alice["student_id"]).get("fee_payment")) is paid
+    assert bool(_year_record(alice.student_id).get("fee_payment")) is paid
     assert _dashboard_year(api, alice)["fee_status"] == ("paid" if paid else "due")
     if flag:
         assert payment.get(flag) is True
@@ -152,9 +152,9 @@ def test_twenty_concurrent_deliveries_of_one_event_leave_one_payment(
     for thread in threads:
         thread.join()
     alice = world.students["alice"]
-    assert len(_payments(alice["student_id"])) == 1
+    assert len(_payments(alice.student_id)) == 1
     assert (
-        _year_record(alice["student_id"])["fee_payment"]["payment_id"]
+        _year_record(alice.student_id)["fee_payment"]["payment_id"]
         == completed["data"]["object"]["payment_intent"]
     )
     assert len(sent_emails()) - before == 1  # one receipt
@@ -172,7 +172,7 @@ def test_two_paid_sessions_for_one_year_leave_one_payment_and_one_refund(
     stripe_standin.pay(first)
     stripe_standin.pay(second)
     # Then the first settles the year and the second is refunded automatically, flagged for staff
-    payments = {p["session_id"]: p for p in _payments(alice["student_id"])}
+    payments = {p["session_id"]: p for p in _payments(alice.student_id)}
     assert payments[first].get("settles") == "fee"
     duplicate = dynamo.get_item(
         keys.payment_pk(stripe_standin.sessions[second]["payment_intent"]), keys.META_SK
@@ -205,14 +205,14 @@ def test_bad_webhook_requests_get_400_and_write_nothing(api, world, stripe_stand
     assert response["statusCode"] == 400
     assert not {"PutItem", "UpdateItem", "TransactWriteItems", "DeleteItem"} & set(aws)
     assert dynamo.query(pk=keys.IDEMPOTENCY_PK) == []
-    assert _payments(world.students["alice"]["student_id"]) == []
+    assert _payments(world.students["alice"].student_id) == []
 
 
 def test_expired_session_is_forgotten_and_a_new_one_is_made(api, world, stripe_standin):
     alice = world.students["alice"]
     first = api("POST", "/students/me/checkout", as_=alice, body={})[1]["session_id"]
     stripe_standin.expire(first)
-    assert "checkout" not in _year_record(alice["student_id"])
+    assert "checkout" not in _year_record(alice.student_id)
     second = api("POST", "/students/me/checkout", as_=alice, body={})[1]["session_id"]
     assert second != first
 
@@ -260,4 +260,4 @@ def test_stripe_down_is_a_clear_503_and_nothing_is_stored(api, world, stripe_sta
     monkeypatch.setattr(stripe_standin, "dispatch", unreachable)
     status, body = api("POST", "/students/me/checkout", as_=world.students["alice"], body={})
     assert status == 503 and body["code"] == "payments_unavailable"
-    assert "checkout" not in _year_record(world.students["alice"]["student_id"])
+    assert "checkout" not in _year_record(world.students["alice"].student_id)

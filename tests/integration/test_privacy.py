@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import logging
 
-from tests.support.events import claims
-from tests.support.world import World, profile_body
+from tests.support.students import a_student
+from tests.support.world import World
 
-PERSONAL = ("Quentin", "Quill", "2009-04-02", "quentin@example.org", "100 Main St", "Bellevue")
+QUENTIN = a_student("quentin", sub="s-q", last_name="Quill")
+PERSONAL = (
+    QUENTIN.first_name,
+    QUENTIN.last_name,
+    QUENTIN.birth_date,
+    QUENTIN.email,
+    QUENTIN.address.line1,
+    QUENTIN.address.city,
+)
 
 
 def test_sign_up_registration_and_failures_log_no_personal_data(
@@ -16,10 +24,10 @@ def test_sign_up_registration_and_failures_log_no_personal_data(
     caplog.set_level(logging.INFO)  # the deployed level (POWERTOOLS_LOG_LEVEL)
     clock("2027-01-15T10:00:00-08:00")
     world = World(api).build("2026-27")
-    who = claims("s-q", email="quentin@example.org")
-    body = profile_body(world.school_x, legal_first_name="Quentin", legal_last_name="Quill")
+    who = QUENTIN.but(school_id=world.school_x)
+    body = who.profile()
     api("POST", "/students/me", as_=who, body=body)
-    api("POST", "/students/me", as_=claims("s-q2", email="quentin@example.org"), body=body)
+    api("POST", "/students/me", as_=who.but(sub="s-q2"), body=body)
     api("POST", "/students/me/registrations", as_=who, body={"offering_ids": [world.offering_x]})
     api("POST", "/sers-id/recovery", body={"email": "quentin@example.org"})
     # And an email that fails to send is logged without its address

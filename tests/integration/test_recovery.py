@@ -24,7 +24,7 @@ def test_known_and_unknown_addresses_get_the_same_answer(api, world, sent_emails
     # And only the address on file got mail, with the SERS ID
     ((to, _, html),) = sent_emails()[before:]
     assert to == "alice@example.org"
-    assert world.students["alice"]["sers_id"] in html
+    assert world.students["alice"].sers_id in html
 
 
 def test_one_address_is_throttled(api, world, sent_emails):

@@ -35,7 +35,7 @@ def test_student_registers_and_gets_a_confirmation(api, world, sent_emails):
     # And the confirmation email carries her SERS ID and her classes
     to, subject, html = sent_emails()[-1]
     assert to == "alice@example.org"
-    assert alice["sers_id"] in subject and alice["sers_id"] in html
+    assert alice.sers_id in subject and alice.sers_id in html
     assert "Welding 1" in html and "WELD 101" in html
 
 
@@ -48,7 +48,7 @@ def test_dashboard_shows_registrations_and_fee_due_in_one_query(api, world, aws)
     # Then it took one Query and shows the year with the fee due
     assert status == 200, body
     assert dict(aws) == {"Query": 1}
-    assert body["sers_id"] == alice["sers_id"]
+    assert body["sers_id"] == alice.sers_id
     (year,) = body["years"]
     assert year["school_year"] == "2026-27"
     assert year["fee_status"] == "due" and year["amount_due_cents"] == 5000

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from tests.support.events import LambdaContext, sqs_record
+from tests.support.students import Student
 from tests.support.world import STAFF, World
 
 REPO_FUNCTIONS = Path(__file__).resolve().parents[2] / "functions"
@@ -124,18 +125,18 @@ def _emails(sent_emails, subject: str) -> list[str]:
     return sorted(to for to, s, _ in sent_emails() if s.startswith(subject))
 
 
-def _register(world: World, name: str, **profile: Any) -> dict[str, str]:
-    student = world.student(name, **profile)
+def _register(world: World, name: str, **details: Any) -> Student:
+    student = world.student(name, **details)
     world.ok(
         "POST", "/students/me/registrations", as_=student, body={"offering_ids": [world.offering_x]}
     )
     return student
 
 
-def _pay_by_check(world: World, student: dict[str, str], year: str = "2026-27") -> None:
+def _pay_by_check(world: World, student: Student, year: str = "2026-27") -> None:
     world.ok(
         "POST",
-        f"/students/{student['student_id']}/payments",
+        f"/students/{student.student_id}/payments",
         body={
             "kind": "check",
             "school_year": year,
@@ -147,7 +148,7 @@ def _pay_by_check(world: World, student: dict[str, str], year: str = "2026-27") 
     )
 
 
-def _waiver(world: World, student: dict[str, str], *, approve: bool | None) -> None:
+def _waiver(world: World, student: Student, *, approve: bool | None) -> None:
     world.ok("POST", "/students/me/waivers", as_=student, body={"reason": "free_reduced_lunch"})
     if approve is not None:
         world.ok(
@@ -156,7 +157,7 @@ def _waiver(world: World, student: dict[str, str], *, approve: bool | None) -> N
             body={
                 "decisions": [
                     {
-                        "student_id": student["student_id"],
+                        "student_id": student.student_id,
                         "school_year": "2026-27",
                         "approve": approve,
                     }
@@ -166,9 +167,9 @@ def _waiver(world: World, student: dict[str, str], *, approve: bool | None) -> N
 
 
 def _window_record(year: str) -> dict[str, Any]:
-    from dualcredit.dal import windows
+    from dualcredit.dal import dynamo, keys
 
-    return windows.get(year) or {}
+    return dynamo.get_item(keys.window_pk(year), keys.META_SK) or {}
 
 
 # --------------------------------------------------------------------------- reminders
@@ -232,7 +233,7 @@ def test_a_reminder_carries_the_sers_id_amount_deadline_and_pay_link(
         m for m in sent_emails() if m[0] == "ann@example.org" and m[1].startswith(REMINDER_SUBJECT)
     ]
     assert subject == "Reminder: your 2026-27 CTE Dual Credit fee is due by June 15, 2027"
-    assert fees.students["ann"]["sers_id"] in body
+    assert fees.students["ann"].sers_id in body
     assert "$50.00" in body
     assert "June 15, 2027, 11:59 pm Pacific time" in body and "in 7 days" in body
     assert 'href="https://app.test/pay"' in body
@@ -279,9 +280,9 @@ def test_a_student_who_paid_after_the_job_ran_is_not_emailed(fees, jobs, clock, 
     status, history = api("GET", "/reminders/history?school_year=2026-27&days=7", as_=STAFF)
     assert status == 200
     by_student = {e["sers_id"]: e for e in history["entries"]}
-    ann = by_student[fees.students["ann"]["sers_id"]]
+    ann = by_student[fees.students["ann"].sers_id]
     assert (ann["status"], ann["reason"], ann["sent_at"]) == ("skipped", "paid", None)
-    assert by_student[fees.students["eve"]["sers_id"]]["status"] == "sent"
+    assert by_student[fees.students["eve"].sers_id]["status"] == "sent"
     assert history["counts"] == {"sent": 1, "skipped": 1, "sending": 0}
 
 
@@ -399,8 +400,8 @@ def test_staff_preview_lists_exactly_the_due_students(fees, jobs, clock, api):
         for s in preview["students"]
     }
     assert rows == {
-        (fees.students["ann"]["sers_id"], "Ann", "Lake High School", 5000),
-        (fees.students["eve"]["sers_id"], "Eve", "Lake High School", 5000),
+        (fees.students["ann"].sers_id, "Ann", "Lake High School", 5000),
+        (fees.students["eve"].sers_id, "Eve", "Lake High School", 5000),
     }
     # A dry run: nothing was sent or claimed
     assert api("GET", "/reminders/history?days=7", as_=STAFF)[1]["entries"] == []
@@ -442,7 +443,7 @@ def test_staff_history_lists_what_was_sent_to_whom_and_when(fees, jobs, clock, a
         for e in history["entries"]
     }
     assert sent == {
-        ("2026-27:7", fees.students[n]["sers_id"], "Smith", "sent", 5000) for n in ("ann", "eve")
+        ("2026-27:7", fees.students[n].sers_id, "Smith", "sent", 5000) for n in ("ann", "eve")
     }
     assert all(
         datetime.fromisoformat(e["sent_at"]) == datetime.fromisoformat("2027-06-08T09:00:00-07:00")
@@ -521,7 +522,7 @@ def test_opening_tells_last_years_students_still_in_school_once(
     # And only Hal, who registered last year and graduates in 2028, is told
     assert _emails(sent_emails, OPEN_SUBJECT) == ["hal@example.org"]
     (body,) = [b for to, s, b in sent_emails() if s.startswith(OPEN_SUBJECT)]
-    assert last_year.students["hal"]["sers_id"] in body and "June 15, 2028" in body
+    assert last_year.students["hal"].sers_id in body and "June 15, 2028" in body
 
 
 def test_an_opening_that_died_before_announcing_is_finished_by_the_rerun(
@@ -572,7 +573,7 @@ def checkouts(api, clock, stripe_standin) -> dict[str, Any]:
         body={
             "decisions": [
                 {
-                    "student_id": kai["student_id"],
+                    "student_id": kai.student_id,
                     "school_year": "2025-26",
                     "approve": True,
                     "request_id": request["request_id"],
@@ -588,10 +589,11 @@ def checkouts(api, clock, stripe_standin) -> dict[str, Any]:
     return {"world": world, "joy": joy_session, "kai": kai_session, "standin": stripe_standin}
 
 
-def _checkout_of(student: dict[str, str], year: str) -> dict | None:
-    from dualcredit.dal import payments
+def _checkout_of(student: Student, year: str) -> dict | None:
+    from dualcredit.dal import dynamo, keys
 
-    return (payments.student_year(student["student_id"], year) or {}).get("checkout")
+    item = dynamo.get_item(keys.student_pk(student.student_id), keys.year_sk(year))
+    return (item or {}).get("checkout")
 
 
 def test_the_window_closes_after_june_15_and_expires_open_checkouts(
@@ -750,7 +752,7 @@ def test_a_claim_taken_by_another_sender_after_the_read_is_left_to_it(
 
     clock("2027-06-08T09:00:00-07:00")
     jobs.run("remind")
-    eve = fees.students["eve"]["student_id"]
+    eve = fees.students["eve"].student_id
     real_load = reminders.load_for_sending
 
     def racing_read(wanted):
@@ -769,7 +771,7 @@ def test_a_claim_taken_by_another_sender_after_the_read_is_left_to_it(
     # Then it sends Ann's reminder, leaves Eve's to the other sender (SQS asks again later)
     assert _emails(sent_emails, REMINDER_SUBJECT) == ["ann@example.org"]
     assert len(response["batchItemFailures"]) == 1
-    assert _claims() == {fees.students["ann"]["student_id"]: "sent", eve: "sending"}
+    assert _claims() == {fees.students["ann"].student_id: "sent", eve: "sending"}
 
 
 def test_a_bulk_send_that_fails_whole_is_retried_after_the_lease_without_doubles(
@@ -840,22 +842,22 @@ def test_fifty_reminders_take_one_invocation_of_four_requests(api, jobs, clock, 
 
 
 def test_a_message_that_cannot_be_composed_fails_alone(fees, jobs, clock, monkeypatch, sent_emails):
-    from dualcredit.logic import reminders
+    from dualcredit.logic.reminders import sending
 
-    real_values = reminders._reminder_values
-    eve_sers = fees.students["eve"]["sers_id"]
+    real_values = sending.reminder_values
+    eve_sers = fees.students["eve"].sers_id
 
     def broken_for_eve(profile, *args):
-        if profile["sers_id"] == eve_sers:
+        if profile.sers_id == eve_sers:
             raise ValueError("a record this code cannot read")
         return real_values(profile, *args)
 
     # Given Eve's records cannot be turned into an email
     clock("2027-06-08T09:00:00-07:00")
     jobs.run("remind")
-    monkeypatch.setattr(reminders, "_reminder_values", broken_for_eve)
+    monkeypatch.setattr(sending, "reminder_values", broken_for_eve)
     (response,) = jobs.deliver()
     # Then only her record fails (SQS retries it, then dead-letters it), and Ann is reminded
     assert len(response["batchItemFailures"]) == 1
     assert _emails(sent_emails, REMINDER_SUBJECT) == ["ann@example.org"]
-    assert fees.students["eve"]["student_id"] not in _claims()
+    assert fees.students["eve"].student_id not in _claims()

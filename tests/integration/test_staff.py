@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.support.events import claims
+from tests.support.students import a_student
 from tests.support.world import STAFF, World
 
 
@@ -12,8 +13,8 @@ from tests.support.world import STAFF, World
 def world(api, clock) -> World:
     clock("2027-01-15T10:00:00-08:00")
     built = World(api).build("2026-27")
-    built.student("alice", legal_last_name="Zamora")
-    built.student("bob", legal_last_name="Zamorano", birth_date="2008-08-08")
+    built.student("alice", last_name="Zamora")
+    built.student("bob", last_name="Zamorano", birth_date="2008-08-08")
     return built
 
 
@@ -27,7 +28,7 @@ def world(api, clock) -> World:
     ],
 )
 def test_staff_find_a_student(api, world, query):
-    sers = world.students["alice"]["sers_id"]
+    sers = world.students["alice"].sers_id
     url = "/students?" + query.format(sers=sers, sers_lower=sers.lower().replace("-", " "))
     status, body = api("GET", url, as_=STAFF)
     assert status == 200, body
@@ -49,8 +50,8 @@ def test_search_needs_exactly_one_criterion(api, world):
 
 def test_staff_see_a_students_dashboard(api, world):
     alice = world.students["alice"]
-    status, body = api("GET", f"/students/{alice['student_id']}", as_=STAFF)
-    assert status == 200 and body["sers_id"] == alice["sers_id"]
+    status, body = api("GET", f"/students/{alice.student_id}", as_=STAFF)
+    assert status == 200 and body["sers_id"] == alice.sers_id
 
 
 def test_staff_invite_a_school_user_tied_to_one_school(api, world):
@@ -102,7 +103,7 @@ def test_school_user_sees_their_own_roster_only(api, world):
     status, roster = api("GET", f"/schools/{world.school_x}/roster", as_=teacher_x)
     assert status == 200
     assert [(r["sers_id"], r["high_school_course"]) for r in roster] == [
-        (world.students["alice"]["sers_id"], "Welding 1")
+        (world.students["alice"].sers_id, "Welding 1")
     ]
     assert api("GET", f"/schools/{world.school_y}/roster", as_=teacher_x)[0] == 403
 
@@ -147,31 +148,30 @@ def test_unknown_records_are_404(api, world):
 
 def test_staff_correct_a_misspelled_legal_name_everywhere_it_shows(api, world):
     from dualcredit.dal import audit, keys
-    from tests.support.world import profile_body
 
     alice = world.students["alice"]
     api("POST", "/students/me/registrations", as_=alice, body={"offering_ids": [world.offering_x]})
     # When staff correct Alice's last name (typed "Zamora" at sign-up, really "Zamorra")
     status, profile = api(
         "PATCH",
-        f"/students/{alice['student_id']}/identity",
+        f"/students/{alice.student_id}/identity",
         as_=STAFF,
         body={"legal_last_name": "Zamorra", "reason": "Spelled as on her birth certificate"},
     )
     assert status == 200, profile
-    assert profile["legal_last_name"] == "Zamorra" and profile["sers_id"] == alice["sers_id"]
+    assert profile["legal_last_name"] == "Zamorra" and profile["sers_id"] == alice.sers_id
     # Then her profile, the school's roster and the staff search all carry the new name
     assert api("GET", "/students/me", as_=alice)[1]["legal_last_name"] == "Zamorra"
     teacher_x = claims("t-x", groups=["school"], school_id=world.school_x)
     roster = api("GET", f"/schools/{world.school_x}/roster", as_=teacher_x)[1]
     assert [r["legal_last_name"] for r in roster] == ["Zamorra"]
     assert [s["sers_id"] for s in api("GET", "/students?last_name=zamorr", as_=STAFF)[1]] == [
-        alice["sers_id"]
+        alice.sers_id
     ]
     # And the correction is audited with its reason
     (entry,) = [
         e
-        for e in audit.history(keys.student_pk(alice["student_id"]))
+        for e in audit.history(keys.student_pk(alice.student_id))
         if e["action"] == "student.identity_corrected"
     ]
     assert (entry["before"]["legal_last_name"], entry["after"]["legal_last_name"]) == (
@@ -180,12 +180,8 @@ def test_staff_correct_a_misspelled_legal_name_everywhere_it_shows(api, world):
     )
     assert entry["after"]["reason"] == "Spelled as on her birth certificate"
     # And the mistaken identity is free again: a real "Alice Zamora" born that day can sign up
-    status, _ = api(
-        "POST",
-        "/students/me",
-        as_=claims("student-other", email="other@example.org"),
-        body=profile_body(world.school_x, legal_first_name="Alice", legal_last_name="Zamora"),
-    )
+    other = a_student("other", first_name="Alice", last_name="Zamora", school_id=world.school_x)
+    status, _ = api("POST", "/students/me", as_=other, body=other.profile())
     assert status == 201
 
 
@@ -195,7 +191,7 @@ def test_a_correction_that_matches_another_student_is_refused(api, world):
     # When staff would give Alice exactly Bob's legal name and birth date
     status, answer = api(
         "PATCH",
-        f"/students/{alice['student_id']}/identity",
+        f"/students/{alice.student_id}/identity",
         as_=STAFF,
         body={
             "legal_first_name": bob_profile["legal_first_name"],
@@ -210,7 +206,7 @@ def test_a_correction_that_matches_another_student_is_refused(api, world):
 
 
 def test_a_correction_needs_a_reason_and_a_real_birth_date(api, world):
-    url = f"/students/{world.students['alice']['student_id']}/identity"
+    url = f"/students/{world.students['alice'].student_id}/identity"
     status, answer = api("PATCH", url, as_=STAFF, body={"legal_last_name": "Zamorra"})
     assert status == 422 and answer["errors"][0]["field"] == "reason"
     status, answer = api(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -61,10 +62,14 @@ def api_event(
     url: str,
     *,
     body: Any = None,
-    claims: dict[str, str] | None = None,
+    claims: Mapping[str, str] | Any = None,
     source_ip: str = "198.51.100.7",
     raw_body: str | None = None,
 ) -> dict[str, Any]:
+    """`claims`: the caller's claims, or a caller that has them (a tests.support.students
+    Student), or None for an anonymous request."""
+    if claims is not None and not isinstance(claims, Mapping):
+        claims = claims.claims
     parts = urlsplit(url)
     query = parse_qsl(parts.query)
     headers = {"Content-Type": "application/json", "Host": "api.test"}

@@ -6,28 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tests.support.events import claims
+from tests.support.students import Student, a_student
 
 STAFF = claims("staff-1", email="staff@pnwcollegecredit.org", groups=["staff"])
-
-
-def profile_body(school_id: str, **overrides: Any) -> dict[str, Any]:
-    body = {
-        "legal_first_name": "Jane",
-        "legal_last_name": "Smith",
-        "preferred_name": "Janie",
-        "birth_date": "2009-04-02",
-        "phone": "425-555-0100",
-        "mailing_address": {
-            "line1": "100 Main St",
-            "city": "Bellevue",
-            "state": "WA",
-            "postal_code": "98007",
-        },
-        "school_id": school_id,
-        "expected_graduation_year": 2027,
-    }
-    body.update(overrides)
-    return body
 
 
 @dataclass
@@ -39,9 +20,9 @@ class World:
     offering_x: str = ""
     offering_x2: str = ""
     offering_y: str = ""
-    students: dict[str, dict[str, str]] = field(default_factory=dict)
+    students: dict[str, Student] = field(default_factory=dict)
 
-    def ok(self, method: str, url: str, *, as_: dict | None = STAFF, body: Any = None) -> Any:
+    def ok(self, method: str, url: str, *, as_: Any = STAFF, body: Any = None) -> Any:
         status, answer = self.api(method, url, as_=as_, body=body)
         assert status < 300, (method, url, status, answer)
         return answer
@@ -87,14 +68,13 @@ class World:
         )["offering_id"]
         return self
 
-    def student(self, name: str, **profile: Any) -> dict[str, str]:
-        """A signed-up student with a completed profile at school X (by default)."""
-        who = claims(f"student-{name}", email=f"{name}@example.org")
-        body = profile_body(self.school_x, legal_first_name=name.title(), **profile)
-        created = self.ok("POST", "/students/me", as_=who, body=body)
-        self.students[name] = {
-            **who,
-            "sers_id": created["sers_id"],
-            "student_id": created["student_id"],
-        }
+    def student(self, name: str, **details: Any) -> Student:
+        """Given `a_student(name, **details)`, at school X unless told, signed up with a
+        completed profile: the student with the SERS ID and student ID they got (also
+        kept in `students[name]`)."""
+        student = a_student(name, **{"school_id": self.school_x, **details})
+        created = self.ok("POST", "/students/me", as_=student, body=student.profile())
+        self.students[name] = student.but(
+            sers_id=created["sers_id"], student_id=created["student_id"]
+        )
         return self.students[name]
