@@ -1,5 +1,6 @@
-"""Schedule rules: which reminder is due on a Pacific day, who is still in school,
-which year the closing job acts on, and the reminder-days setting."""
+"""Calendar rules over time: which reminder is due on a Pacific day, who is still in
+school, which year the closing job acts on, the reminder-days setting, and how long a
+Checkout Session lives."""
 
 from datetime import UTC, date, datetime, timedelta
 
@@ -11,6 +12,9 @@ from dualcredit import rules
 from dualcredit.rules import PACIFIC, SchoolYear
 
 CLOSE = date(2027, 6, 15)
+
+
+# --------------------------------------------------------------------------- reminders
 
 
 @pytest.mark.parametrize(
@@ -82,6 +86,36 @@ def test_each_reminder_falls_on_exactly_one_pacific_day(instant, days):
         assert window.is_open(instant)
 
 
+def test_parse_reminder_days():
+    assert rules.parse_reminder_days("30,14,7,3,1") == (30, 14, 7, 3, 1)
+    assert rules.parse_reminder_days(" 1, 7 ,7,30") == (30, 7, 1)
+    assert rules.parse_reminder_days([3, 1]) == (3, 1)
+
+
+@pytest.mark.parametrize("text", ["", "0", "46", "7,x", "-1", "1.5", ","])
+def test_parse_reminder_days_refuses_bad_settings(text):
+    with pytest.raises(rules.RuleError):
+        rules.parse_reminder_days(text)
+
+
+def test_next_reminder_is_todays_then_the_next_to_come_then_the_last():
+    from datetime import date
+
+    from dualcredit import rules
+
+    close = date(2027, 6, 15)
+    days = (30, 14, 7, 3, 1)
+    # Given the reminder days before June 15, When staff preview on various dates
+    assert rules.next_reminder(date(2027, 6, 8), close, days) == 7  # Then: today's
+    assert rules.next_reminder(date(2027, 6, 9), close, days) == 3  # the next to come
+    assert rules.next_reminder(date(2027, 4, 1), close, days) == 30
+    assert rules.next_reminder(date(2027, 6, 15), close, days) == 1  # none left: the last
+    assert rules.reminder_date(close, 14) == date(2027, 6, 1)
+
+
+# --------------------------------------------------------------------------- still in school, latest opened year
+
+
 @pytest.mark.parametrize(
     ("graduation", "year", "in_school"),
     [
@@ -138,28 +172,37 @@ def test_latest_opened_year_has_opened(instant):
     assert rules.window_for(year.next()).opens_at > instant
 
 
-def test_parse_reminder_days():
-    assert rules.parse_reminder_days("30,14,7,3,1") == (30, 14, 7, 3, 1)
-    assert rules.parse_reminder_days(" 1, 7 ,7,30") == (30, 7, 1)
-    assert rules.parse_reminder_days([3, 1]) == (3, 1)
+# --------------------------------------------------------------------------- checkout lifetime
 
 
-@pytest.mark.parametrize("text", ["", "0", "46", "7,x", "-1", "1.5", ","])
-def test_parse_reminder_days_refuses_bad_settings(text):
-    with pytest.raises(rules.RuleError):
-        rules.parse_reminder_days(text)
+def test_checkout_ends_at_the_close_when_it_comes_first():
+    now = datetime(2027, 6, 15, 12, 0, tzinfo=rules.PACIFIC)
+    close = rules.window_for(rules.SchoolYear(2026)).closes_at
+    assert rules.checkout_expires_at(now, close) == close
 
 
-def test_next_reminder_is_todays_then_the_next_to_come_then_the_last():
-    from datetime import date
+def test_checkout_just_before_the_close_still_gets_stripes_minimum():
+    now = datetime(2027, 6, 15, 23, 50, tzinfo=rules.PACIFIC)
+    close = rules.window_for(rules.SchoolYear(2026)).closes_at
+    assert rules.checkout_expires_at(now, close) == now + rules.CHECKOUT_MIN_LIFETIME
 
-    from dualcredit import rules
 
-    close = date(2027, 6, 15)
-    days = (30, 14, 7, 3, 1)
-    # Given the reminder days before June 15, When staff preview on various dates
-    assert rules.next_reminder(date(2027, 6, 8), close, days) == 7  # Then: today's
-    assert rules.next_reminder(date(2027, 6, 9), close, days) == 3  # the next to come
-    assert rules.next_reminder(date(2027, 4, 1), close, days) == 30
-    assert rules.next_reminder(date(2027, 6, 15), close, days) == 1  # none left: the last
-    assert rules.reminder_date(close, 14) == date(2027, 6, 1)
+def test_prior_year_checkout_lasts_a_day():
+    now = datetime(2027, 8, 1, 9, 0, tzinfo=UTC)
+    assert rules.checkout_expires_at(now, None) == now + rules.CHECKOUT_MAX_LIFETIME
+
+
+@given(
+    st.datetimes(
+        min_value=datetime(2020, 1, 1), max_value=datetime(2040, 1, 1), timezones=st.just(UTC)
+    ),
+    st.one_of(
+        st.none(), st.timedeltas(min_value=timedelta(days=-30), max_value=timedelta(days=300))
+    ),
+)
+def test_checkout_expiry_is_always_within_stripes_limits(now, until_close):
+    close = None if until_close is None else now + until_close
+    expires = rules.checkout_expires_at(now, close)
+    assert timedelta(minutes=30) < expires - now < timedelta(hours=24)
+    if close is not None and close - now >= rules.CHECKOUT_MIN_LIFETIME:
+        assert expires <= close

@@ -1,0 +1,144 @@
+"""Every program rule, once: pure functions with no I/O.
+
+Handlers, the data layer and the scheduled jobs ask this package; none of them
+restates a rule. Standard library only, so it is cheap to import on a cold start
+and trivially unit and property tested.
+
+The rules come from the public program page (program-info.md) and the way the
+design brief reads its ambiguous points. One module per topic, all re-exported
+here, so callers write `from dualcredit import rules` and `rules.window_for(...)`:
+
+- calendar: school year, registration window, Pacific dates, long dates, the
+  reminder schedule, Checkout Session lifetime
+- fees: the $50 fee, the $15 late fee, FeeFacts and what a year owes or a payment settles
+- grades: the grade scale, the credit threshold, when credit is sent
+- sers_id: the SERS ID format
+- names: name matching and search keys, the one-person-one-account fingerprint
+"""
+
+from __future__ import annotations
+
+from dualcredit.rules._base import PACIFIC, RuleError
+from dualcredit.rules.calendar import (
+    CHECKOUT_MAX_LIFETIME,
+    CHECKOUT_MIN_LIFETIME,
+    DEFAULT_REMINDER_DAYS,
+    MAX_REMINDER_DAYS,
+    SchoolYear,
+    Window,
+    WindowStatus,
+    checkout_expires_at,
+    default_close_date,
+    latest_opened_year,
+    long_date,
+    next_reminder,
+    pacific_date,
+    parse_reminder_days,
+    reminder_date,
+    reminder_days_due,
+    school_year_of,
+    school_year_or_current,
+    still_in_school,
+    validate_close_extension,
+    window_for,
+)
+from dualcredit.rules.fees import (
+    BASE_FEE_CENTS,
+    LATE_FEE_CENTS,
+    FeeFacts,
+    FeeStatus,
+    PaymentSlot,
+    amount_due,
+    covers_late_fee,
+    fee_status,
+    late_fee_applies,
+    may_pay_now,
+    payment_slot,
+    prior_year_cost_cents,
+)
+from dualcredit.rules.grades import (
+    DEFAULT_GRADE_THRESHOLD,
+    GRADE_SCALE,
+    credit_is_sent,
+    normalize_grade,
+    qualifies_for_credit,
+)
+from dualcredit.rules.names import (
+    identity_fingerprint,
+    last_name_index_key,
+    mask_name,
+    name_search_prefix,
+    name_sort_key,
+    normalize_person_name,
+)
+from dualcredit.rules.sers_id import (
+    CROCKFORD_ALPHABET,
+    DEFAULT_SERS_PREFIX,
+    InvalidSersId,
+    format_sers_id,
+    new_sers_id,
+    parse_sers_id,
+    sers_id_year,
+)
+
+__all__ = [
+    # base
+    "PACIFIC",
+    "RuleError",
+    # calendar
+    "CHECKOUT_MAX_LIFETIME",
+    "CHECKOUT_MIN_LIFETIME",
+    "DEFAULT_REMINDER_DAYS",
+    "MAX_REMINDER_DAYS",
+    "SchoolYear",
+    "Window",
+    "WindowStatus",
+    "checkout_expires_at",
+    "default_close_date",
+    "latest_opened_year",
+    "long_date",
+    "next_reminder",
+    "pacific_date",
+    "parse_reminder_days",
+    "reminder_date",
+    "reminder_days_due",
+    "school_year_of",
+    "school_year_or_current",
+    "still_in_school",
+    "validate_close_extension",
+    "window_for",
+    # fees
+    "BASE_FEE_CENTS",
+    "LATE_FEE_CENTS",
+    "FeeFacts",
+    "FeeStatus",
+    "PaymentSlot",
+    "amount_due",
+    "covers_late_fee",
+    "fee_status",
+    "late_fee_applies",
+    "may_pay_now",
+    "payment_slot",
+    "prior_year_cost_cents",
+    # grades
+    "DEFAULT_GRADE_THRESHOLD",
+    "GRADE_SCALE",
+    "credit_is_sent",
+    "normalize_grade",
+    "qualifies_for_credit",
+    # names
+    "identity_fingerprint",
+    "last_name_index_key",
+    "mask_name",
+    "name_search_prefix",
+    "name_sort_key",
+    "normalize_person_name",
+    # SERS ID
+    "CROCKFORD_ALPHABET",
+    "DEFAULT_SERS_PREFIX",
+    "InvalidSersId",
+    "format_sers_id",
+    "new_sers_id",
+    "parse_sers_id",
+    "sers_id_year",
+]

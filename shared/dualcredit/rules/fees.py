@@ -1,0 +1,137 @@
+"""Fee rules: the $50 a year, the $15 late fee for approved prior-year credit, what a
+student-year owes and what a new payment for it settles.
+
+The rules take a year's fee facts whole (FeeFacts), as its record states them, and
+derive everything else from them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from dualcredit.rules._base import RuleError
+from dualcredit.rules.calendar import SchoolYear
+
+__all__ = [
+    "BASE_FEE_CENTS",
+    "LATE_FEE_CENTS",
+    "FeeFacts",
+    "FeeStatus",
+    "PaymentSlot",
+    "amount_due",
+    "covers_late_fee",
+    "fee_status",
+    "late_fee_applies",
+    "may_pay_now",
+    "payment_slot",
+    "prior_year_cost_cents",
+]
+
+BASE_FEE_CENTS = 5000  # per student per school year, covering every class of that year
+LATE_FEE_CENTS = 1500  # per approved prior school year
+
+
+@dataclass(frozen=True)
+class FeeFacts:
+    """What one student-year's record says about its fee."""
+
+    paid: bool = False  # a payment settles the year's $50
+    waiver_approved: bool = False
+    waiver_pending: bool = False
+    prior_year_credit: bool = False  # staff approved prior-year credit for this year
+    late_fee_paid: bool = False  # a payment settles the late fee (on its own or with the fee)
+
+
+class FeeStatus(StrEnum):
+    DUE = "due"
+    PAID = "paid"
+    WAIVED = "waived"
+    WAIVER_PENDING = "waiver_pending"
+
+
+class PaymentSlot(StrEnum):
+    FEE = "fee"  # the year's $50 (with the late fee when one applies and is unpaid)
+    LATE_FEE = "late_fee"  # only the late fee, for a year whose $50 was already paid
+
+
+def late_fee_applies(facts: FeeFacts) -> bool:
+    """The $15 late fee applies to a year for which staff approved prior-year credit
+    ("$15 per year": one fee per approved year, not per year of delay)."""
+    return facts.prior_year_credit
+
+
+def fee_status(facts: FeeFacts) -> FeeStatus:
+    """Status of one student-year's fee: paid > waived > waiver pending > due.
+
+    The fee is non-refundable, so a paid year stays paid even if a waiver is
+    approved later.
+    """
+    if facts.paid:
+        return FeeStatus.PAID
+    if facts.waiver_approved:
+        return FeeStatus.WAIVED
+    if facts.waiver_pending:
+        return FeeStatus.WAIVER_PENDING
+    return FeeStatus.DUE
+
+
+def amount_due(facts: FeeFacts) -> int:
+    """What to ask a student to pay now for one school year, in cents.
+
+    A waiver covers the year's fee and its late fee, so an approved waiver asks
+    for nothing; while a waiver is pending nothing is asked either (the student
+    should not pay something that may be waived).
+    """
+    if facts.waiver_approved or facts.waiver_pending:
+        return 0
+    base = 0 if facts.paid else BASE_FEE_CENTS
+    late = LATE_FEE_CENTS if late_fee_applies(facts) and not facts.late_fee_paid else 0
+    return base + late
+
+
+def payment_slot(facts: FeeFacts) -> PaymentSlot | None:
+    """What a new payment for a student-year settles, or None when the year owes
+    nothing and the payment is a duplicate (to be refunded: one payment per year)."""
+    if facts.waiver_approved:
+        return None
+    if not facts.paid:
+        return PaymentSlot.FEE
+    if late_fee_applies(facts) and not facts.late_fee_paid:
+        return PaymentSlot.LATE_FEE
+    return None
+
+
+def covers_late_fee(facts: FeeFacts, amount_cents: int) -> bool:
+    """A fee payment made while a late fee applies, of at least $50 + $15, pays both
+    at once."""
+    return late_fee_applies(facts) and amount_cents >= BASE_FEE_CENTS + LATE_FEE_CENTS
+
+
+def prior_year_cost_cents(
+    *,
+    request_year: SchoolYear,
+    current_year: SchoolYear,
+    year_paid: bool,
+    year_waived: bool,
+) -> int:
+    """Cost of ONE approved prior-year credit request, in cents.
+
+    That year's $50 unless it is already paid or waived, plus one $15 late fee
+    for the approved prior year ("$15 per year", one fee per year approved, not
+    per year of delay). A waiver for that year covers both.
+    """
+    if not request_year < current_year:
+        raise RuleError(
+            f"A prior-year request must be for a school year before {current_year}; "
+            f"{request_year} is not."
+        )
+    if year_waived:
+        return 0
+    return (0 if year_paid else BASE_FEE_CENTS) + LATE_FEE_CENTS
+
+
+def may_pay_now(*, window_open: bool, prior_year_credit: bool) -> bool:
+    """Card and check payments are taken while the window is open; approved
+    prior-year credit can be paid at any time."""
+    return window_open or prior_year_credit

@@ -1,0 +1,75 @@
+"""Grade rules: the letter-grade scale, the credit threshold, and when earned credit
+goes to the college."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from dualcredit.rules._base import _DASH_TO_HYPHEN, RuleError
+from dualcredit.rules.fees import FeeStatus
+
+__all__ = [
+    "DEFAULT_GRADE_THRESHOLD",
+    "GRADE_SCALE",
+    "credit_is_sent",
+    "normalize_grade",
+    "qualifies_for_credit",
+]
+
+DEFAULT_GRADE_THRESHOLD = "B"
+
+# Best first: a lower index is a better grade.
+GRADE_SCALE: tuple[str, ...] = ("A", "A-", "B+", "B", "B-", "C+", "C", "C-", "D+", "D", "D-", "F")
+_GRADE_RANK = {grade: rank for rank, grade in enumerate(GRADE_SCALE)}
+
+
+def normalize_grade(text: str | None) -> str | None:
+    """Canonical letter grade, or None when no grade is posted.
+
+    Accepts any case, surrounding or inner spaces, and typographic minus signs
+    and dashes (from spreadsheets) as '-'. Anything else is refused rather than
+    guessed, because a wrong grade decides college credit.
+    """
+    if text is None:
+        return None
+    if not isinstance(text, str):
+        raise RuleError(_grade_message(repr(text)))
+    compact = "".join(unicodedata.normalize("NFKC", text).translate(_DASH_TO_HYPHEN).split())
+    if not compact:
+        return None
+    grade = compact.upper()
+    if grade not in _GRADE_RANK:
+        raise RuleError(_grade_message(text.strip()))
+    return grade
+
+
+def _grade_message(shown: str) -> str:
+    return f'"{shown}" is not a grade we know. Use one of: {", ".join(GRADE_SCALE)}.'
+
+
+def qualifies_for_credit(
+    grade: str | None, threshold: str | None = DEFAULT_GRADE_THRESHOLD
+) -> bool:
+    """True when the grade is at or better than the course's threshold (None: the
+    default, B).
+
+    A missing grade does not qualify: no credit is sent before a grade is posted.
+    """
+    limit = normalize_grade(DEFAULT_GRADE_THRESHOLD if threshold is None else threshold)
+    if limit is None:
+        raise RuleError("A grade threshold is required, for example B.")
+    normalized = normalize_grade(grade)
+    if normalized is None:
+        return False
+    return _GRADE_RANK[normalized] <= _GRADE_RANK[limit]
+
+
+def credit_is_sent(
+    credit_earned: bool, fee_status: FeeStatus, in_class: bool | None = None
+) -> bool:
+    """Earned credit goes to the college only for a year whose fee is paid or waived, and
+    never for a registration the school said is not really in its class (`in_class`
+    False; None, not answered yet, does not hold it back)."""
+    return (
+        credit_earned and in_class is not False and fee_status in (FeeStatus.PAID, FeeStatus.WAIVED)
+    )
