@@ -1,6 +1,6 @@
 """Browser journeys: Debian's Chromium, driven by Playwright, against the local stack.
 
-One LocalStack (moto, the API behind the gateway stand-in, the Stripe stand-in, the
+One DualCreditStack (moto, the API behind the gateway stand-in, the Stripe stand-in, the
 pages from web/) serves every test in this folder, with the app's clock inside the
 2026-27 registration window. `clock_at` moves that clock for a journey.
 """
@@ -21,7 +21,8 @@ from urllib.request import ProxyHandler, build_opener
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
-from devstack.stack import LocalStack
+from devstack.stack import DualCreditStack
+from tests.support.students import Student, a_student, sign_up_with_cognito
 
 REPO = Path(__file__).resolve().parents[2]
 RESULTS = REPO / "test-results"
@@ -47,16 +48,16 @@ expect.set_options(timeout=10_000)
 
 
 @pytest.fixture(scope="package")
-def stack() -> Iterator[LocalStack]:
+def stack() -> Iterator[DualCreditStack]:
     options: dict[str, Any] = {
         "port": 0,
         "moto_port": 0,
         "quiet": True,
         "clock_override": IN_WINDOW,
     }
-    if "stripe_port" in inspect.signature(LocalStack).parameters:
+    if "stripe_port" in inspect.signature(DualCreditStack).parameters:
         options["stripe_port"] = 0
-    local = LocalStack(**options).start()
+    local = DualCreditStack(**options).start()
     yield local
     local.stop()
 
@@ -98,7 +99,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
     return report
 
 
-def _new_context(browser: Browser, stack: LocalStack, viewport: dict[str, int]) -> BrowserContext:
+def _new_context(
+    browser: Browser, stack: DualCreditStack, viewport: dict[str, int]
+) -> BrowserContext:
     context = browser.new_context(
         base_url=stack.site_url,
         viewport=viewport,
@@ -110,7 +113,7 @@ def _new_context(browser: Browser, stack: LocalStack, viewport: dict[str, int]) 
 
 
 @pytest.fixture
-def contexts(browser: Browser, stack: LocalStack, request: pytest.FixtureRequest):
+def contexts(browser: Browser, stack: DualCreditStack, request: pytest.FixtureRequest):
     """new_context(viewport) -> a fresh browser profile; a failing test leaves a
     screenshot of every open page in test-results/."""
     made: list[BrowserContext] = []
@@ -144,18 +147,18 @@ def phone_page(contexts) -> Page:
     return contexts(PHONE).new_page()
 
 
-def emails(stack: LocalStack) -> list[dict[str, Any]]:
+def emails(stack: DualCreditStack) -> list[dict[str, Any]]:
     """What the local SES sent, newest first."""
     with _LOCAL.open(f"{stack.base_url}/_dev/emails.json", timeout=10) as response:
         return json.load(response)
 
 
-def emails_to(stack: LocalStack, address: str) -> list[dict[str, Any]]:
+def emails_to(stack: DualCreditStack, address: str) -> list[dict[str, Any]]:
     return [m for m in emails(stack) if address in m["to"]]
 
 
 def call_api(
-    stack: LocalStack, method: str, path: str, *, token: str | None = None, body: Any = None
+    stack: DualCreditStack, method: str, path: str, *, token: str | None = None, body: Any = None
 ) -> Any:
     """The API as the pages call it; fails the test on any error answer."""
     from urllib.error import HTTPError
@@ -177,49 +180,21 @@ def call_api(
 
 
 def api_student(
-    stack: LocalStack,
+    stack: DualCreditStack,
     *,
     register: str | None = "Welding 1",
     school_index: int = 0,
-    first_name: str = "Sam",
-) -> dict[str, Any]:
-    """A student made through Cognito and the API (for journeys about someone else):
-    signed up, profile complete, and registered for a class of their school unless
-    `register` is None. Returns email, password, token, sers_id, student_id, names."""
-    from tests.browser.journeys import PASSWORD, new_student
-
-    student = new_student(first_name)
-    cognito = stack.client("cognito-idp")
-    cognito.sign_up(
-        ClientId=stack.client_id,
-        Username=student.email,
-        Password=PASSWORD,
-        UserAttributes=[{"Name": "email", "Value": student.email}],
-    )
-    cognito.confirm_sign_up(
-        ClientId=stack.client_id, Username=student.email, ConfirmationCode="000000"
-    )
-    token = stack.id_token(student.email, PASSWORD)
+    **details: Any,
+) -> Student:
+    """A student of the factory (`a_student("sam", unique=True, **details)`) made through
+    Cognito and the API, for journeys about someone else: signed up, profile complete at
+    a seeded school, and registered for a class there unless `register` is None. The
+    student comes back with their token, SERS ID and student ID."""
     school = stack.seeded.schools[school_index]
-    profile = call_api(
-        stack,
-        "POST",
-        "/students/me",
-        token=token,
-        body={
-            "legal_first_name": student.first_name,
-            "legal_last_name": student.last_name,
-            "birth_date": student.birth_date,
-            "mailing_address": {
-                "line1": "2 Elm St",
-                "city": "Kirkland",
-                "state": "WA",
-                "postal_code": "98033",
-            },
-            "school_id": school["school_id"],
-            "expected_graduation_year": 2027,
-        },
+    student = sign_up_with_cognito(
+        stack, a_student("sam", unique=True, **{"school_id": school["school_id"], **details})
     )
+    profile = call_api(stack, "POST", "/students/me", token=student.token, body=student.profile())
     if register:
         offering = next(
             o
@@ -232,30 +207,21 @@ def api_student(
             stack,
             "POST",
             "/students/me/registrations",
-            token=token,
+            token=student.token,
             body={"offering_ids": [offering["offering_id"]]},
         )
-    return {
-        "email": student.email,
-        "password": PASSWORD,
-        "token": token,
-        "sers_id": profile["sers_id"],
-        "student_id": profile["student_id"],
-        "first_name": student.first_name,
-        "last_name": student.last_name,
-        "birth_date": student.birth_date,
-    }
+    return student.but(sers_id=profile["sers_id"], student_id=profile["student_id"])
 
 
-def dashboard_of(stack: LocalStack, student: dict[str, Any]) -> dict[str, Any]:
-    return call_api(stack, "GET", "/students/me/dashboard", token=student["token"])
+def dashboard_of(stack: DualCreditStack, student: Student) -> dict[str, Any]:
+    return call_api(stack, "GET", "/students/me/dashboard", token=student.token)
 
 
 def year_of(dashboard: dict[str, Any], school_year: str = "2026-27") -> dict[str, Any]:
     return next(y for y in dashboard["years"] if y["school_year"] == school_year)
 
 
-def wait_for_card_payment(stack: LocalStack, student_id: str, timeout: float = 10.0) -> None:
+def wait_for_card_payment(stack: DualCreditStack, student_id: str, timeout: float = 10.0) -> None:
     """Block until the Stripe stand-in has delivered (and the app answered) the
     checkout.session.completed event of this student's payment. The stand-in delivers
     on its own thread after redirecting the browser, so a page can arrive first."""

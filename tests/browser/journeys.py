@@ -3,38 +3,18 @@
 from __future__ import annotations
 
 import re
-import uuid
-from dataclasses import dataclass
 
 from playwright.sync_api import Page, expect
 
-PASSWORD = "Browser-Pass-42"
-
-
-@dataclass
-class Student:
-    email: str
-    first_name: str
-    last_name: str
-    birth_date: str
-    sers_id: str = ""
-
-
-def new_student(first_name: str = "Ana") -> Student:
-    tag = uuid.uuid4().hex[:8]
-    return Student(
-        email=f"student-{tag}@example.org",
-        first_name=first_name,
-        last_name=f"Lopez{tag}",
-        birth_date="2009-05-20",
-    )
+from tests.support.students import Student
 
 
 def sign_up(page: Page, student: Student) -> None:
-    """Create the account, verify the email with a code, land on the profile form."""
+    """Create the student's account (tests.support.students), verify the email with a
+    code, land on the profile form."""
     page.goto("/signup/")
     page.get_by_label("Email address").fill(student.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password", exact=True).fill(student.password)
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_role("heading", name="Step 2 of 3: check your email")).to_be_focused()
     page.get_by_label("Verification code").fill("123456")  # moto accepts any code
@@ -43,24 +23,27 @@ def sign_up(page: Page, student: Student) -> None:
 
 
 def complete_profile(page: Page, student: Student, school: str) -> str:
-    """Fill in every field of the profile; returns the SERS ID the dashboard shows."""
+    """Fill in the profile with the student's details, at `school` (its name); returns
+    the SERS ID the dashboard shows."""
     expect(page.get_by_label("High school or skill center")).to_contain_text(school)
     page.get_by_label("Legal first name").fill(student.first_name)
     page.get_by_label("Legal last name").fill(student.last_name)
+    if student.preferred_name is not None:
+        page.get_by_label("Preferred name (optional)").fill(student.preferred_name)
     page.get_by_label("Date of birth").fill(student.birth_date)
-    page.get_by_label("Phone (optional)").fill("425-555-0100")
-    page.get_by_label("Street address").fill("1 Pine St")
-    page.get_by_label("City").fill("Redmond")
-    page.get_by_label("State").fill("WA")
-    page.get_by_label("ZIP code").fill("98052")
+    if student.phone is not None:
+        page.get_by_label("Phone (optional)").fill(student.phone)
+    page.get_by_label("Street address").fill(student.address.line1)
+    page.get_by_label("City").fill(student.address.city)
+    page.get_by_label("State").fill(student.address.state)
+    page.get_by_label("ZIP code").fill(student.address.postal_code)
     page.get_by_label("High school or skill center").select_option(label=school)
-    page.get_by_label("Year you expect to graduate").fill("2027")
+    page.get_by_label("Year you expect to graduate").fill(str(student.expected_graduation_year))
     page.get_by_role("button", name="Save and get my SERS ID").click()
     expect(page).to_have_url("/dashboard/?welcome=1")
     sers = page.locator("#sers-id")
     expect(sers).to_have_text(re.compile(r"^TP3-\d{2}-[0-9A-Z]{4}$"))
-    student.sers_id = sers.inner_text()
-    return student.sers_id
+    return sers.inner_text()
 
 
 def sign_in(page: Page, email: str, password: str, *, lands_on: str) -> None:

@@ -16,7 +16,8 @@ from playwright.sync_api import Page, expect
 
 from devstack import seed
 from tests.browser.conftest import PHONE, api_student, call_api
-from tests.browser.journeys import new_student, sign_in, sign_up
+from tests.browser.journeys import sign_in, sign_up
+from tests.support.students import a_student
 
 pytestmark = pytest.mark.browser
 
@@ -61,8 +62,8 @@ def test_pages_anyone_can_open(contexts, stack):
     page.get_by_role("button", name="Look up the fee").click()
     expect(page.get_by_role("alert")).to_be_visible()
     found += problems(page, "/pay/ with errors")
-    page.get_by_label("SERS ID").fill(student["sers_id"])
-    page.get_by_label("Student's date of birth").fill(student["birth_date"])
+    page.get_by_label("SERS ID").fill(student.sers_id)
+    page.get_by_label("Student's date of birth").fill(student.birth_date)
     page.get_by_role("button", name="Look up the fee").click()
     expect(page.get_by_role("region", name="Fee for 2026-27")).to_be_visible()
     found += problems(page, "/pay/ with a fee")
@@ -77,7 +78,7 @@ def test_student_pages(contexts, stack):
     student = api_student(stack, register=None)
     page = contexts(PHONE).new_page()
     found: list[str] = []
-    sign_in(page, student["email"], student["password"], lands_on="/dashboard/")
+    sign_in(page, student.email, student.password, lands_on="/dashboard/")
     # The classes page before registering, then register and see the other pages with data
     check(page, "/classes/", found)
     page.get_by_label("Culinary Arts 1").check()
@@ -96,7 +97,7 @@ def test_student_pages(contexts, stack):
 
 def test_a_new_students_profile_form(contexts, stack):
     page = contexts(PHONE).new_page()
-    sign_up(page, new_student())
+    sign_up(page, a_student("ana", unique=True))
     found = problems(page, "/profile/ new")
     page.get_by_role("button", name="Save and get my SERS ID").click()
     expect(page.get_by_label("Legal first name")).to_have_attribute("aria-invalid", "true")
@@ -110,14 +111,14 @@ def test_staff_pages(contexts, stack):
         stack,
         "POST",
         "/students/me/waivers",
-        token=student["token"],
+        token=student.token,
         body={"reason": "hardship", "explanation": "Family move"},
     )
     call_api(
         stack,
         "POST",
         "/students/me/prior-year-requests",
-        token=student["token"],
+        token=student.token,
         body={
             "school_year": "2025-26",
             "school_id": stack.seeded.schools[0]["school_id"],
@@ -130,12 +131,12 @@ def test_staff_pages(contexts, stack):
     found: list[str] = []
     sign_in(page, seed.STAFF_EMAIL, seed.STAFF_PASSWORD, lands_on="/staff/")
     found += problems(page, "/staff/")
-    page.get_by_label("SERS ID").fill(student["sers_id"])
+    page.get_by_label("SERS ID").fill(student.sers_id)
     page.get_by_role("button", name="Search").click()
-    expect(page.get_by_role("link", name=student["sers_id"])).to_be_visible()
+    expect(page.get_by_role("link", name=student.sers_id)).to_be_visible()
     found += problems(page, "/staff/ results")
     for path in (
-        f"/staff/student/?id={student['student_id']}",
+        f"/staff/student/?id={student.student_id}",
         "/staff/requests/",
         "/staff/catalog/",
         "/staff/window/",
@@ -159,11 +160,11 @@ def test_staff_pages(contexts, stack):
     waivers.get_by_role("button", name="Deny selected").click()
     expect(waivers.locator(".bulk-actions + .field-error")).to_be_visible()
     found += problems(page, "/staff/requests/ bulk, nothing selected")
-    waivers.locator("li.request").filter(has_text=student["sers_id"]).get_by_label("Select").check()
+    waivers.locator("li.request").filter(has_text=student.sers_id).get_by_label("Select").check()
     found += problems(page, "/staff/requests/ bulk, one selected")
     waivers.get_by_role("button", name="Deny selected").click()
     expect(waivers.get_by_role("status")).to_contain_text(
-        f"Waiver for {student['sers_id']}, 2026-27: denied."
+        f"Waiver for {student.sers_id}, 2026-27: denied."
     )
     found += problems(page, "/staff/requests/ bulk results")
     assert not found, "\n".join(found)
@@ -173,7 +174,7 @@ def test_school_user_pages(contexts, stack):
     student = api_student(stack, first_name="Fay")
     page = contexts(PHONE).new_page()
     sign_in(page, seed.SCHOOL_USER_EMAIL, seed.SCHOOL_USER_PASSWORD, lands_on="/school/")
-    expect(page.get_by_role("table")).to_contain_text(f"{student['last_name']}, Fay")
+    expect(page.get_by_role("table")).to_contain_text(f"{student.last_name}, Fay")
     found = problems(page, "/school/")
     # The grade form with an error next to its field
     grade_form = page.locator("#grade-form")

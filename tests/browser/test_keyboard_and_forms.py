@@ -10,7 +10,8 @@ from playwright.sync_api import Page, Route, expect
 
 from devstack import seed
 from tests.browser.conftest import PHONE
-from tests.browser.journeys import PASSWORD, new_student, sign_up
+from tests.browser.journeys import sign_up
+from tests.support.students import PASSWORD, a_student
 
 pytestmark = pytest.mark.browser
 
@@ -53,7 +54,7 @@ def test_a_student_signs_in_with_the_keyboard_alone(page: Page, stack):
 def test_api_errors_appear_next_to_their_fields(contexts, stack):
     # Given a new student on the profile form, on a phone
     page = contexts(PHONE).new_page()
-    sign_up(page, new_student())
+    sign_up(page, a_student("ana", unique=True))
     # When they send it with a bad ZIP code and state, and no name
     page.get_by_label("Date of birth").fill("2009-01-02")
     page.get_by_label("Street address").fill("1 Pine St")
@@ -79,7 +80,7 @@ def test_api_errors_appear_next_to_their_fields(contexts, stack):
     )
     # When they correct them, the errors go and they get their SERS ID
     page.get_by_label("Legal first name").fill("Gus")
-    page.get_by_label("Legal last name").fill(f"Ng{new_student().last_name}")
+    page.get_by_label("Legal last name").fill(f"Ng{a_student(unique=True).last_name}")
     page.get_by_label("State").fill("WA")
     zip_code.fill("98052")
     page.get_by_role("button", name="Save and get my SERS ID").click()
@@ -129,7 +130,7 @@ def test_a_button_shows_progress_while_its_request_runs(page: Page, stack):
 
 def test_a_forgotten_password_is_reset_and_sign_out_ends_the_session(page: Page, stack):
     # Given a student who forgot their password
-    student = new_student()
+    student = a_student("ana", unique=True)
     sign_up(page, student)
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url("/")

@@ -15,7 +15,7 @@ def test_registration_is_refused_after_the_window_closed(page: Page, stack):
     # Given a student with a profile and no class, and the app's clock after June 15, 2027
     student = api_student(stack, register=None)
     with clock_at(AFTER_WINDOW):
-        sign_in(page, student["email"], student["password"], lands_on="/dashboard/")
+        sign_in(page, student.email, student.password, lands_on="/dashboard/")
         expect(page.locator("#years")).to_contain_text("Registration closed on June 15, 2027.")
         # When they still try to register a class
         page.goto("/classes/")

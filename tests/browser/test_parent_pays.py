@@ -24,14 +24,14 @@ def test_a_parent_pays_by_sers_id_on_a_phone(phone_page: Page, stack):
     page = phone_page
     # When a parent, not signed in, looks the fee up by SERS ID (typed loosely) and birth date
     page.goto("/pay/")
-    page.get_by_label("SERS ID").fill(student["sers_id"].lower().replace("-", " "))
-    page.get_by_label("Student's date of birth").fill(student["birth_date"])
+    page.get_by_label("SERS ID").fill(student.sers_id.lower().replace("-", " "))
+    page.get_by_label("Student's date of birth").fill(student.birth_date)
     page.get_by_role("button", name="Look up the fee").click()
     # Then they see the masked name, the year and the amount, never the full name
     summary = page.get_by_role("region", name="Fee for 2026-27")
-    expect(summary).to_contain_text(student["sers_id"])
+    expect(summary).to_contain_text(student.sers_id)
     expect(summary).to_contain_text("$50.00")
-    expect(summary).not_to_contain_text(student["last_name"])
+    expect(summary).not_to_contain_text(student.last_name)
     # When they pay through the Stripe stand-in's checkout page
     summary.get_by_role("button", name="Pay $50.00 by card").click()
     expect(page).to_have_url(re.compile(r"/checkout/"))
@@ -39,9 +39,9 @@ def test_a_parent_pays_by_sers_id_on_a_phone(phone_page: Page, stack):
     # Then they are thanked, the student's year is paid, and a receipt is emailed
     expect(page).to_have_url(re.compile(r"/pay/?\?paid=1"))
     expect(page.get_by_role("status")).to_contain_text("Thank you")
-    wait_for_card_payment(stack, student["student_id"])
+    wait_for_card_payment(stack, student.student_id)
     assert year_of(dashboard_of(stack, student))["fee_status"] == "paid"
-    assert any(m["subject"].startswith("Receipt") for m in emails_to(stack, student["email"]))
+    assert any(m["subject"].startswith("Receipt") for m in emails_to(stack, student.email))
 
 
 def test_a_wrong_birth_date_is_told_plainly(phone_page: Page, stack):
@@ -49,7 +49,7 @@ def test_a_wrong_birth_date_is_told_plainly(phone_page: Page, stack):
     student = api_student(stack, register=None)
     page = phone_page
     page.goto("/pay/")
-    page.get_by_label("SERS ID").fill(student["sers_id"])
+    page.get_by_label("SERS ID").fill(student.sers_id)
     page.get_by_label("Student's date of birth").fill("2001-01-01")
     # When the parent looks it up
     page.get_by_role("button", name="Look up the fee").click()

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from devstack import seed
 from tests.browser.conftest import api_student, call_api, dashboard_of, emails_to, year_of
 from tests.browser.journeys import open_student, sign_in
+from tests.support.students import Student
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +22,7 @@ def test_staff_record_a_check_and_approve_a_waiver(contexts, stack):
     payer = api_student(stack, first_name="Chen")
     asker = api_student(stack, first_name="Dana")
     student_page = contexts().new_page()
-    sign_in(student_page, asker["email"], asker["password"], lands_on="/dashboard/")
+    sign_in(student_page, asker.email, asker.password, lands_on="/dashboard/")
     student_page.get_by_role("link", name="Ask for a fee waiver").first.click()
     student_page.get_by_label("I get free or reduced-price lunch").check()
     student_page.get_by_role("button", name="Send request").click()
@@ -32,9 +33,9 @@ def test_staff_record_a_check_and_approve_a_waiver(contexts, stack):
     # When staff sign in and find the first student by last name
     page = contexts().new_page()
     sign_in(page, seed.STAFF_EMAIL, seed.STAFF_PASSWORD, lands_on="/staff/")
-    open_student(page, payer["last_name"], payer["sers_id"])
+    open_student(page, payer.last_name, payer.sers_id)
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        f"{payer['first_name']} {payer['last_name']}"
+        f"{payer.first_name} {payer.last_name}"
     )
     # And record a check for the current year's fee
     form = page.locator("#check-form")
@@ -49,7 +50,7 @@ def test_staff_record_a_check_and_approve_a_waiver(contexts, stack):
     )
     expect(page.locator("section.year[data-year='2026-27'] .fee-status")).to_have_text("Paid")
     assert year_of(dashboard_of(stack, payer))["fee_status"] == "paid"
-    assert any(m["subject"].startswith("Receipt") for m in emails_to(stack, payer["email"]))
+    assert any(m["subject"].startswith("Receipt") for m in emails_to(stack, payer.email))
     # And an entry made by mistake can be voided, which makes the fee due again
     void = page.locator("#void-form")
     void.get_by_label("Reason for voiding the payment").fill("Check returned by the bank")
@@ -77,13 +78,13 @@ def test_staff_record_a_check_and_approve_a_waiver(contexts, stack):
 
     # When staff open the requests and approve the waiver
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Requests").click()
-    card = page.locator("li.request").filter(has_text=asker["sers_id"])
+    card = page.locator("li.request").filter(has_text=asker.sers_id)
     expect(card).to_contain_text("Free or reduced-price lunch")
     card.get_by_label("Note to the student (optional)").fill("Approved for 2026-27.")
     card.get_by_role("button", name="Approve").click()
     # Then it is confirmed on screen, gone from the queue, and the student's year is waived
     expect(page.locator("#waivers-form").get_by_role("status")).to_have_text(
-        re.compile(rf"Waiver for {asker['sers_id']}, 2026-27: approved")
+        re.compile(rf"Waiver for {asker.sers_id}, 2026-27: approved")
     )
     expect(card).to_have_count(0)
     assert year_of(dashboard_of(stack, asker))["fee_status"] == "waived"
@@ -99,13 +100,13 @@ def school_id(page, name: str) -> str:
     )
 
 
-def ask_for_waiver(stack, first_name: str) -> dict:
+def ask_for_waiver(stack, first_name: str) -> Student:
     student = api_student(stack, first_name=first_name)
     call_api(
         stack,
         "POST",
         "/students/me/waivers",
-        token=student["token"],
+        token=student.token,
         body={"reason": "free_reduced_lunch"},
     )
     return student
@@ -119,7 +120,7 @@ def test_staff_decide_waivers_in_bulk(page, stack):
     form = page.locator("#waivers-form")
 
     def card(student):
-        return page.locator("li.request").filter(has_text=f"Waiver for {student['sers_id']}")
+        return page.locator("li.request").filter(has_text=f"Waiver for {student.sers_id}")
 
     # When staff press "Approve selected" with nothing selected, Then the buttons say why
     form.get_by_role("button", name="Approve selected").click()
@@ -137,9 +138,7 @@ def test_staff_decide_waivers_in_bulk(page, stack):
         "/waivers/decisions",
         token=staff_token,
         body={
-            "decisions": [
-                {"student_id": jo["student_id"], "school_year": "2026-27", "approve": False}
-            ]
+            "decisions": [{"student_id": jo.student_id, "school_year": "2026-27", "approve": False}]
         },
     )
     with page.expect_request(
@@ -150,11 +149,11 @@ def test_staff_decide_waivers_in_bulk(page, stack):
     body = sent.value.post_data_json
     assert sorted(
         (d["student_id"], d["approve"], d.get("note")) for d in body["decisions"]
-    ) == sorted([(ida["student_id"], True, "Approved in bulk."), (jo["student_id"], True, None)])
+    ) == sorted([(ida.student_id, True, "Approved in bulk."), (jo.student_id, True, None)])
     status = form.get_by_role("status")
-    expect(status).to_contain_text(f"Waiver for {ida['sers_id']}, 2026-27: approved.")
+    expect(status).to_contain_text(f"Waiver for {ida.sers_id}, 2026-27: approved.")
     expect(status).to_contain_text(
-        f"Waiver for {jo['sers_id']}, 2026-27: already decided by someone else."
+        f"Waiver for {jo.sers_id}, 2026-27: already decided by someone else."
     )
     expect(page.get_by_role("heading", name="Fee waivers waiting for a decision")).to_be_focused()
     expect(card(ida)).to_have_count(0)
@@ -166,7 +165,7 @@ def test_staff_decide_waivers_in_bulk(page, stack):
     page.keyboard.press("Space")
     form.get_by_role("button", name="Deny selected").focus()
     page.keyboard.press("Enter")
-    expect(status).to_have_text(f"Waiver for {kim['sers_id']}, 2026-27: denied.")
+    expect(status).to_have_text(f"Waiver for {kim.sers_id}, 2026-27: denied.")
     expect(card(kim)).to_have_count(0)
     assert year_of(dashboard_of(stack, kim))["fee_status"] == "due"
 
@@ -209,7 +208,7 @@ def test_a_student_asks_for_prior_year_credit_and_staff_deny_it(contexts, stack)
     # Given a student who asks, in the browser, for credit for 2025-26
     student = api_student(stack, first_name="Hal")
     student_page = contexts().new_page()
-    sign_in(student_page, student["email"], student["password"], lands_on="/dashboard/")
+    sign_in(student_page, student.email, student.password, lands_on="/dashboard/")
     student_page.get_by_role("link", name="Ask for credit for an earlier school year").click()
     student_page.get_by_label("School year you took the class").select_option("2025-26")
     student_page.get_by_label("High-school class name").fill("Welding 1")
@@ -225,16 +224,16 @@ def test_a_student_asks_for_prior_year_credit_and_staff_deny_it(contexts, stack)
     page = contexts().new_page()
     sign_in(page, seed.STAFF_EMAIL, seed.STAFF_PASSWORD, lands_on="/staff/")
     page.goto("/staff/requests/")
-    card = page.locator("li.request").filter(has_text=f"Prior-year credit for {student['sers_id']}")
+    card = page.locator("li.request").filter(has_text=f"Prior-year credit for {student.sers_id}")
     expect(card).to_contain_text("$65.00")
     card.get_by_label("Note to the student (optional)").fill("No record of the class that year.")
     card.get_by_role("button", name="Deny").click()
     # Then it leaves the queue, and the student is told by email
     expect(page.locator("#prior-form").get_by_role("status")).to_have_text(
-        f"Prior-year credit for {student['sers_id']}, 2025-26: denied."
+        f"Prior-year credit for {student.sers_id}, 2025-26: denied."
     )
     expect(card).to_have_count(0)
-    assert any("denied" in m["subject"] for m in emails_to(stack, student["email"]))
+    assert any("denied" in m["subject"] for m in emails_to(stack, student.email))
 
 
 def test_staff_set_up_a_school_and_its_invited_user_signs_in(contexts, stack):
@@ -341,16 +340,16 @@ def test_staff_correct_a_students_legal_name(page, stack):
     # Given a student whose last name was mistyped at sign-up
     student = api_student(stack, first_name="Eli")
     sign_in(page, seed.STAFF_EMAIL, seed.STAFF_PASSWORD, lands_on="/staff/")
-    open_student(page, student["last_name"], student["sers_id"])
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Eli {student['last_name']}")
+    open_student(page, student.last_name, student.sers_id)
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Eli {student.last_name}")
     # When staff correct it with a reason
     form = page.locator("#identity-form")
-    form.get_by_label("Legal last name").fill(f"{student['last_name']}-Ortiz")
+    form.get_by_label("Legal last name").fill(f"{student.last_name}-Ortiz")
     form.get_by_role("button", name="Save correction").click()
     # Then the reason is asked for, next to its field
     expect(form.get_by_label("Reason for the correction")).to_have_attribute("aria-invalid", "true")
     form.get_by_label("Reason for the correction").fill("Hyphenated name on the birth certificate")
     form.get_by_role("button", name="Save correction").click()
     # Then the page shows the corrected name
-    expect(form.get_by_role("status")).to_contain_text(f"Saved: Eli {student['last_name']}-Ortiz")
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Eli {student['last_name']}-Ortiz")
+    expect(form.get_by_role("status")).to_contain_text(f"Saved: Eli {student.last_name}-Ortiz")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Eli {student.last_name}-Ortiz")

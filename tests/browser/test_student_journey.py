@@ -9,14 +9,15 @@ from playwright.sync_api import Page, expect
 
 from devstack import seed
 from tests.browser.conftest import emails_to
-from tests.browser.journeys import complete_profile, new_student, register_class, sign_in, sign_up
+from tests.browser.journeys import complete_profile, register_class, sign_in, sign_up
+from tests.support.students import a_student
 
 pytestmark = pytest.mark.browser
 
 
 def test_a_student_signs_up_registers_a_class_and_pays_by_card(page: Page, stack):
     # Given a new student and the seeded schools
-    student = new_student()
+    student = a_student("ana", unique=True)
     school = stack.seeded.schools[0]["name"]
     # When they sign up and complete their profile
     sign_up(page, student)
@@ -62,7 +63,7 @@ def test_the_registration_confirmation_prints_without_the_site_around_it(page: P
 
 def test_a_student_empties_their_phone_number_on_the_profile_page(page: Page, stack):
     # Given a student whose profile has a phone number
-    student = new_student("Bea")
+    student = a_student("bea", unique=True)
     sign_up(page, student)
     complete_profile(page, student, stack.seeded.schools[0]["name"])
     page.goto("/profile/")
@@ -80,7 +81,7 @@ def test_a_student_empties_their_phone_number_on_the_profile_page(page: Page, st
 
 def test_a_student_asks_for_a_new_verification_code(page: Page, stack):
     # Given a student who created an account but has not entered the emailed code
-    student = new_student("Cy")
+    student = a_student("cy", unique=True)
     page.goto("/signup/")
     page.get_by_label("Email address").fill(student.email)
     page.get_by_label("Password", exact=True).fill("Student-Pass-42")
