@@ -12,7 +12,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from dualcredit import clock
-from dualcredit.logic.reminders import SendBatch
+from dualcredit.logic.reminders.sending import send_batch
 from dualcredit.observability import logger, metrics, tracer
 from dualcredit.settings import get_settings
 
@@ -26,7 +26,7 @@ processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failu
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
-    batch = SendBatch([(r["messageId"], r["body"]) for r in event.get("Records", [])], clock.now())
+    batch = send_batch([(r["messageId"], r["body"]) for r in event.get("Records", [])], clock.now())
 
     def send(record: SQSRecord) -> str:
         return batch.deliver(record.message_id)

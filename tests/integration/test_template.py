@@ -381,7 +381,7 @@ def test_the_claim_lease_fits_between_the_sender_timeout_and_the_visibility_time
     resources: dict[str, Any],
 ) -> None:
     # A live sender never loses its claim; a redelivered message finds the lease run out.
-    from dualcredit.logic.reminders import LEASE
+    from dualcredit.logic.reminders.sending import LEASE
 
     timeout = resources["ReminderSenderFunction"]["Properties"]["Timeout"]
     visibility = resources["ReminderQueue"]["Properties"]["VisibilityTimeout"]

@@ -6,7 +6,7 @@ import pytest
 from moto.ses.template import parse_template  # SES's Handlebars subset, as the local stack runs it
 
 from dualcredit import mail
-from dualcredit.logic.reminders import REMINDER, TEMPLATES, WINDOW_OPEN
+from dualcredit.logic.reminders.notices import REMINDER, TEMPLATES, WINDOW_OPEN
 
 VALUES = {
     REMINDER: {

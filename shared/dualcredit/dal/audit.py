@@ -33,7 +33,7 @@ def add_audit(
     txn.put(
         {
             "PK": keys.audit_pk(entity_pk),
-            "SK": f"{at.isoformat()}#{uuid.uuid4().hex}",
+            "SK": keys.audit_sk(at.isoformat(), uuid.uuid4().hex),
             "type": "audit",
             "entity": entity_pk,
             "action": action,

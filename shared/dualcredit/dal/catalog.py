@@ -20,10 +20,6 @@ class StaleRecord(Exception):
     pass
 
 
-def _sort_key(text: str, item_id: str) -> str:
-    return f"{text.casefold()}#{item_id}"
-
-
 def create(kind: str, item: dict[str, Any], *, actor: Actor, at: datetime) -> dict[str, Any]:
     """Insert a new catalog record with its audit record; `item` carries PK and list keys."""
     record = {"SK": keys.META_SK, "type": kind, "version": 1, "created_at": at.isoformat(), **item}
@@ -77,6 +73,10 @@ def get(pk: str) -> dict[str, Any] | None:
     return dynamo.get_item(pk, keys.META_SK)
 
 
+def get_school(school_id: str) -> dict[str, Any] | None:
+    return get(keys.school_pk(school_id))
+
+
 def get_many(pks: Iterable[str]) -> dict[str, dict[str, Any]]:
     return {
         pk: item for (pk, _), item in dynamo.batch_get((pk, keys.META_SK) for pk in pks).items()
@@ -90,7 +90,7 @@ def school_item(school_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     return {
         "PK": keys.school_pk(school_id),
         "GSI1PK": keys.SCHOOLS_INDEX_PK,
-        "GSI1SK": _sort_key(fields["name"], school_id),
+        "GSI1SK": keys.catalog_sort(fields["name"], school_id),
         "school_id": school_id,
         **fields,
     }
@@ -100,7 +100,7 @@ def college_course_item(course_id: str, fields: dict[str, Any]) -> dict[str, Any
     return {
         "PK": keys.college_course_pk(course_id),
         "GSI1PK": keys.COLLEGE_COURSES_INDEX_PK,
-        "GSI1SK": _sort_key(f"{fields['college']} {fields['course_code']}", course_id),
+        "GSI1SK": keys.catalog_sort(f"{fields['college']} {fields['course_code']}", course_id),
         "course_id": course_id,
         **fields,
     }
@@ -110,9 +110,22 @@ def offering_item(offering_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     return {
         "PK": keys.offering_pk(offering_id),
         "GSI1PK": keys.school_year_offerings_gsi(fields["school_id"], fields["school_year"]),
-        "GSI1SK": _sort_key(fields["high_school_course"], offering_id),
+        "GSI1SK": keys.catalog_sort(fields["high_school_course"], offering_id),
         "offering_id": offering_id,
         **fields,
+    }
+
+
+def school_user_item(user_id: str, email: str, school_id: str, at: datetime) -> dict[str, Any]:
+    """A school user's record, listed under their school."""
+    return {
+        "PK": keys.school_user_pk(user_id),
+        "GSI1PK": keys.school_users_gsi(school_id),
+        "GSI1SK": keys.school_user_sort(email, user_id),
+        "user_id": user_id,
+        "email": email.lower(),
+        "school_id": school_id,
+        "invited_at": at.isoformat(),
     }
 
 

@@ -15,13 +15,17 @@ def student_pk(student_id: str) -> str:
 PROFILE_SK = "PROFILE"
 
 
+YEAR_SK_PREFIX = "YEAR#"
+REGISTRATION_SK_PREFIX = "REG#"
+
+
 def year_sk(school_year: str) -> str:
     """The student-year record: fee status, waiver, the one payment."""
-    return f"YEAR#{school_year}"
+    return f"{YEAR_SK_PREFIX}{school_year}"
 
 
 def registration_sk(school_year: str, offering_id: str) -> str:
-    return f"REG#{school_year}#{offering_id}"
+    return f"{REGISTRATION_SK_PREFIX}{school_year}#{offering_id}"
 
 
 # --- uniqueness claims (written with attribute_not_exists, never deleted) ---
@@ -72,8 +76,22 @@ def roster_gsi(school_id: str, school_year: str) -> str:
     return f"ROSTER#{school_id}#{school_year}"
 
 
+def roster_sort(offering_id: str, student_id: str) -> str:
+    """GSI1 sort key of a registration on its school's roster: by class, then student."""
+    return f"{offering_id}#{student_id}"
+
+
+def catalog_sort(text: str, item_id: str) -> str:
+    """GSI1 sort key of a catalog list: by name (case-insensitive), then id."""
+    return f"{text.casefold()}#{item_id}"
+
+
 def school_users_gsi(school_id: str) -> str:
     return f"SCHOOL_USERS#{school_id}"
+
+
+def school_user_sort(email: str, user_id: str) -> str:
+    return f"{email.lower()}#{user_id}"
 
 
 def school_user_pk(user_id: str) -> str:
@@ -85,11 +103,24 @@ def student_name_gsi(index_key: str) -> str:
     return f"STUDENT_NAME#{index_key}"
 
 
+def student_name_sort(name_sort: str, student_id: str) -> str:
+    """GSI1 sort key of the name search: 'last|first' (rules.name_sort_key), then id."""
+    return f"{name_sort}#{student_id}"
+
+
 # --- window ---
 
 
+WINDOW_PK_PREFIX = "WINDOW#"
+
+
 def window_pk(school_year: str) -> str:
-    return f"WINDOW#{school_year}"
+    return f"{WINDOW_PK_PREFIX}{school_year}"
+
+
+def window_year(pk: str) -> str:
+    """The school year a window partition key names."""
+    return pk.removeprefix(WINDOW_PK_PREFIX)
 
 
 # --- audit ---
@@ -97,6 +128,11 @@ def window_pk(school_year: str) -> str:
 
 def audit_pk(entity_pk: str) -> str:
     return f"AUDIT#{entity_pk}"
+
+
+def audit_sk(at_iso: str, unique: str) -> str:
+    """Audit records sort by time; `unique` keeps two at the same instant apart."""
+    return f"{at_iso}#{unique}"
 
 
 # --- throttles (TTL-expired) ---
@@ -120,13 +156,31 @@ def payments_gsi(school_year: str) -> str:
     return f"PAYMENTS#{school_year}"
 
 
+def payments_sort(recorded_at: str, payment_id: str) -> str:
+    return f"{recorded_at}#{payment_id}"
+
+
 def fees_gsi2(school_year: str) -> str:
     """GSI2 partition: every student-year of a school year (payments report)."""
     return f"FEES#{school_year}"
 
 
+def fees_sort(school_id: str | None, student_id: str) -> str:
+    """GSI2 sort key: by school ('-' before the student chose one), then student."""
+    return f"{school_id or '-'}#{student_id}"
+
+
 WAIVER_QUEUE_GSI = "WAIVERS#pending"
 PRIOR_YEAR_QUEUE_GSI = "PRIOR_YEAR#pending"
+
+
+def waiver_queue_sort(requested_at: str, student_id: str, school_year: str) -> str:
+    """GSI1 sort key of the staff waiver queue: oldest request first."""
+    return f"{requested_at}#{student_id}#{school_year}"
+
+
+def prior_year_queue_sort(requested_at: str, request_id: str) -> str:
+    return f"{requested_at}#{request_id}"
 
 
 def prior_year_sk(school_year: str, request_id: str) -> str:

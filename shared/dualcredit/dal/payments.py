@@ -9,17 +9,23 @@ Stripe's payment intent, so a redelivered event finds the payment it made.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from dualcredit import rules
 from dualcredit.dal import dynamo, keys
 from dualcredit.dal.audit import Actor, add_audit
-
-SLOT_ATTRIBUTE = {
-    rules.PaymentSlot.FEE: "fee_payment",
-    rules.PaymentSlot.LATE_FEE: "late_fee_payment",
-}
+from dualcredit.dal.records import (
+    SLOT_ATTRIBUTE,
+    OpenCheckout,
+    PaymentMethod,
+    PaymentRecord,
+    ProfileRecord,
+    StudentYear,
+    WindowRecord,
+    without_none,
+)
 
 STRIPE = Actor(user_id="stripe", role="stripe")
 
@@ -28,43 +34,47 @@ class SlotTaken(Exception):
     """Another payment settled this charge first, or the payment changed meanwhile."""
 
 
-def settled_payments(student_year: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """The payment summaries a student-year's slots hold, each with the slot it settles."""
-    return [
-        {**student_year[attribute], "settles": slot.value}
-        for slot, attribute in SLOT_ATTRIBUTE.items()
-        if student_year and isinstance(student_year.get(attribute), dict)
-    ]
-
-
-def student_year(student_id: str, school_year: str) -> dict[str, Any] | None:
-    return dynamo.get_item(keys.student_pk(student_id), keys.year_sk(school_year), consistent=True)
+def student_year(student_id: str, school_year: str) -> StudentYear | None:
+    item = dynamo.get_item(keys.student_pk(student_id), keys.year_sk(school_year), consistent=True)
+    return StudentYear.of_item(item) if item else None
 
 
 def load_for_checkout(
     student_id: str, school_year: str
-) -> tuple[dict | None, dict | None, dict | None]:
+) -> tuple[ProfileRecord | None, StudentYear | None, WindowRecord]:
     """Profile, student-year and window record in one BatchGetItem."""
-    wanted = [
-        (keys.student_pk(student_id), keys.PROFILE_SK),
-        (keys.student_pk(student_id), keys.year_sk(school_year)),
-        (keys.window_pk(school_year), keys.META_SK),
-    ]
-    found = dynamo.batch_get(wanted)
-    return found.get(wanted[0]), found.get(wanted[1]), found.get(wanted[2])
+    profile_key = (keys.student_pk(student_id), keys.PROFILE_SK)
+    year_key = (keys.student_pk(student_id), keys.year_sk(school_year))
+    window_key = (keys.window_pk(school_year), keys.META_SK)
+    found = dynamo.batch_get([profile_key, year_key, window_key])
+    profile, year = found.get(profile_key), found.get(year_key)
+    return (
+        ProfileRecord.of_item(profile) if profile else None,
+        StudentYear.of_item(year) if year else None,
+        WindowRecord.of_item(school_year, found.get(window_key)),
+    )
 
 
-def store_checkout(
-    student_id: str, school_year: str, checkout: dict[str, Any], at: datetime
-) -> bool:
+def store_checkout(student_id: str, school_year: str, checkout: OpenCheckout, at: datetime) -> bool:
     """Remember the open session unless another still-open one got there first."""
     try:
         dynamo.update_item(
             keys.student_pk(student_id),
             keys.year_sk(school_year),
             expression="SET checkout = :checkout",
-            condition="attribute_exists(PK) AND (attribute_not_exists(checkout) OR checkout.expires_at < :now)",
-            values={":checkout": checkout, ":now": int(at.timestamp())},
+            condition=(
+                "attribute_exists(PK) AND "
+                "(attribute_not_exists(checkout) OR checkout.expires_at < :now)"
+            ),
+            values={
+                ":checkout": {
+                    "session_id": checkout.session_id,
+                    "url": checkout.url,
+                    "expires_at": checkout.expires_at,
+                    "amount_cents": checkout.amount_cents,
+                },
+                ":now": int(at.timestamp()),
+            },
         )
     except dynamo.ConditionFailed:
         return False
@@ -85,32 +95,55 @@ def clear_checkout(student_id: str, school_year: str, session_id: str) -> None:
         pass  # already cleared, or replaced by a newer session
 
 
-def note_card_payment(payment_intent: str, facts: dict[str, Any]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class CardPaid:
+    """What a paid Checkout Session says about its payment."""
+
+    student_id: str
+    school_year: str
+    sers_id: str
+    session_id: str
+    amount_cents: int
+    received_on: str
+    recorded_at: str
+
+
+def note_card_payment(payment_intent: str, paid: CardPaid | None = None) -> PaymentRecord:
     """Merge what a Stripe event says about a payment into its record (an upsert, so
     events may arrive in any order) and return the record as it now stands. Once its
     school year is known it is listed for the payments report, settled or not."""
-    if "school_year" in facts:
-        facts = {
-            **facts,
-            "GSI1PK": keys.payments_gsi(facts["school_year"]),
-            "GSI1SK": f"{facts.get('recorded_at', '')}#{payment_intent}",
+    facts: dict[str, Any] = {"payment_id": payment_intent, "type": "payment"}
+    if paid is not None:
+        facts |= {
+            "method": PaymentMethod.CARD.value,
+            "student_id": paid.student_id,
+            "school_year": paid.school_year,
+            "sers_id": paid.sers_id,
+            "session_id": paid.session_id,
+            "amount_cents": paid.amount_cents,
+            "received_on": paid.received_on,
+            "recorded_at": paid.recorded_at,
+            "GSI1PK": keys.payments_gsi(paid.school_year),
+            "GSI1SK": keys.payments_sort(paid.recorded_at, payment_intent),
         }
     expression, names, values = dynamo.set_expression(facts, if_not_exists=True)
-    return dynamo.update_item(
+    item = dynamo.update_item(
         keys.payment_pk(payment_intent),
         keys.META_SK,
         expression=expression,
         names=names,
         values=values,
     )
+    return PaymentRecord.of_item(item)
 
 
-def flag_payment(
+def _flag(
     payment_id: str, flags: dict[str, Any], *, actor: Actor, at: datetime, action: str
 ) -> None:
-    """Set flags (refunded, disputed, duplicate...) on a payment, creating its record if
-    no event made it yet, with an audit record."""
+    """Set flags on a payment, creating its record if no event made it yet, with an audit
+    record."""
     pk = keys.payment_pk(payment_id)
+    flags = {"payment_id": payment_id, "type": "payment", **flags}
     expression, names, values = dynamo.set_expression(flags)
     txn = dynamo.Transaction()
     txn.update(pk, keys.META_SK, expression=expression, names=names, values=values)
@@ -118,83 +151,169 @@ def flag_payment(
     dynamo.transact(txn)
 
 
-def settle(
+def mark_duplicate(payment_id: str, refund_id: str, *, at: datetime) -> None:
+    """A second payment for a settled year, refunded through Stripe: shown to staff."""
+    _flag(
+        payment_id,
+        {"duplicate": True, "needs_staff_review": True, "duplicate_refund_id": refund_id},
+        actor=STRIPE,
+        at=at,
+        action="payment.duplicate_refunded",
+    )
+
+
+def _refund_status(refunded_cents: int, at: datetime) -> dict[str, Any]:
+    return {"refunded": True, "refunded_cents": refunded_cents, "refunded_at": at.isoformat()}
+
+
+def mark_refunded(payment_id: str, refunded_cents: int, *, at: datetime) -> None:
+    """A refund of a payment that settles nothing (a duplicate, or not settled yet)."""
+    _flag(
+        payment_id,
+        _refund_status(refunded_cents, at),
+        actor=STRIPE,
+        at=at,
+        action="payment.refunded",
+    )
+
+
+def mark_disputed(payment_id: str, dispute_id: str, *, at: datetime) -> None:
+    _flag(
+        payment_id,
+        {"disputed": True, "dispute_id": dispute_id, "needs_staff_review": True},
+        actor=STRIPE,
+        at=at,
+        action="payment.disputed",
+    )
+
+
+def settle_new(
+    payment: PaymentRecord,
     *,
-    payment: dict[str, Any],
     slot: rules.PaymentSlot,
     covers_late_fee: bool,
-    profile_school_id: str | None,
+    school_id: str | None,
     actor: Actor,
     at: datetime,
-    new_payment: bool,
 ) -> None:
-    """Make `payment` the one that settles `slot` of its student-year, atomically with
-    the payment record and an audit record. SlotTaken if anything raced ahead."""
-    student_id, school_year = payment["student_id"], payment["school_year"]
-    attribute = SLOT_ATTRIBUTE[slot]
-    summary = {
-        "payment_id": payment["payment_id"],
-        "method": payment["method"],
-        "amount_cents": payment["amount_cents"],
-        "received_on": payment["received_on"],
-        "covers_late_fee": covers_late_fee,
-        **(
-            {"instrument_number": payment["instrument_number"]}
-            if payment.get("instrument_number")
-            else {}
-        ),
+    """Write a new payment (a check or money order entry) as the one that settles `slot`
+    of its student-year. SlotTaken if another payment settled it first."""
+    item = {
+        **_entry_fields(payment),
+        "PK": keys.payment_pk(payment.payment_id),
+        "SK": keys.META_SK,
+        "type": "payment",
+        "settles": slot.value,
+        **_listing(payment, at),
     }
-    year_pk = keys.student_pk(student_id)
     txn = dynamo.Transaction()
-    payment_pk = keys.payment_pk(payment["payment_id"])
-    listing = {
-        "GSI1PK": keys.payments_gsi(school_year),
-        "GSI1SK": f"{at.isoformat()}#{payment['payment_id']}",
+    txn.put(item, condition="attribute_not_exists(PK)")
+    _settle(txn, payment, slot, covers_late_fee, school_id, actor, at)
+
+
+def settle_recorded(
+    payment: PaymentRecord,
+    *,
+    slot: rules.PaymentSlot,
+    covers_late_fee: bool,
+    school_id: str | None,
+    actor: Actor,
+    at: datetime,
+) -> None:
+    """Make a recorded payment (a card payment its event wrote) the one that settles
+    `slot`, unless it settles, was refunded or was found a duplicate meanwhile (an
+    update, not a put: flags another event set meanwhile, a dispute, must survive).
+    SlotTaken if anything raced ahead."""
+    listing = _listing(payment, at)
+    txn = dynamo.Transaction()
+    txn.update(
+        keys.payment_pk(payment.payment_id),
+        keys.META_SK,
+        expression="SET settles = :slot, GSI1PK = :g1pk, GSI1SK = :g1sk",
+        condition=(
+            "attribute_not_exists(settles) AND attribute_not_exists(refunded) "
+            "AND attribute_not_exists(duplicate)"
+        ),
+        values={":slot": slot.value, ":g1pk": listing["GSI1PK"], ":g1sk": listing["GSI1SK"]},
+    )
+    _settle(txn, payment, slot, covers_late_fee, school_id, actor, at)
+
+
+def _entry_fields(payment: PaymentRecord) -> dict[str, Any]:
+    return without_none(
+        {
+            "payment_id": payment.payment_id,
+            "method": payment.method.value if payment.method else None,
+            "student_id": payment.student_id,
+            "school_year": payment.school_year,
+            "sers_id": payment.sers_id,
+            "amount_cents": payment.amount_cents,
+            "received_on": payment.received_on,
+            "instrument_number": payment.instrument_number,
+            "payer_name": payment.payer_name,
+            "note": payment.note,
+            "recorded_by": payment.recorded_by,
+            "recorded_at": payment.recorded_at,
+        }
+    )
+
+
+def _listing(payment: PaymentRecord, at: datetime) -> dict[str, str]:
+    return {
+        "GSI1PK": keys.payments_gsi(_year_of(payment)),
+        "GSI1SK": keys.payments_sort(at.isoformat(), payment.payment_id),
     }
-    if new_payment:
-        txn.put(
-            {
-                **payment,
-                **listing,
-                "PK": payment_pk,
-                "SK": keys.META_SK,
-                "type": "payment",
-                "settles": slot.value,
-            },
-            condition="attribute_not_exists(PK)",
-        )
-    else:
-        # An update, not a put: flags another event set meanwhile (a dispute) must survive.
-        txn.update(
-            payment_pk,
-            keys.META_SK,
-            expression="SET settles = :slot, GSI1PK = :g1pk, GSI1SK = :g1sk",
-            condition=(
-                "attribute_not_exists(settles) AND attribute_not_exists(refunded) "
-                "AND attribute_not_exists(duplicate)"
-            ),
-            values={":slot": slot.value, ":g1pk": listing["GSI1PK"], ":g1sk": listing["GSI1SK"]},
-        )
+
+
+def _year_of(payment: PaymentRecord) -> str:
+    if payment.school_year is None or payment.student_id is None:
+        raise ValueError(f"payment {payment.payment_id} names no student-year")
+    return payment.school_year
+
+
+def _settle(
+    txn: dynamo.Transaction,
+    payment: PaymentRecord,
+    slot: rules.PaymentSlot,
+    covers_late_fee: bool,
+    school_id: str | None,
+    actor: Actor,
+    at: datetime,
+) -> None:
+    """The student-year's side of settling, in the transaction that writes the payment's,
+    with the audit record."""
+    school_year, student_id = _year_of(payment), str(payment.student_id)
+    attribute = SLOT_ATTRIBUTE[slot]
+    summary = without_none(
+        {
+            "payment_id": payment.payment_id,
+            "method": payment.method.value if payment.method else None,
+            "amount_cents": payment.amount_cents,
+            "received_on": payment.received_on,
+            "covers_late_fee": covers_late_fee,
+            "instrument_number": payment.instrument_number or None,
+        }
+    )
+    year_pk = keys.student_pk(student_id)
     condition = f"attribute_not_exists({attribute})"
     values: dict[str, Any] = {
         ":p": summary,
         ":year": school_year,
         ":sid": student_id,
         ":type": "student_year",
+        ":g2pk": keys.fees_gsi2(school_year),
+        ":g2sk": keys.fees_sort(school_id, student_id),
     }
     if slot is rules.PaymentSlot.FEE:
         condition += " AND (attribute_not_exists(waiver_status) OR waiver_status <> :approved)"
         values[":approved"] = "approved"
-    expression = (
-        f"SET {attribute} = :p, school_year = :year, student_id = :sid, #type = :type, "
-        "GSI2PK = :g2pk, GSI2SK = :g2sk REMOVE checkout"
-    )
-    values[":g2pk"] = keys.fees_gsi2(school_year)
-    values[":g2sk"] = f"{profile_school_id or '-'}#{student_id}"
     txn.update(
         year_pk,
         keys.year_sk(school_year),
-        expression=expression,
+        expression=(
+            f"SET {attribute} = :p, school_year = :year, student_id = :sid, #type = :type, "
+            "GSI2PK = :g2pk, GSI2SK = :g2sk REMOVE checkout"
+        ),
         names={"#type": "type"},
         values=values,
         condition=condition,
@@ -214,58 +333,90 @@ def settle(
         raise SlotTaken() from cancelled
 
 
-def unsettle(
-    payment: dict[str, Any], *, reason: str, actor: Actor, at: datetime, status: dict[str, Any]
+def refund_settled(
+    payment: PaymentRecord, refunded_cents: int, *, actor: Actor, at: datetime
 ) -> None:
-    """Take a refunded or voided payment off its student-year (the fee is due again)."""
-    attribute = SLOT_ATTRIBUTE[rules.PaymentSlot(payment["settles"])]
-    year_pk = keys.student_pk(payment["student_id"])
+    """A refunded payment comes off its student-year (the fee is due again), flagged for
+    staff."""
+    _unsettle(
+        payment,
+        action="payment.refunded",
+        actor=actor,
+        at=at,
+        status={**_refund_status(refunded_cents, at), "needs_staff_review": True},
+    )
+
+
+def void(payment: PaymentRecord, reason: str, *, actor: Actor, at: datetime) -> dict[str, Any]:
+    """A mistaken check or money order entry comes off its student-year. Returns what the
+    entry now says of its voiding."""
+    status = {
+        "voided": True,
+        "void_reason": reason,
+        "voided_by": actor.user_id,
+        "voided_at": at.isoformat(),
+    }
+    _unsettle(payment, action="payment.voided", actor=actor, at=at, status=status)
+    return status
+
+
+def _unsettle(
+    payment: PaymentRecord, *, action: str, actor: Actor, at: datetime, status: dict[str, Any]
+) -> None:
+    if payment.settles is None or payment.student_id is None or payment.school_year is None:
+        _flag(payment.payment_id, status, actor=actor, at=at, action=action)
+        return
+    attribute = SLOT_ATTRIBUTE[payment.settles]
+    year_pk = keys.student_pk(payment.student_id)
+    expression, names, values = dynamo.set_expression(status)
     txn = dynamo.Transaction()
-    names = {f"#s{i}": name for i, name in enumerate(status)}
-    values = {f":s{i}": value for i, value in enumerate(status.values())}
     txn.update(
-        keys.payment_pk(payment["payment_id"]),
+        keys.payment_pk(payment.payment_id),
         keys.META_SK,
-        expression="SET " + ", ".join(f"#s{i} = :s{i}" for i in range(len(status))),
+        expression=expression,
         names=names,
         values=values,
     )
     txn.update(
         year_pk,
-        keys.year_sk(payment["school_year"]),
+        keys.year_sk(payment.school_year),
         expression=f"REMOVE {attribute}",
         condition=f"{attribute}.payment_id = :pid",
-        values={":pid": payment["payment_id"]},
+        values={":pid": payment.payment_id},
     )
     add_audit(
         txn,
         entity_pk=year_pk,
-        action=reason,
+        action=action,
         actor=actor,
         at=at,
-        before={"payment_id": payment["payment_id"]},
+        before={"payment_id": payment.payment_id},
         after=status,
     )
     try:
         dynamo.transact(txn)
     except dynamo.TransactionCancelled:
         # The year no longer points at this payment: only record its new status.
-        flag_payment(payment["payment_id"], status, actor=actor, at=at, action=reason)
+        _flag(payment.payment_id, status, actor=actor, at=at, action=action)
 
 
-def get_payment(payment_id: str) -> dict[str, Any] | None:
-    return dynamo.get_item(keys.payment_pk(payment_id), keys.META_SK, consistent=True)
+def get_payment(payment_id: str) -> PaymentRecord | None:
+    item = dynamo.get_item(keys.payment_pk(payment_id), keys.META_SK, consistent=True)
+    return PaymentRecord.of_item(item) if item else None
 
 
-def payments_of_year(school_year: str) -> list[dict[str, Any]]:
-    return dynamo.query(index="GSI1", pk_name="GSI1PK", pk=keys.payments_gsi(school_year))
+def payments_of_year(school_year: str) -> list[PaymentRecord]:
+    items = dynamo.query(index="GSI1", pk_name="GSI1PK", pk=keys.payments_gsi(school_year))
+    return [PaymentRecord.of_item(item) for item in items]
 
 
-def student_years(school_year: str) -> list[dict[str, Any]]:
-    return dynamo.query(index="GSI2", pk_name="GSI2PK", pk=keys.fees_gsi2(school_year))
+def student_years(school_year: str) -> list[StudentYear]:
+    items = dynamo.query(index="GSI2", pk_name="GSI2PK", pk=keys.fees_gsi2(school_year))
+    return [StudentYear.of_item(item) for item in items]
 
 
-def student_year_pages(school_year: str) -> Iterator[list[dict[str, Any]]]:
+def student_year_pages(school_year: str) -> Iterator[list[StudentYear]]:
     """The year's student-years (GSI2), one Query page at a time, for jobs that walk
     every student of a year without holding them all."""
-    return dynamo.query_pages(index="GSI2", pk_name="GSI2PK", pk=keys.fees_gsi2(school_year))
+    for page in dynamo.query_pages(index="GSI2", pk_name="GSI2PK", pk=keys.fees_gsi2(school_year)):
+        yield [StudentYear.of_item(item) for item in page]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from dualcredit.dal import dynamo, keys
 from dualcredit.dal.audit import Actor, add_audit
+from dualcredit.dal.records import ProfileRecord, RegistrationRecord, WindowRecord, without_none
 
 
 class AlreadyRegistered(Exception):
@@ -18,11 +20,13 @@ class AlreadyRegistered(Exception):
 
 def load_for_registration(
     student_id: str, school_year: str, offering_ids: list[str]
-) -> tuple[dict | None, dict | None, dict[str, dict]]:
+) -> tuple[ProfileRecord | None, WindowRecord, dict[str, dict[str, Any]]]:
     """Profile, the year's window record and the offerings, in one BatchGetItem."""
+    profile_key = (keys.student_pk(student_id), keys.PROFILE_SK)
+    window_key = (keys.window_pk(school_year), keys.META_SK)
     wanted = [
-        (keys.student_pk(student_id), keys.PROFILE_SK),
-        (keys.window_pk(school_year), keys.META_SK),
+        profile_key,
+        window_key,
         *((keys.offering_pk(oid), keys.META_SK) for oid in offering_ids),
     ]
     found = dynamo.batch_get(wanted)
@@ -31,14 +35,75 @@ def load_for_registration(
         for oid in offering_ids
         if (keys.offering_pk(oid), keys.META_SK) in found
     }
-    return found.get(wanted[0]), found.get(wanted[1]), offerings
+    profile = found.get(profile_key)
+    return (
+        ProfileRecord.of_item(profile) if profile else None,
+        WindowRecord.of_item(school_year, found.get(window_key)),
+        offerings,
+    )
+
+
+def new_registration(
+    offering: dict[str, Any], profile: ProfileRecord, school_year: str, at: datetime
+) -> RegistrationRecord:
+    """A registration of `profile` for `offering`: the offering as it stands now (what
+    was offered is what the student registered for) and the student's name."""
+    return RegistrationRecord(
+        student_id=profile.student_id,
+        school_year=school_year,
+        offering_id=offering["offering_id"],
+        school_id=offering["school_id"],
+        sers_id=profile.sers_id,
+        legal_first_name=profile.legal_first_name,
+        legal_last_name=profile.legal_last_name,
+        preferred_name=profile.preferred_name,
+        high_school_course=offering["high_school_course"],
+        teacher=offering["teacher"],
+        college=offering["college"],
+        college_course_code=offering["college_course_code"],
+        college_course_title=offering["college_course_title"],
+        credits=offering["credits"],
+        grade_threshold=offering.get("grade_threshold"),
+        registered_at=at.isoformat(),
+    )
+
+
+def _registration_item(registration: RegistrationRecord) -> dict[str, Any]:
+    r = registration
+    return {
+        "PK": keys.student_pk(r.student_id),
+        "SK": keys.registration_sk(r.school_year, r.offering_id),
+        "GSI1PK": keys.roster_gsi(r.school_id, r.school_year),
+        "GSI1SK": keys.roster_sort(r.offering_id, r.student_id),
+        "type": "registration",
+        **without_none(
+            {
+                "offering_id": r.offering_id,
+                "school_id": r.school_id,
+                "high_school_course": r.high_school_course,
+                "teacher": r.teacher,
+                "college": r.college,
+                "college_course_code": r.college_course_code,
+                "college_course_title": r.college_course_title,
+                "credits": r.credits,
+                "grade_threshold": r.grade_threshold,
+                "school_year": r.school_year,
+                "student_id": r.student_id,
+                "sers_id": r.sers_id,
+                "legal_first_name": r.legal_first_name,
+                "legal_last_name": r.legal_last_name,
+                "preferred_name": r.preferred_name,
+                "registered_at": r.registered_at,
+            }
+        ),
+    }
 
 
 def register(
     *,
-    profile: dict[str, Any],
+    profile: ProfileRecord,
     school_year: str,
-    registrations: list[dict[str, Any]],
+    registrations: list[RegistrationRecord],
     actor: Actor,
     at: datetime,
 ) -> None:
@@ -47,20 +112,13 @@ def register(
     Each registration is a conditional put, so the same class cannot be
     registered twice, even by two requests at once.
     """
-    student_id = profile["student_id"]
+    student_id = profile.student_id
     pk = keys.student_pk(student_id)
     txn = dynamo.Transaction()
     slots: dict[int, str] = {}
     for registration in registrations:
-        item = {
-            "PK": pk,
-            "SK": keys.registration_sk(school_year, registration["offering_id"]),
-            "GSI1PK": keys.roster_gsi(registration["school_id"], school_year),
-            "GSI1SK": f"{registration['offering_id']}#{student_id}",
-            "type": "registration",
-            **registration,
-        }
-        slots[txn.put(item, condition="attribute_not_exists(PK)")] = registration["offering_id"]
+        item = _registration_item(registration)
+        slots[txn.put(item, condition="attribute_not_exists(PK)")] = registration.offering_id
     txn.update(
         pk,
         keys.year_sk(school_year),
@@ -74,11 +132,11 @@ def register(
             ":type": "student_year",
             ":year": school_year,
             ":sid": student_id,
-            ":sers": profile["sers_id"],
-            ":school": profile["school_id"],
+            ":sers": profile.sers_id,
+            ":school": profile.school_id,
             ":at": at.isoformat(),
             ":fees": keys.fees_gsi2(school_year),
-            ":fees_sort": f"{profile['school_id']}#{student_id}",
+            ":fees_sort": keys.fees_sort(profile.school_id, student_id),
         },
     )
     add_audit(
@@ -96,8 +154,9 @@ def register(
         raise AlreadyRegistered([slots[i] for i in cancelled.failed if i in slots]) from cancelled
 
 
-def roster(school_id: str, school_year: str) -> list[dict[str, Any]]:
-    return dynamo.query(index="GSI1", pk_name="GSI1PK", pk=keys.roster_gsi(school_id, school_year))
+def roster(school_id: str, school_year: str) -> list[RegistrationRecord]:
+    items = dynamo.query(index="GSI1", pk_name="GSI1PK", pk=keys.roster_gsi(school_id, school_year))
+    return [RegistrationRecord.of_item(item) for item in items]
 
 
 class RegistrationChanged(Exception):
@@ -109,7 +168,7 @@ class RegistrationChanged(Exception):
 class GradeChange:
     """One registration's new grade, against the grade read with it (None: none yet)."""
 
-    registration: dict[str, Any]
+    registration: RegistrationRecord
     grade: str
     credit_earned: bool
 
@@ -118,7 +177,7 @@ class GradeChange:
 class EnrollmentChange:
     """One registration's answer to "is the student really in this class?"."""
 
-    registration: dict[str, Any]
+    registration: RegistrationRecord
     in_class: bool
 
 
@@ -129,10 +188,11 @@ def post_grades(changes: list[GradeChange], *, actor: Actor, at: datetime) -> No
 
     def write(txn: dynamo.Transaction, i: int) -> None:
         change = changes[i]
-        item, before = change.registration, change.registration.get("grade")
+        r, before = change.registration, change.registration.grade
+        pk = keys.student_pk(r.student_id)
         txn.update(
-            item["PK"],
-            item["SK"],
+            pk,
+            keys.registration_sk(r.school_year, r.offering_id),
             expression="SET grade = :grade, credit_earned = :credit, grade_posted_at = :at, "
             "grade_posted_by = :by, in_class = :in_class",
             condition=_unchanged("grade", before),
@@ -147,13 +207,13 @@ def post_grades(changes: list[GradeChange], *, actor: Actor, at: datetime) -> No
         )
         add_audit(
             txn,
-            entity_pk=item["PK"],
+            entity_pk=pk,
             action="grade.posted",
             actor=actor,
             at=at,
-            before={"offering_id": item["offering_id"], "grade": before},
+            before={"offering_id": r.offering_id, "grade": before},
             after={
-                "offering_id": item["offering_id"],
+                "offering_id": r.offering_id,
                 "grade": change.grade,
                 "credit_earned": change.credit_earned,
             },
@@ -168,10 +228,11 @@ def set_enrollments(changes: list[EnrollmentChange], *, actor: Actor, at: dateti
 
     def write(txn: dynamo.Transaction, i: int) -> None:
         change = changes[i]
-        item, before = change.registration, change.registration.get("in_class")
+        r, before = change.registration, change.registration.in_class
+        pk = keys.student_pk(r.student_id)
         txn.update(
-            item["PK"],
-            item["SK"],
+            pk,
+            keys.registration_sk(r.school_year, r.offering_id),
             expression="SET in_class = :in_class, in_class_at = :at, in_class_by = :by",
             condition=_unchanged("in_class", before),
             values={
@@ -183,12 +244,12 @@ def set_enrollments(changes: list[EnrollmentChange], *, actor: Actor, at: dateti
         )
         add_audit(
             txn,
-            entity_pk=item["PK"],
+            entity_pk=pk,
             action="enrollment.answered",
             actor=actor,
             at=at,
-            before={"offering_id": item["offering_id"], "in_class": before},
-            after={"offering_id": item["offering_id"], "in_class": change.in_class},
+            before={"offering_id": r.offering_id, "in_class": before},
+            after={"offering_id": r.offering_id, "in_class": change.in_class},
         )
 
     _in_transactions(changes, write)
@@ -205,7 +266,9 @@ def _before(before: Any) -> dict[str, Any]:
     return {":before": before} if before is not None else {}
 
 
-def _in_transactions(changes: list[Any], write: Any) -> None:
+def _in_transactions(
+    changes: Sequence[Any], write: Callable[[dynamo.Transaction, int], None]
+) -> None:
     """As few transactions as the item limit allows (each change is an update and its
     audit record); RegistrationChanged when a condition fails, with the earlier
     transactions written (writing the same changes again is safe: unchanged values are

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from dualcredit.dal import dynamo, keys
+from dualcredit.dal.records import ProfileRecord, StudentYear, WindowRecord
 
 SENDING = "sending"
 SENT = "sent"
@@ -132,14 +133,22 @@ def of_reminder(school_year: str, label: str) -> list[dict[str, Any]]:
     return dynamo.query(pk=keys.reminder_pk(school_year, label))
 
 
+@dataclass(frozen=True)
+class ClaimState:
+    """Where a reminder's claim for one student stands when a sender reads it."""
+
+    status: str
+    lease_until: int = 0
+
+
 @dataclass
 class SendingFacts:
     """What a sender reads right before claiming, from consistent BatchGetItems."""
 
-    profiles: dict[str, dict[str, Any]]
-    years: dict[tuple[str, str], dict[str, Any]]  # (student id, school year) -> student-year
-    windows: dict[str, dict[str, Any]]  # school year -> window record
-    claims: dict[tuple[str, str, str], dict[str, Any]]  # (school year, label, student id) -> claim
+    profiles: dict[str, ProfileRecord]
+    years: dict[tuple[str, str], StudentYear]  # (student id, school year) -> student-year
+    windows: dict[str, WindowRecord]  # school year -> window record (version 0 if none)
+    claims: dict[tuple[str, str, str], ClaimState]  # (school year, label, student id)
 
 
 def load_for_sending(wanted: Sequence[tuple[str, str, str]]) -> SendingFacts:
@@ -153,19 +162,26 @@ def load_for_sending(wanted: Sequence[tuple[str, str, str]]) -> SendingFacts:
             (keys.student_pk(student_id), keys.year_sk(school_year)),
             (keys.reminder_pk(school_year, label), keys.student_pk(student_id)),
         ]
-    request += [
-        (keys.window_pk(year), keys.META_SK) for year in dict.fromkeys(y for _, y, _ in wanted)
-    ]
+    years = list(dict.fromkeys(y for _, y, _ in wanted))
+    request += [(keys.window_pk(year), keys.META_SK) for year in years]
     found = dynamo.batch_get(request, consistent=True)
-    facts = SendingFacts(profiles={}, years={}, windows={}, claims={})
+    facts = SendingFacts(
+        profiles={},
+        years={},
+        windows={year: WindowRecord.of_item(year, None) for year in years},
+        claims={},
+    )
     for (pk, sk), item in found.items():
         if sk == keys.PROFILE_SK:
-            facts.profiles[item["student_id"]] = item
-        elif sk.startswith("YEAR#"):
-            facts.years[(item["student_id"], item["school_year"])] = item
-        elif pk.startswith("WINDOW#"):
-            facts.windows[pk.removeprefix("WINDOW#")] = item
+            facts.profiles[item["student_id"]] = ProfileRecord.of_item(item)
+        elif sk.startswith(keys.YEAR_SK_PREFIX):
+            facts.years[(item["student_id"], item["school_year"])] = StudentYear.of_item(item)
+        elif pk.startswith(keys.WINDOW_PK_PREFIX):
+            year = keys.window_year(pk)
+            facts.windows[year] = WindowRecord.of_item(year, item)
         elif item.get("type") == "reminder":
             year, _, label = item["reminder"].partition(":")
-            facts.claims[(year, label, item["student_id"])] = item
+            facts.claims[(year, label, item["student_id"])] = ClaimState(
+                status=item["status"], lease_until=int(item.get("lease_until", 0))
+            )
     return facts

@@ -7,6 +7,7 @@ from typing import Any
 
 from dualcredit.dal import dynamo, keys
 from dualcredit.dal.audit import Actor, add_audit
+from dualcredit.dal.records import ProfileRecord, StudentYear, WaiverStatus
 
 
 class NotAllowed(Exception):
@@ -14,25 +15,34 @@ class NotAllowed(Exception):
 
 
 def request_waiver(
-    *, student_id: str, school_year: str, waiver: dict[str, Any], actor: Actor, at: datetime
+    *,
+    student_id: str,
+    school_year: str,
+    reason: str,
+    explanation: str | None,
+    actor: Actor,
+    at: datetime,
 ) -> None:
     """Ask for a waiver of a registered, unpaid year with no waiver pending or granted."""
     pk = keys.student_pk(student_id)
+    waiver = {"reason": reason, "explanation": explanation, "requested_at": at.isoformat()}
     txn = dynamo.Transaction()
     txn.update(
         pk,
         keys.year_sk(school_year),
-        expression="SET waiver_status = :pending, waiver = :waiver, GSI1PK = :queue, GSI1SK = :sort",
+        expression=(
+            "SET waiver_status = :pending, waiver = :waiver, GSI1PK = :queue, GSI1SK = :sort"
+        ),
         condition=(
             "attribute_exists(PK) AND attribute_not_exists(fee_payment) AND "
             "(attribute_not_exists(waiver_status) OR waiver_status = :denied)"
         ),
         values={
-            ":pending": "pending",
+            ":pending": WaiverStatus.PENDING.value,
             ":waiver": waiver,
             ":queue": keys.WAIVER_QUEUE_GSI,
-            ":sort": f"{at.isoformat()}#{student_id}#{school_year}",
-            ":denied": "denied",
+            ":sort": keys.waiver_queue_sort(at.isoformat(), student_id, school_year),
+            ":denied": WaiverStatus.DENIED.value,
         },
     )
     add_audit(
@@ -60,7 +70,7 @@ def decide_waiver(
     at: datetime,
 ) -> None:
     pk = keys.student_pk(student_id)
-    status = "approved" if approve else "denied"
+    status = (WaiverStatus.APPROVED if approve else WaiverStatus.DENIED).value
     txn = dynamo.Transaction()
     txn.update(
         pk,
@@ -93,8 +103,9 @@ def decide_waiver(
         raise NotAllowed() from cancelled
 
 
-def pending_waivers() -> list[dict[str, Any]]:
-    return dynamo.query(index="GSI1", pk_name="GSI1PK", pk=keys.WAIVER_QUEUE_GSI)
+def pending_waivers() -> list[StudentYear]:
+    items = dynamo.query(index="GSI1", pk_name="GSI1PK", pk=keys.WAIVER_QUEUE_GSI)
+    return [StudentYear.of_item(item) for item in items]
 
 
 def request_prior_year(
@@ -105,7 +116,7 @@ def request_prior_year(
         "PK": pk,
         "SK": keys.prior_year_sk(request["school_year"], request["request_id"]),
         "GSI1PK": keys.PRIOR_YEAR_QUEUE_GSI,
-        "GSI1SK": f"{at.isoformat()}#{request['request_id']}",
+        "GSI1SK": keys.prior_year_queue_sort(at.isoformat(), request["request_id"]),
         "type": "prior_year_request",
         "status": "pending",
         "student_id": student_id,
@@ -135,19 +146,22 @@ def decide_prior_year(
     request: dict[str, Any],
     approve: bool,
     note: str | None,
-    profile: dict[str, Any],
+    profile: ProfileRecord,
     actor: Actor,
     at: datetime,
 ) -> None:
-    """Approve (the year then owes its fee if unsettled, plus the late fee) or deny."""
+    """Approve (the year then has prior-year credit: its fee if unsettled, plus the late
+    fee) or deny."""
     pk = keys.student_pk(request["student_id"])
     status = "approved" if approve else "denied"
     txn = dynamo.Transaction()
     txn.update(
         pk,
         keys.prior_year_sk(request["school_year"], request["request_id"]),
-        expression="SET #status = :status, decided_by = :by, decided_at = :at, decision_note = :note "
-        "REMOVE GSI1PK, GSI1SK",
+        expression=(
+            "SET #status = :status, decided_by = :by, decided_at = :at, "
+            "decision_note = :note REMOVE GSI1PK, GSI1SK"
+        ),
         condition="#status = :pending",
         names={"#status": "status"},
         values={
@@ -164,8 +178,8 @@ def decide_prior_year(
             pk,
             keys.year_sk(year),
             expression=(
-                "SET late_fee_applies = :true, #type = :type, school_year = :year, student_id = :sid, "
-                "sers_id = :sers, school_id = if_not_exists(school_id, :school), "
+                "SET prior_year_credit = :true, #type = :type, school_year = :year, "
+                "student_id = :sid, sers_id = :sers, school_id = if_not_exists(school_id, :school), "
                 "opened_at = if_not_exists(opened_at, :at), GSI2PK = :fees, "
                 "GSI2SK = if_not_exists(GSI2SK, :fees_sort)"
             ),
@@ -175,11 +189,11 @@ def decide_prior_year(
                 ":type": "student_year",
                 ":year": year,
                 ":sid": request["student_id"],
-                ":sers": profile["sers_id"],
+                ":sers": profile.sers_id,
                 ":school": request["school_id"],
                 ":at": at.isoformat(),
                 ":fees": keys.fees_gsi2(year),
-                ":fees_sort": f"{request['school_id']}#{request['student_id']}",
+                ":fees_sort": keys.fees_sort(request["school_id"], request["student_id"]),
             },
         )
     add_audit(

@@ -8,6 +8,7 @@ from typing import Any
 
 from dualcredit.dal import dynamo, keys
 from dualcredit.dal.audit import Actor, add_audit
+from dualcredit.dal.records import ProfileRecord, RegistrationRecord, StudentClaim, StudentYear
 
 NOT_EXISTS = "attribute_not_exists(PK)"
 
@@ -28,9 +29,9 @@ class StaleRecord(Exception):
 class StudentPartition:
     """Everything stored under one student, from a single Query."""
 
-    profile: dict[str, Any] | None = None
-    years: dict[str, dict[str, Any]] = field(default_factory=dict)
-    registrations: list[dict[str, Any]] = field(default_factory=list)
+    profile: ProfileRecord | None = None
+    years: dict[str, StudentYear] = field(default_factory=dict)
+    registrations: list[RegistrationRecord] = field(default_factory=list)
 
 
 def create_student(
@@ -50,7 +51,7 @@ def create_student(
         "PK": pk,
         "SK": keys.PROFILE_SK,
         "GSI1PK": keys.student_name_gsi(name_index),
-        "GSI1SK": f"{name_sort}#{student_id}",
+        "GSI1SK": keys.student_name_sort(name_sort, student_id),
         "type": "profile",
         "version": 1,
         **profile,
@@ -89,32 +90,33 @@ IDENTITY_FIELDS = ("legal_first_name", "legal_last_name", "birth_date")
 
 def correct_identity(
     *,
-    before: dict[str, Any],
+    before: ProfileRecord,
     changes: dict[str, Any],
     fingerprints: tuple[str, str],
     name_index: str,
     name_sort: str,
-    registrations: list[dict[str, Any]],
+    registrations: list[RegistrationRecord],
     reason: str,
     actor: Actor,
     at: datetime,
-) -> dict[str, Any]:
-    """A staff correction of the legal name or birth date, all or nothing: the profile
-    (if still the version read) and its name-search keys, the identity claim moved from
-    the old fingerprint to the new one (UniquenessViolation if another student holds
-    it), the name on each registration (rosters and transcripts show it), and the audit
-    record with the reason."""
-    student_id = before["student_id"]
+) -> ProfileRecord:
+    """A staff correction of the legal name or birth date (`changes`, as stored), all or
+    nothing: the profile (if still the version read) and its name-search keys, the
+    identity claim moved from the old fingerprint to the new one (UniquenessViolation if
+    another student holds it), the name on each registration (rosters and transcripts
+    show it), and the audit record with the reason."""
+    student_id = before.student_id
     pk = keys.student_pk(student_id)
     old_fingerprint, new_fingerprint = fingerprints
     fields = {
         **changes,
         "GSI1PK": keys.student_name_gsi(name_index),
-        "GSI1SK": f"{name_sort}#{student_id}",
-        "version": before["version"] + 1,
+        "GSI1SK": keys.student_name_sort(name_sort, student_id),
+        "version": before.version + 1,
         "updated_at": at.isoformat(),
     }
-    after = {**before, **fields}
+    stored_before = before.fields()
+    after = {**stored_before, **fields}
     expression, names, values = dynamo.set_expression(fields)
     txn = dynamo.Transaction()
     slots = {
@@ -123,7 +125,7 @@ def correct_identity(
             keys.PROFILE_SK,
             expression=expression,
             names=names,
-            values={**values, ":expected": before["version"]},
+            values={**values, ":expected": before.version},
             condition="version = :expected",
         ): "profile"
     }
@@ -135,7 +137,7 @@ def correct_identity(
                     "SK": keys.CLAIM_SK,
                     "type": "identity_claim",
                     "student_id": student_id,
-                    "sers_id": before["sers_id"],
+                    "sers_id": before.sers_id,
                     "created_at": at.isoformat(),
                 },
                 condition=NOT_EXISTS,
@@ -147,13 +149,12 @@ def correct_identity(
             condition="student_id = :sid",
             values={":sid": student_id},
         )
-    names_now = {k: after[k] for k in ("legal_first_name", "legal_last_name")}
     for registration in registrations:
         txn.update(
-            registration["PK"],
-            registration["SK"],
+            keys.student_pk(registration.student_id),
+            keys.registration_sk(registration.school_year, registration.offering_id),
             expression="SET legal_first_name = :first, legal_last_name = :last",
-            values={":first": names_now["legal_first_name"], ":last": names_now["legal_last_name"]},
+            values={":first": after["legal_first_name"], ":last": after["legal_last_name"]},
             condition="attribute_exists(PK)",
         )
     add_audit(
@@ -162,7 +163,7 @@ def correct_identity(
         action="student.identity_corrected",
         actor=actor,
         at=at,
-        before={k: before.get(k) for k in IDENTITY_FIELDS},
+        before={k: stored_before.get(k) for k in IDENTITY_FIELDS},
         after={**{k: after.get(k) for k in IDENTITY_FIELDS}, "reason": reason},
     )
     try:
@@ -171,40 +172,42 @@ def correct_identity(
         if any(slots.get(i) == "identity" for i in cancelled.failed):
             raise UniquenessViolation({"identity"}) from cancelled
         raise StaleRecord() from cancelled
-    return after
+    return ProfileRecord.of_item(after)
 
 
-def get_profile(student_id: str) -> dict[str, Any] | None:
-    return dynamo.get_item(keys.student_pk(student_id), keys.PROFILE_SK)
+def get_profile(student_id: str) -> ProfileRecord | None:
+    item = dynamo.get_item(keys.student_pk(student_id), keys.PROFILE_SK)
+    return ProfileRecord.of_item(item) if item else None
 
 
-def get_profiles(student_ids: list[str]) -> dict[str, dict[str, Any]]:
+def get_profiles(student_ids: list[str]) -> dict[str, ProfileRecord]:
     """Profiles by student id, 100 per BatchGetItem request; missing ones are left out."""
     found = dynamo.batch_get((keys.student_pk(sid), keys.PROFILE_SK) for sid in student_ids)
-    return {item["student_id"]: item for item in found.values()}
+    return {item["student_id"]: ProfileRecord.of_item(item) for item in found.values()}
 
 
 def update_profile(
-    *, before: dict[str, Any], changes: dict[str, Any], actor: Actor, at: datetime
-) -> dict[str, Any]:
-    """Apply `changes` if the profile is still the version that was read; a change to
-    None removes the attribute."""
+    *, before: ProfileRecord, changes: dict[str, Any], actor: Actor, at: datetime
+) -> ProfileRecord:
+    """Apply `changes` (as stored) if the profile is still the version that was read; a
+    change to None removes the attribute."""
     removed = [name for name, value in changes.items() if value is None]
     kept = {name: value for name, value in changes.items() if value is not None}
+    stored_before = before.fields()
     after = {
-        **{k: v for k, v in before.items() if k not in removed},
+        **{k: v for k, v in stored_before.items() if k not in removed},
         **kept,
-        "version": before["version"] + 1,
+        "version": before.version + 1,
         "updated_at": at.isoformat(),
     }
     expression, names, values = dynamo.set_expression(
         {name: after[name] for name in [*kept, "version", "updated_at"]}, remove=removed
     )
-    values[":expected"] = before["version"]
+    values[":expected"] = before.version
     txn = dynamo.Transaction()
     txn.update(
-        before["PK"],
-        before["SK"],
+        keys.student_pk(before.student_id),
+        keys.PROFILE_SK,
         expression=expression,
         names=names,
         values=values,
@@ -212,18 +215,18 @@ def update_profile(
     )
     add_audit(
         txn,
-        entity_pk=before["PK"],
+        entity_pk=keys.student_pk(before.student_id),
         action="student.updated",
         actor=actor,
         at=at,
-        before=before,
+        before=stored_before,
         after=after,
     )
     try:
         dynamo.transact(txn)
     except dynamo.TransactionCancelled as cancelled:
         raise StaleRecord() from cancelled
-    return after
+    return ProfileRecord.of_item(after)
 
 
 def read_partition(student_id: str) -> StudentPartition:
@@ -232,28 +235,26 @@ def read_partition(student_id: str) -> StudentPartition:
     for item in dynamo.query(pk=keys.student_pk(student_id)):
         sk = item["SK"]
         if sk == keys.PROFILE_SK:
-            partition.profile = item
-        elif sk.startswith("YEAR#"):
-            partition.years[item["school_year"]] = item
-        elif sk.startswith("REG#"):
-            partition.registrations.append(item)
+            partition.profile = ProfileRecord.of_item(item)
+        elif sk.startswith(keys.YEAR_SK_PREFIX):
+            partition.years[item["school_year"]] = StudentYear.of_item(item)
+        elif sk.startswith(keys.REGISTRATION_SK_PREFIX):
+            partition.registrations.append(RegistrationRecord.of_item(item))
     return partition
 
 
-def claim_for_email(email: str) -> dict[str, Any] | None:
-    return dynamo.get_item(keys.email_pk(email), keys.CLAIM_SK)
+def claim_for_email(email: str) -> StudentClaim | None:
+    item = dynamo.get_item(keys.email_pk(email), keys.CLAIM_SK)
+    return StudentClaim.of_item(item) if item else None
 
 
-def claim_for_sers_id(sers_id: str) -> dict[str, Any] | None:
-    return dynamo.get_item(keys.sers_id_pk(sers_id), keys.CLAIM_SK)
+def claim_for_sers_id(sers_id: str) -> StudentClaim | None:
+    item = dynamo.get_item(keys.sers_id_pk(sers_id), keys.CLAIM_SK)
+    return StudentClaim.of_item(item) if item else None
 
 
-def claim_for_identity(fingerprint: str) -> dict[str, Any] | None:
-    return dynamo.get_item(keys.identity_pk(fingerprint), keys.CLAIM_SK)
-
-
-def search_by_name(name_index: str, name_prefix: str, limit: int = 50) -> list[dict[str, Any]]:
-    return dynamo.query(
+def search_by_name(name_index: str, name_prefix: str, limit: int = 50) -> list[ProfileRecord]:
+    items = dynamo.query(
         index="GSI1",
         pk_name="GSI1PK",
         pk=keys.student_name_gsi(name_index),
@@ -261,3 +262,4 @@ def search_by_name(name_index: str, name_prefix: str, limit: int = 50) -> list[d
         sk_prefix=name_prefix,
         limit=limit,
     )
+    return [ProfileRecord.of_item(item) for item in items]

@@ -3,51 +3,79 @@ scheduled jobs did (opened, announced, closed, summarized), each with its date."
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from dataclasses import replace
+from datetime import date, datetime
+from enum import StrEnum
 
 from dualcredit.dal import dynamo, keys
 from dualcredit.dal.audit import Actor, add_audit
+from dualcredit.dal.records import WindowRecord
 
 
 class StaleRecord(Exception):
     """The window record changed since it was read (staff, or a scheduled job)."""
 
 
-def get(school_year: str) -> dict[str, Any] | None:
-    return dynamo.get_item(keys.window_pk(school_year), keys.META_SK)
+def get(school_year: str) -> WindowRecord:
+    """The year's window record (version 0, nothing recorded, when there is none)."""
+    return WindowRecord.of_item(
+        school_year, dynamo.get_item(keys.window_pk(school_year), keys.META_SK)
+    )
 
 
 def set_close_date(
-    school_year: str, closes_on: str, *, before: dict[str, Any] | None, actor: Actor, at: datetime
-) -> dict[str, Any]:
-    pk = keys.window_pk(school_year)
-    after = {
-        **(before or {"PK": pk, "SK": keys.META_SK, "type": "window", "school_year": school_year}),
-        "close_override": closes_on,
+    before: WindowRecord, closes_on: date, *, actor: Actor, at: datetime
+) -> WindowRecord:
+    """A staff extension of the close date, if the record is still the version read."""
+    pk = keys.window_pk(before.school_year)
+    fields = {
+        "type": "window",
+        "school_year": before.school_year,
+        "close_override": closes_on.isoformat(),
         "extended_by": actor.user_id,
         "extended_at": at.isoformat(),
-        "version": (before or {}).get("version", 0) + 1,
+        "version": before.version + 1,
     }
-    txn = dynamo.Transaction()
-    if before is None:
-        txn.put(after, condition="attribute_not_exists(PK)")
+    expression, names, values = dynamo.set_expression(fields)
+    if before.version == 0:
+        condition = "attribute_not_exists(PK) OR attribute_not_exists(version)"
     else:
-        txn.put(after, condition="version = :expected", values={":expected": before["version"]})
+        condition = "version = :expected"
+        values[":expected"] = before.version
+    txn = dynamo.Transaction()
+    txn.update(
+        pk, keys.META_SK, expression=expression, names=names, values=values, condition=condition
+    )
     add_audit(
-        txn, entity_pk=pk, action="window.extended", actor=actor, at=at, before=before, after=after
+        txn,
+        entity_pk=pk,
+        action="window.extended",
+        actor=actor,
+        at=at,
+        before={"school_year": before.school_year, "version": before.version}
+        | ({"close_override": before.close_override.isoformat()} if before.close_override else {}),
+        after=fields,
     )
     try:
         dynamo.transact(txn)
     except dynamo.TransactionCancelled as cancelled:
         raise StaleRecord(pk) from cancelled
-    return after
+    return replace(before, version=before.version + 1, close_override=closes_on)
 
 
 SCHEDULER = Actor(user_id="scheduler", role="scheduler")
 
 
-def mark(school_year: str, step: str, on: str, *, at: datetime) -> bool:
+class Step(StrEnum):
+    """A scheduled job's step, recorded on the window with its date."""
+
+    OPENED = "opened"
+    ANNOUNCED = "announced"
+    CLOSED = "closed"
+    SUMMARIZED = "summarized"
+
+
+def mark(school_year: str, step: Step, on: str, *, at: datetime) -> bool:
     """Record that a scheduled step (opened, announced, closed, summarized) happened for
     the window ending or starting `on`; True if this call recorded it, False if it was
     already recorded for that date (a rerun).

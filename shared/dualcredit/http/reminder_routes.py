@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from dualcredit import clock, rules
 from dualcredit.http.context import caller
-from dualcredit.logic import reminders
+from dualcredit.logic.reminders import reports as reminders
 from dualcredit.models.common import SchoolYearName
 from dualcredit.models.reminders import ReminderHistory, ReminderPreview
 

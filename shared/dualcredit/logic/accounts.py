@@ -7,8 +7,8 @@ from typing import Any
 
 from dualcredit import mail, rules
 from dualcredit.dal import catalog as catalog_data
-from dualcredit.dal import keys, throttle
 from dualcredit.dal import students as student_data
+from dualcredit.dal import throttle
 from dualcredit.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyRequests
 from dualcredit.logic import notify
 from dualcredit.logic.caller import Caller, Role
@@ -26,7 +26,7 @@ RECOVERY_HINT = (
 
 
 def _school_or_error(school_id: str) -> dict[str, Any]:
-    school = catalog_data.get(keys.school_pk(school_id))
+    school = catalog_data.get_school(school_id)
     if school is None:
         raise InvalidInput("There is no such high school or skill center.", field="school_id")
     return school
@@ -72,7 +72,7 @@ def create_profile(caller: Caller, data: ProfileIn, at: datetime) -> Profile:
         "student created", extra={"student_id": caller.user_id, "sers_id": profile["sers_id"]}
     )
     metrics.add_metric(name="StudentCreated", unit="Count", value=1)
-    _send_welcome(profile, at)
+    _send_welcome(profile["email"], profile["sers_id"], at)
     return Profile.model_validate(profile)
 
 
@@ -95,18 +95,18 @@ def _refuse_duplicate(taken: set[str]) -> None:
         )
 
 
-def _send_welcome(profile: dict[str, Any], at: datetime) -> None:
+def _send_welcome(email: str, sers_id: str, at: datetime) -> None:
     window = rules.window_for(rules.school_year_of(at))
     message = mail.render(
         "account_created",
         "Your CTE Dual Credit SERS ID",
-        sers_id=profile["sers_id"],
+        sers_id=sers_id,
         school_year=window.school_year.name,
-        opens_on=f"{window.opens_on:%B %-d, %Y}",
-        closes_on=f"{window.closes_on:%B %-d, %Y}",
+        opens_on=rules.long_date(window.opens_on),
+        closes_on=rules.long_date(window.closes_on),
         dashboard_url=f"{get_settings().app_base_url}/dashboard",
     )
-    notify.deliver(profile["email"], message, kind="account_created")
+    notify.deliver(email, message, kind="account_created")
 
 
 def get_profile(caller: Caller) -> Profile:
@@ -114,7 +114,7 @@ def get_profile(caller: Caller) -> Profile:
     profile = student_data.get_profile(caller.user_id)
     if profile is None:
         raise NotFound("Complete your profile to get your SERS ID.", code="profile_missing")
-    return Profile.model_validate(profile)
+    return Profile.model_validate(profile, from_attributes=True)
 
 
 def update_profile(caller: Caller, changes: ProfileUpdate, at: datetime) -> Profile:
@@ -125,7 +125,7 @@ def update_profile(caller: Caller, changes: ProfileUpdate, at: datetime) -> Prof
     before = student_data.get_profile(caller.user_id)
     if before is None:
         raise NotFound("Complete your profile to get your SERS ID.", code="profile_missing")
-    if "school_id" in fields and fields["school_id"] != before["school_id"]:
+    if "school_id" in fields and fields["school_id"] != before.school_id:
         fields["school_name"] = _school_or_error(fields["school_id"])["name"]
     try:
         after = student_data.update_profile(
@@ -133,7 +133,7 @@ def update_profile(caller: Caller, changes: ProfileUpdate, at: datetime) -> Prof
         )
     except student_data.StaleRecord:
         raise Conflict("Your profile changed in another window. Reload and try again.") from None
-    return Profile.model_validate(after)
+    return Profile.model_validate(after, from_attributes=True)
 
 
 RECOVERY_WINDOW = timedelta(hours=1)
@@ -163,7 +163,7 @@ def recover_sers_id(email: str, client_address: str, at: datetime) -> None:
     message = mail.render(
         "sers_id_recovery",
         "Your CTE Dual Credit SERS ID",
-        sers_id=claim["sers_id"],
+        sers_id=claim.sers_id,
         dashboard_url=f"{settings.app_base_url}/dashboard",
     )
     notify.deliver(email.strip().lower(), message, kind="sers_id_recovery")

@@ -18,9 +18,9 @@ from dualcredit import rules
 from dualcredit.dal import catalog as catalog_data
 from dualcredit.dal import payments as payment_data
 from dualcredit.dal import registrations as registration_data
+from dualcredit.dal.records import RegistrationRecord
 from dualcredit.errors import Conflict, InvalidInput
 from dualcredit.logic.caller import Caller, Role
-from dualcredit.logic.fees import FeeFacts
 from dualcredit.models.grades import (
     MAX_GRADE_ROWS,
     EnrollmentAnswer,
@@ -48,7 +48,7 @@ def post_grades(caller: Caller, school_id: str, batch: GradeBatch, at: datetime)
         (
             f"grades[{i}]",
             row.sers_id,
-            lambda r, oid=row.offering_id: r["offering_id"] == oid,
+            lambda r, oid=row.offering_id: r.offering_id == oid,
             row.grade,
         )
         for i, row in enumerate(batch.grades)
@@ -96,7 +96,7 @@ def import_csv(
             (
                 f"line {line}",
                 value["sers_id"],
-                lambda r, code=code: _course_code(r["college_course_code"]) == code,
+                lambda r, code=code: _course_code(r.college_course_code) == code,
                 value["grade"],
             )
         )
@@ -119,7 +119,8 @@ def _sers(text: str) -> str | None:
         return None
 
 
-Row = tuple[str, str, Any, Any]  # (where, SERS ID as given, matches-the-class test, value as given)
+#: (where, SERS ID as given, matches-the-class test, value as given)
+Row = tuple[str, str, Callable[[RegistrationRecord], bool], Any]
 
 
 def _grade(text: Any) -> str:
@@ -140,20 +141,20 @@ def _post(
 ) -> GradeResult:
     """Match the rows to the school's roster, then write the grades that change."""
 
-    def attempt(roster: list[dict[str, Any]]) -> tuple[list[PostedGrade], int]:
+    def attempt(roster: list[RegistrationRecord]) -> tuple[list[PostedGrade], int]:
         results, changes = [], []
         for registration, grade in _match(
             roster, rows, year, offering_field, value_field="grade", parse=_grade
         ):
-            earned = rules.qualifies_for_credit(grade, registration.get("grade_threshold"))
-            unchanged = registration.get("grade") == grade
+            earned = rules.qualifies_for_credit(grade, registration.grade_threshold)
+            unchanged = registration.grade == grade
             if not unchanged:
                 changes.append(registration_data.GradeChange(registration, grade, earned))
             results.append(
                 PostedGrade(
-                    sers_id=registration["sers_id"],
-                    offering_id=registration["offering_id"],
-                    college_course_code=registration["college_course_code"],
+                    sers_id=registration.sers_id,
+                    offering_id=registration.offering_id,
+                    college_course_code=registration.college_course_code,
                     grade=grade,
                     credit_earned=earned,
                     status="unchanged" if unchanged else "posted",
@@ -176,7 +177,7 @@ def _post(
 def _against_roster[T](
     school_id: str,
     year: rules.SchoolYear,
-    attempt: Callable[[list[dict[str, Any]]], T],
+    attempt: Callable[[list[RegistrationRecord]], T],
     *,
     what: str,
 ) -> T:
@@ -196,22 +197,22 @@ def _against_roster[T](
         ) from None
 
 
-def _match(
-    roster: list[dict[str, Any]],
+def _match[T](
+    roster: list[RegistrationRecord],
     rows: list[Row],
     year: rules.SchoolYear,
     offering_field: str,
     *,
     value_field: str,
-    parse: Any,
-) -> list[tuple[dict[str, Any], Any]]:
+    parse: Callable[[Any], T],
+) -> list[tuple[RegistrationRecord, T]]:
     """Each row's registration and canonical value (`parse`, which raises RuleError);
     every bad row named, or none."""
-    by_sers_id: dict[str, list[dict[str, Any]]] = {}
+    by_sers_id: dict[str, list[RegistrationRecord]] = {}
     for registration in roster:
-        by_sers_id.setdefault(registration["sers_id"], []).append(registration)
+        by_sers_id.setdefault(registration.sers_id, []).append(registration)
     errors: list[tuple[str, str]] = []
-    matched: dict[tuple[str, str], tuple[dict[str, Any], Any]] = {}
+    matched: dict[tuple[str, str], tuple[RegistrationRecord, T]] = {}
     for where, sers_text, same_class, raw in rows:
         sers_id = _sers(sers_text)
         if sers_id is None:
@@ -229,8 +230,8 @@ def _match(
             errors.append(
                 (
                     f"{where}.{offering_field}",
-                    f"{sers_id} has more than one class with this college course here in {year.name}; "
-                    "post these one class at a time.",
+                    f"{sers_id} has more than one class with this college course here in "
+                    f"{year.name}; post these one class at a time.",
                 )
             )
             continue
@@ -242,7 +243,7 @@ def _match(
                 )
             )
             continue
-        key = (found[0]["student_id"], found[0]["offering_id"])
+        key = (found[0].student_id, found[0].offering_id)
         if key in matched and matched[key][1] != value:
             errors.append(
                 (where, f"{sers_id} is given twice for the same class, with different values.")
@@ -271,24 +272,24 @@ def answer_enrollments(
         (
             f"entries[{i}]",
             e.sers_id,
-            lambda r, oid=e.offering_id: r["offering_id"] == oid,
+            lambda r, oid=e.offering_id: r.offering_id == oid,
             e.in_class,
         )
         for i, e in enumerate(batch.entries)
     ]
 
-    def attempt(roster: list[dict[str, Any]]) -> tuple[list[EnrollmentAnswer], int]:
+    def attempt(roster: list[RegistrationRecord]) -> tuple[list[EnrollmentAnswer], int]:
         answers, changes = [], []
         for registration, in_class in _match(
             roster, rows, year, "offering_id", value_field="in_class", parse=bool
         ):
-            unchanged = registration.get("in_class") == in_class
+            unchanged = registration.in_class == in_class
             if not unchanged:
                 changes.append(registration_data.EnrollmentChange(registration, in_class))
             answers.append(
                 EnrollmentAnswer(
-                    sers_id=registration["sers_id"],
-                    offering_id=registration["offering_id"],
+                    sers_id=registration.sers_id,
+                    offering_id=registration.offering_id,
                     in_class=in_class,
                     status="unchanged" if unchanged else "recorded",
                 )
@@ -329,7 +330,7 @@ def transcript_csv(caller: Caller, school_year: str | None, at: datetime) -> tup
     caller.require(Role.STAFF)
     year = rules.school_year_or_current(school_year, at)
     fees = {
-        record["student_id"]: FeeFacts.of(record).status()
+        record.student_id: rules.fee_status(record.fee_facts)
         for page in payment_data.student_year_pages(year.name)
         for record in page
     }
@@ -339,26 +340,26 @@ def transcript_csv(caller: Caller, school_year: str | None, at: datetime) -> tup
     for school in sorted(catalog_data.list_schools(), key=lambda s: s["name"]):
         for r in sorted(
             registration_data.roster(school["school_id"], year.name),
-            key=lambda r: (r["college"], r["college_course_code"], r["legal_last_name"]),
+            key=lambda r: (r.college, r.college_course_code, r.legal_last_name),
         ):
             if rules.credit_is_sent(
-                bool(r.get("credit_earned")),
-                fees.get(r["student_id"], rules.FeeStatus.DUE),
-                r.get("in_class"),
+                bool(r.credit_earned),
+                fees.get(r.student_id, rules.FeeStatus.DUE),
+                r.in_class,
             ):
                 writer.writerow(
                     [
                         year.name,
-                        r["college"],
-                        r["college_course_code"],
-                        r["college_course_title"],
-                        r["credits"],
-                        r["grade"],
-                        r["sers_id"],
-                        r["legal_last_name"],
-                        r["legal_first_name"],
+                        r.college,
+                        r.college_course_code,
+                        r.college_course_title,
+                        r.credits,
+                        r.grade,
+                        r.sers_id,
+                        r.legal_last_name,
+                        r.legal_first_name,
                         school["name"],
-                        r["high_school_course"],
+                        r.high_school_course,
                     ]
                 )
     return f"transcript-{year.name}.csv", out.getvalue()

@@ -5,19 +5,18 @@ logic/stripe_events.py; settling a year with a payment in logic/settlement.py.""
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from dualcredit import mail, rules
 from dualcredit.dal import payments as payment_data
 from dualcredit.dal import stripe_gateway, throttle
 from dualcredit.dal import students as student_data
+from dualcredit.dal.records import OpenCheckout, PaymentMethod, PaymentRecord, fee_facts
 from dualcredit.errors import Conflict, InvalidInput, NotFound, TooManyRequests, Unavailable
 from dualcredit.logic.caller import Caller, Role
-from dualcredit.logic.fees import FeeFacts
-from dualcredit.logic.settlement import settle_payment
-from dualcredit.logic.windows import window_from_record
-from dualcredit.models.payments import CheckIn, Checkout, PaySummary, VoidRequest
+from dualcredit.logic.settlement import Settlement, settle_check
+from dualcredit.models.payments import CheckIn, Checkout, Payment, PaySummary, VoidRequest
 from dualcredit.settings import get_settings
 
 #: Sessions asked for within the same minute share an idempotency key and identical
@@ -60,10 +59,10 @@ def _verified_student(sers_id: str, birth_date: date, client_address: str, at: d
     if not allowed:
         raise TooManyRequests("Too many tries. Please wait an hour and try again.")
     claim = student_data.claim_for_sers_id(canonical)
-    profile = student_data.get_profile(claim["student_id"]) if claim else None
-    if profile is None or profile["birth_date"] != birth_date.isoformat():
+    profile = student_data.get_profile(claim.student_id) if claim else None
+    if profile is None or profile.birth_date != birth_date:
         raise NotFound(NO_MATCH, code="no_match")
-    return profile["student_id"]
+    return profile.student_id
 
 
 def pay_summary(
@@ -73,13 +72,15 @@ def pay_summary(
     student_id = _verified_student(sers_id, birth_date, client_address, at)
     year = rules.school_year_or_current(school_year, at)
     profile, record, _ = payment_data.load_for_checkout(student_id, year.name)
-    facts = FeeFacts.of(record)
+    if profile is None:
+        raise NotFound(NO_MATCH, code="no_match")
+    facts = fee_facts(record)
     return PaySummary(
-        sers_id=profile["sers_id"],
-        masked_name=rules.mask_name(profile["legal_first_name"], profile["legal_last_name"]),
+        sers_id=profile.sers_id,
+        masked_name=rules.mask_name(profile.legal_first_name, profile.legal_last_name),
         school_year=year.name,
-        fee_status=facts.status().value,
-        amount_due_cents=facts.amount_due() if record else 0,
+        fee_status=rules.fee_status(facts).value,
+        amount_due_cents=rules.amount_due(facts) if record else 0,
         registered=record is not None,
     )
 
@@ -102,26 +103,24 @@ def _checkout(
         raise Conflict(
             f"Register a {year.name} class before paying its fee.", code="not_registered"
         )
-    facts = FeeFacts.of(record)
-    amount = facts.amount_due()
+    facts = record.fee_facts
+    amount = rules.amount_due(facts)
     if amount == 0:
         raise Conflict(
-            f"Nothing is due for {year.name} ({facts.status().value.replace('_', ' ')}).",
-            code="nothing_due",
+            f"Nothing is due for {year.name} ({_status_words(facts)}).", code="nothing_due"
         )
-    window = window_from_record(year, window_record)
-    if not rules.may_pay_now(
-        window_open=window.is_open(at), prior_year_credit=facts.late_fee_applies
-    ):
+    window = window_record.window
+    late_fee = rules.late_fee_applies(facts)
+    if not rules.may_pay_now(window_open=window.is_open(at), prior_year_credit=late_fee):
         raise Conflict(
-            f"Payments for {year.name} are taken from {window.opens_on:%B %-d, %Y} to "
-            f"{window.closes_on:%B %-d, %Y}.",
+            f"Payments for {year.name} are taken from {rules.long_date(window.opens_on)} to "
+            f"{rules.long_date(window.closes_on)}.",
             code="window_closed",
         )
-    existing = record.get("checkout")
-    if _reusable(existing, amount, at):
+    existing = record.checkout
+    if existing is not None and _reusable(existing, amount, at):
         return _checkout_out(existing, amount)
-    closes_at = None if facts.late_fee_applies else window.closes_at
+    closes_at = None if late_fee else window.closes_at
     bucket = int(at.timestamp() // CHECKOUT_BUCKET.total_seconds())
     bucket_start = datetime.fromtimestamp(bucket * CHECKOUT_BUCKET.total_seconds(), at.tzinfo)
     expires_at = rules.checkout_expires_at(bucket_start, closes_at)
@@ -129,18 +128,16 @@ def _checkout(
     try:
         session = stripe_gateway.create_checkout_session(
             amount_cents=amount,
-            description=f"CTE Dual Credit fee {year.name}"
-            + (" with late fee" if facts.late_fee_applies else ""),
-            sers_id=profile["sers_id"],
+            description=f"CTE Dual Credit fee {year.name}" + (" with late fee" if late_fee else ""),
+            sers_id=profile.sers_id,
             student_id=student_id,
             school_year=year.name,
-            email=profile["email"],
+            email=profile.email,
             success_url=f"{base}{success_path}",
             cancel_url=f"{base}{cancel_path}",
             expires_at=expires_at,
             idempotency_key=(
-                f"checkout:{student_id}:{year.name}:{amount}:{bucket}:"
-                f"{record.get('checkout_generation', 0)}"
+                f"checkout:{student_id}:{year.name}:{amount}:{bucket}:{record.checkout_generation}"
             ),
         )
     except stripe_gateway.StripeUnavailable:
@@ -148,34 +145,37 @@ def _checkout(
             "Card payment is not available right now. Please try again in a few minutes.",
             code="payments_unavailable",
         ) from None
-    checkout = {
-        "session_id": session["id"],
-        "url": session["url"],
-        "expires_at": session["expires_at"],
-        "amount_cents": amount,
-    }
+    checkout = OpenCheckout(
+        session_id=session["id"],
+        url=session["url"],
+        expires_at=session["expires_at"],
+        amount_cents=amount,
+    )
     if payment_data.store_checkout(student_id, year.name, checkout, at):
         return _checkout_out(checkout, amount)
     # Another request stored its session first: use that one, retire ours.
-    stored = (payment_data.student_year(student_id, year.name) or {}).get("checkout")
-    if stored and stored["session_id"] != session["id"]:
-        stripe_gateway.expire_checkout_session(session["id"])
+    now = payment_data.student_year(student_id, year.name)
+    stored = now.checkout if now else None
+    if stored and stored.session_id != checkout.session_id:
+        stripe_gateway.expire_checkout_session(checkout.session_id)
     return _checkout_out(stored or checkout, amount)
 
 
-def _reusable(checkout: dict | None, amount: int, at: datetime) -> bool:
-    return (
-        bool(checkout)
-        and checkout["amount_cents"] == amount
-        and (checkout["expires_at"] > (at + REUSE_MARGIN).timestamp())
+def _status_words(facts: rules.FeeFacts) -> str:
+    return rules.fee_status(facts).value.replace("_", " ")
+
+
+def _reusable(checkout: OpenCheckout, amount: int, at: datetime) -> bool:
+    return checkout.amount_cents == amount and (
+        checkout.expires_at > (at + REUSE_MARGIN).timestamp()
     )
 
 
-def _checkout_out(checkout: dict[str, Any], amount: int) -> Checkout:
+def _checkout_out(checkout: OpenCheckout, amount: int) -> Checkout:
     return Checkout(
-        session_id=checkout["session_id"],
-        checkout_url=checkout["url"],
-        expires_at=datetime.fromtimestamp(checkout["expires_at"]).astimezone(rules.PACIFIC),
+        session_id=checkout.session_id,
+        checkout_url=checkout.url,
+        expires_at=datetime.fromtimestamp(checkout.expires_at).astimezone(rules.PACIFIC),
         amount_cents=amount,
     )
 
@@ -183,7 +183,7 @@ def _checkout_out(checkout: dict[str, Any], amount: int) -> Checkout:
 # --------------------------------------------------------------------------- checks
 
 
-def record_check(caller: Caller, student_id: str, check: CheckIn, at: datetime) -> dict[str, Any]:
+def record_check(caller: Caller, student_id: str, check: CheckIn, at: datetime) -> Payment:
     """Staff record a check or money order; the same one-payment rule applies."""
     caller.require(Role.STAFF)
     record = payment_data.student_year(student_id, check.school_year)
@@ -192,55 +192,45 @@ def record_check(caller: Caller, student_id: str, check: CheckIn, at: datetime) 
             f"The student has no {check.school_year} registration or approved prior-year credit.",
             code="not_registered",
         )
-    facts = FeeFacts.of(record)
-    if facts.slot() is None:
+    facts = record.fee_facts
+    if rules.payment_slot(facts) is None:
         raise Conflict(
-            f"Nothing is due for {check.school_year} ({facts.status().value.replace('_', ' ')}).",
+            f"Nothing is due for {check.school_year} ({_status_words(facts)}).",
             code="nothing_due",
         )
-    if check.amount_cents != facts.amount_due():
-        raise InvalidInput(
-            f"The amount due is {mail.money(facts.amount_due())}.", field="amount_cents"
-        )
-    payment = {
-        "payment_id": f"{check.kind.replace('_', '-')}-{uuid.uuid4().hex[:12]}",
-        "method": check.kind,
-        "student_id": student_id,
-        "school_year": check.school_year,
-        "sers_id": record.get("sers_id", ""),
-        "amount_cents": check.amount_cents,
-        "received_on": check.received_on.isoformat(),
-        "instrument_number": check.instrument_number,
-        "payer_name": check.payer_name,
-        "note": check.note,
-        "recorded_by": caller.user_id,
-        "recorded_at": at.isoformat(),
-    }
-    outcome = settle_payment(payment, actor=caller.actor, at=at, new_payment=True)
-    if outcome == "duplicate":
+    due = rules.amount_due(facts)
+    if check.amount_cents != due:
+        raise InvalidInput(f"The amount due is {mail.money(due)}.", field="amount_cents")
+    payment = PaymentRecord(
+        payment_id=f"{check.kind.replace('_', '-')}-{uuid.uuid4().hex[:12]}",
+        method=PaymentMethod(check.kind),
+        student_id=student_id,
+        school_year=check.school_year,
+        sers_id=record.sers_id,
+        amount_cents=check.amount_cents,
+        received_on=check.received_on.isoformat(),
+        instrument_number=check.instrument_number,
+        payer_name=check.payer_name,
+        note=check.note,
+        recorded_by=caller.user_id,
+        recorded_at=at.isoformat(),
+    )
+    if settle_check(payment, actor=caller.actor, at=at) is Settlement.DUPLICATE:
         raise Conflict("Another payment settled this fee first.", code="nothing_due")
-    return payment
+    return Payment.model_validate(payment, from_attributes=True)
 
 
-def void_payment(
-    caller: Caller, payment_id: str, request: VoidRequest, at: datetime
-) -> dict[str, Any]:
+def void_payment(caller: Caller, payment_id: str, request: VoidRequest, at: datetime) -> Payment:
     """Undo a mistaken check or money order entry; the fee is due again."""
     caller.require(Role.STAFF)
     payment = payment_data.get_payment(payment_id)
     if payment is None:
         raise NotFound("There is no such payment.", field="payment_id")
-    if payment["method"] == "card":
+    if payment.method is PaymentMethod.CARD:
         raise Conflict("Card payments are refunded in Stripe, not voided.", code="not_voidable")
-    if payment.get("voided"):
+    if payment.voided:
         raise Conflict("This entry is already void.", code="already_void")
-    status = {
-        "voided": True,
-        "void_reason": request.reason,
-        "voided_by": caller.user_id,
-        "voided_at": at.isoformat(),
-    }
-    payment_data.unsettle(
-        payment, reason="payment.voided", actor=caller.actor, at=at, status=status
+    payment_data.void(payment, request.reason, actor=caller.actor, at=at)
+    return Payment.model_validate(
+        replace(payment, voided=True, void_reason=request.reason), from_attributes=True
     )
-    return {**payment, **status}

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from dualcredit import mail, rules
-from dualcredit.dal import payments as payment_data
 from dualcredit.dal import registrations as registration_data
 from dualcredit.dal import students as student_data
+from dualcredit.dal.records import RegistrationRecord, fee_facts
 from dualcredit.errors import Conflict, InvalidInput, NotFound
 from dualcredit.logic import notify
 from dualcredit.logic.caller import Caller, Role
-from dualcredit.logic.fees import FeeFacts
-from dualcredit.logic.windows import window_from_record
 from dualcredit.models.student import (
     Dashboard,
     Registration,
@@ -25,18 +22,6 @@ from dualcredit.models.student import (
 from dualcredit.observability import logger, metrics
 from dualcredit.settings import get_settings
 
-_SNAPSHOT = (
-    "offering_id",
-    "school_id",
-    "high_school_course",
-    "teacher",
-    "college",
-    "college_course_code",
-    "college_course_title",
-    "credits",
-    "grade_threshold",
-)
-
 
 def register(caller: Caller, request: RegistrationRequest, at: datetime) -> RegistrationResult:
     """Register this school year's classes while the window is open."""
@@ -47,7 +32,7 @@ def register(caller: Caller, request: RegistrationRequest, at: datetime) -> Regi
     )
     if profile is None:
         raise Conflict("Complete your profile before you register a class.", code="profile_missing")
-    window = window_from_record(year, window_record)
+    window = window_record.window
     _require_open(window, at)
     registrations = []
     for index, offering_id in enumerate(request.offering_ids):
@@ -56,23 +41,12 @@ def register(caller: Caller, request: RegistrationRequest, at: datetime) -> Regi
             raise InvalidInput(
                 f"There is no {year.name} class with this id.", field=f"offering_ids[{index}]"
             )
-        if offering["school_id"] != profile["school_id"]:
+        if offering["school_id"] != profile.school_id:
             raise InvalidInput(
                 "This class is not offered at your school. Check the school on your profile.",
                 field=f"offering_ids[{index}]",
             )
-        registrations.append(
-            {
-                **{name: offering[name] for name in _SNAPSHOT},
-                "school_year": year.name,
-                "student_id": profile["student_id"],
-                "sers_id": profile["sers_id"],
-                "legal_first_name": profile["legal_first_name"],
-                "legal_last_name": profile["legal_last_name"],
-                "preferred_name": profile.get("preferred_name"),
-                "registered_at": at.isoformat(),
-            }
-        )
+        registrations.append(registration_data.new_registration(offering, profile, year.name, at))
     try:
         registration_data.register(
             profile=profile,
@@ -94,11 +68,11 @@ def register(caller: Caller, request: RegistrationRequest, at: datetime) -> Regi
     )
     metrics.add_metric(name="ClassRegistered", unit="Count", value=len(registrations))
     result = RegistrationResult(
-        sers_id=profile["sers_id"],
+        sers_id=profile.sers_id,
         school_year=year.name,
-        registrations=[Registration.model_validate(r) for r in registrations],
+        registrations=[_registration(r) for r in registrations],
     )
-    _send_confirmation(profile["email"], result, window)
+    _send_confirmation(profile.email, result, window)
     return result
 
 
@@ -106,12 +80,12 @@ def _require_open(window: rules.Window, at: datetime) -> None:
     status = window.status(at)
     if status is rules.WindowStatus.NOT_YET_OPEN:
         raise Conflict(
-            f"Registration for {window.school_year.name} opens on {window.opens_on:%B %-d, %Y}.",
+            f"Registration for {window.school_year.name} opens on {rules.long_date(window.opens_on)}.",
             code="window_not_open",
         )
     if status is rules.WindowStatus.CLOSED:
         raise Conflict(
-            f"Registration for {window.school_year.name} closed on {window.closes_on:%B %-d, %Y}. "
+            f"Registration for {window.school_year.name} closed on {rules.long_date(window.closes_on)}. "
             "Credit for a class of a past school year can still be requested as prior-year credit "
             "from your dashboard; approved prior-year credit carries a late fee.",
             code="window_closed",
@@ -132,7 +106,7 @@ def _send_confirmation(to: str, result: RegistrationResult, window: rules.Window
         classes_html=mail.html_list(lines),
         classes_text="\n".join(f"- {line}" for line in lines),
         fee=mail.money(rules.BASE_FEE_CENTS),
-        deadline=f"{window.closes_on:%B %-d, %Y}",
+        deadline=rules.long_date(window.closes_on),
         dashboard_url=f"{get_settings().app_base_url}/dashboard",
     )
     notify.deliver(to, message, kind="registration_confirmed")
@@ -151,24 +125,31 @@ def dashboard(caller: Caller, student_id: str | None = None) -> Dashboard:
     return build_dashboard(partition)
 
 
+def _registration(record: RegistrationRecord) -> Registration:
+    return Registration.model_validate(record, from_attributes=True)
+
+
 def build_dashboard(partition: student_data.StudentPartition) -> Dashboard:
-    by_year: dict[str, list[dict[str, Any]]] = {}
+    by_year: dict[str, list[RegistrationRecord]] = {}
     for registration in partition.registrations:
-        by_year.setdefault(registration["school_year"], []).append(registration)
+        by_year.setdefault(registration.school_year, []).append(registration)
     years = []
     for name in sorted(set(by_year) | set(partition.years), reverse=True):
-        facts = FeeFacts.of(partition.years.get(name))
+        record = partition.years.get(name)
+        facts = fee_facts(record)
         years.append(
             YearSummary(
                 school_year=name,
-                fee_status=facts.status().value,
-                amount_due_cents=facts.amount_due(),
-                registrations=[Registration.model_validate(r) for r in by_year.get(name, [])],
+                fee_status=rules.fee_status(facts).value,
+                amount_due_cents=rules.amount_due(facts),
+                registrations=[_registration(r) for r in by_year.get(name, [])],
                 payments=[
-                    SettledPayment.model_validate(p)
-                    for p in payment_data.settled_payments(partition.years.get(name))
+                    SettledPayment.model_validate(p, from_attributes=True)
+                    for p in (record.settled_payments if record else [])
                 ],
             )
         )
     profile = partition.profile
-    return Dashboard(student_id=profile["student_id"], sers_id=profile["sers_id"], years=years)
+    if profile is None:
+        raise NotFound("There is no student profile here yet.", code="profile_missing")
+    return Dashboard(student_id=profile.student_id, sers_id=profile.sers_id, years=years)

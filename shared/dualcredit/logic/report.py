@@ -6,12 +6,12 @@ import csv
 import io
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from typing import Any
 
+from dualcredit import rules
 from dualcredit.dal import catalog as catalog_data
 from dualcredit.dal import payments as payment_data
+from dualcredit.dal.records import PaymentMethod, StudentYear
 from dualcredit.logic.caller import Caller, Role
-from dualcredit.logic.fees import FEE, FeeFacts
 from dualcredit.models.payments import PaymentsReport, ReportRow
 
 COLUMNS = (
@@ -26,12 +26,19 @@ COLUMNS = (
 )
 
 
-def _category(record: dict[str, Any]) -> str:
-    facts = FeeFacts.of(record)
-    status = facts.status().value
-    if status == "paid":
-        return "paid_card" if record[FEE]["method"] == "card" else "paid_check"
-    return {"waived": "waived", "waiver_pending": "waiver_pending"}.get(status, "due")
+_CATEGORY = {
+    rules.FeeStatus.WAIVED: "waived",
+    rules.FeeStatus.WAIVER_PENDING: "waiver_pending",
+    rules.FeeStatus.DUE: "due",
+}
+
+
+def _category(record: StudentYear) -> str:
+    status = rules.fee_status(record.fee_facts)
+    if status is rules.FeeStatus.PAID:
+        card = record.fee_payment is not None and record.fee_payment.method == PaymentMethod.CARD
+        return "paid_card" if card else "paid_check"
+    return _CATEGORY[status]
 
 
 def payments_report(caller: Caller, school_year: str) -> PaymentsReport:
@@ -41,30 +48,30 @@ def payments_report(caller: Caller, school_year: str) -> PaymentsReport:
 
 
 def build_payments_report(
-    school_year: str, student_years: Iterable[dict[str, Any]] | None = None
+    school_year: str, student_years: Iterable[StudentYear] | None = None
 ) -> PaymentsReport:
     """The report itself, for the staff route and the closing job's summary (which passes
     the student-years it already read). Internal: no caller, so no role check here.
 
     Three Queries: the year's student-years (GSI2, unless given), its payments (GSI1)
     and the schools (GSI1)."""
-    by_school: dict[str, Counter] = defaultdict(Counter)
+    by_school: dict[str, Counter[str]] = defaultdict(Counter)
     collected = 0
     owed = 0
     records = payment_data.student_years(school_year) if student_years is None else student_years
     for record in records:
-        school = record.get("school_id") or "-"
+        school = record.school_id or "-"
         by_school[school][_category(record)] += 1
-        owed += FeeFacts.of(record).amount_due()
-    totals: Counter = Counter()
+        owed += rules.amount_due(record.fee_facts)
+    totals: Counter[str] = Counter()
     for payment in payment_data.payments_of_year(school_year):
-        if payment.get("settles") and not payment.get("refunded") and not payment.get("voided"):
-            collected += payment.get("amount_cents", 0)
-        if payment.get("refunded") and not payment.get("duplicate"):
+        if payment.settles and not payment.refunded and not payment.voided:
+            collected += payment.amount_cents
+        if payment.refunded and not payment.duplicate:
             totals["refunded"] += 1
-        if payment.get("disputed"):
+        if payment.disputed:
             totals["disputed"] += 1
-        if payment.get("duplicate"):
+        if payment.duplicate:
             totals["duplicates_refunded"] += 1
     names = {s["school_id"]: s["name"] for s in catalog_data.list_schools()}
     rows = [

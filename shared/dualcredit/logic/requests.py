@@ -9,10 +9,10 @@ from dualcredit import mail, rules
 from dualcredit.dal import payments as payment_data
 from dualcredit.dal import requests as request_data
 from dualcredit.dal import students as student_data
+from dualcredit.dal.records import ProfileRecord, fee_facts
 from dualcredit.errors import Conflict, InvalidInput, NotFound
 from dualcredit.logic import notify
 from dualcredit.logic.caller import Caller, Role
-from dualcredit.logic.fees import FeeFacts
 from dualcredit.models.payments import (
     DecisionResult,
     Decisions,
@@ -23,11 +23,6 @@ from dualcredit.models.payments import (
 )
 from dualcredit.settings import get_settings
 
-WAIVER_REASONS = {
-    "free_reduced_lunch": "free or reduced-price lunch",
-    "hardship": "financial hardship",
-}
-
 
 def request_waiver(caller: Caller, request: WaiverRequest, at: datetime) -> PendingWaiver:
     caller.require(Role.STUDENT)
@@ -37,14 +32,14 @@ def request_waiver(caller: Caller, request: WaiverRequest, at: datetime) -> Pend
     profile = student_data.get_profile(caller.user_id)
     if profile is None:
         raise Conflict("Complete your profile first.", code="profile_missing")
-    waiver = {
-        "reason": request.reason,
-        "explanation": request.explanation,
-        "requested_at": at.isoformat(),
-    }
     try:
         request_data.request_waiver(
-            student_id=caller.user_id, school_year=year, waiver=waiver, actor=caller.actor, at=at
+            student_id=caller.user_id,
+            school_year=year,
+            reason=request.reason,
+            explanation=request.explanation,
+            actor=caller.actor,
+            at=at,
         )
     except request_data.NotAllowed:
         raise Conflict(
@@ -54,16 +49,30 @@ def request_waiver(caller: Caller, request: WaiverRequest, at: datetime) -> Pend
         ) from None
     return PendingWaiver(
         student_id=caller.user_id,
-        sers_id=profile["sers_id"],
+        sers_id=profile.sers_id,
         school_year=year,
-        school_id=profile["school_id"],
-        **waiver,
+        school_id=profile.school_id,
+        reason=request.reason,
+        explanation=request.explanation,
+        requested_at=at.isoformat(),
     )
 
 
 def pending_waivers(caller: Caller) -> list[PendingWaiver]:
     caller.require(Role.STAFF)
-    return [PendingWaiver(**item, **item["waiver"]) for item in request_data.pending_waivers()]
+    return [
+        PendingWaiver(
+            student_id=year.student_id,
+            sers_id=year.sers_id,
+            school_year=year.school_year,
+            school_id=year.school_id,
+            reason=year.waiver.reason,
+            explanation=year.waiver.explanation,
+            requested_at=year.waiver.requested_at,
+        )
+        for year in request_data.pending_waivers()
+        if year.waiver is not None
+    ]
 
 
 def decide_waivers(caller: Caller, decisions: Decisions, at: datetime) -> list[DecisionResult]:
@@ -93,8 +102,8 @@ def decide_waivers(caller: Caller, decisions: Decisions, at: datetime) -> list[D
                 next_step=(
                     "Nothing is due for that school year."
                     if decision.approve
-                    else f"The {mail.money(rules.BASE_FEE_CENTS)} fee is due; pay by card with your "
-                    "SERS ID, or by check."
+                    else f"The {mail.money(rules.BASE_FEE_CENTS)} fee is due; pay by card with "
+                    "your SERS ID, or by check."
                 ),
             )
         results.append(
@@ -116,7 +125,7 @@ def request_prior_year(
     fields = {
         **request.model_dump(),
         "request_id": uuid.uuid4().hex[:12],
-        "sers_id": profile["sers_id"],
+        "sers_id": profile.sers_id,
     }
     request_data.request_prior_year(
         student_id=caller.user_id, request=fields, actor=caller.actor, at=at
@@ -131,7 +140,7 @@ def request_prior_year(
 
 
 def _cost(student_id: str, school_year: str, at: datetime, *, field: str) -> int:
-    facts = FeeFacts.of(payment_data.student_year(student_id, school_year))
+    facts = fee_facts(payment_data.student_year(student_id, school_year))
     try:
         return rules.prior_year_cost_cents(
             request_year=rules.SchoolYear.parse(school_year),
@@ -183,13 +192,16 @@ def decide_prior_year(caller: Caller, decisions: Decisions, at: datetime) -> lis
             outcome = "not_pending"
         else:
             outcome = "approved" if decision.approve else "denied"
-            due = FeeFacts.of(
-                payment_data.student_year(decision.student_id, decision.school_year)
-            ).amount_due()
+            due = rules.amount_due(
+                fee_facts(payment_data.student_year(decision.student_id, decision.school_year))
+            )
             _tell(
                 profile,
                 f"Your {decision.school_year} prior-year credit request was {outcome}",
-                what=f"prior-year credit for {request['high_school_course']} ({decision.school_year})",
+                what=(
+                    f"prior-year credit for {request['high_school_course']} "
+                    f"({decision.school_year})"
+                ),
                 outcome=outcome,
                 note=decision.note,
                 next_step=(
@@ -213,18 +225,24 @@ def decide_prior_year(caller: Caller, decisions: Decisions, at: datetime) -> lis
 
 
 def _tell(
-    profile: dict | None, subject: str, *, what: str, outcome: str, note: str | None, next_step: str
+    profile: ProfileRecord | None,
+    subject: str,
+    *,
+    what: str,
+    outcome: str,
+    note: str | None,
+    next_step: str,
 ) -> None:
     if profile is None:
         return
     message = mail.render(
         "decision",
         subject,
-        sers_id=profile["sers_id"],
+        sers_id=profile.sers_id,
         what=what,
         outcome=outcome,
         note=note or "",
         next_step=next_step,
         dashboard_url=f"{get_settings().app_base_url}/dashboard",
     )
-    notify.deliver(profile["email"], message, kind="decision")
+    notify.deliver(profile.email, message, kind="decision")

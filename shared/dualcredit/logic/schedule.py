@@ -4,7 +4,7 @@ fan deadline reminders out to the reminder queue.
 Each job takes "now" from the caller (dualcredit.clock in the function), decides from
 the rules and the window record what is due, and is safe to run again: a step done
 is recorded on the window record with its date (dal/windows.mark), and each email
-goes out at most once through the sender's claims (logic/reminders.py).
+goes out at most once through the sender's claims (logic/reminders/sending.py).
 """
 
 from __future__ import annotations
@@ -18,8 +18,10 @@ from dualcredit.dal import payments as payment_data
 from dualcredit.dal import queue, stripe_gateway
 from dualcredit.dal import students as student_data
 from dualcredit.dal import windows as window_data
+from dualcredit.dal.records import StudentYear
+from dualcredit.dal.windows import Step
 from dualcredit.logic import notify
-from dualcredit.logic.reminders import (
+from dualcredit.logic.reminders.notices import (
     REMINDER,
     WINDOW_OPEN,
     is_due,
@@ -28,7 +30,6 @@ from dualcredit.logic.reminders import (
     reminder_notice,
 )
 from dualcredit.logic.report import build_payments_report
-from dualcredit.logic.windows import window_from_record
 from dualcredit.models.payments import PaymentsReport
 from dualcredit.observability import logger, metrics
 from dualcredit.settings import get_settings
@@ -59,10 +60,6 @@ def _queue_url() -> str:
     return url
 
 
-def _long(day) -> str:
-    return f"{day:%B} {day.day}, {day.year}"
-
-
 # --------------------------------------------------------------------------- open
 
 
@@ -73,7 +70,7 @@ def open_window(at: datetime) -> dict[str, Any]:
     claims keep each student to one email."""
     year = rules.school_year_of(at)
     record = window_data.get(year.name)
-    window = window_from_record(year, record)
+    window = record.window
     result: dict[str, Any] = {"action": "open", "school_year": year.name}
     status = window.status(at)
     if status is rules.WindowStatus.NOT_YET_OPEN:
@@ -81,12 +78,12 @@ def open_window(at: datetime) -> dict[str, Any]:
     if status is rules.WindowStatus.CLOSED:
         return {**result, "outcome": "already_closed"}
     opens_on = window.opens_on.isoformat()
-    if (record or {}).get("announced_on") == opens_on:
+    if record.announced_on == opens_on:
         return {**result, "outcome": "already_open"}
-    first = window_data.mark(year.name, "opened", opens_on, at=at)
+    first = window_data.mark(year.name, Step.OPENED, opens_on, at=at)
     publish_template(WINDOW_OPEN)
     notified = queue.send_all(_queue_url(), _open_notices(year))
-    window_data.mark(year.name, "announced", opens_on, at=at)
+    window_data.mark(year.name, Step.ANNOUNCED, opens_on, at=at)
     logger.info(
         "window opened", extra={"school_year": year.name, "notified": notified, "first": first}
     )
@@ -98,10 +95,9 @@ def _open_notices(year: rules.SchoolYear) -> Iterator[dict[str, str]]:
     """Last year's students (GSI2 pages), with their profiles (100 per BatchGetItem),
     who are still in high school in `year`."""
     for page in payment_data.student_year_pages(year.previous().name):
-        profiles = student_data.get_profiles(list(dict.fromkeys(r["student_id"] for r in page)))
+        profiles = student_data.get_profiles(list(dict.fromkeys(r.student_id for r in page)))
         for student_id, profile in profiles.items():
-            graduation = profile.get("expected_graduation_year")
-            if isinstance(graduation, int) and rules.still_in_school(graduation, year):
+            if rules.still_in_school(profile.expected_graduation_year, year):
                 yield open_notice(student_id, year).body()
 
 
@@ -118,8 +114,8 @@ def close_window(at: datetime, school_year: str | None = None) -> dict[str, Any]
     a summary. A run after the summary was sent does nothing.
     """
     year = rules.SchoolYear.parse(school_year) if school_year else rules.latest_opened_year(at)
-    record = window_data.get(year.name) or {}
-    window = window_from_record(year, record)
+    record = window_data.get(year.name)
+    window = record.window
     result: dict[str, Any] = {
         "action": "close",
         "school_year": year.name,
@@ -128,32 +124,30 @@ def close_window(at: datetime, school_year: str | None = None) -> dict[str, Any]
     if at < window.closes_at:
         return {**result, "outcome": "postponed", "closes_at": window.closes_at.isoformat()}
     closes_on = window.closes_on.isoformat()
-    if record.get("summarized_on") == closes_on:
+    if record.summarized_on == closes_on:
         return {**result, "outcome": "already_closed"}
-    first = window_data.mark(year.name, "closed", closes_on, at=at)
-    records: list[dict[str, Any]] = []
+    first = window_data.mark(year.name, Step.CLOSED, closes_on, at=at)
+    records: list[StudentYear] = []
     expired = kept = failed = 0
     for page in payment_data.student_year_pages(year.name):
         for student_year in page:
             records.append(student_year)
-            checkout = student_year.get("checkout")
-            if not checkout:
+            checkout = student_year.checkout
+            if checkout is None:
                 continue
-            if student_year.get("late_fee_applies"):
+            if rules.late_fee_applies(student_year.fee_facts):
                 kept += 1  # approved prior-year credit: payable after the deadline
                 continue
             try:
-                stripe_gateway.expire_if_open(checkout["session_id"])
+                stripe_gateway.expire_if_open(checkout.session_id)
             except Exception as error:  # noqa: BLE001 - the others still expire; the rerun retries
                 logger.error(
                     "checkout not expired",
-                    extra={"student_id": student_year["student_id"], "error": type(error).__name__},
+                    extra={"student_id": student_year.student_id, "error": type(error).__name__},
                 )
                 failed += 1
                 continue
-            payment_data.clear_checkout(
-                student_year["student_id"], year.name, checkout["session_id"]
-            )
+            payment_data.clear_checkout(student_year.student_id, year.name, checkout.session_id)
             expired += 1
     result.update(sessions_expired=expired, sessions_kept=kept)
     if failed:
@@ -162,7 +156,7 @@ def close_window(at: datetime, school_year: str | None = None) -> dict[str, Any]
     message = _summary(report, window, expired=expired, kept=kept)
     if not notify.deliver(get_settings().staff_email, message, kind="close_summary"):
         raise JobIncomplete("the staff summary was not sent")
-    window_data.mark(year.name, "summarized", closes_on, at=at)
+    window_data.mark(year.name, Step.SUMMARIZED, closes_on, at=at)
     logger.info("window closed", extra={"school_year": year.name, "expired": expired, "kept": kept})
     metrics.add_metric(name="CheckoutsExpiredAtClose", unit="Count", value=expired)
     return {**result, "outcome": "closed" if first else "summarized", "totals": report.totals}
@@ -181,7 +175,7 @@ def _summary(
         "close_summary",
         f"{window.school_year} registration window closed: summary",
         school_year=window.school_year.name,
-        closes_on=_long(window.closes_on),
+        closes_on=rules.long_date(window.closes_on),
         **{c: str(report.totals[c]) for c in columns},
         collected=mail.money(report.collected_cents),
         outstanding=mail.money(report.outstanding_cents),
@@ -204,7 +198,7 @@ def send_reminders(at: datetime) -> dict[str, Any]:
     enqueues again; the sender's claims keep each student to one email per reminder.
     """
     year = rules.school_year_of(at)
-    window = window_from_record(year, window_data.get(year.name))
+    window = window_data.get(year.name).window
     result: dict[str, Any] = {
         "action": "remind",
         "school_year": year.name,
@@ -222,7 +216,7 @@ def send_reminders(at: datetime) -> dict[str, Any]:
         for page in payment_data.student_year_pages(year.name):
             for student_year in page:
                 if is_due(student_year):
-                    yield reminder_notice(student_year["student_id"], year, days).body()
+                    yield reminder_notice(student_year.student_id, year, days).body()
 
     publish_template(REMINDER)
     enqueued = queue.send_all(_queue_url(), notices())

@@ -1,75 +1,134 @@
-"""Settling a student-year's fee with a payment, whoever recorded it (Stripe or staff).
+"""Settling a student-year's fee with a payment: a card payment (from Stripe's events)
+or a check or money order (recorded by staff), two entry points over one core.
 
 A student-year ends with at most one payment settling its fee (and one its late
-fee): `dal.payments.settle` writes the slot with `attribute_not_exists`, and a
-payment that finds nothing left to settle is reported as a duplicate.
+fee): the data layer writes the slot with `attribute_not_exists`, and a payment that
+finds nothing left to settle is a duplicate.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from enum import Enum
 
-from dualcredit import mail
+from dualcredit import mail, rules
 from dualcredit.dal import payments as payment_data
 from dualcredit.dal import students as student_data
 from dualcredit.dal.audit import Actor
+from dualcredit.dal.records import PaymentMethod, PaymentRecord, fee_facts
 from dualcredit.logic import notify
-from dualcredit.logic.fees import FeeFacts
 from dualcredit.observability import metrics
 from dualcredit.settings import get_settings
 
+#: Reads of the year before giving up: each retry follows a write that raced ahead.
+ATTEMPTS = 3
 
-def settle_payment(
-    payment: dict[str, Any], *, actor: Actor, at: datetime, new_payment: bool
-) -> str:
-    """Settle the student-year with `payment`, or mark it a duplicate. Returns the outcome."""
-    for _ in range(3):
-        record = payment_data.student_year(payment["student_id"], payment["school_year"])
-        facts = FeeFacts.of(record)
-        slot = facts.slot()
+
+class Settlement(Enum):
+    """What became of a payment offered to its student-year."""
+
+    SETTLED_FEE = "settled fee"
+    SETTLED_LATE_FEE = "settled late_fee"
+    #: The year owed nothing (or another payment settled it first): one payment a year.
+    DUPLICATE = "duplicate"
+    #: This payment settled, was refunded or was found a duplicate by an earlier delivery.
+    ALREADY_SETTLED = "already settled"
+
+    @classmethod
+    def of_slot(cls, slot: rules.PaymentSlot) -> Settlement:
+        return cls.SETTLED_FEE if slot is rules.PaymentSlot.FEE else cls.SETTLED_LATE_FEE
+
+    @property
+    def settled(self) -> bool:
+        return self in (Settlement.SETTLED_FEE, Settlement.SETTLED_LATE_FEE)
+
+
+Write = Callable[..., None]
+
+
+def settle_check(payment: PaymentRecord, *, actor: Actor, at: datetime) -> Settlement:
+    """A new check or money order entry: written only if it settles something."""
+    return _settle(payment, payment_data.settle_new, actor=actor, at=at, when_taken=_duplicate)
+
+
+def settle_card(payment: PaymentRecord, *, at: datetime) -> Settlement:
+    """A card payment its event recorded. When another write raced ahead, the year is
+    read again, unless the payment itself was settled meanwhile (a redelivery)."""
+    return _settle(
+        payment,
+        payment_data.settle_recorded,
+        actor=payment_data.STRIPE,
+        at=at,
+        when_taken=lambda: _closed_meanwhile(payment),
+    )
+
+
+def _duplicate() -> Settlement:
+    return Settlement.DUPLICATE
+
+
+def _closed_meanwhile(payment: PaymentRecord) -> Settlement | None:
+    current = payment_data.get_payment(payment.payment_id)
+    return Settlement.ALREADY_SETTLED if current and current.closed else None
+
+
+def _settle(
+    payment: PaymentRecord,
+    write: Write,
+    *,
+    actor: Actor,
+    at: datetime,
+    when_taken: Callable[[], Settlement | None],
+) -> Settlement:
+    if payment.student_id is None or payment.school_year is None:
+        raise ValueError(f"payment {payment.payment_id} names no student-year")
+    for _ in range(ATTEMPTS):
+        year = payment_data.student_year(payment.student_id, payment.school_year)
+        facts = fee_facts(year)
+        slot = rules.payment_slot(facts)
         if slot is None:
-            return "duplicate"
-        profile_school = (record or {}).get("school_id")
+            return Settlement.DUPLICATE
         try:
-            payment_data.settle(
-                payment=payment,
+            write(
+                payment,
                 slot=slot,
-                covers_late_fee=facts.covers_late_fee(payment["amount_cents"]),
-                profile_school_id=profile_school,
+                covers_late_fee=rules.covers_late_fee(facts, payment.amount_cents),
+                school_id=year.school_id if year else None,
                 actor=actor,
                 at=at,
-                new_payment=new_payment,
             )
         except payment_data.SlotTaken:
-            if new_payment or _already_settled(payment):
-                return "duplicate" if new_payment else "already settled"
+            outcome = when_taken()
+            if outcome is not None:
+                return outcome
             continue
         metrics.add_metric(name="PaymentSettled", unit="Count", value=1)
-        _send_receipt(payment, at)
-        return f"settled {slot.value}"
-    return "duplicate"
+        _send_receipt(payment)
+        return Settlement.of_slot(slot)
+    return Settlement.DUPLICATE
 
 
-def _already_settled(payment: dict[str, Any]) -> bool:
-    current = payment_data.get_payment(payment["payment_id"]) or {}
-    return bool(current.get("settles") or current.get("refunded") or current.get("duplicate"))
+_METHOD_WORDS = {
+    PaymentMethod.CARD: "card",
+    PaymentMethod.CHECK: "check",
+    PaymentMethod.MONEY_ORDER: "money order",
+}
 
 
-def _send_receipt(payment: dict[str, Any], at: datetime) -> None:
-    profile = student_data.get_profile(payment["student_id"])
-    if profile is None:
+def _send_receipt(payment: PaymentRecord) -> None:
+    profile = student_data.get_profile(str(payment.student_id))
+    if profile is None or payment.method is None or payment.received_on is None:
         return
-    method = {"card": "card", "check": "check", "money_order": "money order"}[payment["method"]]
     message = mail.render(
         "payment_receipt",
-        f"Receipt: CTE Dual Credit {payment['school_year']} (SERS ID {profile['sers_id']})",
-        sers_id=profile["sers_id"],
-        amount=mail.money(payment["amount_cents"]),
-        school_year=payment["school_year"],
-        paid_on=f"{date.fromisoformat(payment['received_on']):%B %-d, %Y}",
-        method=method,
-        reference=payment["payment_id"],
+        f"Receipt: CTE Dual Credit {payment.school_year} (SERS ID {profile.sers_id})",
+        sers_id=profile.sers_id,
+        amount=mail.money(payment.amount_cents),
+        school_year=str(payment.school_year),
+        paid_on=rules.long_date(date.fromisoformat(payment.received_on)),
+        method=_METHOD_WORDS[payment.method],
+        reference=payment.payment_id,
         dashboard_url=f"{get_settings().app_base_url}/dashboard",
     )
-    notify.deliver(profile["email"], message, kind="payment_receipt")
+    notify.deliver(profile.email, message, kind="payment_receipt")

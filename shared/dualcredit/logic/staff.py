@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import datetime
 
 from dualcredit import rules
 from dualcredit.dal import catalog as catalog_data
-from dualcredit.dal import identity, keys
+from dualcredit.dal import identity
 from dualcredit.dal import registrations as registration_data
 from dualcredit.dal import students as student_data
+from dualcredit.dal.records import StudentClaim
 from dualcredit.errors import Conflict, InvalidInput, NotFound
 from dualcredit.logic.caller import Caller, Role
 from dualcredit.models.catalog import RosterEntry, SchoolUser, SchoolUserInvite
@@ -45,21 +47,21 @@ def find_students(
         return _summaries_from_claim(student_data.claim_for_email(email))
     prefix = rules.name_search_prefix(last_name, first_name)
     items = student_data.search_by_name(rules.last_name_index_key(last_name), prefix)
-    return [StudentSummary.model_validate(item) for item in items]
+    return [StudentSummary.model_validate(item, from_attributes=True) for item in items]
 
 
-def _summaries_from_claim(claim: dict | None) -> list[StudentSummary]:
+def _summaries_from_claim(claim: StudentClaim | None) -> list[StudentSummary]:
     if claim is None:
         return []
-    profile = student_data.get_profile(claim["student_id"])
-    return [StudentSummary.model_validate(profile)] if profile else []
+    profile = student_data.get_profile(claim.student_id)
+    return [StudentSummary.model_validate(profile, from_attributes=True)] if profile else []
 
 
 def roster(caller: Caller, school_id: str, school_year: str) -> list[RosterEntry]:
     """Who registered which class at a school: that school's users and staff only."""
     caller.require_school(school_id)
     return [
-        RosterEntry.model_validate(item)
+        RosterEntry.model_validate(item, from_attributes=True)
         for item in registration_data.roster(school_id, school_year)
     ]
 
@@ -67,7 +69,7 @@ def roster(caller: Caller, school_id: str, school_year: str) -> list[RosterEntry
 def invite_school_user(caller: Caller, invite: SchoolUserInvite, at: datetime) -> SchoolUser:
     """Create a school user's sign-in, tied to one school; Cognito emails the invitation."""
     caller.require(Role.STAFF)
-    if catalog_data.get(keys.school_pk(invite.school_id)) is None:
+    if catalog_data.get_school(invite.school_id) is None:
         raise InvalidInput("There is no such school.", field="school_id")
     try:
         user_id = identity.invite_school_user(str(invite.email), invite.school_id)
@@ -75,15 +77,7 @@ def invite_school_user(caller: Caller, invite: SchoolUserInvite, at: datetime) -
         raise Conflict(
             "An account with this email address already exists.", field="email"
         ) from None
-    item = {
-        "PK": keys.school_user_pk(user_id),
-        "GSI1PK": keys.school_users_gsi(invite.school_id),
-        "GSI1SK": f"{str(invite.email).lower()}#{user_id}",
-        "user_id": user_id,
-        "email": str(invite.email).lower(),
-        "school_id": invite.school_id,
-        "invited_at": at.isoformat(),
-    }
+    item = catalog_data.school_user_item(user_id, str(invite.email), invite.school_id, at)
     return SchoolUser.model_validate(
         catalog_data.create("school_user", item, actor=caller.actor, at=at)
     )
@@ -106,26 +100,34 @@ def correct_identity(
     before = partition.profile
     if before is None:
         raise NotFound("There is no student profile here.")
-    given = correction.model_dump(mode="json", exclude_none=True, exclude={"reason"})
-    changes = {name: value for name, value in given.items() if before.get(name) != value}
-    if not changes:
-        return Profile.model_validate(before)
-    corrected = {name: changes.get(name, before[name]) for name in student_data.IDENTITY_FIELDS}
-    fingerprints = tuple(
-        rules.identity_fingerprint(
-            v["legal_first_name"], v["legal_last_name"], date.fromisoformat(v["birth_date"])
-        )
-        for v in (before, corrected)
+    corrected = replace(
+        before,
+        legal_first_name=correction.legal_first_name or before.legal_first_name,
+        legal_last_name=correction.legal_last_name or before.legal_last_name,
+        birth_date=correction.birth_date or before.birth_date,
     )
+    if corrected == before:
+        return Profile.model_validate(before, from_attributes=True)
+    fingerprints = (
+        rules.identity_fingerprint(
+            before.legal_first_name, before.legal_last_name, before.birth_date
+        ),
+        rules.identity_fingerprint(
+            corrected.legal_first_name, corrected.legal_last_name, corrected.birth_date
+        ),
+    )
+    changes = {
+        name: value
+        for name, value in corrected.fields().items()
+        if name in student_data.IDENTITY_FIELDS and value != before.fields().get(name)
+    }
     try:
         after = student_data.correct_identity(
             before=before,
             changes=changes,
             fingerprints=fingerprints,
-            name_index=rules.last_name_index_key(corrected["legal_last_name"]),
-            name_sort=rules.name_sort_key(
-                corrected["legal_first_name"], corrected["legal_last_name"]
-            ),
+            name_index=rules.last_name_index_key(corrected.legal_last_name),
+            name_sort=rules.name_sort_key(corrected.legal_first_name, corrected.legal_last_name),
             registrations=partition.registrations,
             reason=correction.reason,
             actor=caller.actor,
@@ -141,4 +143,4 @@ def correct_identity(
         raise Conflict(
             "This student's profile changed a moment ago. Reload and try again."
         ) from None
-    return Profile.model_validate(after)
+    return Profile.model_validate(after, from_attributes=True)

@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from dualcredit import rules
 from dualcredit.dal import windows as window_data
+from dualcredit.dal.records import WindowRecord
 from dualcredit.errors import Conflict, InvalidInput
 from dualcredit.logic.caller import Caller, Role
 from dualcredit.models.catalog import WindowOut
 
 
-def window_from_record(year: rules.SchoolYear, record: dict[str, Any] | None) -> rules.Window:
-    override = (record or {}).get("close_override")
-    return rules.window_for(year, date.fromisoformat(override) if override else None)
-
-
-def _out(window: rules.Window, at: datetime, record: dict[str, Any] | None = None) -> WindowOut:
-    record = record or {}
-    closed = record.get("closed_on") == window.closes_on.isoformat()
+def _out(record: WindowRecord, at: datetime) -> WindowOut:
+    window = record.window
+    closed = record.closed_on == window.closes_on.isoformat()
     return WindowOut(
         school_year=window.school_year.name,
         opens_on=window.opens_on,
@@ -28,16 +23,15 @@ def _out(window: rules.Window, at: datetime, record: dict[str, Any] | None = Non
         closes_at=window.closes_at,
         extended=window.extended,
         status=window.status(at).value,
-        opened_at=record.get("opened_at"),
-        closed_at=record.get("closed_at") if closed else None,
+        opened_at=record.opened_at,
+        closed_at=record.closed_at if closed else None,
     )
 
 
 def current_window(at: datetime, school_year: str | None = None) -> WindowOut:
     """Public: when this (or a named) school year's registration opens and closes."""
     year = rules.school_year_or_current(school_year, at)
-    record = window_data.get(year.name)
-    return _out(window_from_record(year, record), at, record)
+    return _out(window_data.get(year.name), at)
 
 
 def staff_window(caller: Caller, school_year: str, at: datetime) -> WindowOut:
@@ -55,9 +49,7 @@ def extend_window(caller: Caller, school_year: str, closes_on: date, at: datetim
         raise InvalidInput(str(error), field="closes_on") from None
     before = window_data.get(year.name)
     try:
-        after = window_data.set_close_date(
-            year.name, closes_on.isoformat(), before=before, actor=caller.actor, at=at
-        )
+        after = window_data.set_close_date(before, closes_on, actor=caller.actor, at=at)
     except window_data.StaleRecord:
         raise Conflict("The window changed meanwhile. Reload and try again.") from None
-    return _out(rules.window_for(year, closes_on), at, after)
+    return _out(after, at)
