@@ -12,7 +12,6 @@ import os
 import re
 import threading
 import time
-import uuid
 from datetime import datetime
 from typing import Any
 from urllib.error import HTTPError
@@ -30,6 +29,7 @@ from devstack.stack import (
     StackError,
     StripeTestKeys,
 )
+from tests.support.students import a_student, sign_up_with_cognito
 
 SERS_ID = re.compile(r"^TP3-\d{2}-[0-9A-HJKMNP-TV-Z]{4}$")
 HTTP = build_opener(ProxyHandler({}))  # local calls never go through a proxy
@@ -152,38 +152,12 @@ def stack():
 @pytest.fixture
 def student_token(stack) -> tuple[str, str]:
     """A student who signed up and confirmed through Cognito: (email, ID token)."""
-    email = f"student-{uuid.uuid4().hex[:8]}@example.org"
-    password = "Student-Pass-42"
-    cognito = stack.client("cognito-idp")
-    cognito.sign_up(
-        ClientId=stack.client_id,
-        Username=email,
-        Password=password,
-        UserAttributes=[{"Name": "email", "Value": email}],
-    )
-    cognito.confirm_sign_up(ClientId=stack.client_id, Username=email, ConfirmationCode="000000")
-    answer = cognito.initiate_auth(
-        ClientId=stack.client_id,
-        AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": email, "PASSWORD": password},
-    )
-    return email, answer["AuthenticationResult"]["IdToken"]
+    student = sign_up_with_cognito(stack, a_student("ana", unique=True))
+    return student.email, student.token
 
 
 def profile(school_id: str) -> dict[str, Any]:
-    return {
-        "legal_first_name": "Ana",
-        "legal_last_name": f"Lopez-{uuid.uuid4().hex[:6]}",
-        "birth_date": "2009-05-20",
-        "mailing_address": {
-            "line1": "1 Pine St",
-            "city": "Redmond",
-            "state": "WA",
-            "postal_code": "98052",
-        },
-        "school_id": school_id,
-        "expected_graduation_year": 2027,
-    }
+    return a_student("ana", unique=True, school_id=school_id).profile()
 
 
 def test_a_student_signs_up_gets_a_sers_id_and_the_email(stack, student_token):
