@@ -123,14 +123,14 @@ def main(argv: list[str] | None = None) -> int:
     warnings.filterwarnings("ignore", message="No application metrics to publish")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's per-request lines
 
-    from devstack.stack import LocalStack, StackError, StripeTestKeys
+    from devstack.stack import DualCreditStack, StackError, StripeTestKeys
 
     try:
         stripe_keys = StripeTestKeys.from_environment()
     except StackError as error:
         print(f"devstack: {error}", file=sys.stderr)
         return 1
-    stack = LocalStack(
+    stack = DualCreditStack(
         port=args.port,
         moto_port=args.moto_port,
         stripe_port=args.stripe_port,

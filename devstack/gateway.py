@@ -1,51 +1,42 @@
 """A small stand-in for API Gateway (REST API, Lambda proxy integration, Cognito
-authorizer) in front of the in-process Lambda handlers, plus the dev pages and the
-web front end's static files.
+authorizer) in front of the in-process Lambda handlers.
 
 - ``/api/...``: matched against the template's routes; builds the REST proxy event
   API Gateway would build and hands it to the route's own function (ApiFunction,
   StripeWebhookFunction, ...); non-public routes need a valid Cognito ID token,
   verified against moto's JWKS; claims reach the handler as strings, like API
   Gateway's.
-- ``/_dev/emails`` (HTML) and ``/_dev/emails.json``: what moto's SES sent.
-- ``/_dev/config.json``: what the front end needs to find the API and Cognito.
-- anything else: files from ``web/`` (``index.html`` fallback), or a small page.
+- ``/_dev/...`` and the web front end's static files: devstack/devpages.py.
+
+The authorizer is devstack/authorizer.py; the functions behind it, devstack/lambdas.py.
 """
 
 from __future__ import annotations
 
 import base64
-import json
 import logging
-import mimetypes
 import re
 import sys
 import threading
-import time
 import traceback
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
-from urllib.request import ProxyHandler, build_opener
 
-import jwt
-
-from devstack.emails import EmailLog, render_page
+from devstack.authorizer import CognitoAuthorizer, apigw_claims, bearer_token
+from devstack.devpages import DEV_PREFIX, Page, dev_page, json_page, static_page
+from devstack.emails import EmailLog
+from devstack.lambdas import ACCOUNT_ID, LambdaFunction
 from devstack.template import Route, api_routes, resources
 
 log = logging.getLogger("devstack.gateway")
 
 API_PREFIX = "/api"
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
-ACCOUNT_ID = "123456789012"
-
-#: Local HTTP never goes through a proxy, whatever the environment says.
-_LOCAL = build_opener(ProxyHandler({}))
 
 
 # --------------------------------------------------------------------------- routes
@@ -94,140 +85,6 @@ class RouteTable:
         if best is None:
             return None
         return Match(best[1], best[2], self._resources[best[1]])
-
-
-# --------------------------------------------------------------------------- authorizer
-
-
-class CognitoAuthorizer:
-    """Verifies Cognito ID tokens like API Gateway's REST Cognito authorizer: RS256
-    signature from the pool's JWKS, issuer, audience (the app client), expiry, and
-    ``token_use`` = id."""
-
-    def __init__(self, moto_url: str, user_pool_id: str, client_id: str) -> None:
-        self.user_pool_id = user_pool_id
-        self.client_id = client_id
-        self._base = f"{moto_url.rstrip('/')}/{user_pool_id}/.well-known"
-        self._issuer: str | None = None
-        self._keys: dict[str, jwt.PyJWK] = {}
-        self._lock = threading.Lock()
-
-    def _get_json(self, url: str) -> Any:
-        with _LOCAL.open(url, timeout=5) as response:
-            return json.load(response)
-
-    @property
-    def issuer(self) -> str:
-        if self._issuer is None:
-            self._issuer = self._get_json(f"{self._base}/openid-configuration")["issuer"]
-        return self._issuer
-
-    def _key(self, kid: str) -> jwt.PyJWK | None:
-        with self._lock:
-            if kid not in self._keys:
-                jwks = jwt.PyJWKSet.from_dict(self._get_json(f"{self._base}/jwks.json"))
-                self._keys = {key.key_id: key for key in jwks.keys if key.key_id}
-            return self._keys.get(kid)
-
-    def verify(self, token: str) -> dict[str, Any] | None:
-        """The token's claims, or None when API Gateway would answer 401."""
-        try:
-            header = jwt.get_unverified_header(token)
-            key = self._key(str(header.get("kid")))
-            if key is None:
-                return None
-            claims = jwt.decode(
-                token,
-                key=key,
-                algorithms=["RS256"],
-                audience=self.client_id,
-                issuer=self.issuer,
-                options={"require": ["exp", "iat", "iss", "aud", "sub", "token_use"]},
-            )
-        except (jwt.PyJWTError, ValueError, KeyError, TypeError):
-            return None
-        if claims.get("token_use") != "id":
-            return None
-        return claims
-
-
-_CLAIM_DATES = ("exp", "iat")
-
-
-def apigw_claims(claims: dict[str, Any]) -> dict[str, str]:
-    """Claims as API Gateway hands a REST Cognito authorizer's claims to Lambda: every
-    value a string, lists joined with commas, exp/iat as dates ("Fri Nov 27 21:04:32
-    UTC 2026")."""
-    out: dict[str, str] = {}
-    for name, value in claims.items():
-        if name in _CLAIM_DATES and isinstance(value, (int, float)):
-            out[name] = time.strftime("%a %b %d %H:%M:%S UTC %Y", time.gmtime(value))
-        elif isinstance(value, bool):
-            out[name] = "true" if value else "false"
-        elif isinstance(value, (list, tuple)):
-            out[name] = ",".join(str(v) for v in value)
-        elif isinstance(value, dict):
-            out[name] = json.dumps(value)
-        else:
-            out[name] = str(value)
-    return out
-
-
-def bearer_token(header: str | None) -> str | None:
-    if not header or not header.strip():
-        return None
-    value = header.strip()
-    if value[:7].lower() == "bearer ":
-        value = value[7:].strip()
-    return value or None
-
-
-# --------------------------------------------------------------------------- Lambda
-
-
-@dataclass
-class LambdaContext:
-    """What the handler (and Powertools' logger) reads from a Lambda context."""
-
-    aws_request_id: str
-    function_name: str = "dual-credit-local-ApiFunction"
-    function_version: str = "$LATEST"
-    memory_limit_in_mb: int = 512
-    invoked_function_arn: str = (
-        f"arn:aws:lambda:us-west-2:{ACCOUNT_ID}:function:dual-credit-local-ApiFunction"
-    )
-    log_group_name: str = "/aws/lambda/dual-credit-local/api"
-    log_stream_name: str = "local"
-    timeout_seconds: int = 10
-    _started: float = field(default_factory=time.monotonic)
-
-    def get_remaining_time_in_millis(self) -> int:
-        left = self.timeout_seconds - (time.monotonic() - self._started)
-        return max(0, int(left * 1000))
-
-
-@dataclass(frozen=True)
-class LambdaFunction:
-    """One function of the template, loaded in-process: its handler and what its
-    Lambda context says about it."""
-
-    logical_id: str  # e.g. StripeWebhookFunction
-    handler: Callable[[dict, Any], dict]
-    function_name: str  # e.g. dual-credit-local-StripeWebhookFunction
-    log_group_name: str
-    timeout_seconds: int = 10
-    memory_limit_in_mb: int = 512
-    region: str = "us-west-2"
-
-    def context(self, request_id: str) -> LambdaContext:
-        return LambdaContext(
-            aws_request_id=request_id,
-            function_name=self.function_name,
-            memory_limit_in_mb=self.memory_limit_in_mb,
-            invoked_function_arn=f"arn:aws:lambda:{self.region}:{ACCOUNT_ID}:function:{self.function_name}",
-            log_group_name=self.log_group_name,
-            timeout_seconds=self.timeout_seconds,
-        )
 
 
 def _cors_settings() -> dict[str, str]:
@@ -396,8 +253,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
+    def _page(self, page: Page) -> None:
+        self._send(page.status, page.body, page.headers, page.content_type)
+
     def _json(self, status: int, value: Any, headers: list[tuple[str, str]] | None = None) -> None:
-        self._send(status, json.dumps(value, indent=None).encode(), headers, "application/json")
+        self._page(json_page(status, value, headers))
 
     def _read_body(self) -> bytes | None:
         length = int(self.headers.get("Content-Length") or 0)
@@ -415,10 +275,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
             path = urlsplit(self.path).path
             if path == API_PREFIX or path.startswith(API_PREFIX + "/"):
                 self._api()
-            elif path.startswith("/_dev/"):
-                self._dev(path)
+            elif path.startswith(DEV_PREFIX):
+                content_type = self.headers.get("Content-Type")
+                backend = self.gateway.backend
+                self._page(dev_page(backend, self.command, path, content_type, self._read_body))
             elif self.command in ("GET", "HEAD"):
-                self._static(path)
+                self._page(static_page(self.gateway.web_root, path))
             else:
                 self._json(405, {"message": "Method Not Allowed"})
         except (BrokenPipeError, ConnectionResetError):
@@ -578,124 +440,3 @@ class _RequestHandler(BaseHTTPRequestHandler):
         body = response.get("body") or ""
         raw = base64.b64decode(body) if response.get("isBase64Encoded") else str(body).encode()
         self._send(int(response["statusCode"]), raw, headers, "application/json")
-
-    # ------------------------------------------------------------------ dev pages
-
-    def _dev(self, path: str) -> None:
-        backend = self.gateway.backend
-        if backend is not None and path.startswith("/_dev/schedules"):
-            self._schedules(backend, path)
-        elif self.command not in ("GET", "HEAD"):
-            self._json(405, {"message": "Method Not Allowed"})
-        elif backend is None:
-            self._json(503, {"message": "The stack is starting"})
-        elif path == "/_dev/emails.json":
-            self._json(
-                200,
-                [m.as_json() for m in backend.emails.messages()],
-                [("Cache-Control", "no-store")],
-            )
-        elif path in ("/_dev/emails", "/_dev/emails/"):
-            self._send(
-                200,
-                render_page(backend.emails.messages()).encode(),
-                [("Cache-Control", "no-store")],
-                "text/html; charset=utf-8",
-            )
-        elif path == "/_dev/config.json":
-            self._json(200, backend.config, [("Cache-Control", "no-store")])
-        else:
-            self._json(404, {"message": "Not Found"})
-
-    def _schedules(self, backend: Backend, path: str) -> None:
-        """GET /_dev/schedules(.json): the schedules and their runs; POST
-        /_dev/schedules/<name>: run one now (a form post is sent back to the page)."""
-        from dataclasses import asdict
-
-        from devstack.jobs import render_page
-
-        scheduler = backend.scheduler
-        if scheduler is None:
-            self._json(404, {"message": "The stack runs without its scheduled jobs"})
-        elif self.command == "POST" and path.count("/") == 3:
-            self._read_body()
-            try:
-                run = scheduler.run_now(path.rsplit("/", 1)[-1])
-            except KeyError:
-                self._json(404, {"message": "No such schedule in infra/template.yaml"})
-                return
-            if "form" in (self.headers.get("Content-Type") or ""):
-                self._send(303, b"", [("Location", "/_dev/schedules")])
-            else:
-                self._json(200 if run.ok else 500, asdict(run))
-        elif self.command not in ("GET", "HEAD"):
-            self._json(405, {"message": "Method Not Allowed"})
-        elif path == "/_dev/schedules.json":
-            self._json(
-                200,
-                {
-                    "schedules": [asdict(s) for s in scheduler.schedules],
-                    "runs": [asdict(r) for r in scheduler.history],
-                },
-                [("Cache-Control", "no-store")],
-            )
-        elif path in ("/_dev/schedules", "/_dev/schedules/"):
-            self._send(
-                200,
-                render_page(scheduler, backend.pollers).encode(),
-                [("Cache-Control", "no-store")],
-                "text/html; charset=utf-8",
-            )
-        else:
-            self._json(404, {"message": "Not Found"})
-
-    # ------------------------------------------------------------------ static site
-
-    def _static(self, path: str) -> None:
-        root = self.gateway.web_root
-        if root is None or not root.is_dir():
-            self._send(
-                200,
-                _PLACEHOLDER.encode(),
-                [("Cache-Control", "no-store")],
-                "text/html; charset=utf-8",
-            )
-            return
-        root = root.resolve()
-        target = (root / unquote(path).lstrip("/")).resolve()
-        if not target.is_relative_to(root):
-            self._json(404, {"message": "Not Found"})
-            return
-        if target.is_dir():
-            target = target / "index.html"
-        if not target.is_file():
-            if Path(path).suffix:  # a missing asset, not a page route
-                self._json(404, {"message": "Not Found"})
-                return
-            target = root / "index.html"  # single-page app fallback
-            if not target.is_file():
-                self._send(200, _PLACEHOLDER.encode(), [], "text/html; charset=utf-8")
-                return
-        content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        if content_type.startswith("text/") or content_type in (
-            "application/javascript",
-            "application/json",
-        ):
-            content_type += "; charset=utf-8"
-        self._send(200, target.read_bytes(), [("Cache-Control", "no-cache")], content_type)
-
-
-_PLACEHOLDER = """<!doctype html>
-<html lang=en><head><meta charset=utf-8><title>CTE Dual Credit (local)</title></head>
-<body style="font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto">
-<h1>CTE Dual Credit, running locally</h1>
-<p>There is no <code>web/</code> folder yet, so there is no site to show.</p>
-<ul>
-<li><a href="/_dev/emails">Emails sent</a> (<a href="/_dev/emails.json">JSON</a>)</li>
-<li><a href="/_dev/schedules">Schedules</a> (run the scheduled jobs now)</li>
-<li><a href="/_dev/config.json">Front-end configuration</a></li>
-<li><a href="/api/schools">GET /api/schools</a> (public)</li>
-<li><a href="/api/window">GET /api/window</a> (public)</li>
-</ul>
-</body></html>
-"""

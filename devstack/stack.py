@@ -3,7 +3,7 @@ and Cognito, every function of the template (the API, the Stripe webhook) behind
 API Gateway stand-in, the Stripe stand-in, and demo data seeded through the API.
 Used by ``python -m devstack`` and by the integration tests.
 
-    with LocalStack(port=0, moto_port=0, stripe_port=0) as stack:
+    with DualCreditStack(port=0, moto_port=0, stripe_port=0) as stack:
         urllib.request.urlopen(f"{stack.api_url}/schools")
 
 Stripe: by default the local stand-in (devstack/stripe_standin.py) serves the API
@@ -39,8 +39,10 @@ from botocore.config import Config  # noqa: E402
 from moto.server import ThreadedMotoServer  # noqa: E402
 
 from devstack import moto_fixes, template  # noqa: E402
+from devstack.authorizer import CognitoAuthorizer  # noqa: E402
 from devstack.emails import EmailLog  # noqa: E402
-from devstack.gateway import Backend, CognitoAuthorizer, Gateway, LambdaFunction  # noqa: E402
+from devstack.gateway import Backend, Gateway  # noqa: E402
+from devstack.lambdas import LambdaFunction  # noqa: E402
 from devstack.stripe_standin import StripeStandIn  # noqa: E402
 
 REGION = "us-west-2"
@@ -264,7 +266,7 @@ def user_pool_groups() -> list[dict[str, Any]]:
     return groups
 
 
-class LocalStack:
+class DualCreditStack:
     """moto + the template's functions behind the gateway + the Stripe stand-in + demo
     data. Ports 0 pick free ports.
 
@@ -387,13 +389,13 @@ class LocalStack:
 
     # ------------------------------------------------------------------ lifecycle
 
-    def __enter__(self) -> LocalStack:
+    def __enter__(self) -> DualCreditStack:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def start(self) -> LocalStack:
+    def start(self) -> DualCreditStack:
         try:
             self._start()
         except BaseException:

@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from devstack.stack import (
     STRIPE_SECRET_KEY_PARAMETER,
     STRIPE_WEBHOOK_SECRET_PARAMETER,
-    LocalStack,
+    DualCreditStack,
     StackError,
     StripeTestKeys,
 )
@@ -84,7 +84,7 @@ def test_with_a_stripe_test_key_the_stack_uses_stripe_test_mode_and_says_how_to_
         name: os.environ.get(name) for name in ("STRIPE_API_BASE", "STRIPE_SECRET_KEY_PARAMETER")
     }
     # When the stack starts with them
-    with LocalStack(
+    with DualCreditStack(
         port=0, moto_port=0, stripe_port=0, quiet=True, seed=False, stripe_keys=keys
     ) as local:
         # Then there is no stand-in and the app talks to api.stripe.com (no STRIPE_API_BASE)
@@ -137,7 +137,7 @@ def test_stripe_keys_from_the_environment_are_test_mode_pairs_or_nothing(environ
 @pytest.fixture(scope="module")
 def stack():
     # The scheduler and the queue poller run only when a test calls them (no threads).
-    local = LocalStack(
+    local = DualCreditStack(
         port=0,
         moto_port=0,
         stripe_port=0,

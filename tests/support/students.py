@@ -104,7 +104,7 @@ def a_student(name: str = "jane", *, unique: bool = False, **details: Any) -> St
 
 def sign_up_with_cognito(stack: Any, student: Student) -> Student:
     """Sign the student up and confirm them in a local stack's Cognito (devstack's
-    LocalStack); the student comes back with Cognito's sub and an ID token."""
+    DualCreditStack); the student comes back with Cognito's sub and an ID token."""
     cognito = stack.client("cognito-idp")
     answer = cognito.sign_up(
         ClientId=stack.client_id,
