@@ -11,7 +11,7 @@ It also counts the requests (DynamoDB operations, SES sends, SSM reads, Stripe
 calls) each API route and each kind of Stripe webhook event makes, and compares
 the DynamoDB ones with the fewest the access pattern allows. The webhook's first
 request is a signed checkout.session.completed delivery that settles a seeded
-student's fee; the Stripe stand-in (devstack/stripe_standin.py) is served on a
+student's fee; the Stripe stand-in (devstack/stripe_standin/) is served on a
 local port for anything the handlers ask of Stripe.
 
 Section 4 (bench/reminders.py, on a stack of its own): the DynamoDB, SQS and SES

@@ -6,7 +6,7 @@ Used by ``python -m devstack`` and by the integration tests.
     with DualCreditStack(port=0, moto_port=0, stripe_port=0) as stack:
         urllib.request.urlopen(f"{stack.api_url}/schools")
 
-Stripe: by default the local stand-in (devstack/stripe_standin.py) serves the API
+Stripe: by default the local stand-in (devstack/stripe_standin/) serves the API
 and the test checkout pages on its own port; the app finds it through
 STRIPE_API_BASE and its key in moto's SSM, and it delivers signed events to the
 gateway's POST /api/stripe/webhook over HTTP, like Stripe does. Its clock is the

@@ -2,7 +2,7 @@
 
 The library is imported on first use, so handlers that never touch Stripe do not
 pay for its import. Locally and in tests the API is a stand-in
-(devstack/stripe_standin.py): `STRIPE_API_BASE` points at it, or a test hands in
+(devstack/stripe_standin/): `STRIPE_API_BASE` points at it, or a test hands in
 an HTTP client that answers without a socket.
 """
 
