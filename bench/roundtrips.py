@@ -21,7 +21,7 @@ class Step:
     label: str  # what this call exercises
     expected: dict[str, int]  # the fewest DynamoDB operations the access pattern allows
     pattern: str  # why that is the minimum
-    call: Callable[[Any], tuple[str, dict | None, Any]]  # world -> (url, claims, body)
+    call: Callable[[Any], tuple[str, Any, Any]]  # world -> (url, claims or a Student, body)
     required: bool = True  # named in the issue (False: an extra route measured for completeness)
     function: str = "api"  # the functions/ folder that serves the route
 
