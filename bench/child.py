@@ -36,6 +36,8 @@ def main(argv: list[str]) -> int:
     # Like Lambda: the function's own directory and the layer (shared/) on the path.
     sys.path[0:1] = [os.path.dirname(os.path.abspath(handler_path)), shared_dir]
     spec = importlib.util.spec_from_file_location("handler_under_bench", handler_path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {handler_path}")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)

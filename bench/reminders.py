@@ -24,7 +24,7 @@ from typing import Any
 from bench.handlers import REPO
 from bench.stack import SCHOOL_YEAR, Api, AwsCalls, MotoStack, load_module
 from bench.timing import BenchError
-from tests.support.events import sqs_record
+from devstack.jobs import sqs_record
 
 STUDENTS = 1000
 REMINDER_CLOCK = "2027-06-08T09:00:00-07:00"  # 7 days before June 15, 2027

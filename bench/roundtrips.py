@@ -500,6 +500,14 @@ def measure_webhook(
         )
         return completed_z
 
+    def disputed_in_app() -> bool:
+        payment = payment_data.get_payment(intent_x)
+        return payment is not None and payment.disputed
+
+    def has_checkout(student: Any) -> bool:
+        year = payment_data.student_year(student.student_id, SCHOOL_YEAR)
+        return year is not None and year.checkout is not None
+
     def refunded_in_stripe(event: dict) -> bool:
         intent = stripe.payment_intents[event["data"]["object"]["payment_intent"]]
         return bool(stripe.charges[intent["latest_charge"]]["refunded"])
@@ -527,15 +535,13 @@ def measure_webhook(
             "disputed",
             "charge.dispute.created",
             disputed,
-            lambda: bool((payment_data.get_payment(intent_x) or {}).get("disputed")),
+            disputed_in_app,
         ),
         (
             "expired",
             "checkout.session.expired",
             expired,
-            lambda: (
-                "checkout" not in (payment_data.student_year(yara.student_id, SCHOOL_YEAR) or {})
-            ),
+            lambda: not has_checkout(yara),
         ),
         (
             "duplicate",

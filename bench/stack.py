@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from bench.handlers import REPO
+from bench.timing import BenchError
 
 TABLE_NAME = "bench-table"
 CLOCK = "2027-01-15T10:00:00-08:00"  # inside the 2026-27 registration window
@@ -189,6 +190,8 @@ def _stripe_route(path: str) -> str:
 
 def load_module(path, name: str):
     spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise BenchError(f"cannot load {path}")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -65,7 +65,10 @@ def _run(command: Sequence[str], env: dict[str, str], what: str) -> Run:
     with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as errors:
         started = time.perf_counter()
         child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=errors, text=True)
-        for line in child.stdout:
+        output = child.stdout
+        if output is None:  # never: stdout is a pipe
+            raise BenchError(f"{what}: no stdout pipe")
+        for line in output:
             if line.startswith("BENCH ") and answer_s is None:
                 answer_s = time.perf_counter() - started
                 split = json.loads(line[6:])
@@ -73,7 +76,7 @@ def _run(command: Sequence[str], env: dict[str, str], what: str) -> Run:
                 stdout.append(line)
         status = child.wait()
         wall_s = time.perf_counter() - started
-        child.stdout.close()
+        output.close()
         errors.seek(0)
         stderr = errors.read()
     if status != 0:

@@ -103,6 +103,7 @@ def _templated(message: Any, sent_at: str, templates: dict[str, dict[str, Any]])
 
     template = templates.get(message.template)
     default = json.loads(message.template_data or "{}")
+    destinations: list[tuple[dict[str, Any], dict[str, Any]]]
     if isinstance(message.destinations, dict):
         destinations = [(message.destinations, {})]
     else:
@@ -207,7 +208,7 @@ class EmailLog:
     """Reads moto's SES backend for one account and region, stamping new messages."""
 
     def __init__(self, region: str, account_id: str | None = None) -> None:
-        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.core.models import DEFAULT_ACCOUNT_ID
 
         self.region = region
         self.account_id = account_id or DEFAULT_ACCOUNT_ID

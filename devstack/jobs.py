@@ -193,11 +193,10 @@ class Scheduler:
         return self._run(schedule, "now")
 
     def _run(self, schedule: Schedule, at: str) -> Run:
+        result: dict[str, Any] | str  # the function's answer, or the error it raised
         try:
-            result, ok = (
-                self.invoke(schedule.function, dict(schedule.input), uuid.uuid4().hex),
-                True,
-            )
+            result = self.invoke(schedule.function, dict(schedule.input), uuid.uuid4().hex)
+            ok = True
         except Exception as error:  # noqa: BLE001 - shown on the page; the scheduler goes on
             result, ok = f"{type(error).__name__}: {error}", False
         run = Run(schedule.name, at, result, ok)

@@ -40,12 +40,12 @@ def install() -> None:
         return
     original = DynamoDBBackend.transact_write_items
     # Only transact_write_items copies tables through this name; other copies stay deep.
-    models.copy = SimpleNamespace(deepcopy=_no_table_copies, copy=copy.copy)
+    _patch(models, "copy", SimpleNamespace(deepcopy=_no_table_copies, copy=copy.copy))
 
     def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
         backups: list[tuple[Any, Any, Any, Any]] = []  # (table, hash, range, item or None)
         for entry in transact_items:
-            op = next(iter(entry.values()), {})
+            op: Any = next(iter(entry.values()), {})
             table = self.tables.get(op.get("TableName")) if isinstance(op, dict) else None
             if table is None:
                 continue
@@ -69,7 +69,12 @@ def install() -> None:
             raise
 
     setattr(transact_write_items, _INSTALLED, True)
-    DynamoDBBackend.transact_write_items = transact_write_items
+    _patch(DynamoDBBackend, "transact_write_items", transact_write_items)
+
+
+def _patch(owner: object, name: str, value: object) -> None:
+    """Replace (or add) `owner.name`: these fixes patch moto on purpose."""
+    setattr(owner, name, value)
 
 
 def _restore(table: Any, hash_key: Any, range_key: Any, item: Any) -> None:
@@ -125,4 +130,4 @@ def _install_resend_confirmation_code() -> None:
                 )
         raise UserNotFoundError("Username/client id combination not found.")
 
-    CognitoIdpResponse.resend_confirmation_code = resend_confirmation_code
+    _patch(CognitoIdpResponse, "resend_confirmation_code", resend_confirmation_code)

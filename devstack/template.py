@@ -13,7 +13,7 @@ import yaml
 TEMPLATE_PATH = Path(__file__).resolve().parents[1] / "infra" / "template.yaml"
 
 
-class CfnLoader(yaml.SafeLoader):
+class CfnLoader(yaml.SafeLoader):  # type: ignore[misc] # PyYAML ships no type hints
     """SafeLoader that reads CloudFormation short tags into their long form:
     ``!Ref X`` -> ``{"Ref": "X"}``, ``!GetAtt A.B`` -> ``{"Fn::GetAtt": ["A", "B"]}``."""
 
