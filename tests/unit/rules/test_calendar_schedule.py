@@ -113,7 +113,7 @@ def test_next_reminder_is_todays_then_the_next_to_come_then_the_last():
     assert rules.reminder_date(close, 14) == date(2027, 6, 1)
 
 
-# --------------------------------------------------------------------------- still in school, latest opened year
+# -------------------------------------------------------------- still in school, latest opened year
 
 
 @pytest.mark.parametrize(
