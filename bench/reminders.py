@@ -5,8 +5,9 @@ are written straight to the table (BatchWriteItem, not measured), the clock is s
 a reminder day (June 8, 2027: 7 days before the 2026-27 window's last day, June 15),
 the scheduled function's `remind` action runs in-process, and the reminder queue is
 drained through the reminder sender's handler, in-process, in batches of the
-template's BatchSize (50, gathered from receives of ten) as Lambda's SQS poller would. Every AWS request the two handlers make is counted and
-compared with the fewest the batch limits allow; the poller's own requests
+template's BatchSize (50, gathered from receives of ten) as Lambda's SQS poller
+would. Every AWS request the two handlers make is counted and compared with the
+fewest the batch limits allow; the poller's own requests
 (ReceiveMessage, DeleteMessageBatch: Lambda makes them, not the function) are
 counted apart.
 """
@@ -87,7 +88,8 @@ def _minimums(messages: int, query_bytes: int) -> dict[str, dict[str, Any]]:
                 "dynamodb": f"per batch of {SENDER_BATCH}: {per_batch_reads} BatchGetItem "
                 f"({2 * SENDER_BATCH + 1} keys: profile + student-year each, + window) "
                 f"+ 1 TransactWriteItems of claims + 1 of outcomes",
-                "ses": f"1 bulk send per batch of {SENDER_BATCH} (<= {SES_BULK_DESTINATIONS} destinations)",
+                "ses": f"1 bulk send per batch of {SENDER_BATCH} "
+                f"(<= {SES_BULK_DESTINATIONS} destinations)",
             },
         },
     }

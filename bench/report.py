@@ -104,7 +104,8 @@ def _sections(results: dict[str, Any], table) -> list[str]:
             if meta["runs"] < 10
             else "."
         ),
-        f"Interpreter start (python -c pass): median {_ms(results['interpreter_start']['median_s'])}.",
+        "Interpreter start (python -c pass): "
+        f"median {_ms(results['interpreter_start']['median_s'])}.",
         "'to answer' (held to the target): spawn to the moment the module was imported or the "
         "first request answered; ratio = handler / minimal Powertools handler. 'to exit': the "
         "same process until it exited, interpreter teardown included (Lambda never pays it per "
@@ -175,7 +176,8 @@ def _reminder_parts(rem: dict[str, Any], table) -> list[str]:
         f"{rem['clock']}; the scheduled remind action and {rem['invocations']} reminder-sender "
         f"invocations of up to {rem['sender_batch']}, in-process against moto)",
         table(headers, rows),
-        f"DynamoDB, both functions: {rem['dynamodb_total']} requests against {rem['dynamodb_fewest']} "
+        f"DynamoDB, both functions: {rem['dynamodb_total']} requests "
+        f"against {rem['dynamodb_fewest']} "
         f"({rem['dynamodb_ratio']:.2f}x). SES, both functions: {rem['ses_total']} against "
         f"{rem['ses_fewest']} ({rem['ses_ratio']:.2f}x; one SendEmail per message would be "
         f"{rem['ses_per_message_minimum']}). The sender "

@@ -165,7 +165,8 @@ def _steps() -> list[Step]:
             "/students/{student_id}/identity",
             "correct a last name",
             {"Query": 1, "TransactWriteItems": 1},
-            "the student's partition: 1 Query + 1 TransactWriteItems (profile, claims, registrations, audit)",
+            "the student's partition: 1 Query + 1 TransactWriteItems "
+            "(profile, claims, registrations, audit)",
             lambda w: (
                 f"/students/{w.students['alice'].student_id}/identity",
                 STAFF,

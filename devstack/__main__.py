@@ -52,7 +52,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--clock",
         default=os.environ.get("CLOCK_OVERRIDE") or None,
-        help="pretend it is this ISO date-time (env CLOCK_OVERRIDE), e.g. 2027-01-15T10:00:00-08:00",
+        help="pretend it is this ISO date-time (env CLOCK_OVERRIDE), "
+        "e.g. 2027-01-15T10:00:00-08:00",
     )
     parser.add_argument("--no-seed", action="store_true", help="start empty, without demo data")
     parser.add_argument("--quiet", action="store_true", help="no request log lines")
@@ -67,15 +68,18 @@ def _banner(stack) -> str:
         f"  Site          {stack.site_url}/",
         f"  API           {stack.site_url}/api   (e.g. {stack.site_url}/api/schools)",
         f"  Emails        {stack.site_url}/_dev/emails   (JSON: /_dev/emails.json)",
-        f"  Schedules     {stack.site_url}/_dev/schedules   (open, close, remind: run when due on the app's",
-        "                clock, or now from that page; the reminder queue is polled as Lambda does)",
+        f"  Schedules     {stack.site_url}/_dev/schedules"
+        "   (open, close, remind: run when due on the app's",
+        "                clock, or now from that page;"
+        " the reminder queue is polled as Lambda does)",
         f"  Front-end cfg {stack.site_url}/_dev/config.json",
         f"  moto          {stack.moto_url}   (dashboard: {stack.moto_url}/moto-api/)",
         f"  User pool     {stack.user_pool_id}   app client {stack.client_id}",
     ]
     if stack.stripe is not None:
         lines += [
-            f"  Stripe        {stack.stripe_url}   (local stand-in: test checkout pages, no card charged;",
+            f"  Stripe        {stack.stripe_url}"
+            "   (local stand-in: test checkout pages, no card charged;",
             f"                webhooks go to {stack.site_url}/api/stripe/webhook)",
         ]
     elif stack.stripe_keys is not None:

@@ -287,40 +287,19 @@ def sqs_record(message: dict[str, Any], queue: str = "reminders") -> dict[str, A
 # --------------------------------------------------------------------------- dev page
 
 
-def render_page(scheduler: Scheduler, pollers: list[QueuePoller]) -> str:
-    """/_dev/schedules: the template's schedules, a button to run each now, and the runs."""
-    import html
-    import json
-
-    rows = "\n".join(
-        f"<tr><td><strong>{html.escape(s.name)}</strong><br><small>{html.escape(s.description)}</small></td>"
-        f"<td><code>{html.escape(s.expression)}</code><br><small>{html.escape(s.timezone)}</small></td>"
-        f"<td><code>{html.escape(json.dumps(s.input))}</code></td>"
-        f'<td><form method=post action="/_dev/schedules/{html.escape(s.name)}">'
-        f"<button type=submit>Run now</button></form></td></tr>"
-        for s in scheduler.schedules
-    )
-    runs = (
-        "\n".join(
-            f"<li><strong>{html.escape(r.schedule)}</strong> ({html.escape(r.at)}): "
-            f"{'ok' if r.ok else 'FAILED'} <code>{html.escape(json.dumps(r.result, default=str))}</code></li>"
-            for r in reversed(scheduler.history)
-        )
-        or "<li>None yet.</li>"
-    )
-    queues = "".join(
-        f"<li>{html.escape(p.source.queue)} → {html.escape(p.source.function)}: "
-        f"batches of {p.source.batch_size}, {p.invocations} invocations so far</li>"
-        for p in pollers
-    )
-    return f"""<!doctype html>
+_STYLE = (
+    "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}\n"
+    "table{border-collapse:collapse;width:100%}"
+    "td,th{border-bottom:1px solid #ddd;padding:.5rem;text-align:left;vertical-align:top}"
+)
+_LINKS = '<a href="/_dev/emails">Emails sent</a> · <a href="/">Site</a>'
+_PAGE = """<!doctype html>
 <html lang=en><head><meta charset=utf-8><title>Dev schedules</title>
 <meta name=viewport content="width=device-width, initial-scale=1">
-<style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}}
-table{{border-collapse:collapse;width:100%}}td,th{{border-bottom:1px solid #ddd;padding:.5rem;text-align:left;vertical-align:top}}</style>
+<style>{style}</style>
 </head><body><h1>Schedules (EventBridge Scheduler, played locally)</h1>
-<p>App clock: <time>{html.escape(scheduler.clock().isoformat())}</time>. A schedule runs when its time comes on
-this clock; <em>Run now</em> runs it at once. <a href="/_dev/emails">Emails sent</a> · <a href="/">Site</a></p>
+<p>App clock: <time>{clock}</time>. A schedule runs when its time comes on
+this clock; <em>Run now</em> runs it at once. {links}</p>
 <table><thead><tr><th>Schedule</th><th>When</th><th>Input</th><th></th></tr></thead><tbody>
 {rows}
 </tbody></table>
@@ -328,3 +307,58 @@ this clock; <em>Run now</em> runs it at once. <a href="/_dev/emails">Emails sent
 <h2>Runs, newest first</h2><ul>{runs}</ul>
 </body></html>
 """
+_SCHEDULE = (
+    "<tr><td><strong>{name}</strong><br><small>{description}</small></td>"
+    "<td><code>{expression}</code><br><small>{timezone}</small></td>"
+    "<td><code>{input}</code></td>"
+    '<td><form method=post action="/_dev/schedules/{name}">'
+    "<button type=submit>Run now</button></form></td></tr>"
+)
+_RUN = "<li><strong>{schedule}</strong> ({at}): {outcome} <code>{result}</code></li>"
+_POLLER = "<li>{queue} → {function}: batches of {batch_size}, {invocations} invocations so far</li>"
+
+
+def render_page(scheduler: Scheduler, pollers: list[QueuePoller]) -> str:
+    """/_dev/schedules: the template's schedules, a button to run each now, and the runs."""
+    import html
+    import json
+
+    rows = "\n".join(
+        _SCHEDULE.format(
+            name=html.escape(s.name),
+            description=html.escape(s.description),
+            expression=html.escape(s.expression),
+            timezone=html.escape(s.timezone),
+            input=html.escape(json.dumps(s.input)),
+        )
+        for s in scheduler.schedules
+    )
+    runs = (
+        "\n".join(
+            _RUN.format(
+                schedule=html.escape(r.schedule),
+                at=html.escape(r.at),
+                outcome="ok" if r.ok else "FAILED",
+                result=html.escape(json.dumps(r.result, default=str)),
+            )
+            for r in reversed(scheduler.history)
+        )
+        or "<li>None yet.</li>"
+    )
+    queues = "".join(
+        _POLLER.format(
+            queue=html.escape(p.source.queue),
+            function=html.escape(p.source.function),
+            batch_size=p.source.batch_size,
+            invocations=p.invocations,
+        )
+        for p in pollers
+    )
+    return _PAGE.format(
+        style=_STYLE,
+        clock=html.escape(scheduler.clock().isoformat()),
+        links=_LINKS,
+        rows=rows,
+        queues=queues,
+        runs=runs,
+    )

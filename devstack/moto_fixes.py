@@ -3,12 +3,13 @@
 - Cognito's ResendConfirmationCode (the sign-up page's "send a new code") is missing:
   `install()` adds it, answering as Cognito does (the code goes by email; moto accepts
   any code at ConfirmSignUp, so no code is kept).
-- DynamoDB transactions: to roll a cancelled TransactWriteItems back, moto deep-copies the whole table once per
-item of the transaction: a 50-item transaction on a table of 6,000 items spends ~10 s
-copying (DynamoDB takes milliseconds), long enough for botocore's read timeout to fire
-and retry while the first attempt still runs. `install()` makes the rollback back up
-only the items the transaction touches, and restore those. What a transaction does,
-commits or cancels is unchanged: moto's own code still runs it.
+- DynamoDB transactions: to roll a cancelled TransactWriteItems back, moto deep-copies
+  the whole table once per item of the transaction: a 50-item transaction on a table
+  of 6,000 items spends ~10 s copying (DynamoDB takes milliseconds), long enough for
+  botocore's read timeout to fire and retry while the first attempt still runs.
+  `install()` makes the rollback back up only the items the transaction touches, and
+  restore those. What a transaction does, commits or cancels is unchanged: moto's own
+  code still runs it.
 """
 
 from __future__ import annotations
