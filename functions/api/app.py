@@ -1,5 +1,7 @@
 """The registration API: every browser route, behind API Gateway's Cognito authorizer."""
 
+from typing import Any
+
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -16,5 +18,5 @@ app = build_resolver()
 )
 @tracer.capture_lambda_handler
 @metrics.log_metrics
-def lambda_handler(event: dict, context: LambdaContext) -> dict:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

@@ -2,6 +2,8 @@
 and staff export the credit earned for the colleges, behind API Gateway's Cognito
 authorizer. Separate from the registration API so each imports only its own routes."""
 
+from typing import Any
+
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -18,5 +20,5 @@ app = build_resolver(grade_routers())
 )
 @tracer.capture_lambda_handler
 @metrics.log_metrics
-def lambda_handler(event: dict, context: LambdaContext) -> dict:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

@@ -3,6 +3,8 @@
 delivers only those again; the rest of the batch is done.
 """
 
+from typing import Any
+
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
     EventType,
@@ -25,12 +27,14 @@ processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failu
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
-def lambda_handler(event: dict, context: LambdaContext) -> dict:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     batch = send_batch([(r["messageId"], r["body"]) for r in event.get("Records", [])], clock.now())
 
     def send(record: SQSRecord) -> str:
         return batch.deliver(record.message_id)
 
-    return process_partial_response(
-        event=event, record_handler=send, processor=processor, context=context
+    return dict(
+        process_partial_response(
+            event=event, record_handler=send, processor=processor, context=context
+        )
     )

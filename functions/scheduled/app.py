@@ -5,6 +5,8 @@ A job that fails part-way raises, so the scheduler's retry (and the next schedul
 finishes it; every step is safe to repeat.
 """
 
+from typing import Any
+
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from dualcredit import clock
@@ -18,7 +20,7 @@ get_settings()  # fail the cold start, not a run, on a bad environment
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
-def lambda_handler(event: dict, context: LambdaContext) -> dict:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     result = run(str(event.get("action", "")), clock.now(), event.get("school_year"))
     logger.info("scheduled job done", extra=result)
     return result

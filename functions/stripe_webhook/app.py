@@ -5,6 +5,8 @@ is processed once per event id (Powertools idempotency on the same table); the
 processing itself is also safe to repeat, so a retry after a failure converges.
 """
 
+from typing import Any
+
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -17,11 +19,11 @@ from dualcredit.observability import logger, metrics, tracer
 
 # Stripe retries a delivery for up to three days.
 @once_per_event(partition=keys.IDEMPOTENCY_PK, key_path="id", expires_after_seconds=4 * 24 * 3600)
-def process(event: dict) -> dict:
+def process(event: dict[str, Any]) -> dict[str, Any]:
     return {"outcome": handle_stripe_event(event, clock.now())}
 
 
-def _answer(status: int, body: str) -> dict:
+def _answer(status: int, body: str) -> dict[str, Any]:
     return {"statusCode": status, "headers": {"Content-Type": "application/json"}, "body": body}
 
 
@@ -30,7 +32,7 @@ def _answer(status: int, body: str) -> dict:
 )
 @tracer.capture_lambda_handler
 @metrics.log_metrics
-def lambda_handler(event: dict, context: LambdaContext) -> dict:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
     try:
         stripe_event = stripe_gateway.verify_event(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from functools import cache
+from typing import Any
 
 import botocore.session
 from botocore.config import Config
@@ -22,7 +23,7 @@ def _session() -> botocore.session.Session:
 
 
 @cache
-def client(service: str):
+def client(service: str) -> Any:
     """A client for `service`; AWS_ENDPOINT_URL (set by `make dev` and tests) points it at moto."""
     return _session().create_client(
         service,

@@ -115,8 +115,8 @@ class Transaction:
         item: Item,
         *,
         condition: str | None = None,
-        names: dict | None = None,
-        values: dict | None = None,
+        names: dict[str, str] | None = None,
+        values: dict[str, Any] | None = None,
     ) -> int:
         op: dict[str, Any] = {"TableName": table_name(), "Item": serialize(item)}
         _conditions(op, condition, names, values)
@@ -129,8 +129,8 @@ class Transaction:
         sk: str,
         *,
         expression: str,
-        names: dict | None = None,
-        values: dict | None = None,
+        names: dict[str, str] | None = None,
+        values: dict[str, Any] | None = None,
         condition: str | None = None,
     ) -> int:
         op: dict[str, Any] = {
@@ -148,8 +148,8 @@ class Transaction:
         sk: str,
         *,
         condition: str | None = None,
-        names: dict | None = None,
-        values: dict | None = None,
+        names: dict[str, str] | None = None,
+        values: dict[str, Any] | None = None,
     ) -> int:
         op: dict[str, Any] = {"TableName": table_name(), "Key": key(pk, sk)}
         _conditions(op, condition, names, values)
@@ -162,8 +162,8 @@ class Transaction:
         sk: str,
         *,
         condition: str,
-        names: dict | None = None,
-        values: dict | None = None,
+        names: dict[str, str] | None = None,
+        values: dict[str, Any] | None = None,
     ) -> int:
         op: dict[str, Any] = {"TableName": table_name(), "Key": key(pk, sk)}
         _conditions(op, condition, names, values)
@@ -194,7 +194,12 @@ def set_expression(
     return expression.strip(), names, values
 
 
-def _conditions(op: dict, condition: str | None, names: dict | None, values: dict | None) -> None:
+def _conditions(
+    op: dict[str, Any],
+    condition: str | None,
+    names: dict[str, str] | None,
+    values: dict[str, Any] | None,
+) -> None:
     if condition:
         op["ConditionExpression"] = condition
     if names:
@@ -207,7 +212,7 @@ def table_name() -> str:
     return get_settings().table_name
 
 
-def _ddb():
+def _ddb() -> Any:
     return client("dynamodb")
 
 
@@ -311,8 +316,8 @@ def put_item(
     item: Item,
     *,
     condition: str | None = None,
-    names: dict | None = None,
-    values: dict | None = None,
+    names: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
 ) -> None:
     params: dict[str, Any] = {"TableName": table_name(), "Item": serialize(item)}
     _conditions(params, condition, names, values)
@@ -329,8 +334,8 @@ def update_item(
     sk: str,
     *,
     expression: str,
-    names: dict | None = None,
-    values: dict | None = None,
+    names: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
     condition: str | None = None,
     return_old_on_failure: bool = False,
 ) -> Item:

@@ -19,10 +19,15 @@ class InProgress(Exception):
     """The same event is being processed right now; the caller should retry later."""
 
 
-def once_per_event(*, partition: str, key_path: str, expires_after_seconds: int) -> Callable:
-    def decorate(function: Callable[[dict], dict]) -> Callable[..., dict]:
+Event = dict[str, Any]
+
+
+def once_per_event(
+    *, partition: str, key_path: str, expires_after_seconds: int
+) -> Callable[[Callable[[Event], Event]], Callable[..., Event]]:
+    def decorate(function: Callable[[Event], Event]) -> Callable[..., Event]:
         @cache
-        def guarded():
+        def guarded() -> tuple[Any, Callable[..., Event]]:
             from aws_lambda_powertools.utilities.idempotency import (
                 DynamoDBPersistenceLayer,
                 IdempotencyConfig,
@@ -45,7 +50,7 @@ def once_per_event(*, partition: str, key_path: str, expires_after_seconds: int)
             )(function)
 
         @wraps(function)
-        def call(event: dict, context: Any = None) -> dict:
+        def call(event: Event, context: Any = None) -> Event:
             from aws_lambda_powertools.utilities.idempotency.exceptions import (
                 IdempotencyAlreadyInProgressError,
             )

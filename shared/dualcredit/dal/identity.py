@@ -37,4 +37,4 @@ def invite_school_user(email: str, school_id: str) -> str:
         raise
     cognito.admin_add_user_to_group(UserPoolId=pool, Username=email, GroupName=SCHOOL_GROUP)
     attributes = {a["Name"]: a["Value"] for a in response["User"]["Attributes"]}
-    return attributes.get("sub") or response["User"]["Username"]
+    return str(attributes.get("sub") or response["User"]["Username"])

@@ -35,7 +35,7 @@ def send(*, to: str, subject: str, html: str, text: str) -> str:
             }
         },
     )
-    return response["MessageId"]
+    return str(response["MessageId"])
 
 
 def template_name(name: str) -> str:

@@ -9,7 +9,7 @@ validator for every record kind. API models read them with `from_attributes`.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -20,6 +20,11 @@ from dualcredit.dal.dynamo import Item
 def _str(item: Item, name: str) -> str | None:
     value = item.get(name)
     return None if value is None else str(value)
+
+
+def _instant(item: Item, name: str) -> datetime | None:
+    value = item.get(name)
+    return None if value is None else datetime.fromisoformat(value)
 
 
 def _bool(item: Item, name: str) -> bool | None:
@@ -103,7 +108,7 @@ class Waiver:
 
     reason: str
     explanation: str | None
-    requested_at: str
+    requested_at: datetime
     status: WaiverStatus
 
 
@@ -197,7 +202,7 @@ class StudentYear:
             else Waiver(
                 reason=details.get("reason", ""),
                 explanation=details.get("explanation"),
-                requested_at=details.get("requested_at", ""),
+                requested_at=datetime.fromisoformat(details["requested_at"]),
                 status=WaiverStatus(waiver_status),
             ),
             # `late_fee_applies` is how records written before 2026-12-02 say it.
@@ -361,10 +366,10 @@ class WindowRecord:
     school_year: str
     version: int = 0
     close_override: date | None = None
-    opened_at: str | None = None
+    opened_at: datetime | None = None
     announced_on: str | None = None
     closed_on: str | None = None
-    closed_at: str | None = None
+    closed_at: datetime | None = None
     summarized_on: str | None = None
 
     @classmethod
@@ -376,10 +381,10 @@ class WindowRecord:
             school_year=school_year,
             version=int(item.get("version", 0)),
             close_override=date.fromisoformat(override) if override else None,
-            opened_at=_str(item, "opened_at"),
+            opened_at=_instant(item, "opened_at"),
             announced_on=_str(item, "announced_on"),
             closed_on=_str(item, "closed_on"),
-            closed_at=_str(item, "closed_at"),
+            closed_at=_instant(item, "closed_at"),
             summarized_on=_str(item, "summarized_on"),
         )
 

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dualcredit.dal.secrets import get_secret
 from dualcredit.settings import get_settings
+
+if TYPE_CHECKING:  # imported on first use: the stripe library is large
+    import stripe
+    from stripe.params.checkout import SessionCreateParams
 
 #: Tests replace this with an in-process client for the stand-in.
 http_client: Any = None
@@ -27,7 +31,7 @@ class InvalidSignature(Exception):
     """The webhook request is forged, stale, signed with another secret, or not JSON."""
 
 
-def _client():
+def _client() -> stripe.StripeClient:
     import stripe
 
     settings = get_settings()
@@ -55,7 +59,7 @@ def create_checkout_session(
     import stripe
 
     metadata = {"sers_id": sers_id, "student_id": student_id, "school_year": school_year}
-    params = {
+    params: SessionCreateParams = {
         "mode": "payment",
         "line_items": [
             {
@@ -105,7 +109,7 @@ def refund(payment_intent: str, *, idempotency_key: str) -> str:
         {"payment_intent": payment_intent, "reason": "duplicate"},
         {"idempotency_key": idempotency_key},
     )
-    return refund.id
+    return str(refund.id)
 
 
 def verify_event(payload: str, signature: str | None) -> dict[str, Any]:

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from dualcredit.logic.caller import Caller, caller_from_claims
 
+if TYPE_CHECKING:  # the data classes package is not loaded on a cold start
+    from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
+
+
+def _event(router: Router) -> APIGatewayProxyEvent:
+    # The REST resolver's events are API Gateway proxy events.
+    return cast("APIGatewayProxyEvent", router.current_event)
+
 
 def caller(router: Router) -> Caller:
     """The caller from the Cognito authorizer's claims; anonymous on public routes."""
-    authorizer = router.current_event.request_context.authorizer
+    authorizer = _event(router).request_context.authorizer
     return caller_from_claims(authorizer.claims if authorizer else None)
 
 
 def client_address(router: Router) -> str:
-    return router.current_event.request_context.identity.source_ip or "unknown"
+    return _event(router).request_context.identity.source_ip or "unknown"

@@ -39,7 +39,7 @@ def create_profile(caller: Caller, data: ProfileIn, at: datetime) -> Profile:
         raise Forbidden("Your sign-in carries no verified email address.")
     school = _school_or_error(data.school_id)
     profile = {
-        "student_id": caller.user_id,
+        "student_id": caller.user,
         "email": caller.email.lower(),
         **data.model_dump(mode="json", exclude_none=True),
         "school_name": school["name"],
@@ -68,9 +68,7 @@ def create_profile(caller: Caller, data: ProfileIn, at: datetime) -> Profile:
         break
     else:
         raise Conflict("We could not assign a SERS ID just now. Please try again.")
-    logger.info(
-        "student created", extra={"student_id": caller.user_id, "sers_id": profile["sers_id"]}
-    )
+    logger.info("student created", extra={"student_id": caller.user, "sers_id": profile["sers_id"]})
     metrics.add_metric(name="StudentCreated", unit="Count", value=1)
     _send_welcome(profile["email"], profile["sers_id"], at)
     return Profile.model_validate(profile)
@@ -111,7 +109,7 @@ def _send_welcome(email: str, sers_id: str, at: datetime) -> None:
 
 def get_profile(caller: Caller) -> Profile:
     caller.require(Role.STUDENT)
-    profile = student_data.get_profile(caller.user_id)
+    profile = student_data.get_profile(caller.user)
     if profile is None:
         raise NotFound("Complete your profile to get your SERS ID.", code="profile_missing")
     return Profile.model_validate(profile, from_attributes=True)
@@ -122,7 +120,7 @@ def update_profile(caller: Caller, changes: ProfileUpdate, at: datetime) -> Prof
     fields = changes.model_dump(mode="json", exclude_unset=True)
     if not fields:
         raise InvalidInput("Nothing to change.")
-    before = student_data.get_profile(caller.user_id)
+    before = student_data.get_profile(caller.user)
     if before is None:
         raise NotFound("Complete your profile to get your SERS ID.", code="profile_missing")
     if "school_id" in fields and fields["school_id"] != before.school_id:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from dualcredit.dal.audit import Actor
 from dualcredit.errors import Forbidden
@@ -26,6 +28,13 @@ class Caller:
     role: Role
     email: str | None = None
     school_id: str | None = None
+
+    @property
+    def user(self) -> str:
+        """The signed-in caller's id; the routes that use it require a role first."""
+        if self.user_id is None:
+            raise Forbidden("Please sign in.")
+        return self.user_id
 
     @property
     def actor(self) -> Actor:
@@ -57,7 +66,7 @@ def _groups(raw: object) -> set[str]:
     return set()
 
 
-def caller_from_claims(claims: dict | None) -> Caller:
+def caller_from_claims(claims: Mapping[str, Any] | None) -> Caller:
     if not claims or not claims.get("sub"):
         return ANONYMOUS
     groups = _groups(claims.get("cognito:groups"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from dualcredit.dal import catalog as catalog_data
 from dualcredit.dal import keys
@@ -120,9 +121,9 @@ def _update(
     caller: Caller,
     at: datetime,
     *,
-    rebuild: Callable[[dict], dict],
+    rebuild: Callable[[dict[str, Any]], dict[str, Any]],
     missing: NotFound,
-) -> dict:
+) -> dict[str, Any]:
     """Read, merge the changed fields, rebuild the list keys, write with a version check."""
     before = catalog_data.get(pk)
     if before is None:

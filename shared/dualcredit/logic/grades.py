@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -48,7 +48,7 @@ def post_grades(caller: Caller, school_id: str, batch: GradeBatch, at: datetime)
         (
             f"grades[{i}]",
             row.sers_id,
-            lambda r, oid=row.offering_id: r.offering_id == oid,
+            _same_offering(row.offering_id),
             row.grade,
         )
         for i, row in enumerate(batch.grades)
@@ -96,7 +96,7 @@ def import_csv(
             (
                 f"line {line}",
                 value["sers_id"],
-                lambda r, code=code: _course_code(r.college_course_code) == code,
+                _same_course(code),
                 value["grade"],
             )
         )
@@ -105,6 +105,14 @@ def import_csv(
     if len(rows) > MAX_GRADE_ROWS:
         raise InvalidInput(f"At most {MAX_GRADE_ROWS} grades per file; split it.", field="file")
     return _post(caller, school_id, year, rows, at, offering_field="college_course_code")
+
+
+def _same_offering(offering_id: str) -> Callable[[RegistrationRecord], bool]:
+    return lambda registration: registration.offering_id == offering_id
+
+
+def _same_course(code: str) -> Callable[[RegistrationRecord], bool]:
+    return lambda registration: _course_code(registration.college_course_code) == code
 
 
 def _course_code(text: str) -> str:
@@ -134,7 +142,7 @@ def _post(
     caller: Caller,
     school_id: str,
     year: rules.SchoolYear,
-    rows: list[Row],
+    rows: Sequence[Row],
     at: datetime,
     *,
     offering_field: str,
@@ -199,7 +207,7 @@ def _against_roster[T](
 
 def _match[T](
     roster: list[RegistrationRecord],
-    rows: list[Row],
+    rows: Sequence[Row],
     year: rules.SchoolYear,
     offering_field: str,
     *,
@@ -272,7 +280,7 @@ def answer_enrollments(
         (
             f"entries[{i}]",
             e.sers_id,
-            lambda r, oid=e.offering_id: r.offering_id == oid,
+            _same_offering(e.offering_id),
             e.in_class,
         )
         for i, e in enumerate(batch.entries)

@@ -37,7 +37,7 @@ def checkout_for_student(caller: Caller, school_year: str | None, at: datetime) 
     caller.require(Role.STUDENT)
     year = rules.school_year_or_current(school_year, at)
     return _checkout(
-        caller.user_id, year, at, success_path="/dashboard?paid=1", cancel_path="/dashboard"
+        caller.user, year, at, success_path="/dashboard?paid=1", cancel_path="/dashboard"
     )
 
 
@@ -212,7 +212,7 @@ def record_check(caller: Caller, student_id: str, check: CheckIn, at: datetime) 
         instrument_number=check.instrument_number,
         payer_name=check.payer_name,
         note=check.note,
-        recorded_by=caller.user_id,
+        recorded_by=caller.user,
         recorded_at=at.isoformat(),
     )
     if settle_check(payment, actor=caller.actor, at=at) is Settlement.DUPLICATE:

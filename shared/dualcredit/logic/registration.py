@@ -28,7 +28,7 @@ def register(caller: Caller, request: RegistrationRequest, at: datetime) -> Regi
     caller.require(Role.STUDENT)
     year = rules.school_year_of(at)
     profile, window_record, offerings = registration_data.load_for_registration(
-        caller.user_id, year.name, request.offering_ids
+        caller.user, year.name, request.offering_ids
     )
     if profile is None:
         raise Conflict("Complete your profile before you register a class.", code="profile_missing")
@@ -64,7 +64,7 @@ def register(caller: Caller, request: RegistrationRequest, at: datetime) -> Regi
             code="already_registered",
         ) from None
     logger.info(
-        "classes registered", extra={"student_id": caller.user_id, "count": len(registrations)}
+        "classes registered", extra={"student_id": caller.user, "count": len(registrations)}
     )
     metrics.add_metric(name="ClassRegistered", unit="Count", value=len(registrations))
     result = RegistrationResult(
@@ -116,7 +116,7 @@ def dashboard(caller: Caller, student_id: str | None = None) -> Dashboard:
     """A student's own dashboard, or (for staff) any student's."""
     if student_id is None:
         caller.require(Role.STUDENT)
-        student_id = caller.user_id
+        student_id = caller.user
     else:
         caller.require(Role.STAFF)
     partition = student_data.read_partition(student_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Literal
 
 from dualcredit import mail, rules
 from dualcredit.dal import payments as payment_data
@@ -23,18 +24,20 @@ from dualcredit.models.payments import (
 )
 from dualcredit.settings import get_settings
 
+Decided = Literal["approved", "denied", "not_pending"]
+
 
 def request_waiver(caller: Caller, request: WaiverRequest, at: datetime) -> PendingWaiver:
     caller.require(Role.STUDENT)
     if request.reason == "hardship" and not request.explanation:
         raise InvalidInput("Tell us briefly about the hardship.", field="explanation")
     year = rules.school_year_or_current(request.school_year, at).name
-    profile = student_data.get_profile(caller.user_id)
+    profile = student_data.get_profile(caller.user)
     if profile is None:
         raise Conflict("Complete your profile first.", code="profile_missing")
     try:
         request_data.request_waiver(
-            student_id=caller.user_id,
+            student_id=caller.user,
             school_year=year,
             reason=request.reason,
             explanation=request.explanation,
@@ -48,13 +51,13 @@ def request_waiver(caller: Caller, request: WaiverRequest, at: datetime) -> Pend
             code="waiver_not_allowed",
         ) from None
     return PendingWaiver(
-        student_id=caller.user_id,
+        student_id=caller.user,
         sers_id=profile.sers_id,
         school_year=year,
         school_id=profile.school_id,
         reason=request.reason,
         explanation=request.explanation,
-        requested_at=at.isoformat(),
+        requested_at=at,
     )
 
 
@@ -90,7 +93,7 @@ def decide_waivers(caller: Caller, decisions: Decisions, at: datetime) -> list[D
                 at=at,
             )
         except request_data.NotAllowed:
-            outcome = "not_pending"
+            outcome: Decided = "not_pending"
         else:
             outcome = "approved" if decision.approve else "denied"
             _tell(
@@ -118,21 +121,21 @@ def request_prior_year(
     caller: Caller, request: PriorYearRequestIn, at: datetime
 ) -> PriorYearRequest:
     caller.require(Role.STUDENT)
-    profile = student_data.get_profile(caller.user_id)
+    profile = student_data.get_profile(caller.user)
     if profile is None:
         raise Conflict("Complete your profile first.", code="profile_missing")
-    cost = _cost(caller.user_id, request.school_year, at, field="school_year")
+    cost = _cost(caller.user, request.school_year, at, field="school_year")
     fields = {
         **request.model_dump(),
         "request_id": uuid.uuid4().hex[:12],
         "sers_id": profile.sers_id,
     }
     request_data.request_prior_year(
-        student_id=caller.user_id, request=fields, actor=caller.actor, at=at
+        student_id=caller.user, request=fields, actor=caller.actor, at=at
     )
     return PriorYearRequest(
         **fields,
-        student_id=caller.user_id,
+        student_id=caller.user,
         status="pending",
         cost_if_approved_cents=cost,
         requested_at=at,
@@ -189,7 +192,7 @@ def decide_prior_year(caller: Caller, decisions: Decisions, at: datetime) -> lis
                 at=at,
             )
         except request_data.NotAllowed:
-            outcome = "not_pending"
+            outcome: Decided = "not_pending"
         else:
             outcome = "approved" if decision.approve else "denied"
             due = rules.amount_due(

@@ -45,8 +45,9 @@ def find_students(
         return _summaries_from_claim(claim)
     if email:
         return _summaries_from_claim(student_data.claim_for_email(email))
-    prefix = rules.name_search_prefix(last_name, first_name)
-    items = student_data.search_by_name(rules.last_name_index_key(last_name), prefix)
+    last = last_name or ""
+    prefix = rules.name_search_prefix(last, first_name)
+    items = student_data.search_by_name(rules.last_name_index_key(last), prefix)
     return [StudentSummary.model_validate(item, from_attributes=True) for item in items]
 
 

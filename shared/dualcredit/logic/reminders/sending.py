@@ -12,7 +12,7 @@ claim can be taken over.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -44,7 +44,7 @@ class NotSent(Exception):
     """SES refused this destination of a bulk send; SQS will deliver it again."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Pending:
     message_id: str
     notice: Notice
@@ -145,13 +145,12 @@ class _Sender:
                 notice.kind,
                 skipped={**details, "reason": reason} if reason else None,
             )
-            entries.append(
-                (
-                    message_id,
-                    take,
-                    None if reason else _Pending(message_id, notice, profile, values, details),
-                )
+            pending = (
+                _Pending(message_id, notice, profile, values, details)
+                if reason is None and profile is not None
+                else None
             )
+            entries.append((message_id, take, pending))
         if not entries:
             return
         try:
@@ -164,21 +163,20 @@ class _Sender:
             self._fail([message_id for message_id, _, _ in entries], error)
             return
         to_send: list[_Pending] = []
-        for (message_id, take, pending), claim in zip(entries, claims, strict=True):
-            if claim is None:
+        for (message_id, take, pending), held in zip(entries, claims, strict=True):
+            if held is None:
                 # Another sender took it after our read: it sends, or SQS asks us again.
                 self.outcome[message_id] = InProgress(message_id)
             elif pending is None:
-                self.outcome[message_id] = f"skipped: {take.skipped['reason']}"
+                self.outcome[message_id] = f"skipped: {(take.skipped or {}).get('reason')}"
                 metrics.add_metric(name="ReminderSkipped", unit="Count", value=1)
             else:
-                pending.claim = claim
-                to_send.append(pending)
+                to_send.append(replace(pending, claim=held))
         if to_send:
             self._send(to_send)
 
     def _send(self, to_send: list[_Pending]) -> None:
-        sent: list[tuple[_Pending, str]] = []
+        sent: list[tuple[_Pending, reminder_data.Claim, str]] = []
         for kind in dict.fromkeys(p.notice.kind for p in to_send):
             group = [p for p in to_send if p.notice.kind == kind]
             try:
@@ -202,18 +200,18 @@ class _Sender:
                     )
                     metrics.add_metric(name="ReminderFailed", unit="Count", value=1)
                     self.outcome[p.message_id] = NotSent(p.message_id)
-                else:
-                    sent.append((p, ses_id))
+                elif p.claim is not None:
+                    sent.append((p, p.claim, ses_id))
         if not sent:
             return
-        for p, _ in sent:
+        for p, _, _ in sent:
             self.outcome[p.message_id] = "sent"
         metrics.add_metric(name="ReminderSent", unit="Count", value=len(sent))
         try:
             lost = reminder_data.finish_all(
                 [
-                    reminder_data.Sent(p.claim, {**p.details, "ses_message_id": ses_id})
-                    for p, ses_id in sent
+                    reminder_data.Sent(claim, {**p.details, "ses_message_id": ses_id})
+                    for p, claim, ses_id in sent
                 ],
                 at=self.at,
             )
