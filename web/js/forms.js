@@ -79,32 +79,6 @@ export function fillForm(form, values, prefix = "") {
 
 let errorCount = 0;
 
-function labelText(control) {
-  const label = control.labels && control.labels[0];
-  const legend = control.closest && control.closest("fieldset")?.querySelector("legend");
-  const text = (label || legend)?.textContent || "";
-  return text.replace(/\(.*?\)|\*|optional/gi, "").trim();
-}
-
-/** The API's words, made plain for one field. */
-function plainMessage(message, control) {
-  let text = String(message || "is not valid").trim();
-  if (/should match pattern|string_pattern_mismatch/i.test(text) && control?.dataset?.patternMessage) {
-    return control.dataset.patternMessage;
-  }
-  text = text.replace(/^String should have at least 1 character$/i, "is required");
-  text = text.replace(/^Input should be a valid date.*$/i, "must be a date");
-  text = text.replace(/^Input should be a valid integer.*$/i, "must be a whole number");
-  text = text.replace(/^Input should be a valid number.*$/i, "must be a number");
-  text = text.replace(/^value is not a valid email address.*$/i, "must be a valid email address");
-  text = text.replace(/^Input should be (less|greater) than or equal to (\S+)$/i, (_, way, n) => `must be ${way === "less" ? "at most" : "at least"} ${n}`);
-  if (/^(is|must|should|has|cannot) /i.test(text)) {
-    const label = control ? labelText(control) : "";
-    return label ? `${label} ${text}` : `This ${text}`;
-  }
-  return text;
-}
-
 /** Remove every error shown on the form. */
 export function clearErrors(form) {
   for (const node of form.querySelectorAll(".field-error")) node.remove();
@@ -156,7 +130,8 @@ function findControl(form, field) {
 /**
  * Show a ServiceError on a form: each {field, message} next to its field (the
  * field is the input's name, e.g. "mailing_address.postal_code"); the rest, and
- * the message itself when no field matched, in the form's alert.
+ * the message itself when no field matched, in the form's alert. Messages are shown
+ * as they come: the API words them for the page ("Legal first name is required").
  * `fieldFor(field)` may rename an API field to a form field.
  */
 export function showErrors(form, error, { fieldFor = (field) => field } = {}) {
@@ -173,7 +148,7 @@ export function showErrors(form, error, { fieldFor = (field) => field } = {}) {
     const message = document.createElement("p");
     message.className = "field-error";
     message.id = `error-${++errorCount}`;
-    message.textContent = plainMessage(item.message, control);
+    message.textContent = item.message;
     if (anchor === control) control.insertAdjacentElement("afterend", message);
     else anchor.append(message);
     const controls = control.matches("input, select, textarea") ? [control] : [];

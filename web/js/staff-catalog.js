@@ -1,6 +1,6 @@
 import { api, query } from "./api.js";
 import { clearErrors, fillForm, onSubmit, requireFields, showStatus } from "./forms.js";
-import { dateTime, h, pageError, requireRole, schoolOptions, table, schoolYears, ready } from "./page.js";
+import { dateTime, h, pageError, startPage, schoolOptions, table, schoolYears, ready } from "./page.js";
 
 const schoolForm = document.getElementById("school-form");
 const courseForm = document.getElementById("course-form");
@@ -112,13 +112,10 @@ async function loadYears() {
     ...names.map((n) => h("option", { value: n, selected: n === window_.school_year }, n)));
 }
 
-if (requireRole("staff")) {
-  try {
-    await Promise.all([loadSchools(), loadCourses(), loadYears()]);
-    await loadOfferings();
-  } catch (error) {
-    pageError(error);
-  }
+if (await startPage("staff", async () => {
+  await Promise.all([loadSchools(), loadCourses(), loadYears()]);
+  await loadOfferings();
+})) {
   document.getElementById("school-cancel").addEventListener("click", stopEditing);
   onSubmit(schoolForm, async (data) => {
     const { school_id: schoolId, ...fields } = data;
@@ -157,7 +154,7 @@ if (requireRole("staff")) {
   });
   onSubmit(editOfferingForm, async (data) => {
     const { offering_id: offeringId, ...fields } = data;
-    requireFields(fields, { high_school_course: "is required", teacher: "is required" });
+    requireFields(fields, { high_school_course: "High-school class name is required", teacher: "Teacher is required" });
     const offering = await api(`/offerings/${encodeURIComponent(offeringId)}`, { method: "PATCH", body: fields });
     stopEditingOffering();
     await loadOfferings();

@@ -3,21 +3,43 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, EmailStr, Field
+from pydantic import AfterValidator, Field
 
-from dualcredit.models.common import ApiModel, Id, Model, OptionalText, SchoolYearName, Text
+from dualcredit.models.common import (
+    ApiModel,
+    Email,
+    Id,
+    Model,
+    OptionalText,
+    SchoolYearName,
+    Text,
+)
 from dualcredit.rules import DEFAULT_GRADE_THRESHOLD, normalize_grade
 
 SchoolKind = Literal["high_school", "skill_center"]
 
 
+#: The staff catalog page's school form.
+SCHOOL_LABELS = {"name": "Name", "kind": "Kind", "district": "District"}
+#: The staff catalog page's class forms (add, and edit).
+OFFERING_LABELS = {
+    "high_school_course": "High-school class name",
+    "teacher": "Teacher",
+    "grade_threshold": "Lowest grade that earns credit",
+}
+
+
 class SchoolIn(ApiModel):
+    labels = SCHOOL_LABELS
+
     name: Text
     kind: SchoolKind = "high_school"
     district: OptionalText | None = None
 
 
 class SchoolUpdate(ApiModel):
+    labels = SCHOOL_LABELS
+
     name: Text | None = None
     kind: SchoolKind | None = None
     district: OptionalText | None = None
@@ -31,6 +53,13 @@ class School(Model):
 
 
 class CollegeCourseIn(ApiModel):
+    labels = {
+        "college": "College",
+        "course_code": "Course code",
+        "title": "Title",
+        "credits": "Credits",
+    }
+
     college: Text
     course_code: Text
     title: Text
@@ -50,6 +79,13 @@ GradeThreshold = Annotated[str, AfterValidator(normalize_grade)]
 
 
 class OfferingIn(ApiModel):
+    labels = {
+        **OFFERING_LABELS,
+        "school_id": "School",
+        "school_year": "School year",
+        "college_course_id": "Articulated college course",
+    }
+
     school_id: Id
     school_year: SchoolYearName
     high_school_course: Text
@@ -59,6 +95,8 @@ class OfferingIn(ApiModel):
 
 
 class OfferingUpdate(ApiModel):
+    labels = OFFERING_LABELS
+
     high_school_course: Text | None = None
     teacher: Text | None = None
     grade_threshold: GradeThreshold | None = None
@@ -79,7 +117,9 @@ class Offering(Model):
 
 
 class SchoolUserInvite(ApiModel):
-    email: EmailStr
+    labels = {"email": "Email address", "school_id": "School"}
+
+    email: Email
     school_id: Id
 
 
@@ -104,6 +144,8 @@ class WindowOut(Model):
 
 
 class WindowExtension(ApiModel):
+    labels = {"closes_on": "New last day"}
+
     closes_on: date
 
 

@@ -16,6 +16,8 @@ MAX_GRADE_ROWS = 500
 
 
 class GradeIn(ApiModel):
+    labels = {"sers_id": "SERS ID", "grade": "Grade"}
+
     sers_id: SersIdText
     offering_id: Id
     grade: GradeText
@@ -23,6 +25,8 @@ class GradeIn(ApiModel):
 
 class GradeBatch(ApiModel):
     """Grades for registrations at one school; the school year defaults to the current one."""
+
+    labels = {"school_year": "School year"}
 
     school_year: SchoolYearName | None = None
     grades: list[GradeIn] = Field(min_length=1, max_length=MAX_GRADE_ROWS)
@@ -45,6 +49,8 @@ class GradeResult(Model):
 
 
 class EnrollmentIn(ApiModel):
+    labels = {"sers_id": "SERS ID"}
+
     sers_id: SersIdText
     offering_id: Id
     #: True: the student is really in this class; False: not (no credit goes out for it).
@@ -53,6 +59,8 @@ class EnrollmentIn(ApiModel):
 
 class EnrollmentBatch(ApiModel):
     """A school's answer on who is really in its classes; the year defaults to the current one."""
+
+    labels = {"school_year": "School year"}
 
     school_year: SchoolYearName | None = None
     entries: list[EnrollmentIn] = Field(min_length=1, max_length=MAX_GRADE_ROWS)

@@ -22,6 +22,8 @@ class Checkout(Model):
 class PayLookup(ApiModel):
     """A parent proves they know the student: SERS ID and date of birth."""
 
+    labels = {"sers_id": "SERS ID", "birth_date": "Student's date of birth"}
+
     sers_id: Text
     birth_date: date
     school_year: SchoolYearName | None = None
@@ -37,6 +39,16 @@ class PaySummary(Model):
 
 
 class CheckIn(ApiModel):
+    labels = {
+        "kind": "Kind of payment",
+        "school_year": "School year it pays for",
+        "instrument_number": "Check or money order number",
+        "amount_cents": "Amount in dollars",
+        "received_on": "Date received",
+        "payer_name": "Payer's name",
+        "note": "Note",
+    }
+
     kind: Literal["check", "money_order"]
     school_year: SchoolYearName
     instrument_number: Text
@@ -47,6 +59,8 @@ class CheckIn(ApiModel):
 
 
 class VoidRequest(ApiModel):
+    labels = {"reason": "Reason for voiding the payment"}
+
     reason: Text
 
 
@@ -65,6 +79,12 @@ class Payment(Model):
 
 
 class WaiverRequest(ApiModel):
+    labels = {
+        "school_year": "School year",
+        "reason": "Reason",
+        "explanation": "Anything staff should know",
+    }
+
     school_year: SchoolYearName | None = None
     reason: Literal["free_reduced_lunch", "hardship"]
     explanation: (
@@ -102,6 +122,14 @@ class PendingWaiver(Model):
 
 
 class PriorYearRequestIn(ApiModel):
+    labels = {
+        "school_year": "School year you took the class",
+        "school_id": "School where you took it",
+        "high_school_course": "High-school class name",
+        "teacher": "Teacher",
+        "reason": "Why it was not registered that year",
+    }
+
     school_year: SchoolYearName
     school_id: Text
     high_school_course: Text

@@ -6,16 +6,50 @@ from typing import Annotated, Literal
 from pydantic import EmailStr, Field, StringConstraints, field_validator
 
 from dualcredit import clock
-from dualcredit.models.common import ApiModel, Id, Model, OptionalText, Text
+from dualcredit.models.common import ApiModel, Email, Id, Model, OptionalText, Text, worded
 
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ().-]{7,20}$")]
-State = Annotated[
-    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z]{2}$")
+MISMATCH = "string_pattern_mismatch"
+Phone = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ().-]{7,20}$"),
+    worded("Enter a phone number of 7 to 20 digits, like 425-555-0142.", error=MISMATCH),
 ]
-PostalCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{5}(-\d{4})?$")]
+State = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z]{2}$"),
+    worded("Enter the state as two letters, like WA.", error=MISMATCH),
+]
+PostalCode = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=r"^\d{5}(-\d{4})?$"),
+    worded("Enter a ZIP code of 5 digits, like 98052.", error=MISMATCH),
+]
+
+#: The fields that identify a student, as the profile page and staff's student page name them.
+IDENTITY_LABELS = {
+    "legal_first_name": "Legal first name",
+    "legal_last_name": "Legal last name",
+    "birth_date": "Date of birth",
+}
+#: The profile page's other fields (the ones a student may change).
+CONTACT_LABELS = {
+    "preferred_name": "Preferred name",
+    "phone": "Phone",
+    "mailing_address": "Mailing address",
+    "school_id": "High school or skill center",
+    "expected_graduation_year": "Year you expect to graduate",
+}
 
 
 class Address(ApiModel):
+    labels = {
+        "line1": "Street address",
+        "line2": "Apartment, suite",
+        "city": "City",
+        "state": "State",
+        "postal_code": "ZIP code",
+    }
+
     line1: Text
     line2: OptionalText | None = None
     city: Text
@@ -25,6 +59,8 @@ class Address(ApiModel):
 
 class ProfileIn(ApiModel):
     """What a student enters once; legal name and birth date then identify them."""
+
+    labels = {**IDENTITY_LABELS, **CONTACT_LABELS}
 
     legal_first_name: Text
     legal_last_name: Text
@@ -51,6 +87,8 @@ class IdentityCorrection(ApiModel):
     """Staff correct a student's legal name or date of birth (a mistake at sign-up);
     the reason goes into the audit record."""
 
+    labels = {**IDENTITY_LABELS, "reason": "Reason for the correction"}
+
     legal_first_name: Text | None = None
     legal_last_name: Text | None = None
     birth_date: date | None = None
@@ -66,6 +104,8 @@ class ProfileUpdate(ApiModel):
     """Contact details a student may change; legal name and birth date go through staff.
     A field left out stays as it is; `null` clears an optional one (preferred name,
     phone) and is refused for the others."""
+
+    labels = CONTACT_LABELS
 
     preferred_name: OptionalText | None = None
     phone: Phone | None = None
@@ -99,7 +139,9 @@ class Profile(Model):
 
 
 class RecoveryRequest(ApiModel):
-    email: EmailStr
+    labels = {"email": "Email address"}
+
+    email: Email
 
 
 class Registration(Model):
