@@ -1,6 +1,6 @@
 import { api } from "./api.js";
 import { onSubmit } from "./forms.js";
-import { h, longDate, pageError, requireRole, table, ready } from "./page.js";
+import { h, longDate, startPage, table, ready } from "./page.js";
 
 const form = document.getElementById("register-form");
 const list = document.getElementById("offerings");
@@ -53,13 +53,7 @@ async function load() {
   form.hidden = false;
 }
 
-if (requireRole("student")) {
-  try {
-    await load();
-  } catch (error) {
-    if (error.code === "profile_missing") location.replace("/profile/");
-    else pageError(error);
-  }
+if (await startPage("student", load)) {
   onSubmit(form, async (data) => {
     chosen = data.offering_ids || [];
     if (!chosen.length) {

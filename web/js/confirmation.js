@@ -1,5 +1,5 @@
 import { api } from "./api.js";
-import { dateTime, FEE_STATUS, h, money, pageError, requireRole, table, ready } from "./page.js";
+import { dateTime, FEE_STATUS, h, money, ready, startPage, table } from "./page.js";
 
 const root = document.getElementById("confirmation");
 document.getElementById("print").addEventListener("click", () => window.print());
@@ -34,12 +34,5 @@ async function render() {
   );
 }
 
-if (requireRole("student")) {
-  try {
-    await render();
-  } catch (error) {
-    if (error.code === "profile_missing") location.replace("/profile/");
-    else pageError(error);
-  }
-}
+await startPage("student", render);
 ready();

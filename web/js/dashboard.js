@@ -1,6 +1,6 @@
 import { api } from "./api.js";
 import { onSubmit } from "./forms.js";
-import { feeStatus, h, longDate, money, pageError, requireRole, table, ready } from "./page.js";
+import { feeStatus, h, longDate, money, ready, startPage, table } from "./page.js";
 
 const params = new URLSearchParams(location.search);
 const PAYING = "dualcredit.payingYear";
@@ -89,20 +89,15 @@ async function waitForPayment(year) {
   say("Your payment is still being confirmed. Reload this page in a minute to see it.");
 }
 
-if (requireRole("student")) {
-  try {
-    if (params.get("welcome")) say("Your account is ready. This is your SERS ID; we also emailed it to you.");
-    if (params.get("paid")) {
-      const year = sessionStorage.getItem(PAYING);
-      sessionStorage.removeItem(PAYING);
-      await waitForPayment(year);
-    }
-    else await render();
-  } catch (error) {
-    if (error.code === "profile_missing") location.replace("/profile/");
-    else pageError(error);
+await startPage("student", async () => {
+  if (params.get("welcome")) say("Your account is ready. This is your SERS ID; we also emailed it to you.");
+  if (params.get("paid")) {
+    const year = sessionStorage.getItem(PAYING);
+    sessionStorage.removeItem(PAYING);
+    await waitForPayment(year);
   }
-}
+  else await render();
+});
 
 const copyButton = document.getElementById("copy-sers");
 const copyStatus = document.getElementById("copy-status");

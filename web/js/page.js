@@ -78,6 +78,24 @@ export function requireRole(...roles) {
   return user;
 }
 
+/**
+ * The start-up a signed-in page shares: the guard (requireRole), then `load()`,
+ * the page's first requests. A student without a profile yet is sent to complete
+ * it; any other failure is shown in the page's alert. Resolves to the user, or to
+ * null when the page is not theirs (then the page binds nothing).
+ */
+export async function startPage(role, load = async () => {}) {
+  const user = requireRole(role);
+  if (!user) return null;
+  try {
+    await load(user);
+  } catch (error) {
+    if (role === "student" && error?.code === "profile_missing") location.replace("/profile/");
+    else pageError(error);
+  }
+  return user;
+}
+
 export function money(cents) {
   return (Number(cents || 0) / 100).toLocaleString("en-US", { style: "currency", currency: "USD" });
 }

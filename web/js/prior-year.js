@@ -1,6 +1,6 @@
 import { api } from "./api.js";
 import { onSubmit, showStatus } from "./forms.js";
-import { h, money, pageError, previousYears, requireRole, schoolOptions, ready } from "./page.js";
+import { h, money, previousYears, startPage, schoolOptions, ready } from "./page.js";
 
 const form = document.getElementById("prior-form");
 
@@ -15,13 +15,7 @@ async function load() {
   schoolOptions(form.elements.school_id, schools, profile.school_id);
 }
 
-if (requireRole("student")) {
-  try {
-    await load();
-  } catch (error) {
-    if (error.code === "profile_missing") location.replace("/profile/");
-    else pageError(error);
-  }
+if (await startPage("student", load)) {
   onSubmit(form, async (data) => {
     const request = await api("/students/me/prior-year-requests", { method: "POST", body: data });
     showStatus(form, `Your request for ${request.school_year} is sent. If staff approve it, ` +

@@ -1,6 +1,6 @@
 import { api } from "./api.js";
 import { fillForm, onSubmit, showStatus } from "./forms.js";
-import { h, pageError, requireRole, schoolOptions, ready } from "./page.js";
+import { h, ready, schoolOptions, startPage } from "./page.js";
 
 const form = document.getElementById("profile-form");
 const IDENTITY = ["legal_first_name", "legal_last_name", "birth_date"];
@@ -31,13 +31,9 @@ async function load() {
   return profile;
 }
 
-if (requireRole("student")) {
-  let existing = null;
-  try {
-    existing = await load();
-  } catch (error) {
-    pageError(error);
-  }
+let existing = null;
+// load() takes a missing profile as the form to complete, so this page never sends itself here.
+if (await startPage("student", async () => { existing = await load(); })) {
   onSubmit(form, async (data) => {
     if (existing) {
       const changes = Object.fromEntries(Object.entries(data).filter(([name]) => CHANGEABLE.includes(name)));

@@ -1,6 +1,6 @@
 import { api, download } from "./api.js";
 import { clearErrors, onSubmit, showErrors, whileBusy } from "./forms.js";
-import { h, money, pageError, requireRole, table, schoolYears, ready } from "./page.js";
+import { h, money, startPage, table, schoolYears, ready } from "./page.js";
 
 const form = document.getElementById("report-form");
 const SERIES = [
@@ -42,15 +42,12 @@ async function load(year) {
   render(await api(`/payments/report?school_year=${encodeURIComponent(year)}`));
 }
 
-if (requireRole("staff")) {
-  try {
-    const current = await api("/window", { auth: false });
-    form.elements.school_year.replaceChildren(...schoolYears(current.school_year, [0, -1, -2])
-      .map((n) => h("option", { value: n }, n)));
-    await load(current.school_year);
-  } catch (error) {
-    pageError(error);
-  }
+if (await startPage("staff", async () => {
+  const current = await api("/window", { auth: false });
+  form.elements.school_year.replaceChildren(...schoolYears(current.school_year, [0, -1, -2])
+    .map((n) => h("option", { value: n }, n)));
+  await load(current.school_year);
+})) {
   onSubmit(form, (data) => load(data.school_year), { busyLabel: "Loading…" });
   // The payments report, and the transcript of earned credit for the colleges, as CSV files.
   const offer = (button, path, fallback) => {

@@ -1,6 +1,6 @@
 import { api } from "./api.js";
 import { onSubmit, showStatus } from "./forms.js";
-import { dateTime, h, money, pageError, requireRole, ready } from "./page.js";
+import { dateTime, h, money, startPage, ready } from "./page.js";
 
 const waiversForm = document.getElementById("waivers-form");
 const priorForm = document.getElementById("prior-form");
@@ -106,13 +106,10 @@ async function decide(form, path, button, reload) {
   form.closest("section").querySelector("h2").focus();
 }
 
-if (requireRole("staff")) {
+if (await startPage("staff", async () => {
   for (const heading of document.querySelectorAll("main h2")) heading.tabIndex = -1;
-  try {
-    await Promise.all([loadWaivers(), loadPrior()]);
-  } catch (error) {
-    pageError(error);
-  }
+  await Promise.all([loadWaivers(), loadPrior()]);
+})) {
   onSubmit(waiversForm, (_data, button) => decide(waiversForm, "/waivers/decisions", button, loadWaivers));
   onSubmit(priorForm, (_data, button) => decide(priorForm, "/prior-year-requests/decisions", button, loadPrior));
 }

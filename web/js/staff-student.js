@@ -1,6 +1,6 @@
 import { api, query } from "./api.js";
 import { onSubmit, requireFields, showStatus } from "./forms.js";
-import { feeStatus, h, money, pageError, requireRole, table, ready } from "./page.js";
+import { feeStatus, h, money, startPage, table, ready } from "./page.js";
 
 const studentId = new URLSearchParams(location.search).get("id") || "";
 const checkForm = document.getElementById("check-form");
@@ -76,14 +76,11 @@ async function render() {
   select.replaceChildren(...[...names].sort().reverse().map((n) => h("option", { value: n, selected: n === chosen }, n)));
 }
 
-if (requireRole("staff")) {
+if (await startPage("staff", async () => {
   checkForm.elements.received_on.value = today();
   checkForm.elements.amount_cents.value = "50.00";
-  try {
-    await render();
-  } catch (error) {
-    pageError(error);
-  }
+  await render();
+})) {
   onSubmit(checkForm, async (data) => {
     const payment = await api(`/students/${encodeURIComponent(studentId)}/payments`, { method: "POST", body: data });
     await render();

@@ -1,6 +1,6 @@
 import { api, query } from "./api.js";
 import { onSubmit } from "./forms.js";
-import { h, requireRole, table, ready } from "./page.js";
+import { h, startPage, table, ready } from "./page.js";
 
 const form = document.getElementById("search-form");
 const results = document.getElementById("results");
@@ -15,7 +15,7 @@ function summaryRow(student) {
   ];
 }
 
-if (requireRole("staff")) {
+if (await startPage("staff")) {
   onSubmit(form, async (data) => {
     const found = await api(`/students${query(data)}`);
     document.getElementById("results-body").replaceChildren(found.length

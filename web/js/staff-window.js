@@ -1,6 +1,6 @@
 import { api } from "./api.js";
 import { onSubmit, showStatus } from "./forms.js";
-import { dateTime, h, longDate, pageError, requireRole, schoolYears, ready } from "./page.js";
+import { dateTime, h, longDate, startPage, schoolYears, ready } from "./page.js";
 
 const yearForm = document.getElementById("year-form");
 const extendForm = document.getElementById("extend-form");
@@ -23,15 +23,12 @@ async function load(name) {
   show(await api(`/windows/${encodeURIComponent(name)}`));
 }
 
-if (requireRole("staff")) {
-  try {
-    const current = await api("/window", { auth: false });
-    yearForm.elements.school_year.replaceChildren(...schoolYears(current.school_year, [1, 0, -1])
-      .map((n) => h("option", { value: n, selected: n === current.school_year }, n)));
-    await load(current.school_year);
-  } catch (error) {
-    pageError(error);
-  }
+if (await startPage("staff", async () => {
+  const current = await api("/window", { auth: false });
+  yearForm.elements.school_year.replaceChildren(...schoolYears(current.school_year, [1, 0, -1])
+    .map((n) => h("option", { value: n, selected: n === current.school_year }, n)));
+  await load(current.school_year);
+})) {
   onSubmit(yearForm, (data) => load(data.school_year), { busyLabel: "Loading…" });
   onSubmit(extendForm, async (data) => {
     const window_ = await api(`/windows/${encodeURIComponent(year)}`, { method: "PUT", body: data });

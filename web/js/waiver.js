@@ -1,6 +1,6 @@
 import { api } from "./api.js";
 import { onSubmit, showStatus } from "./forms.js";
-import { h, pageError, requireRole, ready } from "./page.js";
+import { h, startPage, ready } from "./page.js";
 
 const form = document.getElementById("waiver-form");
 
@@ -16,13 +16,7 @@ async function load() {
     .map((name) => h("option", { value: name, selected: name === wanted }, name)));
 }
 
-if (requireRole("student")) {
-  try {
-    await load();
-  } catch (error) {
-    if (error.code === "profile_missing") location.replace("/profile/");
-    else pageError(error);
-  }
+if (await startPage("student", load)) {
   onSubmit(form, async (data) => {
     const waiver = await api("/students/me/waivers", { method: "POST", body: data });
     showStatus(form, `Your waiver request for ${waiver.school_year} is sent. We will email you the decision.`);
