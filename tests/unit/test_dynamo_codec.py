@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dualcredit.dal.dynamo import deserialize, serialize, to_attribute
+from dualcredit.dal.codec import deserialize, serialize, to_attribute
 
 scalars = st.one_of(
     st.text(max_size=20),

@@ -179,7 +179,8 @@ def decide_prior_year(
             keys.year_sk(year),
             expression=(
                 "SET prior_year_credit = :true, #type = :type, school_year = :year, "
-                "student_id = :sid, sers_id = :sers, school_id = if_not_exists(school_id, :school), "
+                "student_id = :sid, sers_id = :sers, "
+                "school_id = if_not_exists(school_id, :school), "
                 "opened_at = if_not_exists(opened_at, :at), GSI2PK = :fees, "
                 "GSI2SK = if_not_exists(GSI2SK, :fees_sort)"
             ),

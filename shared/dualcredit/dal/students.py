@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from dualcredit.dal import dynamo, keys
@@ -13,10 +14,19 @@ from dualcredit.dal.records import ProfileRecord, RegistrationRecord, StudentCla
 NOT_EXISTS = "attribute_not_exists(PK)"
 
 
-class UniquenessViolation(Exception):
-    """`taken` names what already exists: profile, sers_id, email or identity."""
+class Claimed(StrEnum):
+    """What a new student's transaction claims, each written only if it is free."""
 
-    def __init__(self, taken: set[str]):
+    PROFILE = "profile"
+    SERS_ID = "sers_id"
+    EMAIL = "email"
+    IDENTITY = "identity"
+
+
+class UniquenessViolation(Exception):
+    """`taken` names what already exists."""
+
+    def __init__(self, taken: set[Claimed]):
         super().__init__(", ".join(sorted(taken)))
         self.taken = taken
 
@@ -64,17 +74,17 @@ def create_student(
     }
     txn = dynamo.Transaction()
     slots = {
-        txn.put(item, condition=NOT_EXISTS): "profile",
+        txn.put(item, condition=NOT_EXISTS): Claimed.PROFILE,
         txn.put(
             {"PK": keys.sers_id_pk(sers_id), "type": "sers_id_claim", **claim}, condition=NOT_EXISTS
-        ): "sers_id",
+        ): Claimed.SERS_ID,
         txn.put(
             {"PK": keys.email_pk(email), "type": "email_claim", **claim}, condition=NOT_EXISTS
-        ): "email",
+        ): Claimed.EMAIL,
         txn.put(
             {"PK": keys.identity_pk(fingerprint), "type": "identity_claim", **claim},
             condition=NOT_EXISTS,
-        ): "identity",
+        ): Claimed.IDENTITY,
     }
     add_audit(
         txn, entity_pk=pk, action="student.created", actor=actor, at=at, before=None, after=item
@@ -127,7 +137,7 @@ def correct_identity(
             names=names,
             values={**values, ":expected": before.version},
             condition="version = :expected",
-        ): "profile"
+        ): Claimed.PROFILE
     }
     if new_fingerprint != old_fingerprint:
         slots[
@@ -142,7 +152,7 @@ def correct_identity(
                 },
                 condition=NOT_EXISTS,
             )
-        ] = "identity"
+        ] = Claimed.IDENTITY
         txn.delete(
             keys.identity_pk(old_fingerprint),
             keys.CLAIM_SK,
@@ -169,8 +179,8 @@ def correct_identity(
     try:
         dynamo.transact(txn)
     except dynamo.TransactionCancelled as cancelled:
-        if any(slots.get(i) == "identity" for i in cancelled.failed):
-            raise UniquenessViolation({"identity"}) from cancelled
+        if any(slots.get(i) is Claimed.IDENTITY for i in cancelled.failed):
+            raise UniquenessViolation({Claimed.IDENTITY}) from cancelled
         raise StaleRecord() from cancelled
     return ProfileRecord.of_item(after)
 

@@ -74,17 +74,17 @@ def create_profile(caller: Caller, data: ProfileIn, at: datetime) -> Profile:
     return Profile.model_validate(profile)
 
 
-def _refuse_duplicate(taken: set[str]) -> None:
+def _refuse_duplicate(taken: set[student_data.Claimed]) -> None:
     """Anything but a SERS ID collision is a person who already has an account."""
-    if "profile" in taken:
+    if student_data.Claimed.PROFILE in taken:
         raise Conflict("Your profile is already complete.", code="profile_exists")
-    if "email" in taken:
+    if student_data.Claimed.EMAIL in taken:
         raise Conflict(
             "An account already uses this email address. " + RECOVERY_HINT,
             field="email",
             code="duplicate_account",
         )
-    if "identity" in taken:
+    if student_data.Claimed.IDENTITY in taken:
         raise Conflict(
             "A student with this legal name and date of birth already has an account. "
             "One person keeps one account so no credit is lost. " + RECOVERY_HINT,

@@ -9,8 +9,8 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from dualcredit import mail, rules
+from dualcredit.dal import checkouts, stripe_gateway, throttle
 from dualcredit.dal import payments as payment_data
-from dualcredit.dal import stripe_gateway, throttle
 from dualcredit.dal import students as student_data
 from dualcredit.dal.records import OpenCheckout, PaymentMethod, PaymentRecord, fee_facts
 from dualcredit.errors import Conflict, InvalidInput, NotFound, TooManyRequests, Unavailable
@@ -71,7 +71,7 @@ def pay_summary(
     """What a parent sees before paying by SERS ID: masked name, year, amount due."""
     student_id = _verified_student(sers_id, birth_date, client_address, at)
     year = rules.school_year_or_current(school_year, at)
-    profile, record, _ = payment_data.load_for_checkout(student_id, year.name)
+    profile, record, _ = checkouts.load_for_checkout(student_id, year.name)
     if profile is None:
         raise NotFound(NO_MATCH, code="no_match")
     facts = fee_facts(record)
@@ -96,7 +96,7 @@ def checkout_by_sers_id(
 def _checkout(
     student_id: str, year: rules.SchoolYear, at: datetime, *, success_path: str, cancel_path: str
 ) -> Checkout:
-    profile, record, window_record = payment_data.load_for_checkout(student_id, year.name)
+    profile, record, window_record = checkouts.load_for_checkout(student_id, year.name)
     if profile is None:
         raise Conflict("Complete your profile first.", code="profile_missing")
     if record is None:
@@ -151,7 +151,7 @@ def _checkout(
         expires_at=session["expires_at"],
         amount_cents=amount,
     )
-    if payment_data.store_checkout(student_id, year.name, checkout, at):
+    if checkouts.store_checkout(student_id, year.name, checkout, at):
         return _checkout_out(checkout, amount)
     # Another request stored its session first: use that one, retire ours.
     now = payment_data.student_year(student_id, year.name)

@@ -78,14 +78,15 @@ def register(caller: Caller, request: RegistrationRequest, at: datetime) -> Regi
 
 def _require_open(window: rules.Window, at: datetime) -> None:
     status = window.status(at)
+    year = window.school_year.name
     if status is rules.WindowStatus.NOT_YET_OPEN:
         raise Conflict(
-            f"Registration for {window.school_year.name} opens on {rules.long_date(window.opens_on)}.",
+            f"Registration for {year} opens on {rules.long_date(window.opens_on)}.",
             code="window_not_open",
         )
     if status is rules.WindowStatus.CLOSED:
         raise Conflict(
-            f"Registration for {window.school_year.name} closed on {rules.long_date(window.closes_on)}. "
+            f"Registration for {year} closed on {rules.long_date(window.closes_on)}. "
             "Credit for a class of a past school year can still be requested as prior-year credit "
             "from your dashboard; approved prior-year credit carries a late fee.",
             code="window_closed",

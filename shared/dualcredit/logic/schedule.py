@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from dualcredit import mail, rules
+from dualcredit.dal import checkouts, queue, stripe_gateway
 from dualcredit.dal import payments as payment_data
-from dualcredit.dal import queue, stripe_gateway
 from dualcredit.dal import students as student_data
 from dualcredit.dal import windows as window_data
 from dualcredit.dal.records import StudentYear
@@ -34,7 +35,13 @@ from dualcredit.models.payments import PaymentsReport
 from dualcredit.observability import logger, metrics
 from dualcredit.settings import get_settings
 
-ACTIONS = ("open", "close", "remind")
+
+class Action(StrEnum):
+    """What EventBridge Scheduler asks for, in the event's "action"."""
+
+    OPEN = "open"
+    CLOSE = "close"
+    REMIND = "remind"
 
 
 class JobIncomplete(Exception):
@@ -44,13 +51,20 @@ class JobIncomplete(Exception):
 
 def run(action: str, at: datetime, school_year: str | None = None) -> dict[str, Any]:
     """One scheduled job. `school_year` (e.g. "2026-27") is for manual runs only."""
-    if action == "open":
-        return open_window(at)
-    if action == "close":
-        return close_window(at, school_year)
-    if action == "remind":
-        return send_reminders(at)
-    raise ValueError(f"unknown scheduled action {action!r}; expected one of {', '.join(ACTIONS)}")
+    try:
+        job = Action(action)
+    except ValueError:
+        expected = ", ".join(Action)
+        raise ValueError(
+            f"unknown scheduled action {action!r}; expected one of {expected}"
+        ) from None
+    match job:
+        case Action.OPEN:
+            return open_window(at)
+        case Action.CLOSE:
+            return close_window(at, school_year)
+        case Action.REMIND:
+            return send_reminders(at)
 
 
 def _queue_url() -> str:
@@ -147,7 +161,7 @@ def close_window(at: datetime, school_year: str | None = None) -> dict[str, Any]
                 )
                 failed += 1
                 continue
-            payment_data.clear_checkout(student_year.student_id, year.name, checkout.session_id)
+            checkouts.clear_checkout(student_year.student_id, year.name, checkout.session_id)
             expired += 1
     result.update(sessions_expired=expired, sessions_kept=kept)
     if failed:

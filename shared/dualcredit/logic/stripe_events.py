@@ -12,8 +12,8 @@ from enum import StrEnum
 from typing import Any
 
 from dualcredit import rules
+from dualcredit.dal import checkouts, stripe_gateway
 from dualcredit.dal import payments as payment_data
-from dualcredit.dal import stripe_gateway
 from dualcredit.logic.settlement import Settlement, settle_card
 from dualcredit.observability import logger, metrics
 
@@ -61,7 +61,7 @@ def handle_stripe_event(event: dict[str, Any], at: datetime) -> EventOutcome:
         case "checkout.session.expired" | "checkout.session.async_payment_failed":
             meta = obj.get("metadata") or {}
             if meta.get("student_id") and meta.get("school_year"):
-                payment_data.clear_checkout(meta["student_id"], meta["school_year"], obj["id"])
+                checkouts.clear_checkout(meta["student_id"], meta["school_year"], obj["id"])
             return EventOutcome.CHECKOUT_CLOSED
         case "charge.refunded":
             return _card_refunded(obj, at)
