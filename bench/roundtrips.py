@@ -354,6 +354,16 @@ def _row(
     }
 
 
+def _counted[**P, T](calls: AwsCalls, call: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """`call(*args, **kwargs)`, with `calls` counting the requests it makes (and only those)."""
+    calls.clear()
+    calls.enabled = True
+    try:
+        return call(*args, **kwargs)
+    finally:
+        calls.enabled = False
+
+
 def measure(
     api: Api, world: Any, calls: AwsCalls, webhook: Webhook | None = None, stripe: Any = None
 ) -> dict[str, Any]:
@@ -363,13 +373,9 @@ def measure(
         url, who, body = step.call(world)
         if step.function not in callers:
             callers[step.function] = Api(step.function)
-        call = callers[step.function]
-        calls.clear()
-        calls.enabled = True
-        try:
-            status, answer = call(step.method, url, as_=who, body=body)
-        finally:
-            calls.enabled = False
+        status, answer = _counted(
+            calls, callers[step.function], step.method, url, as_=who, body=body
+        )
         if status >= 300:
             raise BenchError(f"{step.method} {url}: status {status}: {answer}")
         rows.append(
@@ -555,12 +561,7 @@ def measure_webhook(
     for key, case, make_event, check in cases:
         event = make_event()
         parameters.clear_caches()
-        calls.clear()
-        calls.enabled = True
-        try:
-            status, answer = webhook(event)
-        finally:
-            calls.enabled = False
+        status, answer = _counted(calls, webhook, event)
         if status != 200 or not check():
             raise BenchError(f"webhook {case}: status {status}: {answer} (or not applied)")
         expected, pattern = WEBHOOK_EXPECTED[key]

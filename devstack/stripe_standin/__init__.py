@@ -11,6 +11,7 @@ and delivers them to a webhook URL or to an injected function. Its modules:
     events      emitting, signing and delivering events (EventLog, Delivery)
     api         the REST API the stripe library calls (Api, Response)
     pages       the test checkout pages (CheckoutPages)
+    settings    what a stand-in was given (StandInSettings) and the default keys
     standin     StripeStandIn, all of the above, and what tests do in Stripe's place
     transport   the in-process stripe.HTTPClient, the HTTP server's handler, main
 
@@ -28,7 +29,8 @@ from devstack.stripe_standin.api import Response
 from devstack.stripe_standin.errors import StandInError
 from devstack.stripe_standin.events import Delivery
 from devstack.stripe_standin.parameters import MAX_EXPIRY, MIN_EXPIRY, decode_form, format_amount
-from devstack.stripe_standin.standin import DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET, StripeStandIn
+from devstack.stripe_standin.settings import DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET
+from devstack.stripe_standin.standin import StripeStandIn
 from devstack.stripe_standin.state import IN_PROCESS_BASE_URL
 from devstack.stripe_standin.transport import StandInHTTPClient, main
 

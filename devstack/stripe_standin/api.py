@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 import hmac
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -32,6 +32,7 @@ from devstack.stripe_standin.parameters import (
     metadata,
     only,
 )
+from devstack.stripe_standin.settings import StandInSettings
 from devstack.stripe_standin.state import Store
 
 #: GET /v1/<collection>/<id>: (the object's kind, the store's attribute).
@@ -59,30 +60,9 @@ class Response:
 class Api(Store):
     """Answers API requests (`handle`, or `dispatch` to leave delivery for later)."""
 
-    def __init__(
-        self,
-        *,
-        api_key: str,
-        public_base_url: str | None,
-        webhook_secret: str,
-        webhook_url: str | None,
-        deliver: Callable[[bytes, str], Any] | None,
-        clock: Callable[[], float],
-        api_version: str,
-        auto_deliver: bool,
-        webhook_timeout: float,
-    ) -> None:
-        super().__init__(
-            public_base_url=public_base_url,
-            webhook_secret=webhook_secret,
-            webhook_url=webhook_url,
-            deliver=deliver,
-            clock=clock,
-            api_version=api_version,
-            auto_deliver=auto_deliver,
-            webhook_timeout=webhook_timeout,
-        )
-        self.api_key = api_key
+    def __init__(self, settings: StandInSettings) -> None:
+        super().__init__(settings)
+        self.api_key = settings.api_key
         self._idempotency: dict[tuple[str, str], tuple[Any, Response]] = {}
 
     def handle(

@@ -11,13 +11,14 @@ import json
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.error import HTTPError, URLError
 from urllib.request import ProxyHandler, Request, build_opener
 
 from devstack.stripe_standin import objects
+from devstack.stripe_standin.settings import StandInSettings
 
 _HTTP = build_opener(ProxyHandler({}))  # webhook deliveries are local: never through a proxy
 
@@ -61,24 +62,14 @@ class EventLog:
     handler. With `auto_deliver=False` they wait for `deliver_pending()`.
     """
 
-    def __init__(
-        self,
-        *,
-        webhook_secret: str,
-        webhook_url: str | None,
-        deliver: Callable[[bytes, str], Any] | None,
-        clock: Callable[[], float],
-        api_version: str,
-        auto_deliver: bool,
-        webhook_timeout: float,
-    ) -> None:
-        self.webhook_secret = webhook_secret
-        self.webhook_url = webhook_url
-        self.deliver = deliver
-        self.clock = clock
-        self.api_version = api_version
-        self.auto_deliver = auto_deliver
-        self.webhook_timeout = webhook_timeout
+    def __init__(self, settings: StandInSettings) -> None:
+        self.webhook_secret = settings.webhook_secret
+        self.webhook_url = settings.webhook_url
+        self.deliver = settings.deliver
+        self.clock = settings.clock
+        self.api_version = settings.api_version
+        self.auto_deliver = settings.auto_deliver
+        self.webhook_timeout = settings.webhook_timeout
         self.events: list[dict[str, Any]] = []
         self.deliveries: list[Delivery] = []
         self._lock = threading.RLock()

@@ -103,18 +103,14 @@ def customer_details(email: str) -> dict[str, Any]:
     }
 
 
-def payment_intent(
-    intent_id: str,
-    charge_id: str,
-    session: dict[str, Any],
-    intent_data: dict[str, Any],
-    *,
-    now: int,
-    delayed: bool,
-) -> dict[str, Any]:
-    """The session's payment intent: succeeded, or processing for a delayed method."""
+def payment(
+    session: dict[str, Any], intent_data: dict[str, Any], *, now: int, delayed: bool
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The session's payment: its payment intent (succeeded, or processing for a delayed
+    method) and the intent's charge (paid, or pending for a delayed method)."""
+    intent_id, charge_id = new_id("pi_3"), new_id("ch_3")
     amount = session["amount_total"]
-    return {
+    intent: dict[str, Any] = {
         "id": intent_id,
         "object": "payment_intent",
         "amount": amount,
@@ -132,20 +128,7 @@ def payment_intent(
         "receipt_email": intent_data.get("receipt_email"),
         "status": "processing" if delayed else "succeeded",
     }
-
-
-def charge(
-    charge_id: str,
-    intent_id: str,
-    session: dict[str, Any],
-    intent_data: dict[str, Any],
-    *,
-    now: int,
-    delayed: bool,
-) -> dict[str, Any]:
-    """The intent's charge: paid, or pending for a delayed method."""
-    amount = session["amount_total"]
-    return {
+    charge: dict[str, Any] = {
         "id": charge_id,
         "object": "charge",
         "amount": amount,
@@ -175,6 +158,7 @@ def charge(
         "refunded": False,
         "status": "pending" if delayed else "succeeded",
     }
+    return intent, charge
 
 
 def method_type(delayed: bool) -> str:

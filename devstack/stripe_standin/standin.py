@@ -13,10 +13,12 @@ import stripe
 
 from devstack.stripe_standin.api import Api
 from devstack.stripe_standin.pages import CheckoutPages
+from devstack.stripe_standin.settings import (
+    DEFAULT_API_KEY,
+    DEFAULT_WEBHOOK_SECRET,
+    StandInSettings,
+)
 from devstack.stripe_standin.transport import StandInHTTPClient, handler_for
-
-DEFAULT_API_KEY = "sk_test_standin"
-DEFAULT_WEBHOOK_SECRET = "whsec_standin"  # noqa: S105 - a fixed local test secret
 
 
 class StripeStandIn(Api, CheckoutPages):
@@ -47,15 +49,17 @@ class StripeStandIn(Api, CheckoutPages):
         webhook_timeout: float = 30.0,
     ):
         super().__init__(
-            api_key=api_key,
-            public_base_url=public_base_url,
-            webhook_secret=webhook_secret,
-            webhook_url=webhook_url,
-            deliver=deliver,
-            clock=clock,
-            api_version=api_version,
-            auto_deliver=auto_deliver,
-            webhook_timeout=webhook_timeout,
+            StandInSettings(
+                api_key=api_key,
+                webhook_secret=webhook_secret,
+                webhook_url=webhook_url,
+                deliver=deliver,
+                public_base_url=public_base_url,
+                clock=clock,
+                api_version=api_version,
+                auto_deliver=auto_deliver,
+                webhook_timeout=webhook_timeout,
+            )
         )
         self._server: ThreadingHTTPServer | None = None
 

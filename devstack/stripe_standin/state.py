@@ -19,6 +19,7 @@ from devstack.stripe_standin.parameters import (
     format_amount,
     session_request,
 )
+from devstack.stripe_standin.settings import StandInSettings
 
 IN_PROCESS_BASE_URL = "http://stripe-standin.test"
 
@@ -27,27 +28,9 @@ class Store(EventLog):
     """The objects, by id, and their state changes. Methods starting with `_` expect
     the lock held; the public ones take it."""
 
-    def __init__(
-        self,
-        *,
-        public_base_url: str | None,
-        webhook_secret: str,
-        webhook_url: str | None,
-        deliver: Callable[[bytes, str], Any] | None,
-        clock: Callable[[], float],
-        api_version: str,
-        auto_deliver: bool,
-        webhook_timeout: float,
-    ) -> None:
-        super().__init__(
-            webhook_secret=webhook_secret,
-            webhook_url=webhook_url,
-            deliver=deliver,
-            clock=clock,
-            api_version=api_version,
-            auto_deliver=auto_deliver,
-            webhook_timeout=webhook_timeout,
-        )
+    def __init__(self, settings: StandInSettings) -> None:
+        super().__init__(settings)
+        public_base_url = settings.public_base_url
         self.public_base_url = public_base_url.rstrip("/") if public_base_url else None
         self._server_url: str | None = None  # where serve() listens
         self.sessions: dict[str, dict[str, Any]] = {}
@@ -158,13 +141,10 @@ class Store(EventLog):
         now = self._now()
         email = session["customer_email"] or objects.FALLBACK_EMAIL
         intent_data = self._intent_data.get(session_id, {})
-        intent_id, charge_id = new_id("pi_3"), new_id("ch_3")
-        self.payment_intents[intent_id] = objects.payment_intent(
-            intent_id, charge_id, session, intent_data, now=now, delayed=async_payment
-        )
-        self.charges[charge_id] = objects.charge(
-            charge_id, intent_id, session, intent_data, now=now, delayed=async_payment
-        )
+        intent, charge = objects.payment(session, intent_data, now=now, delayed=async_payment)
+        intent_id = intent["id"]
+        self.payment_intents[intent_id] = intent
+        self.charges[charge["id"]] = charge
         session.update(
             {
                 "status": "complete",

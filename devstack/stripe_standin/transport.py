@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 import stripe
 
+from devstack.stripe_standin.settings import DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET
+
 if TYPE_CHECKING:
     from devstack.stripe_standin.standin import StripeStandIn
 
@@ -128,11 +130,7 @@ def handler_for(standin: StripeStandIn, *, quiet: bool) -> type[BaseHTTPRequestH
 
 
 def main(argv: list[str] | None = None) -> int:
-    from devstack.stripe_standin.standin import (
-        DEFAULT_API_KEY,
-        DEFAULT_WEBHOOK_SECRET,
-        StripeStandIn,
-    )
+    from devstack.stripe_standin.standin import StripeStandIn
 
     parser = argparse.ArgumentParser(
         prog="python -m devstack.stripe_standin",
