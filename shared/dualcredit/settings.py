@@ -1,29 +1,44 @@
-"""Settings: one validated model, read from the environment once per process."""
+"""Settings: one validated, frozen value, read from the environment once per process."""
 
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-
-from dualcredit.rules import DEFAULT_REMINDER_DAYS, DEFAULT_SERS_PREFIX, parse_reminder_days
+from dualcredit.rules import (
+    DEFAULT_REMINDER_DAYS,
+    DEFAULT_SERS_PREFIX,
+    RuleError,
+    parse_reminder_days,
+)
 
 #: Stages where a fixed clock may be injected (tests and `make dev`). Never production.
 CLOCK_STAGES = frozenset({"local", "test"})
 
+_TEMPLATE_PREFIX = re.compile(r"[A-Za-z0-9_-]{1,40}")
+_SERS_PREFIX = re.compile(r"[A-Z0-9]{2,6}")
 
-class Settings(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore")
 
-    table_name: str = Field(min_length=3)
+class InvalidSettings(ValueError):
+    """The environment names a setting the functions cannot run with."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The functions' settings, checked once per process. A frozen dataclass rather than a
+    pydantic model: the webhook and the reminder sender then start without pydantic."""
+
+    table_name: str
     stage: str = "prod"
     email_sender: str = "no-reply@pnwcollegecredit.org"
     app_base_url: str = "https://pnwcollegecredit.org"
     #: Stored SES templates (bulk reminders) are named `<prefix>-<name>`: the stack's name.
-    email_template_prefix: str = Field(default="dual-credit", pattern=r"^[A-Za-z0-9_-]{1,40}$")
-    sers_prefix: str = Field(default=DEFAULT_SERS_PREFIX, pattern=r"^[A-Z0-9]{2,6}$")
+    email_template_prefix: str = "dual-credit"
+    sers_prefix: str = DEFAULT_SERS_PREFIX
     user_pool_id: str = ""
     staff_email: str = "info@pnwcollegecredit.org"
     #: SSM parameter names (SecureString) of the Stripe secret key and webhook signing secret.
@@ -34,17 +49,43 @@ class Settings(BaseModel):
     #: Only honoured in CLOCK_STAGES, so a stray variable cannot move production's clock.
     clock_override: datetime | None = None
     #: SERS ID recovery throttles, per rolling hour.
-    recovery_limit_per_email: int = Field(default=3, ge=1)
-    recovery_limit_per_client: int = Field(default=20, ge=1)
+    recovery_limit_per_email: int = 3
+    recovery_limit_per_client: int = 20
     #: Days before the window's last day on which deadline reminders go out ("30,14,7,3,1").
     reminder_days: tuple[int, ...] = DEFAULT_REMINDER_DAYS
     #: The SQS queue the scheduled job fans reminders out to (the sender function reads it).
     reminder_queue_url: str = ""
 
-    @field_validator("reminder_days", mode="before")
+    def __post_init__(self) -> None:
+        if len(self.table_name) < 3:
+            raise InvalidSettings("TABLE_NAME must have at least 3 characters")
+        if not _TEMPLATE_PREFIX.fullmatch(self.email_template_prefix):
+            raise InvalidSettings("EMAIL_TEMPLATE_PREFIX must be 1-40 letters, digits, - or _")
+        if not _SERS_PREFIX.fullmatch(self.sers_prefix):
+            raise InvalidSettings("SERS_PREFIX must be 2-6 capital letters or digits")
+        for name in ("recovery_limit_per_email", "recovery_limit_per_client"):
+            if getattr(self, name) < 1:
+                raise InvalidSettings(f"{name.upper()} must be at least 1")
+
     @classmethod
-    def _reminder_days(cls, value: object) -> tuple[int, ...]:
-        return parse_reminder_days(value)  # type: ignore[arg-type]
+    def from_environment(cls, environ: Mapping[str, str]) -> Settings:
+        """The settings the environment names (an unset or empty variable keeps the
+        default)."""
+        given = {field: environ[var] for field, var in _ENV.items() if environ.get(var)}
+        values: dict[str, object] = dict(given)
+        try:
+            if "clock_override" in given:
+                values["clock_override"] = datetime.fromisoformat(given["clock_override"])
+            for name in ("recovery_limit_per_email", "recovery_limit_per_client"):
+                if name in given:
+                    values[name] = int(given[name])
+            if "reminder_days" in given:
+                values["reminder_days"] = parse_reminder_days(given["reminder_days"])
+        except (ValueError, RuleError) as error:
+            raise InvalidSettings(str(error)) from None
+        if "table_name" not in values:
+            raise InvalidSettings("TABLE_NAME is not set")
+        return cls(**values)  # type: ignore[arg-type]
 
 
 _ENV = {
@@ -70,5 +111,4 @@ _ENV = {
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """Fail at cold start, not mid-request, when the environment is wrong."""
-    values = {field: os.environ[var] for field, var in _ENV.items() if os.environ.get(var)}
-    return Settings.model_validate(values)
+    return Settings.from_environment(os.environ)

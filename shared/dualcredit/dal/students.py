@@ -46,7 +46,7 @@ class StudentPartition:
 
 def create_student(
     *,
-    profile: dict[str, Any],
+    profile: ProfileRecord,
     email: str,
     fingerprint: str,
     name_index: str,
@@ -55,7 +55,7 @@ def create_student(
     at: datetime,
 ) -> None:
     """Profile plus its SERS ID, email and identity claims, all or nothing."""
-    student_id, sers_id = profile["student_id"], profile["sers_id"]
+    student_id, sers_id = profile.student_id, profile.sers_id
     pk = keys.student_pk(student_id)
     item = {
         "PK": pk,
@@ -63,8 +63,7 @@ def create_student(
         "GSI1PK": keys.student_name_gsi(name_index),
         "GSI1SK": keys.student_name_sort(name_sort, student_id),
         "type": "profile",
-        "version": 1,
-        **profile,
+        **profile.fields(),
     }
     claim = {
         "SK": keys.CLAIM_SK,

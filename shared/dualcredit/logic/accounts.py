@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -9,6 +10,7 @@ from dualcredit import mail, rules
 from dualcredit.dal import catalog as catalog_data
 from dualcredit.dal import students as student_data
 from dualcredit.dal import throttle
+from dualcredit.dal.records import ProfileRecord
 from dualcredit.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyRequests
 from dualcredit.logic import notify
 from dualcredit.logic.caller import Caller, Role
@@ -38,19 +40,28 @@ def create_profile(caller: Caller, data: ProfileIn, at: datetime) -> Profile:
     if not caller.email:
         raise Forbidden("Your sign-in carries no verified email address.")
     school = _school_or_error(data.school_id)
-    profile = {
-        "student_id": caller.user,
-        "email": caller.email.lower(),
-        **data.model_dump(mode="json", exclude_none=True),
-        "school_name": school["name"],
-        "created_at": at.isoformat(),
-    }
+    new = ProfileRecord(
+        student_id=caller.user,
+        sers_id="",
+        email=caller.email.lower(),
+        legal_first_name=data.legal_first_name,
+        legal_last_name=data.legal_last_name,
+        preferred_name=data.preferred_name,
+        birth_date=data.birth_date,
+        phone=data.phone,
+        mailing_address=data.mailing_address.model_dump(mode="json", exclude_none=True),
+        school_id=data.school_id,
+        school_name=school["name"],
+        expected_graduation_year=data.expected_graduation_year,
+        created_at=at.isoformat(),
+        version=1,
+    )
     fingerprint = rules.identity_fingerprint(
         data.legal_first_name, data.legal_last_name, data.birth_date
     )
     prefix = get_settings().sers_prefix
     for _ in range(SERS_ID_ATTEMPTS):
-        profile["sers_id"] = rules.new_sers_id(at, prefix=prefix)
+        profile = replace(new, sers_id=rules.new_sers_id(at, prefix=prefix))
         try:
             student_data.create_student(
                 profile=profile,
@@ -68,10 +79,10 @@ def create_profile(caller: Caller, data: ProfileIn, at: datetime) -> Profile:
         break
     else:
         raise Conflict("We could not assign a SERS ID just now. Please try again.")
-    logger.info("student created", extra={"student_id": caller.user, "sers_id": profile["sers_id"]})
+    logger.info("student created", extra={"student_id": caller.user, "sers_id": profile.sers_id})
     metrics.add_metric(name="StudentCreated", unit="Count", value=1)
-    _send_welcome(profile["email"], profile["sers_id"], at)
-    return Profile.model_validate(profile)
+    _send_welcome(profile.email, profile.sers_id, at)
+    return Profile.model_validate(profile, from_attributes=True)
 
 
 def _refuse_duplicate(taken: set[student_data.Claimed]) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dualcredit import mail, rules
 from dualcredit.dal import checkouts, queue, stripe_gateway
@@ -30,10 +30,11 @@ from dualcredit.logic.reminders.notices import (
     publish_template,
     reminder_notice,
 )
-from dualcredit.logic.report import build_payments_report
-from dualcredit.models.payments import PaymentsReport
 from dualcredit.observability import logger, metrics
 from dualcredit.settings import get_settings
+
+if TYPE_CHECKING:
+    from dualcredit.models.payments import PaymentsReport
 
 
 class Action(StrEnum):
@@ -166,6 +167,10 @@ def close_window(at: datetime, school_year: str | None = None) -> dict[str, Any]
     result.update(sessions_expired=expired, sessions_kept=kept)
     if failed:
         raise JobIncomplete(f"{failed} checkout sessions could not be expired")
+    # The report's models (pydantic) load here, for the closing job only: the daily
+    # open and remind jobs start without them.
+    from dualcredit.logic.report import build_payments_report
+
     report = build_payments_report(year.name, records)
     message = _summary(report, window, expired=expired, kept=kept)
     if not notify.deliver(get_settings().staff_email, message, kind="close_summary"):
