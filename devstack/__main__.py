@@ -127,7 +127,9 @@ def main(argv: list[str] | None = None) -> int:
     warnings.filterwarnings("ignore", message="No application metrics to publish")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's per-request lines
 
-    from devstack.stack import DualCreditStack, StackError, StripeTestKeys
+    from devstack.errors import StackError
+    from devstack.stack import DualCreditStack
+    from devstack.stripe_setup import StripeTestKeys
 
     try:
         stripe_keys = StripeTestKeys.from_environment()

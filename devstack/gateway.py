@@ -8,98 +8,35 @@ authorizer) in front of the in-process Lambda handlers.
   Gateway's.
 - ``/_dev/...`` and the web front end's static files: devstack/devpages.py.
 
-The authorizer is devstack/authorizer.py; the functions behind it, devstack/lambdas.py.
+The route table, the preflight answer and the proxy event and response are
+devstack/restapi.py; the authorizer, devstack/authorizer.py; the functions behind it,
+devstack/lambdas.py. This module is the HTTP server that puts them together.
 """
 
 from __future__ import annotations
 
-import base64
 import logging
-import re
 import sys
 import threading
 import traceback
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
-from devstack.authorizer import CognitoAuthorizer, apigw_claims, bearer_token
+from devstack.authorizer import CognitoAuthorizer, bearer_token
 from devstack.devpages import DEV_PREFIX, Page, dev_page, json_page, static_page
 from devstack.emails import EmailLog
-from devstack.lambdas import ACCOUNT_ID, LambdaFunction
-from devstack.template import Route, api_routes, resources
+from devstack.lambdas import LambdaFunction
+from devstack.restapi import Match, RouteTable, cors_settings, proxy_event, proxy_response
+from devstack.template import api_routes
 
 log = logging.getLogger("devstack.gateway")
 
 API_PREFIX = "/api"
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
-
-
-# --------------------------------------------------------------------------- routes
-
-
-@dataclass(frozen=True)
-class Match:
-    resource: str  # the template's path, e.g. /schools/{school_id}
-    path_parameters: dict[str, str]
-    methods: dict[str, Route]
-
-
-class RouteTable:
-    """The template's resources, matched like API Gateway's resource tree: a literal
-    path segment wins over a `{parameter}` at the same level."""
-
-    def __init__(self, routes: list[Route]) -> None:
-        self._resources: dict[str, dict[str, Route]] = {}
-        for route in routes:
-            self._resources.setdefault(route.path, {})[route.method] = route
-
-    def match(self, path: str) -> Match | None:
-        segments = [s for s in path.strip("/").split("/")] if path.strip("/") else []
-        best: tuple[tuple[int, ...], str, dict[str, str]] | None = None
-        for resource in self._resources:
-            parts = [s for s in resource.strip("/").split("/")] if resource.strip("/") else []
-            if len(parts) != len(segments):
-                continue
-            params: dict[str, str] = {}
-            rank: list[int] = []
-            for part, segment in zip(parts, segments, strict=True):
-                variable = re.fullmatch(r"\{([^}+]+)\}", part)
-                if variable:
-                    if not segment:
-                        break
-                    params[variable.group(1)] = segment
-                    rank.append(1)
-                elif part == segment:
-                    rank.append(0)
-                else:
-                    break
-            else:
-                key = tuple(rank)
-                if best is None or key < best[0]:
-                    best = (key, resource, params)
-        if best is None:
-            return None
-        return Match(best[1], best[2], self._resources[best[1]])
-
-
-def _cors_settings() -> dict[str, str]:
-    """The preflight answer SAM builds from the template's Api Cors settings."""
-    cors = (resources().get("Api", {}).get("Properties", {}).get("Cors")) or {}
-
-    def literal(name: str, default: str) -> str:
-        value = cors.get(name)
-        return value.strip("'") if isinstance(value, str) else default
-
-    return {
-        "Access-Control-Allow-Headers": literal("AllowHeaders", "Content-Type,Authorization"),
-        "Access-Control-Allow-Methods": literal("AllowMethods", "GET,POST,PUT,PATCH,OPTIONS"),
-        "Access-Control-Max-Age": literal("MaxAge", "600"),
-    }
 
 
 @dataclass
@@ -150,7 +87,7 @@ class Gateway:
         self.quiet = quiet
         self.backend: Backend | None = None
         self.routes = RouteTable(api_routes())
-        self.cors = _cors_settings()
+        self.cors = cors_settings()
         self.invocations = 0
         self.invocations_by_function: dict[str, int] = {}
         self._invoke_lock = threading.Lock()
@@ -330,7 +267,22 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 self._gateway_error(401, "Unauthorized", "UnauthorizedException")
                 return
         request_id = str(uuid.uuid4())
-        event = self._event(backend, match, api_path, parts.query, body, claims, request_id)
+        event = proxy_event(
+            method=self.command,
+            headers=list(self.headers.items()),
+            host=self.headers.get("Host") or f"{self.gateway.host}:{self.gateway.port}",
+            user_agent=self.headers.get("User-Agent"),
+            client_ip=self.client_address[0],
+            port=self.gateway.port,
+            protocol=self.request_version,
+            stage=backend.stage,
+            match=match,
+            api_path=api_path,
+            query=parts.query,
+            body=body,
+            claims=claims,
+            request_id=request_id,
+        )
         try:
             response = self.gateway.invoke(route.function, event, request_id)
         except Exception:  # noqa: BLE001 - a crashed Lambda is a 502 at API Gateway
@@ -347,96 +299,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
         ]
         self._send(200, b"", headers, "application/json")
 
-    def _event(
-        self,
-        backend: Backend,
-        match: Match,
-        api_path: str,
-        query: str,
-        body: bytes,
-        claims: dict[str, Any] | None,
-        request_id: str,
-    ) -> dict[str, Any]:
-        multi_headers: dict[str, list[str]] = {}
-        for name, value in self.headers.items():
-            multi_headers.setdefault(name, []).append(value)
-        client_ip = self.client_address[0]
-        lowered = {n.lower() for n in multi_headers}
-        for name, value in (
-            ("X-Forwarded-For", client_ip),
-            ("X-Forwarded-Proto", "http"),
-            ("X-Forwarded-Port", str(self.gateway.port)),
-        ):
-            if name.lower() not in lowered:
-                multi_headers[name] = [value]
-        pairs = parse_qsl(query, keep_blank_values=True)
-        multi_query: dict[str, list[str]] = {}
-        for name, value in pairs:
-            multi_query.setdefault(name, []).append(value)
-        now = datetime.now(UTC)
-        stage = backend.stage
-        host = self.headers.get("Host") or f"{self.gateway.host}:{self.gateway.port}"
-        request_context: dict[str, Any] = {
-            "accountId": ACCOUNT_ID,
-            "apiId": "devstack",
-            "resourceId": "devstack",
-            "resourcePath": match.resource,
-            "httpMethod": self.command,
-            "path": f"/{stage}{api_path}",
-            "stage": stage,
-            "protocol": self.request_version,
-            "requestId": request_id,
-            "extendedRequestId": request_id,
-            "requestTime": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
-            "requestTimeEpoch": int(now.timestamp() * 1000),
-            "domainName": host.split(":")[0],
-            "domainPrefix": host.split(".")[0].split(":")[0],
-            "identity": {
-                "sourceIp": client_ip,
-                "userAgent": self.headers.get("User-Agent"),
-                "accountId": None,
-                "caller": None,
-                "user": None,
-                "userArn": None,
-                "cognitoIdentityId": None,
-                "cognitoIdentityPoolId": None,
-                "cognitoAuthenticationType": None,
-                "cognitoAuthenticationProvider": None,
-                "accessKey": None,
-                "apiKey": None,
-                "apiKeyId": None,
-                "principalOrgId": None,
-            },
-        }
-        if claims is not None:
-            request_context["authorizer"] = {"claims": apigw_claims(claims)}
-        return {
-            "resource": match.resource,
-            "path": api_path,
-            "httpMethod": self.command,
-            "headers": {name: values[-1] for name, values in multi_headers.items()} or None,
-            "multiValueHeaders": multi_headers or None,
-            "queryStringParameters": {n: v[-1] for n, v in multi_query.items()} or None,
-            "multiValueQueryStringParameters": multi_query or None,
-            "pathParameters": {n: unquote(v) for n, v in match.path_parameters.items()} or None,
-            "stageVariables": None,
-            "requestContext": request_context,
-            "body": body.decode("utf-8", errors="replace") if body else None,
-            "isBase64Encoded": False,
-        }
-
     def _lambda_response(self, response: Any, request_id: str) -> None:
-        if not isinstance(response, dict) or "statusCode" not in response:
+        answer = proxy_response(response)
+        if answer is None:
             self._gateway_error(502, "Internal server error", "InternalServerErrorException")
             return
-        headers: list[tuple[str, str]] = []
-        multi = response.get("multiValueHeaders") or {}
-        for name, values in multi.items():
-            headers += [(name, str(v)) for v in values]
-        for name, value in (response.get("headers") or {}).items():
-            if name.lower() not in {n.lower() for n in multi}:
-                headers.append((name, str(value)))
+        status, headers, raw = answer
         headers.append(("x-amzn-RequestId", request_id))
-        body = response.get("body") or ""
-        raw = base64.b64decode(body) if response.get("isBase64Encoded") else str(body).encode()
-        self._send(int(response["statusCode"]), raw, headers, "application/json")
+        self._send(status, raw, headers, "application/json")

@@ -1,12 +1,19 @@
 """The Lambda side of the gateway stand-in: a template function loaded in-process
-(its handler and settings), and the Lambda context its handler is given."""
+(its handler and settings), the Lambda context its handler is given, and which of the
+template's functions the stack loads."""
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from devstack import template
+from devstack.errors import StackError
+from devstack.names import STACK_NAME
 
 ACCOUNT_ID = "123456789012"
 
@@ -56,3 +63,50 @@ class LambdaFunction:
             log_group_name=self.log_group_name,
             timeout_seconds=self.timeout_seconds,
         )
+
+
+def load_function(logical_id: str, region: str) -> LambdaFunction:
+    """A function of the template, its handler file (CodeUri + Handler) freshly imported
+    so it reads this stack's environment. Its folder is on sys.path while it imports,
+    as it is in Lambda."""
+    code = template.function_code(logical_id)
+    settings = template.function_settings(logical_id)
+    spec = importlib.util.spec_from_file_location(f"devstack_{logical_id}", code.path)
+    if spec is None or spec.loader is None or not code.path.is_file():
+        raise StackError(f"cannot load {code.path} ({logical_id})")
+    module = importlib.util.module_from_spec(spec)
+    sys.path.insert(0, str(code.code_dir))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(code.code_dir))
+    handler = getattr(module, code.attribute, None)
+    if not callable(handler):
+        raise StackError(f"{code.path} has no {code.attribute}() ({logical_id})")
+    log_group = (settings["log_group"] or f"/aws/lambda/${{AWS::StackName}}/{logical_id}").replace(
+        "${AWS::StackName}", STACK_NAME
+    )
+    return LambdaFunction(
+        logical_id=logical_id,
+        handler=handler,
+        function_name=f"{STACK_NAME}-{logical_id}",
+        log_group_name=log_group,
+        timeout_seconds=settings["timeout"],
+        memory_limit_in_mb=settings["memory"],
+        region=region,
+    )
+
+
+def routed_functions() -> list[str]:
+    """The template's functions that have Api routes, in template order."""
+    return list(dict.fromkeys(route.function for route in template.api_routes()))
+
+
+def job_functions() -> list[str]:
+    """The template's functions that schedules or queues invoke, in template order."""
+    return list(
+        dict.fromkeys(
+            [s.function for s in template.schedules()]
+            + [q.function for q in template.queue_sources()]
+        )
+    )

@@ -6,23 +6,24 @@ Used by ``python -m devstack`` and by the integration tests.
     with DualCreditStack(port=0, moto_port=0, stripe_port=0) as stack:
         urllib.request.urlopen(f"{stack.api_url}/schools")
 
-Stripe: by default the local stand-in (devstack/stripe_standin/) serves the API
-and the test checkout pages on its own port; the app finds it through
-STRIPE_API_BASE and its key in moto's SSM, and it delivers signed events to the
-gateway's POST /api/stripe/webhook over HTTP, like Stripe does. Its clock is the
-app's (CLOCK_OVERRIDE). With `stripe_keys` (a Stripe test-mode key and webhook
-secret) the app talks to Stripe's test mode instead.
+This module starts and stops the servers and wires them together. The resources built
+from the template are devstack/resources.py; the environment the handlers read,
+devstack/environment.py; the functions loaded, devstack/lambdas.py; the demo data,
+devstack/seed.py; the scheduler and queue pollers, devstack/jobs.py.
+
+Stripe (devstack/stripe_setup.py): by default the local stand-in
+(devstack/stripe_standin/) serves the API and the test checkout pages on its own port;
+the app finds it through STRIPE_API_BASE and its key in moto's SSM, and it delivers
+signed events to the gateway's POST /api/stripe/webhook over HTTP, like Stripe does.
+Its clock is the app's (CLOCK_OVERRIDE). With `stripe_keys` (a Stripe test-mode key
+and webhook secret) the app talks to Stripe's test mode instead.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import json
 import logging
 import os
 import sys
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -38,57 +39,16 @@ import boto3  # noqa: E402
 from botocore.config import Config  # noqa: E402
 from moto.server import ThreadedMotoServer  # noqa: E402
 
-from devstack import moto_fixes, template  # noqa: E402
+from devstack import moto_fixes, resources, stripe_setup, template  # noqa: E402
 from devstack.authorizer import CognitoAuthorizer  # noqa: E402
 from devstack.emails import EmailLog  # noqa: E402
+from devstack.environment import ProcessEnvironment, app_environment, refresh_app_state  # noqa: E402
+from devstack.errors import StackError  # noqa: E402
 from devstack.gateway import Backend, Gateway  # noqa: E402
-from devstack.lambdas import LambdaFunction  # noqa: E402
+from devstack.lambdas import job_functions, load_function, routed_functions  # noqa: E402
+from devstack.names import REGION, STAGE, TABLE_NAME  # noqa: E402
+from devstack.stripe_setup import StripeTestKeys  # noqa: E402
 from devstack.stripe_standin import StripeStandIn  # noqa: E402
-
-REGION = "us-west-2"
-TABLE_NAME = "dual-credit-local"
-STAGE = "local"
-EMAIL_SENDER = "no-reply@pnwcollegecredit.org"
-STAFF_EMAIL = "info@pnwcollegecredit.org"
-POOL_NAME = "dual-credit-local-users"
-CLIENT_NAME = "dual-credit-local-web"
-STACK_NAME = "dual-credit-local"
-#: Where the template's functions read the Stripe secrets (/dual-credit/${Stage}/stripe/...).
-STRIPE_SECRET_KEY_PARAMETER = f"/dual-credit/{STAGE}/stripe/secret-key"  # noqa: S105 - a name
-STRIPE_WEBHOOK_SECRET_PARAMETER = f"/dual-credit/{STAGE}/stripe/webhook-secret"  # noqa: S105 - a name
-WEBHOOK_FUNCTION = "StripeWebhookFunction"
-
-#: Variables the stack sets (and restores on stop); the handler reads them.
-_MANAGED_ENV = (
-    "AWS_ENDPOINT_URL",
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "AWS_REGION",
-    "AWS_DEFAULT_REGION",
-    "AWS_PROFILE",
-    "AWS_DEFAULT_PROFILE",
-    "TABLE_NAME",
-    "STAGE",
-    "EMAIL_SENDER",
-    "APP_BASE_URL",
-    "STAFF_EMAIL",
-    "ALLOWED_ORIGIN",
-    "POWERTOOLS_TRACE_DISABLED",
-    "POWERTOOLS_METRICS_NAMESPACE",
-    "POWERTOOLS_SERVICE_NAME",
-    "USER_POOL_ID",
-    "CLOCK_OVERRIDE",
-    "NO_PROXY",
-    "no_proxy",
-    "STRIPE_SECRET_KEY_PARAMETER",
-    "STRIPE_WEBHOOK_SECRET_PARAMETER",
-    "STRIPE_API_BASE",
-)
-
-
-class StackError(RuntimeError):
-    pass
 
 
 class _MotoServer(ThreadedMotoServer):
@@ -118,152 +78,6 @@ def _reset_moto() -> None:
     from moto.moto_api._internal.models import moto_api_backend
 
     moto_api_backend.reset()
-
-
-def _load_function(logical_id: str, region: str) -> LambdaFunction:
-    """A function of the template, its handler file (CodeUri + Handler) freshly imported
-    so it reads this stack's environment. Its folder is on sys.path while it imports,
-    as it is in Lambda."""
-    code = template.function_code(logical_id)
-    settings = template.function_settings(logical_id)
-    spec = importlib.util.spec_from_file_location(f"devstack_{logical_id}", code.path)
-    if spec is None or spec.loader is None or not code.path.is_file():
-        raise StackError(f"cannot load {code.path} ({logical_id})")
-    module = importlib.util.module_from_spec(spec)
-    sys.path.insert(0, str(code.code_dir))
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(code.code_dir))
-    handler = getattr(module, code.attribute, None)
-    if not callable(handler):
-        raise StackError(f"{code.path} has no {code.attribute}() ({logical_id})")
-    log_group = (settings["log_group"] or f"/aws/lambda/${{AWS::StackName}}/{logical_id}").replace(
-        "${AWS::StackName}", STACK_NAME
-    )
-    return LambdaFunction(
-        logical_id=logical_id,
-        handler=handler,
-        function_name=f"{STACK_NAME}-{logical_id}",
-        log_group_name=log_group,
-        timeout_seconds=settings["timeout"],
-        memory_limit_in_mb=settings["memory"],
-        region=region,
-    )
-
-
-def routed_functions() -> list[str]:
-    """The template's functions that have Api routes, in template order."""
-    return list(dict.fromkeys(route.function for route in template.api_routes()))
-
-
-def job_functions() -> list[str]:
-    """The template's functions that schedules or queues invoke, in template order."""
-    return list(
-        dict.fromkeys(
-            [s.function for s in template.schedules()]
-            + [q.function for q in template.queue_sources()]
-        )
-    )
-
-
-def webhook_path() -> str:
-    """The Stripe webhook route, from the template (e.g. /stripe/webhook)."""
-    for route in template.api_routes():
-        if route.function == WEBHOOK_FUNCTION and route.method == "POST":
-            return route.path
-    raise StackError(f"infra/template.yaml has no POST route for {WEBHOOK_FUNCTION}")
-
-
-@dataclass(frozen=True)
-class StripeTestKeys:
-    """A Stripe test-mode secret key and webhook signing secret: `make dev` then uses
-    Stripe's test mode instead of the stand-in."""
-
-    secret_key: str = field(repr=False)
-    webhook_secret: str = field(repr=False)
-
-    @classmethod
-    def from_environment(cls, environ: Mapping[str, str] = os.environ) -> StripeTestKeys | None:
-        """STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, or None when neither is set.
-        A live key is refused: the local stack must never move real money."""
-        key = (environ.get("STRIPE_SECRET_KEY") or "").strip()
-        secret = (environ.get("STRIPE_WEBHOOK_SECRET") or "").strip()
-        if not key and not secret:
-            return None
-        if not key.startswith(("sk_test_", "rk_test_")):
-            raise StackError(
-                "STRIPE_SECRET_KEY must be a Stripe test-mode key (sk_test_...); "
-                "unset it to use the local Stripe stand-in"
-            )
-        if not secret.startswith("whsec_"):
-            raise StackError(
-                "STRIPE_WEBHOOK_SECRET (whsec_..., printed by `stripe listen`) must be "
-                "set with STRIPE_SECRET_KEY"
-            )
-        return cls(key, secret)
-
-    @property
-    def masked_key(self) -> str:
-        return f"{self.secret_key[:8]}...{self.secret_key[-4:]}"
-
-
-def _app_clock() -> float:
-    """The app's now (CLOCK_OVERRIDE in the local stage), for the Stripe stand-in."""
-    from dualcredit import clock
-
-    return clock.now().timestamp()
-
-
-def user_pool_arguments() -> dict[str, Any]:
-    """CreateUserPool arguments from the template's UserPool resource."""
-    props = template.resources()["UserPool"]["Properties"]
-    arguments: dict[str, Any] = {"PoolName": POOL_NAME}
-    for name in (
-        "Policies",
-        "Schema",
-        "UsernameAttributes",
-        "AutoVerifiedAttributes",
-        "AccountRecoverySetting",
-        "AdminCreateUserConfig",
-        "MfaConfiguration",
-    ):
-        if name in props:
-            arguments[name] = props[name]
-    return arguments
-
-
-def user_pool_client_arguments(user_pool_id: str) -> dict[str, Any]:
-    """CreateUserPoolClient arguments from the template's UserPoolClient resource."""
-    props = template.resources()["UserPoolClient"]["Properties"]
-    arguments: dict[str, Any] = {"UserPoolId": user_pool_id, "ClientName": CLIENT_NAME}
-    for name in (
-        "GenerateSecret",
-        "ExplicitAuthFlows",
-        "PreventUserExistenceErrors",
-        "EnableTokenRevocation",
-        "ReadAttributes",
-        "WriteAttributes",
-        "RefreshTokenValidity",
-        "AccessTokenValidity",
-        "IdTokenValidity",
-        "TokenValidityUnits",
-    ):
-        if name in props:
-            arguments[name] = props[name]
-    return arguments
-
-
-def user_pool_groups() -> list[dict[str, Any]]:
-    """CreateGroup arguments (without the pool id) for each UserPoolGroup resource."""
-    groups = []
-    for resource in template.resources().values():
-        if resource["Type"] == "AWS::Cognito::UserPoolGroup":
-            props = resource["Properties"]
-            groups.append(
-                {k: props[k] for k in ("GroupName", "Description", "Precedence") if k in props}
-            )
-    return groups
 
 
 class DualCreditStack:
@@ -313,7 +127,7 @@ class DualCreditStack:
         self.client_id = ""
         self.emails: EmailLog | None = None
         self.seeded: Any = None  # devstack.seed.SeedResult once seeded
-        self._saved_env: dict[str, str | None] = {}
+        self.environment = ProcessEnvironment()
 
     # ------------------------------------------------------------------ URLs
 
@@ -357,7 +171,7 @@ class DualCreditStack:
     @property
     def webhook_url(self) -> str:
         """The Stripe webhook endpoint as this machine reaches it (the stand-in posts here)."""
-        return f"{self.api_url}{webhook_path()}"
+        return f"{self.api_url}{stripe_setup.webhook_path()}"
 
     @property
     def stripe_url(self) -> str | None:
@@ -420,18 +234,28 @@ class DualCreditStack:
         self.moto = _MotoServer(self.host, self.requested_moto_port, verbose=False)
         self.moto.start()
         _reset_moto()
-        self._set_environment()
+        self.environment.apply(
+            app_environment(
+                moto_url=self.moto_url,
+                region=self.region,
+                table_name=self.table_name,
+                site_url=self.site_url,
+            ),
+            self.clock_override,
+        )
 
-        self._create_table()
-        self._verify_sender()
-        self._create_user_pool()
+        resources.create_table(self.client("dynamodb"), self.table_name)
+        resources.verify_sender(self.client("ses"))
+        self.user_pool_id, self.client_id = resources.create_user_pool(self.client("cognito-idp"))
         os.environ["USER_POOL_ID"] = self.user_pool_id
         self._start_stripe()
-        self._refresh_app_state()
+        refresh_app_state()
 
-        queue_urls = self._create_queues()
+        queue_urls = resources.create_queues(self.client("sqs"))
+        self.environment.add(resources.queue_environment(queue_urls))
+        refresh_app_state()
         names = routed_functions() + (job_functions() if self.run_jobs else [])
-        functions = {name: _load_function(name, self.region) for name in dict.fromkeys(names)}
+        functions = {name: load_function(name, self.region) for name in dict.fromkeys(names)}
         self.emails = EmailLog(self.region)
         self.gateway.attach(
             Backend(
@@ -450,35 +274,6 @@ class DualCreditStack:
             self.seeded = seed(self)
         if self.run_jobs:
             self._start_jobs(queue_urls)
-
-    def _create_queues(self) -> dict[str, str]:
-        """The template's SQS event sources' queues (and their dead-letter queues), and the
-        functions' environment variables that name them (e.g. REMINDER_QUEUE_URL)."""
-        sqs = self.client("sqs")
-        urls: dict[str, str] = {}
-        for source in template.queue_sources():
-            props = dict(source.queue_properties)
-            attributes = {"VisibilityTimeout": str(props.get("VisibilityTimeout", 30))}
-            redrive = props.get("RedrivePolicy")
-            if redrive:
-                dlq = redrive["deadLetterTargetArn"]["Fn::GetAtt"][0]
-                urls[dlq] = sqs.create_queue(QueueName=f"{STACK_NAME}-{dlq}")["QueueUrl"]
-                arn = sqs.get_queue_attributes(QueueUrl=urls[dlq], AttributeNames=["QueueArn"])
-                attributes["RedrivePolicy"] = json.dumps(
-                    {
-                        "deadLetterTargetArn": arn["Attributes"]["QueueArn"],
-                        "maxReceiveCount": str(redrive["maxReceiveCount"]),
-                    }
-                )
-            urls[source.queue] = sqs.create_queue(
-                QueueName=f"{STACK_NAME}-{source.queue}", Attributes=attributes
-            )["QueueUrl"]
-        for variable, logical_id in template.queue_variables().items():
-            if logical_id in urls:
-                self._saved_env.setdefault(variable, os.environ.get(variable))
-                os.environ[variable] = urls[logical_id]
-        self._refresh_app_state()
-        return urls
 
     def _start_jobs(self, queue_urls: dict[str, str]) -> None:
         from devstack.jobs import QueuePoller, Scheduler
@@ -512,8 +307,8 @@ class DualCreditStack:
         if self.moto is not None and self.moto._server is not None:
             self.moto.stop()
             self.moto._server.server_close()
-        self._restore_environment()
-        self._refresh_app_state()
+        self.environment.restore()
+        refresh_app_state()
 
     # ------------------------------------------------------------------ pieces
 
@@ -526,100 +321,22 @@ class DualCreditStack:
             "region": self.region,
         }
 
-    def _set_environment(self) -> None:
-        values = {
-            "AWS_ENDPOINT_URL": self.moto_url,
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_REGION": self.region,
-            "AWS_DEFAULT_REGION": self.region,
-            "TABLE_NAME": self.table_name,
-            "STAGE": STAGE,
-            "EMAIL_SENDER": EMAIL_SENDER,
-            "APP_BASE_URL": self.site_url,
-            "STAFF_EMAIL": STAFF_EMAIL,
-            "ALLOWED_ORIGIN": self.site_url,
-            "POWERTOOLS_TRACE_DISABLED": "true",
-            "POWERTOOLS_METRICS_NAMESPACE": "DualCredit",
-            "POWERTOOLS_SERVICE_NAME": "dual-credit",
-        }
-        no_proxy = os.environ.get("NO_PROXY") or os.environ.get("no_proxy") or ""
-        local = ",".join(filter(None, [no_proxy, "127.0.0.1,localhost"]))
-        values["NO_PROXY"] = values["no_proxy"] = local
-        self._saved_env = {name: os.environ.get(name) for name in _MANAGED_ENV}
-        for name in ("AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "USER_POOL_ID"):
-            os.environ.pop(name, None)
-        os.environ.update(values)
-        if self.clock_override:
-            os.environ["CLOCK_OVERRIDE"] = self.clock_override
-        self._refresh_app_state()
-
-    def _restore_environment(self) -> None:
-        for name, value in self._saved_env.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        self._saved_env = {}
-
-    @staticmethod
-    def _refresh_app_state() -> None:
-        """The app caches clients, settings and secrets per process; make it re-read them."""
-        from aws_lambda_powertools.utilities import parameters
-
-        from dualcredit.dal import aws
-        from dualcredit.settings import get_settings
-
-        aws.reset_clients()
-        get_settings.cache_clear()
-        parameters.clear_caches()  # the SSM provider: its client (endpoint) and cached values
-
     def _start_stripe(self) -> None:
         """The stand-in on its own port (or Stripe's test mode), and the app's Stripe
         settings: secrets in moto's SSM under the names the template uses."""
         if self.stripe_keys is not None:
-            secret_key, webhook_secret = (
-                self.stripe_keys.secret_key,
-                self.stripe_keys.webhook_secret,
-            )
+            secret_key = self.stripe_keys.secret_key
+            webhook_secret = self.stripe_keys.webhook_secret
             os.environ.pop("STRIPE_API_BASE", None)  # api.stripe.com
         else:
-            standin = StripeStandIn(webhook_url=self.webhook_url, clock=_app_clock)
-            try:
-                server, _ = standin.serve(self.host, self.requested_stripe_port, quiet=self.quiet)
-            except OSError as error:
-                raise StackError(
-                    f"the Stripe stand-in could not listen on {self.host}:"
-                    f"{self.requested_stripe_port} ({error.strerror}); choose another "
-                    "port with --stripe-port"
-                ) from error
-            self.stripe = standin
-            served = standin.base_url  # http://127.0.0.1:PORT: what the app calls
-            port = server.server_address[1]
-            if self.host in ("127.0.0.1", "localhost"):  # checkout pages, as a browser opens them
-                standin.public_base_url = f"http://localhost:{port}"
+            self.stripe, served = stripe_setup.serve_standin(
+                self.host,
+                self.requested_stripe_port,
+                webhook_url=self.webhook_url,
+                quiet=self.quiet,
+            )
             os.environ["STRIPE_API_BASE"] = served
-            secret_key, webhook_secret = standin.api_key, standin.webhook_secret
-        ssm = self.client("ssm")
-        for name, value in (
-            (STRIPE_SECRET_KEY_PARAMETER, secret_key),
-            (STRIPE_WEBHOOK_SECRET_PARAMETER, webhook_secret),
-        ):
-            ssm.put_parameter(Name=name, Value=value, Type="SecureString", Overwrite=True)
-        os.environ["STRIPE_SECRET_KEY_PARAMETER"] = STRIPE_SECRET_KEY_PARAMETER
-        os.environ["STRIPE_WEBHOOK_SECRET_PARAMETER"] = STRIPE_WEBHOOK_SECRET_PARAMETER
-
-    def _create_table(self) -> None:
-        template.create_table(self.client("dynamodb"), self.table_name)
-
-    def _verify_sender(self) -> None:
-        # SES v2 SendEmail (what the app uses) checks the v1 verified identities.
-        self.client("ses").verify_email_identity(EmailAddress=EMAIL_SENDER)
-
-    def _create_user_pool(self) -> None:
-        cognito = self.client("cognito-idp")
-        self.user_pool_id = cognito.create_user_pool(**user_pool_arguments())["UserPool"]["Id"]
-        client = cognito.create_user_pool_client(**user_pool_client_arguments(self.user_pool_id))
-        self.client_id = client["UserPoolClient"]["ClientId"]
-        for group in user_pool_groups():
-            cognito.create_group(UserPoolId=self.user_pool_id, **group)
+            secret_key, webhook_secret = self.stripe.api_key, self.stripe.webhook_secret
+        os.environ.update(
+            stripe_setup.store_secrets(self.client("ssm"), secret_key, webhook_secret)
+        )

@@ -22,11 +22,11 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from devstack.stack import (
+from devstack.errors import StackError
+from devstack.stack import DualCreditStack
+from devstack.stripe_setup import (
     STRIPE_SECRET_KEY_PARAMETER,
     STRIPE_WEBHOOK_SECRET_PARAMETER,
-    DualCreditStack,
-    StackError,
     StripeTestKeys,
 )
 from tests.support.students import a_student, sign_up_with_cognito
