@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from dualcredit import rules
-from dualcredit.dal.dynamo import Item
+from dualcredit.dal.codec import Item
 
 
 def _str(item: Item, name: str) -> str | None:

@@ -52,8 +52,11 @@ def set_close_date(
         action="window.extended",
         actor=actor,
         at=at,
-        before={"school_year": before.school_year, "version": before.version}
-        | ({"close_override": before.close_override.isoformat()} if before.close_override else {}),
+        before={
+            "school_year": before.school_year,
+            "version": before.version,
+            "close_override": before.close_override.isoformat() if before.close_override else None,
+        },
         after=fields,
     )
     try:

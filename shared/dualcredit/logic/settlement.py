@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from enum import Enum
+from typing import Protocol
 
 from dualcredit import mail, rules
 from dualcredit.dal import payments as payment_data
@@ -39,12 +40,20 @@ class Settlement(Enum):
     def of_slot(cls, slot: rules.PaymentSlot) -> Settlement:
         return cls.SETTLED_FEE if slot is rules.PaymentSlot.FEE else cls.SETTLED_LATE_FEE
 
-    @property
-    def settled(self) -> bool:
-        return self in (Settlement.SETTLED_FEE, Settlement.SETTLED_LATE_FEE)
 
+class _WriteSettlement(Protocol):
+    """The data layer's write of a settlement: `settle_new` or `settle_recorded`."""
 
-Write = Callable[..., None]
+    def __call__(
+        self,
+        payment: PaymentRecord,
+        *,
+        slot: rules.PaymentSlot,
+        covers_late_fee: bool,
+        school_id: str | None,
+        actor: Actor,
+        at: datetime,
+    ) -> None: ...
 
 
 def settle_check(payment: PaymentRecord, *, actor: Actor, at: datetime) -> Settlement:
@@ -75,7 +84,7 @@ def _closed_meanwhile(payment: PaymentRecord) -> Settlement | None:
 
 def _settle(
     payment: PaymentRecord,
-    write: Write,
+    write: _WriteSettlement,
     *,
     actor: Actor,
     at: datetime,

@@ -117,10 +117,11 @@ def correct_identity(
             corrected.legal_first_name, corrected.legal_last_name, corrected.birth_date
         ),
     )
+    stored_before, stored_after = before.fields(), corrected.fields()
     changes = {
-        name: value
-        for name, value in corrected.fields().items()
-        if name in student_data.IDENTITY_FIELDS and value != before.fields().get(name)
+        name: stored_after[name]
+        for name in student_data.IDENTITY_FIELDS
+        if stored_after[name] != stored_before[name]
     }
     try:
         after = student_data.correct_identity(
