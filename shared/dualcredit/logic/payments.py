@@ -199,7 +199,7 @@ def record_check(caller: Caller, student_id: str, check: CheckIn, at: datetime) 
             code="nothing_due",
         )
     due = rules.amount_due(facts)
-    if check.amount_cents != due:
+    if rules.payment_mismatch(amount_cents=check.amount_cents, expected_cents=due) is not None:
         raise InvalidInput(f"The amount due is {mail.money(due)}.", field="amount_cents")
     payment = PaymentRecord(
         payment_id=f"{check.kind.replace('_', '-')}-{uuid.uuid4().hex[:12]}",

@@ -44,17 +44,21 @@ from dualcredit.rules.calendar import (
 )
 from dualcredit.rules.fees import (
     BASE_FEE_CENTS,
+    FEE_CURRENCY,
     LATE_FEE_CENTS,
     FeeFacts,
     FeeStatus,
+    PaymentMismatch,
     PaymentSlot,
     amount_due,
     covers_late_fee,
     fee_status,
     late_fee_applies,
     may_pay_now,
+    payment_mismatch,
     payment_slot,
     prior_year_cost_cents,
+    refund_is_whole,
 )
 from dualcredit.rules.grades import (
     DEFAULT_GRADE_THRESHOLD,
@@ -109,17 +113,21 @@ __all__ = [
     "window_for",
     # fees
     "BASE_FEE_CENTS",
+    "FEE_CURRENCY",
     "LATE_FEE_CENTS",
     "FeeFacts",
     "FeeStatus",
+    "PaymentMismatch",
     "PaymentSlot",
     "amount_due",
     "covers_late_fee",
     "fee_status",
     "late_fee_applies",
     "may_pay_now",
+    "payment_mismatch",
     "payment_slot",
     "prior_year_cost_cents",
+    "refund_is_whole",
     # grades
     "DEFAULT_GRADE_THRESHOLD",
     "GRADE_SCALE",

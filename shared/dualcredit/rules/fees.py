@@ -15,21 +15,26 @@ from dualcredit.rules.calendar import SchoolYear
 
 __all__ = [
     "BASE_FEE_CENTS",
+    "FEE_CURRENCY",
     "LATE_FEE_CENTS",
     "FeeFacts",
     "FeeStatus",
+    "PaymentMismatch",
     "PaymentSlot",
     "amount_due",
     "covers_late_fee",
     "fee_status",
     "late_fee_applies",
     "may_pay_now",
+    "payment_mismatch",
     "payment_slot",
     "prior_year_cost_cents",
+    "refund_is_whole",
 ]
 
 BASE_FEE_CENTS = 5000  # per student per school year, covering every class of that year
 LATE_FEE_CENTS = 1500  # per approved prior school year
+FEE_CURRENCY = "usd"  # Stripe's lower-case ISO code: fees are paid in US dollars
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,13 @@ class FeeStatus(StrEnum):
     PAID = "paid"
     WAIVED = "waived"
     WAIVER_PENDING = "waiver_pending"
+
+
+class PaymentMismatch(StrEnum):
+    """Why a payment settles nothing although it was taken for a year's fee."""
+
+    CURRENCY = "wrong_currency"  # not in US dollars
+    AMOUNT = "wrong_amount"  # not exactly what was due when the payment was started
 
 
 class PaymentSlot(StrEnum):
@@ -100,6 +112,28 @@ def payment_slot(facts: FeeFacts) -> PaymentSlot | None:
     if late_fee_applies(facts) and not facts.late_fee_paid:
         return PaymentSlot.LATE_FEE
     return None
+
+
+def payment_mismatch(
+    *, amount_cents: int, expected_cents: int, currency: str = FEE_CURRENCY
+) -> PaymentMismatch | None:
+    """What keeps a payment from settling, or None when it may settle: it must be in US
+    dollars and exactly `expected_cents`, what the year owed when the payment was started
+    (a card payment: what its Checkout Session was created to collect; a check: what is
+    due as staff record it). One rule for both: a payment of more or less is recorded
+    and flagged for staff, never settled. The currency is compared first: 5000 euro
+    cents are not $50. When nothing was due, no payment may settle."""
+    if currency != FEE_CURRENCY:
+        return PaymentMismatch.CURRENCY
+    if expected_cents <= 0 or amount_cents != expected_cents:
+        return PaymentMismatch.AMOUNT  # nothing was due: nothing to settle
+    return None
+
+
+def refund_is_whole(*, paid_cents: int, refunded_cents: int) -> bool:
+    """Only a refund of the whole amount takes a payment off its year (the fee is due
+    again); a partial refund is recorded and flagged, and the year stays paid."""
+    return paid_cents > 0 and refunded_cents >= paid_cents
 
 
 def covers_late_fee(facts: FeeFacts, amount_cents: int) -> bool:

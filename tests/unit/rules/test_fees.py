@@ -342,3 +342,86 @@ def test_prior_year_credit_may_be_paid_outside_the_window():
     assert rules.may_pay_now(window_open=False, prior_year_credit=True)
     assert not rules.may_pay_now(window_open=False, prior_year_credit=False)
     assert rules.may_pay_now(window_open=True, prior_year_credit=False)
+
+
+# --------------------------------------------------------------------------- what may settle
+
+currencies = st.sampled_from(["usd", "eur", "cad", "gbp", "USD", "mxn", ""])
+cents = st.integers(min_value=0, max_value=1_000_000)
+positive_cents = st.integers(min_value=1, max_value=1_000_000)
+
+
+@pytest.mark.parametrize(
+    ("amount", "expected", "currency", "mismatch"),
+    [
+        (5000, 5000, "usd", None),
+        (6500, 6500, "usd", None),
+        (100, 5000, "usd", rules.PaymentMismatch.AMOUNT),
+        (4000, 5000, "usd", rules.PaymentMismatch.AMOUNT),
+        (6500, 5000, "usd", rules.PaymentMismatch.AMOUNT),
+        (5000, 5000, "eur", rules.PaymentMismatch.CURRENCY),
+        (100, 5000, "eur", rules.PaymentMismatch.CURRENCY),
+    ],
+)
+def test_only_dollars_of_exactly_the_amount_started_for_may_settle(
+    amount, expected, currency, mismatch
+):
+    # Given a payment of `amount` in `currency`, started when `expected` was due
+    # When the rule is asked whether it may settle
+    # Then only US dollars of exactly that amount may; anything else says why not
+    assert (
+        rules.payment_mismatch(amount_cents=amount, expected_cents=expected, currency=currency)
+        is mismatch
+    )
+
+
+def test_a_check_is_in_dollars_unless_told_otherwise():
+    assert rules.payment_mismatch(amount_cents=5000, expected_cents=5000) is None
+    assert rules.FEE_CURRENCY == "usd"
+
+
+@pytest.mark.parametrize(("amount", "expected"), [(5000, 0), (0, 0), (-5000, -5000)])
+def test_when_nothing_was_due_no_payment_may_settle(amount, expected):
+    assert (
+        rules.payment_mismatch(amount_cents=amount, expected_cents=expected)
+        is rules.PaymentMismatch.AMOUNT
+    )
+
+
+@given(cents, positive_cents, currencies)
+def test_a_payment_may_settle_exactly_when_dollars_and_amount_match(amount, expected, currency):
+    mismatch = rules.payment_mismatch(
+        amount_cents=amount, expected_cents=expected, currency=currency
+    )
+    assert (mismatch is None) == (currency == "usd" and amount == expected)
+    if currency != "usd":
+        assert mismatch is rules.PaymentMismatch.CURRENCY
+
+
+@given(fee_facts, cents)
+def test_a_check_for_what_is_due_may_settle_and_nothing_else_may(facts, amount):
+    # The staff check entry and the card event ask the same rule: what a year owes now
+    # is what a check recorded now must be for.
+    due = amount_due(facts)
+    mismatch = rules.payment_mismatch(amount_cents=amount, expected_cents=due)
+    assert (mismatch is None) == (due > 0 and amount == due)
+
+
+# --------------------------------------------------------------------------- refunds
+
+
+@pytest.mark.parametrize(
+    ("paid", "refunded", "whole"),
+    [(5000, 5000, True), (5000, 1000, False), (5000, 4999, False), (6500, 6500, True)],
+)
+def test_only_a_refund_of_the_whole_amount_is_whole(paid, refunded, whole):
+    assert rules.refund_is_whole(paid_cents=paid, refunded_cents=refunded) is whole
+
+
+@given(positive_cents, cents, cents)
+def test_a_refund_only_becomes_whole_as_more_is_refunded(paid, first, more):
+    # Partial refunds add up: once whole, refunding more (a later event) keeps it whole,
+    # and a refund of less than the payment never is.
+    if rules.refund_is_whole(paid_cents=paid, refunded_cents=first):
+        assert rules.refund_is_whole(paid_cents=paid, refunded_cents=first + more)
+    assert rules.refund_is_whole(paid_cents=paid, refunded_cents=first) == (first >= paid)
