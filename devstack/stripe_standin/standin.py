@@ -12,6 +12,7 @@ from typing import Any
 import stripe
 
 from devstack.stripe_standin.api import Api
+from devstack.stripe_standin.errors import StandInError
 from devstack.stripe_standin.pages import CheckoutPages
 from devstack.stripe_standin.settings import (
     DEFAULT_API_KEY,
@@ -145,7 +146,8 @@ class StripeStandIn(Api, CheckoutPages):
     def refund(
         self, payment_intent: str, *, amount: int | None = None, reason: str | None = None
     ) -> dict[str, Any]:
-        """Refund as staff would in the dashboard; emits charge.refunded. Returns the refund."""
+        """Refund as staff would in the dashboard, whole or (`amount` cents) in part; emits
+        charge.refunded. Returns the refund."""
         refund = self._locked(self._refund, payment_intent, None, amount, reason, {})
         self.after_operation()
         return refund
@@ -155,3 +157,22 @@ class StripeStandIn(Api, CheckoutPages):
         dispute = self._locked(self._dispute, payment_intent, reason)
         self.after_operation()
         return dispute
+
+    def close_dispute(self, dispute_id: str, *, status: str) -> dict[str, Any]:
+        """The dispute is decided, `status` "won" (the money stays) or "lost" (it went
+        back to the cardholder): emits charge.dispute.closed. Returns the dispute."""
+        dispute = self._locked(self._close_dispute, dispute_id, status)
+        self.after_operation()
+        return dispute
+
+    def refuse_refunds(
+        self,
+        count: int = 1,
+        *,
+        code: str = "charge_disputed",
+        message: str = "This charge has been disputed; it cannot be refunded.",
+    ) -> None:
+        """The next `count` refund requests of a paid charge are refused as Stripe
+        refuses them (400, `code`), whatever their parameters; the ones after are not."""
+        with self._lock:
+            self._refusals.extend(StandInError(400, message, code=code) for _ in range(count))

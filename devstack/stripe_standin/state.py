@@ -39,6 +39,7 @@ class Store(EventLog):
         self.refunds: dict[str, dict[str, Any]] = {}
         self.disputes: dict[str, dict[str, Any]] = {}
         self._line_items: dict[str, list[dict[str, Any]]] = {}
+        self._refusals: list[StandInError] = []  # what the next refund requests answer
         self._intent_data: dict[str, dict[str, Any]] = {}  # payment_intent_data per session
 
     @property
@@ -237,6 +238,8 @@ class Store(EventLog):
                 400, "You can only specify one of payment_intent and charge.", param="charge"
             )
         charge = self._paid_charge(payment_intent, charge_id)
+        if self._refusals:
+            raise self._refusals.pop(0)
         if reason is not None and reason not in REFUND_REASONS:
             raise StandInError(
                 400,
@@ -270,6 +273,7 @@ class Store(EventLog):
         previous = {"amount_refunded": charge["amount_refunded"], "refunded": charge["refunded"]}
         charge["amount_refunded"] += amount
         charge["refunded"] = charge["amount_refunded"] >= charge["amount"]
+        charge["refunds"]["data"].insert(0, copy.deepcopy(refund))
         self._emit("charge.refunded", charge, previous_attributes=previous)
         return copy.deepcopy(refund)
 
@@ -281,4 +285,20 @@ class Store(EventLog):
         self.disputes[dispute["id"]] = dispute
         charge["disputed"] = True
         self._emit("charge.dispute.created", dispute)
+        return copy.deepcopy(dispute)
+
+    def _close_dispute(self, dispute_id: str, status: str) -> dict[str, Any]:
+        dispute = self.disputes.get(dispute_id)
+        if dispute is None:
+            raise no_such("dispute", dispute_id, "dispute")
+        if status not in objects.DISPUTE_OUTCOMES:
+            raise StandInError(400, f"A dispute closes as won or lost, not {status!r}.")
+        if dispute["status"] in objects.DISPUTE_OUTCOMES:
+            raise StandInError(
+                400, f"Dispute {dispute_id} is already closed ({dispute['status']})."
+            )
+        previous = {"status": dispute["status"]}
+        dispute["status"] = status
+        dispute["evidence_details"]["has_evidence"] = status == "won"
+        self._emit("charge.dispute.closed", dispute, previous_attributes=previous)
         return copy.deepcopy(dispute)

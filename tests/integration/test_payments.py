@@ -105,8 +105,12 @@ def _paid_events(api, world, stripe_standin, *, then: str | None = None) -> list
     session = stripe_standin.pay(checkout["session_id"])
     if then == "refund":
         stripe_standin.refund(session["payment_intent"])
-    if then == "dispute":
-        stripe_standin.dispute(session["payment_intent"])
+    if then == "partial refund":
+        stripe_standin.refund(session["payment_intent"], amount=1000)
+    if then and then.startswith("dispute"):
+        dispute = stripe_standin.dispute(session["payment_intent"])
+        if then != "dispute":
+            stripe_standin.close_dispute(dispute["id"], status=then.removeprefix("dispute "))
     events = stripe_standin.pending
     stripe_standin.discard_pending()
     return events
@@ -114,7 +118,14 @@ def _paid_events(api, world, stripe_standin, *, then: str | None = None) -> list
 
 @pytest.mark.parametrize(
     ("then", "paid", "flag"),
-    [(None, True, None), ("dispute", True, "disputed"), ("refund", False, "refunded")],
+    [
+        (None, True, None),
+        ("dispute", True, "disputed"),
+        ("refund", False, "refunded"),
+        ("partial refund", True, "partly_refunded"),
+        ("dispute won", True, "dispute_closed"),
+        ("dispute lost", False, "dispute_lost"),
+    ],
 )
 def test_every_event_delivered_five_times_in_any_order_leaves_one_payment(
     api, world, stripe_standin, then, paid, flag
@@ -182,7 +193,9 @@ def test_two_paid_sessions_for_one_year_leave_one_payment_and_one_refund(
     assert _dashboard_year(api, alice)["fee_status"] == "paid"
 
 
-@pytest.mark.parametrize("tamper", ["forged", "wrong_secret", "stale", "malformed", "missing"])
+@pytest.mark.parametrize(
+    "tamper", ["forged", "wrong_secret", "stale", "future", "malformed", "missing"]
+)
 def test_bad_webhook_requests_get_400_and_write_nothing(api, world, stripe_standin, aws, tamper):
     (completed,) = _paid_events(api, world, stripe_standin)
     body, signature = stripe_standin.signed_delivery(completed)
@@ -195,6 +208,12 @@ def test_bad_webhook_requests_get_400_and_write_nothing(api, world, stripe_stand
 
         body, signature = stripe_standin.signed_delivery(
             completed, timestamp=int(time.time()) - 3600
+        )
+    elif tamper == "future":
+        import time
+
+        body, signature = stripe_standin.signed_delivery(
+            completed, timestamp=int(time.time()) + 3600
         )
     elif tamper == "malformed":
         body, signature = b"{not json", stripe_standin.signed_delivery(completed)[1]

@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.error import HTTPError
 from urllib.request import HTTPRedirectHandler, ProxyHandler, Request, build_opener
@@ -394,6 +395,80 @@ def test_a_dispute_emits_charge_dispute_created(standin, client, webhook):
     with pytest.raises(stripe.InvalidRequestError) as caught:
         client.v1.refunds.create({"payment_intent": paid["payment_intent"]})
     assert caught.value.code == "charge_disputed"
+
+
+def test_a_partial_refund_emits_charge_refunded_with_the_amount_so_far(standin, client, webhook):
+    # Given a paid session
+    paid = paid_session(standin, client)
+    # When staff refund $10 of it in the dashboard, then $15 more
+    standin.refund(paid["payment_intent"], amount=1000)
+    second = standin.refund(paid["payment_intent"], amount=1500)
+    # Then each charge.refunded carries what was refunded so far; the charge is not refunded
+    first_event, second_event = webhook.events()[-2:]
+    assert [e.type for e in (first_event, second_event)] == ["charge.refunded"] * 2
+    assert first_event.data.object.amount_refunded == 1000
+    charge = second_event.data.object
+    assert (charge.amount, charge.amount_refunded, charge.refunded) == (5000, 2500, False)
+    assert [r.id for r in charge.refunds.data][0] == second["id"]
+    # And refunding more than is left is Stripe's 400
+    with pytest.raises(stripe.InvalidRequestError) as caught:
+        client.v1.refunds.create({"payment_intent": paid["payment_intent"], "amount": 2501})
+    assert caught.value.param == "amount"
+
+
+def test_a_refund_can_be_refused_as_stripe_refuses_it(standin, client, webhook):
+    # Given a paid session, and Stripe told to refuse the next refund
+    paid = paid_session(standin, client)
+    standin.refuse_refunds(code="charge_already_refunded", message="Already refunded.")
+    # When the app asks for a refund
+    with pytest.raises(stripe.InvalidRequestError) as caught:
+        client.v1.refunds.create({"payment_intent": paid["payment_intent"]})
+    # Then it is a 400 with that code, nothing is refunded and no event is sent
+    assert (caught.value.http_status, caught.value.code) == (400, "charge_already_refunded")
+    assert standin.refunds == {} and webhook.types() == ["checkout.session.completed"]
+    # And the next request is refunded
+    refund = client.v1.refunds.create({"payment_intent": paid["payment_intent"]})
+    assert refund.amount == 5000 and webhook.types()[-1] == "charge.refunded"
+
+
+@pytest.mark.parametrize("status", ["won", "lost"])
+def test_a_dispute_closes_won_or_lost(standin, client, webhook, status):
+    # Given a disputed charge
+    paid = paid_session(standin, client)
+    dispute = standin.dispute(paid["payment_intent"])
+    # When the dispute is decided
+    closed = standin.close_dispute(dispute["id"], status=status)
+    # Then charge.dispute.closed arrives with the decided dispute
+    event = webhook.events()[-1]
+    assert event.type == "charge.dispute.closed"
+    assert (event.data.object.id, event.data.object.status) == (dispute["id"], status)
+    assert event.data.object.payment_intent == paid["payment_intent"]
+    assert event.data.previous_attributes.status == "needs_response"
+    assert closed["status"] == status
+    # And a closed dispute cannot close again
+    with pytest.raises(StandInError):
+        standin.close_dispute(dispute["id"], status="won")
+
+
+def _fixture(name: str) -> dict[str, Any]:
+    path = Path(__file__).resolve().parents[3] / "shared" / "stripe" / "fixtures3.json"
+    return json.loads(path.read_text())["resources"][name]
+
+
+def test_refunds_charges_and_disputes_carry_the_fields_of_stripes_fixtures(
+    standin, client, webhook
+):
+    # Given a refunded-in-part, disputed payment
+    paid = paid_session(standin, client)
+    refund = standin.refund(paid["payment_intent"], amount=1000)
+    dispute = standin.dispute(paid["payment_intent"])
+    charge = client.v1.charges.retrieve(dispute["charge"]).to_dict()
+    # Then each object has every field of Stripe's published fixture for its kind
+    for name, shown in (("refund", refund), ("dispute", dispute), ("charge", charge)):
+        assert set(_fixture(name)) <= set(shown), name
+    assert set(_fixture("dispute")["evidence"]) <= set(dispute["evidence"])
+    assert set(_fixture("dispute")["evidence_details"]) <= set(dispute["evidence_details"])
+    assert set(_fixture("event")) <= set(webhook.events()[-1].to_dict())
 
 
 # --------------------------------------------------------------------------- delayed payments

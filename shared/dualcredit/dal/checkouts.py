@@ -1,12 +1,22 @@
 """The Stripe Checkout Session a student-year's fee is being paid through: what paying
-reads, the one open session a year keeps, and clearing it when Stripe closes it."""
+reads, the one open session a year keeps, and clearing it when Stripe closes it; and
+the record of what each session was created to collect, which its payment is checked
+against when Stripe says it was paid."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
+from dualcredit import rules
 from dualcredit.dal import dynamo, keys
-from dualcredit.dal.records import OpenCheckout, ProfileRecord, StudentYear, WindowRecord
+from dualcredit.dal.records import (
+    CheckoutSession,
+    OpenCheckout,
+    ProfileRecord,
+    StudentYear,
+    WindowRecord,
+)
 
 
 def load_for_checkout(
@@ -25,8 +35,32 @@ def load_for_checkout(
     )
 
 
+def record_session(
+    session_id: str, student_id: str, school_year: str, expected_cents: int, at: datetime
+) -> None:
+    """What a new Checkout Session was created to collect, for whom, in US dollars."""
+    dynamo.put_item(
+        {
+            "PK": keys.checkout_pk(session_id),
+            "SK": keys.META_SK,
+            "type": "checkout_session",
+            "session_id": session_id,
+            "student_id": student_id,
+            "school_year": school_year,
+            "expected_cents": expected_cents,
+            "currency": rules.FEE_CURRENCY,
+            "created_at": at.isoformat(),
+        }
+    )
+
+
 def store_checkout(student_id: str, school_year: str, checkout: OpenCheckout, at: datetime) -> bool:
-    """Remember the open session unless another still-open one got there first."""
+    """Record what the session was created to collect, then remember it as the year's
+    open session unless another still-open one got there first (the caller expires a
+    session that lost; were it paid anyway, its payment is checked against this record
+    like any other). Two writes, not a transaction: the record is the same whoever
+    writes it, and concurrent transactions on one year could conflict."""
+    record_session(checkout.session_id, student_id, school_year, checkout.amount_cents, at)
     try:
         dynamo.update_item(
             keys.student_pk(student_id),
@@ -49,6 +83,44 @@ def store_checkout(student_id: str, school_year: str, checkout: OpenCheckout, at
     except dynamo.ConditionFailed:
         return False
     return True
+
+
+@dataclass(frozen=True)
+class PaidSessionContext:
+    """What a paid session's event is checked against: the app's record of the session,
+    the student its metadata names, and that student's year."""
+
+    session_id: str
+    session: CheckoutSession | None
+    profile: ProfileRecord | None
+    year: StudentYear | None
+
+    @property
+    def expected_cents(self) -> int | None:
+        """What the session was created to collect, or None if the app has no record of
+        it. A session created before its record was kept (2026-12-02) is known by the
+        year's open checkout, which holds the amount it was created for."""
+        if self.session is not None:
+            return self.session.expected_cents
+        open_checkout = self.year.checkout if self.year else None
+        if open_checkout is not None and open_checkout.session_id == self.session_id:
+            return open_checkout.amount_cents
+        return None
+
+
+def paid_session_context(session_id: str, student_id: str, school_year: str) -> PaidSessionContext:
+    """The session's record, the profile and the student-year in one BatchGetItem."""
+    session_key = (keys.checkout_pk(session_id), keys.META_SK)
+    profile_key = (keys.student_pk(student_id), keys.PROFILE_SK)
+    year_key = (keys.student_pk(student_id), keys.year_sk(school_year))
+    found = dynamo.batch_get([session_key, profile_key, year_key], consistent=True)
+    session, profile, year = found.get(session_key), found.get(profile_key), found.get(year_key)
+    return PaidSessionContext(
+        session_id=session_id,
+        session=CheckoutSession.of_item(session) if session else None,
+        profile=ProfileRecord.of_item(profile) if profile else None,
+        year=StudentYear.of_item(year) if year else None,
+    )
 
 
 def clear_checkout(student_id: str, school_year: str, session_id: str) -> None:

@@ -160,6 +160,20 @@ def payments_sort(recorded_at: str, payment_id: str) -> str:
     return f"{recorded_at}#{payment_id}"
 
 
+def checkout_pk(session_id: str) -> str:
+    """What the app created a Checkout Session to collect (SK `META`), kept after the
+    session closes so its payment is checked against it."""
+    return f"CHECKOUT#{session_id}"
+
+
+#: GSI2 partition of the payments flagged for staff review (GSI2SK: flagged at, id).
+REVIEW_QUEUE_GSI2 = "REVIEW#payments"
+
+
+def review_sort(flagged_at: str, payment_id: str) -> str:
+    return f"{flagged_at}#{payment_id}"
+
+
 def fees_gsi2(school_year: str) -> str:
     """GSI2 partition: every student-year of a school year (payments report)."""
     return f"FEES#{school_year}"

@@ -20,6 +20,7 @@ from dualcredit.dal.records import (
     SLOT_ATTRIBUTE,
     PaymentMethod,
     PaymentRecord,
+    ReviewReason,
     StudentYear,
     without_none,
 )
@@ -45,6 +46,7 @@ class CardPaid:
     sers_id: str
     session_id: str
     amount_cents: int
+    currency: str
     received_on: str
     recorded_at: str
 
@@ -62,6 +64,7 @@ def note_card_payment(payment_intent: str, paid: CardPaid | None = None) -> Paym
             "sers_id": paid.sers_id,
             "session_id": paid.session_id,
             "amount_cents": paid.amount_cents,
+            "currency": paid.currency,
             "received_on": paid.received_on,
             "recorded_at": paid.recorded_at,
             "GSI1PK": keys.payments_gsi(paid.school_year),
@@ -78,28 +81,143 @@ def note_card_payment(payment_intent: str, paid: CardPaid | None = None) -> Paym
     return PaymentRecord.of_item(item)
 
 
+@dataclass(frozen=True)
+class _Flags:
+    """A change of a payment's flags: fields to set and remove, review reasons to add
+    (which put it on the staff review queue, GSI2) or drop."""
+
+    fields: dict[str, Any]
+    reasons: frozenset[ReviewReason] = frozenset()
+    remove: tuple[str, ...] = ()
+    drop: frozenset[ReviewReason] = frozenset()
+
+    def update(self, payment_id: str, at: datetime) -> tuple[str, dict[str, str], dict[str, Any]]:
+        fields = {"payment_id": payment_id, "type": "payment", **self.fields}
+        also: list[str] = []
+        extra: dict[str, Any] = {}
+        if self.reasons:
+            fields["needs_staff_review"] = True
+            also = ["GSI2PK = :queue", "GSI2SK = if_not_exists(GSI2SK, :queued)"]
+            extra = {
+                ":queue": keys.REVIEW_QUEUE_GSI2,
+                ":queued": keys.review_sort(at.isoformat(), payment_id),
+            }
+        expression, names, values = dynamo.set_expression(fields, remove=self.remove, also=also)
+        values |= extra
+        if self.reasons:
+            expression += " ADD #reasons :reasons"
+            values[":reasons"] = {r.value for r in self.reasons}
+        elif self.drop:
+            expression += " DELETE #reasons :dropped"
+            values[":dropped"] = {r.value for r in self.drop}
+        if self.reasons or self.drop:
+            names["#reasons"] = "review_reasons"
+        return expression, names, values
+
+    def audited(self) -> dict[str, Any]:
+        after = dict(self.fields)
+        if self.reasons:
+            after["review_reasons"] = sorted(self.reasons)
+        if self.drop:
+            after["review_reasons_cleared"] = sorted(self.drop)
+        return after
+
+
 def _flag(
-    payment_id: str, flags: dict[str, Any], *, actor: Actor, at: datetime, action: str
-) -> None:
-    """Set flags on a payment, creating its record if no event made it yet, with an audit
-    record."""
+    payment_id: str,
+    flags: _Flags,
+    *,
+    actor: Actor,
+    at: datetime,
+    action: str,
+    condition: str | None = None,
+    condition_values: dict[str, Any] | None = None,
+) -> bool:
+    """Change a payment's flags, creating its record if no event made it yet, with an
+    audit record. False (nothing written) when `condition` does not hold."""
     pk = keys.payment_pk(payment_id)
-    flags = {"payment_id": payment_id, "type": "payment", **flags}
-    expression, names, values = dynamo.set_expression(flags)
+    expression, names, values = flags.update(payment_id, at)
     txn = dynamo.Transaction()
-    txn.update(pk, keys.META_SK, expression=expression, names=names, values=values)
-    add_audit(txn, entity_pk=pk, action=action, actor=actor, at=at, before=None, after=flags)
-    dynamo.transact(txn)
+    txn.update(
+        pk,
+        keys.META_SK,
+        expression=expression,
+        names=names,
+        values=values | (condition_values or {}),
+        condition=condition,
+    )
+    add_audit(
+        txn, entity_pk=pk, action=action, actor=actor, at=at, before=None, after=flags.audited()
+    )
+    try:
+        dynamo.transact(txn)
+    except dynamo.TransactionCancelled:
+        return False
+    return True
 
 
-def mark_duplicate(payment_id: str, refund_id: str, *, at: datetime) -> None:
-    """A second payment for a settled year, refunded through Stripe: shown to staff."""
+def hold(
+    payment_id: str, reasons: set[ReviewReason], details: dict[str, Any], *, at: datetime
+) -> None:
+    """A card payment that may not settle (its amount, currency or student does not
+    match what its session was created for): recorded as held, never to settle, and
+    flagged for staff with the reasons."""
+    fields = {"held": True, **without_none(details)}
+    if ReviewReason.UNMATCHED in reasons:
+        fields["unmatched"] = True
     _flag(
         payment_id,
-        {"duplicate": True, "needs_staff_review": True, "duplicate_refund_id": refund_id},
+        _Flags(fields, reasons=frozenset(reasons)),
         actor=STRIPE,
         at=at,
+        action="payment.held",
+    )
+
+
+def mark_duplicate(payment_id: str, *, at: datetime) -> None:
+    """A second payment for a settled year, recorded and shown to staff before its
+    refund is asked for."""
+    _flag(
+        payment_id,
+        _Flags({"duplicate": True}, reasons=frozenset({ReviewReason.DUPLICATE})),
+        actor=STRIPE,
+        at=at,
+        action="payment.duplicate",
+    )
+
+
+def note_duplicate_refund(payment_id: str, refund_id: str, *, actor: Actor, at: datetime) -> None:
+    """Stripe accepted the duplicate's refund (a refusal noted before is cleared)."""
+    _flag(
+        payment_id,
+        _Flags(
+            {"duplicate_refund_id": refund_id},
+            remove=("refund_error",),
+            drop=frozenset({ReviewReason.REFUND_FAILED}),
+        ),
+        actor=actor,
+        at=at,
         action="payment.duplicate_refunded",
+    )
+
+
+def note_refund_refused(
+    payment_id: str, code: str, message: str, attempts: int, *, actor: Actor, at: datetime
+) -> None:
+    """Stripe refused to refund the duplicate: its reason is kept for staff, who may
+    retry the refund."""
+    _flag(
+        payment_id,
+        _Flags(
+            {
+                "refund_error": {"code": code, "message": message, "at": at.isoformat()},
+                "refund_attempts": attempts,
+            },
+            reasons=frozenset({ReviewReason.REFUND_FAILED}),
+        ),
+        actor=actor,
+        at=at,
+        action="payment.refund_refused",
     )
 
 
@@ -108,23 +226,96 @@ def _refund_status(refunded_cents: int, at: datetime) -> dict[str, Any]:
 
 
 def mark_refunded(payment_id: str, refunded_cents: int, *, at: datetime) -> None:
-    """A refund of a payment that settles nothing (a duplicate, or not settled yet)."""
+    """A whole refund of a payment that settles nothing (a duplicate, or not settled
+    yet)."""
     _flag(
         payment_id,
-        _refund_status(refunded_cents, at),
+        _Flags(_refund_status(refunded_cents, at)),
         actor=STRIPE,
         at=at,
         action="payment.refunded",
     )
 
 
-def mark_disputed(payment_id: str, dispute_id: str, *, at: datetime) -> None:
-    _flag(
+def mark_partly_refunded(payment_id: str, refunded_cents: int, *, at: datetime) -> bool:
+    """A refund of part of a payment: recorded (cents so far, date) and flagged; the
+    payment keeps its year. Only a larger amount than recorded is written, and nothing
+    after a whole refund, so events in any order end with the largest. False when
+    nothing was written."""
+    return _flag(
         payment_id,
-        {"disputed": True, "dispute_id": dispute_id, "needs_staff_review": True},
+        _Flags(
+            {
+                "refunded_cents": refunded_cents,
+                "refunded_at": at.isoformat(),
+                "partly_refunded": True,
+            },
+            reasons=frozenset({ReviewReason.PARTIAL_REFUND}),
+        ),
+        actor=STRIPE,
+        at=at,
+        action="payment.partly_refunded",
+        condition=(
+            "attribute_not_exists(refunded) AND "
+            "(attribute_not_exists(refunded_cents) OR refunded_cents < :cents)"
+        ),
+        condition_values={":cents": refunded_cents},
+    )
+
+
+def mark_disputed(payment_id: str, dispute_id: str, status: str, *, at: datetime) -> bool:
+    """The cardholder disputed the charge: flagged for staff. A dispute already closed
+    (its closing event came first) is not reopened; False then."""
+    return _flag(
+        payment_id,
+        _Flags(
+            {"disputed": True, "dispute_id": dispute_id, "dispute_status": status},
+            reasons=frozenset({ReviewReason.DISPUTED}),
+        ),
         actor=STRIPE,
         at=at,
         action="payment.disputed",
+        condition="attribute_not_exists(dispute_closed)",
+    )
+
+
+def dispute_won(payment_id: str, dispute_id: str, *, at: datetime) -> None:
+    """The consortium won the dispute: the money stays, the dispute flag is cleared."""
+    _flag(
+        payment_id,
+        _Flags(
+            {
+                "disputed": False,
+                "dispute_id": dispute_id,
+                "dispute_status": "won",
+                "dispute_closed": True,
+            },
+            drop=frozenset({ReviewReason.DISPUTED}),
+        ),
+        actor=STRIPE,
+        at=at,
+        action="payment.dispute_won",
+    )
+
+
+def dispute_lost(payment: PaymentRecord, dispute_id: str, *, at: datetime) -> None:
+    """The consortium lost the dispute: the money went back, so the payment comes off its
+    year (the fee is due again), flagged for staff."""
+    _unsettle(
+        payment,
+        action="payment.dispute_lost",
+        actor=STRIPE,
+        at=at,
+        flags=_Flags(
+            {
+                "disputed": True,
+                "dispute_id": dispute_id,
+                "dispute_status": "lost",
+                "dispute_closed": True,
+                "dispute_lost": True,
+            },
+            reasons=frozenset({ReviewReason.DISPUTE_LOST}),
+        ),
     )
 
 
@@ -162,8 +353,9 @@ def settle_recorded(
     at: datetime,
 ) -> None:
     """Make a recorded payment (a card payment its event wrote) the one that settles
-    `slot`, unless it settles, was refunded or was found a duplicate meanwhile (an
-    update, not a put: flags another event set meanwhile, a dispute, must survive).
+    `slot`, unless it settles, was refunded, found a duplicate, held for review or lost in
+    a dispute meanwhile (an update, not a put: flags another event set meanwhile, a
+    dispute, must survive).
     SlotTaken if anything raced ahead."""
     listing = _listing(payment, at)
     txn = dynamo.Transaction()
@@ -173,7 +365,8 @@ def settle_recorded(
         expression="SET settles = :slot, GSI1PK = :g1pk, GSI1SK = :g1sk",
         condition=(
             "attribute_not_exists(settles) AND attribute_not_exists(refunded) "
-            "AND attribute_not_exists(duplicate)"
+            "AND attribute_not_exists(duplicate) AND attribute_not_exists(held) "
+            "AND attribute_not_exists(dispute_lost)"
         ),
         values={":slot": slot.value, ":g1pk": listing["GSI1PK"], ":g1sk": listing["GSI1SK"]},
     )
@@ -236,7 +429,8 @@ def _settle(
         }
     )
     year_pk = keys.student_pk(student_id)
-    condition = f"attribute_not_exists({attribute})"
+    # A payment never creates a student-year: it settles one that registration made.
+    condition = f"attribute_exists(PK) AND attribute_not_exists({attribute})"
     values: dict[str, Any] = {
         ":p": summary,
         ":year": school_year,
@@ -277,14 +471,16 @@ def _settle(
 def refund_settled(
     payment: PaymentRecord, refunded_cents: int, *, actor: Actor, at: datetime
 ) -> None:
-    """A refunded payment comes off its student-year (the fee is due again), flagged for
-    staff."""
+    """A payment refunded whole comes off its student-year (the fee is due again),
+    flagged for staff."""
     _unsettle(
         payment,
         action="payment.refunded",
         actor=actor,
         at=at,
-        status={**_refund_status(refunded_cents, at), "needs_staff_review": True},
+        flags=_Flags(
+            _refund_status(refunded_cents, at), reasons=frozenset({ReviewReason.REFUNDED})
+        ),
     )
 
 
@@ -297,19 +493,19 @@ def void(payment: PaymentRecord, reason: str, *, actor: Actor, at: datetime) -> 
         "voided_by": actor.user_id,
         "voided_at": at.isoformat(),
     }
-    _unsettle(payment, action="payment.voided", actor=actor, at=at, status=status)
+    _unsettle(payment, action="payment.voided", actor=actor, at=at, flags=_Flags(status))
     return status
 
 
 def _unsettle(
-    payment: PaymentRecord, *, action: str, actor: Actor, at: datetime, status: dict[str, Any]
+    payment: PaymentRecord, *, action: str, actor: Actor, at: datetime, flags: _Flags
 ) -> None:
     if payment.settles is None or payment.student_id is None or payment.school_year is None:
-        _flag(payment.payment_id, status, actor=actor, at=at, action=action)
+        _flag(payment.payment_id, flags, actor=actor, at=at, action=action)
         return
     attribute = SLOT_ATTRIBUTE[payment.settles]
     year_pk = keys.student_pk(payment.student_id)
-    expression, names, values = dynamo.set_expression(status)
+    expression, names, values = flags.update(payment.payment_id, at)
     txn = dynamo.Transaction()
     txn.update(
         keys.payment_pk(payment.payment_id),
@@ -332,13 +528,13 @@ def _unsettle(
         actor=actor,
         at=at,
         before={"payment_id": payment.payment_id},
-        after=status,
+        after=flags.audited(),
     )
     try:
         dynamo.transact(txn)
     except dynamo.TransactionCancelled:
         # The year no longer points at this payment: only record its new status.
-        _flag(payment.payment_id, status, actor=actor, at=at, action=action)
+        _flag(payment.payment_id, flags, actor=actor, at=at, action=action)
 
 
 def get_payment(payment_id: str) -> PaymentRecord | None:

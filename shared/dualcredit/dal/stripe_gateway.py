@@ -9,6 +9,7 @@ an HTTP client that answers without a socket.
 from __future__ import annotations
 
 import json
+import time
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -104,12 +105,43 @@ def expire_if_open(session_id: str) -> bool:
     return True
 
 
+class RefundRefused(Exception):
+    """Stripe answered a refund with a 4xx other than 429 (the charge is disputed, already
+    refunded ...): asking again with the same request will not change its mind."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(code)
+        self.code = code
+        self.message = message
+
+
 def refund(payment_intent: str, *, idempotency_key: str) -> str:
-    refund = _client().v1.refunds.create(
-        {"payment_intent": payment_intent, "reason": "duplicate"},
-        {"idempotency_key": idempotency_key},
-    )
+    """Refund a duplicate payment whole; the refund's id. RefundRefused when Stripe
+    refuses; StripeUnavailable when it cannot be reached or fails on its side."""
+    import stripe
+
+    try:
+        refund = _client().v1.refunds.create(
+            {"payment_intent": payment_intent, "reason": "duplicate"},
+            {"idempotency_key": idempotency_key},
+        )
+    except stripe.StripeError as error:
+        status = error.http_status or 0
+        if 400 <= status < 500 and status != 429:
+            raise RefundRefused(
+                str(error.code or type(error).__name__), str(error.user_message or "")
+            ) from error
+        raise StripeUnavailable(type(error).__name__) from error
     return str(refund.id)
+
+
+def _signed_at(header: str) -> int:
+    """The `t=` of a Stripe-Signature header the library has already verified."""
+    for part in header.split(","):
+        name, _, value = part.strip().partition("=")
+        if name == "t":
+            return int(value)
+    raise InvalidSignature("ValueError")
 
 
 def verify_event(payload: str, signature: str | None) -> dict[str, Any]:
@@ -120,10 +152,13 @@ def verify_event(payload: str, signature: str | None) -> dict[str, Any]:
     # The stripe library's own check (what Webhook.construct_event runs first), then
     # the JSON as a dict: construct_event would build a StripeObject tree of the
     # event's classes only for us to turn it back into this dict.
+    tolerance = stripe.Webhook.DEFAULT_TOLERANCE
     try:
-        stripe.WebhookSignature.verify_header(
-            payload, signature or "", secret, stripe.Webhook.DEFAULT_TOLERANCE
-        )
+        stripe.WebhookSignature.verify_header(payload, signature or "", secret, tolerance)
+        # The library refuses a timestamp older than the tolerance only; one from further
+        # in the future than that is refused too (a replay signed ahead, or a bad clock).
+        if _signed_at(signature or "") > time.time() + tolerance:
+            raise InvalidSignature("SignatureFromTheFuture")
         event = json.loads(payload)
     except (ValueError, stripe.SignatureVerificationError) as error:
         raise InvalidSignature(type(error).__name__) from None

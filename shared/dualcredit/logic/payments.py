@@ -215,8 +215,11 @@ def record_check(caller: Caller, student_id: str, check: CheckIn, at: datetime) 
         recorded_by=caller.user,
         recorded_at=at.isoformat(),
     )
-    if settle_check(payment, actor=caller.actor, at=at) is Settlement.DUPLICATE:
+    outcome = settle_check(payment, actor=caller.actor, at=at)
+    if outcome is Settlement.DUPLICATE:
         raise Conflict("Another payment settled this fee first.", code="nothing_due")
+    if outcome is Settlement.NO_STUDENT_YEAR:
+        raise Conflict(f"The student has no {check.school_year} record.", code="not_registered")
     return Payment.model_validate(payment, from_attributes=True)
 
 

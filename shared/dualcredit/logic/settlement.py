@@ -17,7 +17,7 @@ from dualcredit import mail, rules
 from dualcredit.dal import payments as payment_data
 from dualcredit.dal import students as student_data
 from dualcredit.dal.audit import Actor
-from dualcredit.dal.records import PaymentMethod, PaymentRecord, fee_facts
+from dualcredit.dal.records import PaymentMethod, PaymentRecord
 from dualcredit.logic import notify
 from dualcredit.observability import metrics
 from dualcredit.settings import get_settings
@@ -35,6 +35,8 @@ class Settlement(Enum):
     DUPLICATE = "duplicate"
     #: This payment settled, was refunded or was found a duplicate by an earlier delivery.
     ALREADY_SETTLED = "already settled"
+    #: The payment names a student-year that does not exist: a payment never creates one.
+    NO_STUDENT_YEAR = "no student-year"
 
     @classmethod
     def of_slot(cls, slot: rules.PaymentSlot) -> Settlement:
@@ -94,7 +96,9 @@ def _settle(
         raise ValueError(f"payment {payment.payment_id} names no student-year")
     for _ in range(ATTEMPTS):
         year = payment_data.student_year(payment.student_id, payment.school_year)
-        facts = fee_facts(year)
+        if year is None:
+            return Settlement.NO_STUDENT_YEAR
+        facts = year.fee_facts
         slot = rules.payment_slot(facts)
         if slot is None:
             return Settlement.DUPLICATE
@@ -103,7 +107,7 @@ def _settle(
                 payment,
                 slot=slot,
                 covers_late_fee=rules.covers_late_fee(facts, payment.amount_cents),
-                school_id=year.school_id if year else None,
+                school_id=year.school_id,
                 actor=actor,
                 at=at,
             )
