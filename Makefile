@@ -11,7 +11,7 @@ export UV_PYTHON ?= $(PY313)
 export UV_PYTHON_DOWNLOADS ?= never
 export PY313
 
-.PHONY: help install browser-deps dev test test-fast lint bench openapi sam-check
+.PHONY: help install browser-deps dev test test-fast lint bench openapi requirements sam-check
 
 help:
 	@echo "make dev     run the whole system locally (moto, API, demo data)"
@@ -47,6 +47,10 @@ bench: install
 
 openapi: install
 	uv run python scripts/openapi.py
+
+# The layer's hashed requirements (infra/build/Makefile installs them), from uv.lock.
+requirements: install
+	uv export --frozen --no-dev --no-emit-project --quiet -o shared/requirements.txt
 
 sam-check:
 	bash scripts/sam-check.sh

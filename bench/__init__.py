@@ -1,23 +1,24 @@
-"""`make bench`: cold starts and DynamoDB round trips of every Lambda handler.
+"""`make bench`: cold starts and AWS round trips of every Lambda handler, on what ships.
 
-For each handler (functions/*/app.py), as a ratio to a minimal Powertools REST
-handler (bench/minimal_handler.py) measured in the same run, in fresh processes:
-
-1. the cold import time;
-2. the time from a fresh process to the first answered request, so that work
-   moved from import to the first request still counts.
-
-It also counts the requests (DynamoDB operations, SES sends, SSM reads, Stripe
-calls) each API route and each kind of Stripe webhook event makes, and compares
-the DynamoDB ones with the fewest the access pattern allows. The webhook's first
-request is a signed checkout.session.completed delivery that settles a seeded
-student's fee; the Stripe stand-in (devstack/stripe_standin/) is served on a
-local port for anything the handlers ask of Stripe.
-
-Section 4 (bench/reminders.py, on a stack of its own): the DynamoDB, SQS and SES
-requests per 1,000 deadline reminders (the scheduled `remind` action, then the queue
-drained ten at a time through the reminder sender), against the fewest the batch
-limits allow (target: within 1.1x), and the wall time per 1,000 on the local stack.
+1. The artifact: the layer and every function are built by the template's own steps
+   (infra/build/Makefile, the targets `sam build` runs) for this machine's architecture,
+   an x86-64 twin of the arm64 layer (bench/artifact.py). Every module carries its
+   unchecked-hash bytecode; the bench refuses to measure a build that does not.
+2. Fresh processes (bench/child.py) import each handler from it as Lambda runs it
+   (`python -I -B`, the function's folder and the layer's python/ on the path, no
+   site-packages, nothing written) and answer one representative event. The figures
+   are ratios to three references measured in the same run (bench/references/): the
+   minimal Powertools handler and the peer (a cookbook-style CRUD handler) as SAM ships
+   them (no bytecode), and the floor (a botocore client and one GetItem), precompiled.
+   Targets: every function's first answer at most 0.5x the peer; the API and grade
+   import at most 1.3x the floor, the webhook 1.8x. Where one is missed, `-X importtime`
+   on the built artifact says which module costs what.
+3. SnapStart: the API's and the webhook's first answer after their before-snapshot and
+   after-restore hooks, as a restored environment gives it.
+4. The requests (DynamoDB operations, SES sends, SSM reads, Stripe calls) each API route
+   and each kind of Stripe webhook event makes, against the fewest the access pattern
+   allows; and (bench/reminders.py, on a stack of its own) the requests per 1,000
+   deadline reminders against the fewest the batch limits allow.
 
 Run: ``uv run python -m bench [--quick | -n N]``; results go to bench/results/.
 """

@@ -1,19 +1,45 @@
-"""What one measured fresh process runs: import a handler from its file, and in
-`request` mode answer one API Gateway event with it.
+"""What one measured fresh process runs: import a built handler as Lambda does, and
+answer one event with it.
 
-Run by path (never imported), so it loads nothing of bench/ or tests/:
+Run by path with `python -I -B` (never imported), so it loads nothing of bench/,
+tests/ or the virtual environment:
 
-    python bench/child.py import  HANDLER_PATH SHARED_DIR
-    python bench/child.py request HANDLER_PATH SHARED_DIR EVENT_JSON
+    python -I -B bench/child.py MODE SPEC_JSON
 
-It prints (and flushes) one line ``BENCH {"import_s": .., "request_s": ..}`` with
-its own split of the time as soon as the module is imported or the request is
-answered; the parent measures from spawn to that line and to the process's exit.
-A request answered with anything but 200 exits with status 3.
+MODE is `import`, `request` (import, then answer the event) or `snapstart` (import,
+run the SnapStart before-snapshot hooks, then the after-restore hooks, then answer:
+the first answer of a restored environment). SPEC_JSON names the function's folder
+(Lambda's /var/task), the layer's python/ folder (/opt/python), the runtime folder
+(/var/runtime), the event and what a good answer is (`api`: statusCode 200; `sqs`: no
+batch item failures; `any`).
+
+The path is what Lambda's is: the function, the layer, the standard library, the
+runtime; no site-packages. Bytecode writing is off (-B), as on Lambda's read-only
+file system, and every module the process compiles from source is recorded.
+
+It prints (and flushes) one line ``BENCH {...}`` with its own split of the time and
+the compiled files as soon as the module is imported or the event is answered; the
+parent measures from spawn to that line and to the process's exit. A bad answer exits
+with status 3.
 """
 
 import sys
 import time
+
+STARTED = time.perf_counter()
+
+import _frozen_importlib_external  # noqa: E402 - the loader in use, patched before any import
+
+COMPILED: list[str] = []
+_source_to_code = _frozen_importlib_external.SourceLoader.source_to_code
+
+
+def _recording_source_to_code(self, data, path, *args, **kwargs):
+    COMPILED.append(str(path))
+    return _source_to_code(self, data, path, *args, **kwargs)
+
+
+_frozen_importlib_external.SourceLoader.source_to_code = _recording_source_to_code  # type: ignore[method-assign]
 
 
 class LambdaContext:
@@ -27,39 +53,60 @@ class LambdaContext:
         return 10_000
 
 
-def main(argv: list[str]) -> int:
-    started = time.perf_counter()
-    mode, handler_path, shared_dir = argv[1], argv[2], argv[3]
-    import importlib.util
-    import os
-
-    # Like Lambda: the function's own directory and the layer (shared/) on the path.
-    sys.path[0:1] = [os.path.dirname(os.path.abspath(handler_path)), shared_dir]
-    spec = importlib.util.spec_from_file_location("handler_under_bench", handler_path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load {handler_path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    imported = time.perf_counter()
-    split = {"import_s": imported - started}
-    if mode == "request":
-        import json
-
-        response = module.lambda_handler(json.loads(argv[4]), LambdaContext())
-        split["request_s"] = time.perf_counter() - imported
+def _bad_answer(expect: str, response: object) -> str | None:
+    if expect == "api":
         status = response.get("statusCode") if isinstance(response, dict) else None
         if status != 200:
             body = response.get("body") if isinstance(response, dict) else response
-            print(
-                f"bench: expected statusCode 200, got {status}: {str(body)[:500]}", file=sys.stderr
-            )
-            return 3
-    elif mode != "import":
+            return f"expected statusCode 200, got {status}: {str(body)[:500]}"
+    elif expect == "sqs":
+        failures = response.get("batchItemFailures") if isinstance(response, dict) else None
+        if failures != []:
+            return f"expected no batch item failures, got {str(response)[:500]}"
+    return None
+
+
+def _run_hooks(registry: list) -> None:
+    for hook, args, kwargs in registry:
+        hook(*args, **kwargs)
+
+
+def main(argv: list[str]) -> int:
+    import json
+
+    mode, spec = argv[1], json.loads(argv[2])
+    if mode not in ("import", "request", "snapstart"):
         print(f"bench: unknown mode {mode!r}", file=sys.stderr)
         return 2
+    sys.path[:] = [spec["function"], spec["layer"]] + [
+        p for p in sys.path if "site-packages" not in p
+    ]
+    if spec.get("runtime"):
+        sys.path.append(spec["runtime"])
+    import importlib
+
+    module = importlib.import_module("app")
+    imported = time.perf_counter()
+    split = {"import_s": imported - STARTED}
+    if mode != "import":
+        ready = imported
+        if mode == "snapstart":
+            import snapshot_restore_py
+
+            _run_hooks(snapshot_restore_py.get_before_snapshot())
+            snapshotted = time.perf_counter()
+            split["before_snapshot_s"] = snapshotted - imported
+            _run_hooks(snapshot_restore_py.get_after_restore())
+            ready = time.perf_counter()
+            split["after_restore_s"] = ready - snapshotted
+        response = module.lambda_handler(spec["event"], LambdaContext())
+        split["request_s"] = time.perf_counter() - ready
+        problem = _bad_answer(spec.get("expect", "api"), response)
+        if problem:
+            print(f"bench: {problem}", file=sys.stderr)
+            return 3
     # Flushed at once: the parent takes the time this line arrives as "answered".
-    print("BENCH " + repr(split).replace("'", '"'), flush=True)
+    print("BENCH " + json.dumps({**split, "compiled": COMPILED}), flush=True)
     return 0
 
 

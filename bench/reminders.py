@@ -23,12 +23,11 @@ from collections import Counter
 from typing import Any
 
 from bench.handlers import REPO
-from bench.stack import SCHOOL_YEAR, Api, AwsCalls, MotoStack, load_module
+from bench.stack import REMINDER_CLOCK, SCHOOL_YEAR, Api, AwsCalls, MotoStack, load_module
 from bench.timing import BenchError
 from devstack.jobs import sqs_record
 
 STUDENTS = 1000
-REMINDER_CLOCK = "2027-06-08T09:00:00-07:00"  # 7 days before June 15, 2027
 REMINDER = f"{SCHOOL_YEAR}:7"
 TARGET_RATIO = 1.1
 

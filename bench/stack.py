@@ -5,6 +5,7 @@ in-process (to seed data and count round trips)."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import importlib.util
 import io
 import json
@@ -293,3 +294,52 @@ def student_names(prefix: str, count: int) -> list[str]:
                 return out
 
     return [prefix + letters(i) for i in range(count)]
+
+
+#: A reminder day: 7 days before the 2026-27 window's last day (June 15, 2027).
+REMINDER_CLOCK = "2027-06-08T09:00:00-07:00"
+REMINDER_QUEUE = "bench-reminders"
+
+
+def owing_students(world: Any, names: list[str]) -> list[str]:
+    """Students registered at school X who have not paid (each is due a reminder): ids."""
+    ids = []
+    for name in names:
+        student = world.student(name, last_name="Bench")
+        world.ok(
+            "POST",
+            "/students/me/registrations",
+            as_=student,
+            body={"offering_ids": [world.offering_x]},
+        )
+        ids.append(student.student_id)
+    return ids
+
+
+def reminder_environment() -> dict[str, str]:
+    """The reminder queue and the reminder's SES template made (as after the year's first
+    reminder run), and the environment of a reminder day for the functions that use them."""
+    from dualcredit.dal.aws import client
+    from dualcredit.logic.reminders.notices import REMINDER, publish_template
+
+    publish_template(REMINDER)
+    queue_url = client("sqs").create_queue(
+        QueueName=REMINDER_QUEUE, Attributes={"VisibilityTimeout": "360"}
+    )["QueueUrl"]
+    return {"CLOCK_OVERRIDE": REMINDER_CLOCK, "REMINDER_QUEUE_URL": queue_url}
+
+
+def reminder_batch(student_id: str) -> dict[str, Any]:
+    """The SQS event of one 7-day reminder for a student, as Lambda's poller delivers it."""
+    from devstack.jobs import sqs_record
+    from dualcredit.logic.reminders.notices import REMINDER, Notice
+
+    body = json.dumps(Notice(REMINDER, student_id, SCHOOL_YEAR, "7").body())
+    message = {
+        "MessageId": f"bench-{student_id}",
+        "ReceiptHandle": f"bench-{student_id}",
+        "Body": body,
+        "MD5OfBody": hashlib.md5(body.encode(), usedforsecurity=False).hexdigest(),
+        "Attributes": {"ApproximateReceiveCount": "1"},
+    }
+    return {"Records": [sqs_record(message, queue=REMINDER_QUEUE)]}

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.handlers import CHILD, SHARED, Handler
+from bench.handlers import CHILD, Handler
 
 
 class BenchError(RuntimeError):
@@ -27,6 +27,8 @@ class Samples:
     answer_s: list[float] = field(default_factory=list)  # spawn -> the child's BENCH line
     import_s: list[float] = field(default_factory=list)
     request_s: list[float] = field(default_factory=list)
+    restore_s: list[float] = field(default_factory=list)  # snapstart: after-restore hooks
+    compiled: list[int] = field(default_factory=list)  # modules compiled from source
 
     @property
     def median(self) -> float:
@@ -47,6 +49,13 @@ class Samples:
             out["in_process_import_median_s"] = statistics.median(self.import_s)
         if self.request_s:
             out["in_process_first_request_median_s"] = statistics.median(self.request_s)
+        if self.restore_s:
+            out["in_process_after_restore_median_s"] = statistics.median(self.restore_s)
+            out["restored_answer_median_s"] = statistics.median(
+                r + q for r, q in zip(self.restore_s, self.request_s, strict=True)
+            )
+        if self.compiled:
+            out["compiled_from_source"] = max(self.compiled)
         return out
 
 
@@ -54,7 +63,7 @@ class Samples:
 class Run:
     wall_s: float  # spawn -> exit
     answer_s: float | None  # spawn -> the BENCH line (None: the child printed none)
-    split: dict[str, float]
+    split: dict[str, Any]
     stderr: str
 
 
@@ -87,19 +96,41 @@ def _run(command: Sequence[str], env: dict[str, str], what: str) -> Run:
     return Run(wall_s, answer_s, split, stderr)
 
 
+@dataclass(frozen=True)
+class Request:
+    """A handler's representative first event: the event (or a function making a fresh
+    one per process), what a good answer is, and environment of its own."""
+
+    description: str
+    event: dict | Callable[[], dict]
+    expect: str = "api"  # "api": statusCode 200; "sqs": no batch item failures; "any"
+    env: dict[str, str] = field(default_factory=dict)
+
+    def make(self) -> dict:
+        return self.event() if callable(self.event) else self.event
+
+
+def python() -> str:
+    """The bare interpreter (not the virtual environment's): the child's path is Lambda's."""
+    return getattr(sys, "_base_executable", sys.executable)
+
+
 def child_command(
-    mode: str, handler: Handler, event: dict | None = None, python_flags: Sequence[str] = ()
+    mode: str,
+    handler: Handler,
+    request: Request | None = None,
+    python_flags: Sequence[str] = (),
 ) -> list[str]:
-    command = [sys.executable, *python_flags, str(CHILD), mode, str(handler.path), str(SHARED)]
-    if mode == "request":
-        command.append(json.dumps(event))
-    return command
+    spec: dict[str, Any] = handler.spec()
+    if request is not None and mode != "import":
+        spec |= {"event": request.make(), "expect": request.expect}
+    return [python(), "-I", "-B", *python_flags, str(CHILD), mode, json.dumps(spec)]
 
 
 def interpreter_start(runs: int, env: dict[str, str]) -> Samples:
     """A bare `python -c pass`: the floor under every figure."""
     samples = Samples()
-    command = [sys.executable, "-c", "pass"]
+    command = [python(), "-I", "-B", "-c", "pass"]
     _run(command, env, "python -c pass")
     for _ in range(runs):
         samples.wall_s.append(_run(command, env, "python -c pass").wall_s)
@@ -111,33 +142,37 @@ def measure(
     mode: str,
     runs: int,
     env: dict[str, str],
-    events: dict[str, dict | Callable[[], dict]] | None = None,
+    requests: dict[str, Request] | None = None,
 ) -> dict[str, Samples]:
-    """`runs` fresh processes per handler, interleaved so drift hits all alike,
-    after one unmeasured run each (it writes the .pyc files and warms the OS cache).
-    An event given as a function is called before each process (a Stripe delivery is
-    signed at the time it is sent, and each run gets its own)."""
-    events = events or {}
+    """`runs` fresh processes per handler, interleaved so drift hits all alike, after
+    one unmeasured run each (it warms the OS cache). A request's event is made before
+    each process (a Stripe delivery is signed when it is sent, and each run gets its
+    own)."""
+    requests = requests or {}
 
-    def command(h: Handler) -> list[str]:
-        event = events.get(h.name)
-        return child_command(mode, h, event() if callable(event) else event)
+    def run_one(h: Handler, what: str) -> Run:
+        request = requests.get(h.name)
+        extra = request.env if request else {}
+        return _run(child_command(mode, h, request), env | extra, what)
 
     for h in handlers:
-        _run(command(h), env, f"{h.label} ({mode}, warm-up)")
+        run_one(h, f"{h.label} ({mode}, warm-up)")
     results = {h.name: Samples() for h in handlers}
     for _ in range(runs):
         for h in handlers:
-            run = _run(command(h), env, f"{h.label} ({mode})")
+            run = run_one(h, f"{h.label} ({mode})")
             if run.answer_s is None:
                 raise BenchError(f"{h.label} ({mode}): the child printed no BENCH line")
             samples = results[h.name]
             samples.wall_s.append(run.wall_s)
             samples.answer_s.append(run.answer_s)
+            samples.compiled.append(len(run.split.get("compiled", [])))
             if "import_s" in run.split:
                 samples.import_s.append(run.split["import_s"])
             if "request_s" in run.split:
                 samples.request_s.append(run.split["request_s"])
+            if "after_restore_s" in run.split:
+                samples.restore_s.append(run.split["after_restore_s"])
     return results
 
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Check the SAM template offline: `sam validate --lint` (cfn-lint) and `sam build`.
+# Check the SAM template offline: `sam validate --lint` (cfn-lint), `sam build`, and
+# that every module of the build carries valid unchecked-hash bytecode.
 #
 # Run from the repository root:   bash scripts/sam-check.sh
 #
@@ -57,4 +58,8 @@ say "sam build -t $TEMPLATE --build-dir $BUILD_DIR"
 sam build -t "$TEMPLATE" --build-dir "$BUILD_DIR"
 
 say "layer contents: $(du -sh "$BUILD_DIR/SharedLayer" | cut -f1)"
+
+# 3. What ships carries its bytecode (infra/build/Makefile compiles it).
+say "bytecode check of $BUILD_DIR"
+uv run python -m bench.artifact check "$BUILD_DIR"
 say "sam-check passed in $(( $(date +%s) - start ))s"
