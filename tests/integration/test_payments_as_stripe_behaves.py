@@ -8,11 +8,16 @@ import time
 
 import pytest
 
-from dualcredit.dal import dynamo, keys
+from dualcredit.dal import dynamo, keys, stripe_gateway
 from dualcredit.dal import payments as payment_data
 from dualcredit.dal.records import PaymentRecord, ReviewReason
-from tests.support.stripe import app_session, session_paying
-from tests.support.world import World
+from dualcredit.errors import Conflict, Forbidden
+from dualcredit.logic import payments
+from dualcredit.logic.caller import caller_from_claims
+from tests.support.stripe import app_session, second_session_for_same_year, session_paying
+from tests.support.world import STAFF, World
+
+STAFF_CALLER = caller_from_claims(STAFF)
 
 IN_WINDOW = "2027-01-15T10:00:00-08:00"
 
@@ -320,3 +325,111 @@ def test_a_dispute_closed_before_its_creation_arrives_stays_closed(api, world, s
     payment = _payment_of(stripe_standin, session_id)
     assert not payment.disputed and payment.dispute_status == "won"
     assert _fee_status(api, world.students["alice"]) == "paid"
+
+
+# --------------------------------------------------------------------------- duplicates
+
+
+def _two_paid_sessions(api, world, standin) -> tuple[str, str]:
+    """Alice's own session and a second one the app made for the same year, both paid."""
+    first = _pay_alice(api, world, standin)
+    second = second_session_for_same_year(standin, first)
+    standin.pay(second)
+    return first, second
+
+
+def test_a_refused_duplicate_refund_answers_2xx_and_is_kept_for_staff(api, world, stripe_standin):
+    # Given Stripe will refuse the next refund (the charge is disputed)
+    stripe_standin.refuse_refunds(code="charge_disputed", message="Charged back.")
+    # When a second payment for Alice's paid year arrives
+    first, second = _two_paid_sessions(api, world, stripe_standin)
+    # Then Stripe is answered 200 every time and nothing is refunded
+    assert stripe_standin.webhook.answers == [200, 200]
+    assert stripe_standin.refunds == {}
+    # And the duplicate is recorded and flagged, with Stripe's reason kept on it
+    duplicate = _payment_of(stripe_standin, second)
+    assert duplicate.duplicate and duplicate.duplicate_refund_id is None
+    assert duplicate.review_reasons == {ReviewReason.DUPLICATE, ReviewReason.REFUND_FAILED}
+    assert duplicate.refund_error is not None
+    assert (duplicate.refund_error.code, duplicate.refund_error.message) == (
+        "charge_disputed",
+        "Charged back.",
+    )
+    assert _fee_status(api, world.students["alice"]) == "paid"
+    # And redelivering the event does not ask Stripe again: staff retry it
+    completed = stripe_standin.events_of_type("checkout.session.completed")[-1]
+    assert stripe_standin.redeliver(completed).status == 200
+    assert stripe_standin.refunds == {}
+
+
+def test_staff_retry_a_refused_duplicate_refund(api, world, stripe_standin, clock):
+    stripe_standin.refuse_refunds(count=2, code="charge_disputed", message="Charged back.")
+    _, second = _two_paid_sessions(api, world, stripe_standin)
+    intent = stripe_standin.sessions[second]["payment_intent"]
+    at = clock("2027-01-16T09:00:00-08:00")
+    # When staff retry while Stripe still refuses, the new refusal is kept
+    refused = payments.retry_refund(STAFF_CALLER, intent, at)
+    assert refused.refund_error is not None and refused.refund_attempts == 2
+    assert refused.refund_error.at.startswith("2027-01-16")
+    # When staff retry once Stripe accepts
+    refunded = payments.retry_refund(STAFF_CALLER, intent, at)
+    # Then the duplicate is refunded whole, the refusal is cleared, and Stripe's event
+    # confirms it
+    (refund,) = stripe_standin.refunds.values()
+    assert (refund["payment_intent"], refund["amount"], refund["reason"]) == (
+        intent,
+        5000,
+        "duplicate",
+    )
+    assert refunded.duplicate_refund_id == refund["id"] and refunded.refund_error is None
+    assert ReviewReason.REFUND_FAILED not in refunded.review_reasons
+    assert _payment_of(stripe_standin, second).refunded
+    # And a second retry is refused: there is nothing left to refund
+    with pytest.raises(Conflict):
+        payments.retry_refund(STAFF_CALLER, intent, at)
+
+
+def test_only_staff_retry_refunds_and_only_of_duplicates(api, world, stripe_standin, clock):
+    first = _pay_alice(api, world, stripe_standin)
+    intent = stripe_standin.sessions[first]["payment_intent"]
+    at = clock(IN_WINDOW)
+    with pytest.raises(Forbidden):
+        payments.retry_refund(caller_from_claims(world.students["alice"].claims), intent, at)
+    with pytest.raises(Conflict):
+        payments.retry_refund(STAFF_CALLER, intent, at)  # the payment that settles the year
+    assert stripe_standin.refunds == {}
+
+
+def test_a_duplicate_is_recorded_before_its_refund_is_asked(
+    api, world, stripe_standin, monkeypatch
+):
+    first = _pay_alice(api, world, stripe_standin)
+    second = second_session_for_same_year(stripe_standin, first)
+    # Given Stripe cannot be reached when the duplicate's refund is asked for
+    with monkeypatch.context() as stripe_down:
+        stripe_down.setattr(
+            stripe_gateway,
+            "refund",
+            _raises(stripe_gateway.StripeUnavailable("APIConnectionError")),
+        )
+        # Then the webhook fails (API Gateway answers Stripe 502, so Stripe delivers again)
+        with pytest.raises(stripe_gateway.StripeUnavailable):
+            stripe_standin.pay(second)
+    assert not stripe_standin.deliveries[-1].ok
+    # But the duplicate is already recorded and flagged for staff
+    duplicate = _payment_of(stripe_standin, second)
+    assert duplicate.duplicate and duplicate.needs_staff_review
+    # When Stripe is back and delivers the event again
+    completed = stripe_standin.events_of_type("checkout.session.completed")[-1]
+    assert stripe_standin.redeliver(completed).status == 200
+    # Then the duplicate is refunded once
+    assert len(stripe_standin.refunds) == 1
+    assert _payment_of(stripe_standin, second).refunded
+    assert _fee_status(api, world.students["alice"]) == "paid"
+
+
+def _raises(error: Exception):
+    def fail(*_args, **_kwargs):
+        raise error
+
+    return fail

@@ -14,6 +14,7 @@ from dualcredit.dal import payments as payment_data
 from dualcredit.dal import students as student_data
 from dualcredit.dal.records import OpenCheckout, PaymentMethod, PaymentRecord, fee_facts
 from dualcredit.errors import Conflict, InvalidInput, NotFound, TooManyRequests, Unavailable
+from dualcredit.logic import stripe_events
 from dualcredit.logic.caller import Caller, Role
 from dualcredit.logic.settlement import Settlement, settle_check
 from dualcredit.models.payments import CheckIn, Checkout, Payment, PaySummary, VoidRequest
@@ -221,6 +222,30 @@ def record_check(caller: Caller, student_id: str, check: CheckIn, at: datetime) 
     if outcome is Settlement.NO_STUDENT_YEAR:
         raise Conflict(f"The student has no {check.school_year} record.", code="not_registered")
     return Payment.model_validate(payment, from_attributes=True)
+
+
+def retry_refund(caller: Caller, payment_id: str, at: datetime) -> PaymentRecord:
+    """Staff ask Stripe again to refund a duplicate card payment whose refund Stripe
+    refused (or never got asked for). Returns the payment as it now stands: refunded
+    (`duplicate_refund_id`), or with Stripe's new reason in `refund_error`."""
+    caller.require(Role.STAFF)
+    payment = payment_data.get_payment(payment_id)
+    if payment is None:
+        raise NotFound("There is no such payment.", field="payment_id")
+    if payment.method is not PaymentMethod.CARD or not payment.duplicate:
+        raise Conflict(
+            "Only a duplicate card payment is refunded from here.", code="not_refundable"
+        )
+    if payment.duplicate_refund_id or payment.refunded:
+        raise Conflict("This payment is already refunded.", code="already_refunded")
+    try:
+        stripe_events.refund_duplicate(payment, actor=caller.actor, at=at)
+    except stripe_gateway.StripeUnavailable:
+        raise Unavailable(
+            "Stripe cannot be reached right now. Please try again in a few minutes.",
+            code="payments_unavailable",
+        ) from None
+    return payment_data.get_payment(payment_id) or payment
 
 
 def void_payment(caller: Caller, payment_id: str, request: VoidRequest, at: datetime) -> Payment:
