@@ -10,8 +10,8 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from dualcredit import clock
-from dualcredit.dal import keys, stripe_gateway
+from dualcredit import clock, snapstart
+from dualcredit.dal import idempotency, keys, secrets, stripe_gateway
 from dualcredit.dal.idempotency import InProgress, once_per_event
 from dualcredit.logic.stripe_events import handle_stripe_event
 from dualcredit.observability import logger, metrics, tracer
@@ -21,6 +21,17 @@ from dualcredit.observability import logger, metrics, tracer
 @once_per_event(partition=keys.IDEMPOTENCY_PK, key_path="id", expires_after_seconds=4 * 24 * 3600)
 def process(event: dict[str, Any]) -> dict[str, Any]:
     return {"outcome": handle_stripe_event(event, clock.now())}
+
+
+def _warm() -> None:
+    """What the first event loads (SnapStart's before-snapshot hook): the stripe library,
+    the idempotency utility and its persistence layer, Powertools Parameters."""
+    stripe_gateway.prepare()
+    idempotency.prepare()
+    secrets.prepare()
+
+
+snapstart.register(services=("dynamodb", "ssm", "sesv2"), warm=_warm)
 
 
 def _answer(status: int, body: str) -> dict[str, Any]:

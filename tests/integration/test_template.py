@@ -132,7 +132,25 @@ def test_no_function_overrides_runtime(resources: dict[str, Any]) -> None:
         assert fn["Properties"].get("Runtime", "python3.13") == "python3.13", name
     layer = resources["SharedLayer"]
     assert layer["Properties"]["CompatibleRuntimes"] == ["python3.13"]
-    assert layer["Metadata"]["BuildMethod"] == "python3.13"
+    # Built by infra/build/Makefile for the runtime's Python (wheels and bytecode).
+    assert layer["Metadata"]["BuildMethod"] == "makefile"
+    assert layer["Metadata"]["BuildArchitecture"] == "arm64"
+    makefile = (Path(__file__).parents[2] / "infra" / "build" / "Makefile").read_text()
+    assert "PYTHON_VERSION := 3.13\n" in makefile
+    assert "LAYER_ARCH ?= aarch64\n" in makefile
+
+
+def test_the_api_and_the_webhook_publish_snapstart_versions_behind_an_alias(
+    resources: dict[str, Any],
+) -> None:
+    # Given the SnapStart parameter, on by default
+    for name in ("ApiFunction", "StripeWebhookFunction"):
+        props = resources[name]["Properties"]
+        # Then each publishes versions behind the alias API Gateway invokes
+        assert props["AutoPublishAlias"] == "live"
+        assert props["SnapStart"] == {
+            "ApplyOn": {"Fn::If": ["SnapStartOn", "PublishedVersions", "None"]}
+        }
 
 
 def test_no_literal_secrets(raw: str) -> None:

@@ -17,6 +17,9 @@ from botocore.config import Config
 _CONFIG = Config(retries={"mode": "standard", "max_attempts": 4}, connect_timeout=2, read_timeout=5)
 
 
+_made: set[str] = set()
+
+
 @cache
 def _session() -> botocore.session.Session:
     return botocore.session.get_session()
@@ -25,6 +28,7 @@ def _session() -> botocore.session.Session:
 @cache
 def client(service: str) -> Any:
     """A client for `service`; AWS_ENDPOINT_URL (set by `make dev` and tests) points it at moto."""
+    _made.add(service)
     return _session().create_client(
         service,
         region_name=os.environ.get("AWS_REGION")
@@ -35,7 +39,22 @@ def client(service: str) -> Any:
     )
 
 
+def close_connections() -> None:
+    """Close every client's pooled connections; the clients stay and reconnect on their
+    next request. After a SnapStart restore, a connection opened before the snapshot
+    would be shared by every environment restored from it."""
+    for service in sorted(_made):
+        client(service).close()
+
+
+def prepare(*services: str) -> None:
+    """Make the clients (no request is sent: credentials and endpoints resolve locally)."""
+    for service in services:
+        client(service)
+
+
 def reset_clients() -> None:
     """Forget cached clients (tests switch endpoints between runs)."""
     client.cache_clear()
     _session.cache_clear()
+    _made.clear()

@@ -14,6 +14,16 @@ from typing import Any
 from dualcredit.dal.aws import client
 from dualcredit.settings import get_settings
 
+#: Each guarded function's set-up (the Powertools utility and its persistence layer).
+_SET_UPS: list[Callable[[], object]] = []
+
+
+def prepare() -> None:
+    """Set up every guarded function now (it makes no request), instead of on its first
+    event: a SnapStart snapshot then holds it."""
+    for set_up in _SET_UPS:
+        set_up()
+
 
 class InProgress(Exception):
     """The same event is being processed right now; the caller should retry later."""
@@ -48,6 +58,8 @@ def once_per_event(
             return config, idempotent_function(
                 data_keyword_argument="event", persistence_store=store, config=config
             )(function)
+
+        _SET_UPS.append(guarded)
 
         @wraps(function)
         def call(event: Event, context: Any = None) -> Event:

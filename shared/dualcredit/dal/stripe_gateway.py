@@ -165,3 +165,9 @@ def verify_event(payload: str, signature: str | None) -> dict[str, Any]:
     if not isinstance(event, dict):
         raise InvalidSignature("ValueError")
     return event
+
+
+def prepare() -> None:
+    """Import the stripe library now rather than on the first event (for a SnapStart
+    snapshot). No client is made: that needs the secret key, which a snapshot must not hold."""
+    import stripe  # noqa: F401
