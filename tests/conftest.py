@@ -145,11 +145,18 @@ class Api:
         body: Any = None,
         raw_body: str | None = None,
         source_ip: str = "198.51.100.7",
+        headers: dict[str, str | None] | None = None,
     ) -> tuple[int, Any]:
         from tests.support.events import LambdaContext, api_event
 
         event = api_event(
-            method, url, body=body, claims=as_, raw_body=raw_body, source_ip=source_ip
+            method,
+            url,
+            body=body,
+            claims=as_,
+            raw_body=raw_body,
+            source_ip=source_ip,
+            headers=headers,
         )
         response = self.module.lambda_handler(event, LambdaContext())
         text = response.get("body") or "null"

@@ -45,7 +45,14 @@ class TooManyRequests(DomainError):
     code = "too_many_requests"
 
 
+class UnsupportedMediaType(DomainError):
+    """A body the route cannot read: it takes JSON only (dualcredit.http.body)."""
+
+    code = "unsupported_media_type"
+
+
 class Unavailable(DomainError):
-    """A service we depend on (Stripe) did not answer; the request can be retried."""
+    """A service we depend on (Stripe, Cognito) did not answer or is throttling us; the
+    request can be retried."""
 
     code = "unavailable"

@@ -50,3 +50,27 @@ def test_path_parameters_are_named_as_in_the_template():
     for path in spec["paths"]:
         for name in re.findall(r"\{(\w+)\}", path):
             assert name in {"school_id", "offering_id", "school_year", "student_id", "payment_id"}
+
+
+def test_every_path_parameter_declares_its_bound():
+    spec = json.loads(openapi_json())
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "path":
+                    assert "maxLength" in parameter["schema"], (method, path, parameter["name"])
+
+
+def test_every_error_status_from_input_is_declared_with_the_error_body():
+    spec = json.loads(openapi_json())
+    error_body = {"$ref": "#/components/schemas/ErrorBody"}
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            takes_input = "requestBody" in operation or "parameters" in operation
+            expected = {"400", "422"} if takes_input else set()
+            expected |= {"415"} if "requestBody" in operation else set()
+            for status in expected:
+                assert status in responses, (method, path, status)
+                assert responses[status]["content"]["application/json"]["schema"] == error_body
+    assert "HTTPValidationError" not in json.dumps(spec)

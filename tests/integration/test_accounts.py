@@ -135,9 +135,10 @@ def test_unknown_school_is_a_field_error(api, jane):
     assert status == 400 and body["errors"][0]["field"] == "school_id"
 
 
-def test_malformed_json_is_a_4xx(api, jane):
+def test_malformed_json_is_a_400(api, jane):
     status, body = api("POST", "/students/me", as_=jane, raw_body="{not json")
-    assert status == 422, body
+    assert status == 400, body
+    assert body["code"] == "invalid_json"
 
 
 def test_student_updates_contact_details_but_not_identity(api, world, jane):

@@ -65,16 +65,20 @@ def api_event(
     claims: Mapping[str, str] | Any = None,
     source_ip: str = "198.51.100.7",
     raw_body: str | None = None,
+    headers: Mapping[str, str | None] | None = None,
 ) -> dict[str, Any]:
     """`claims`: the caller's claims, or a caller that has them (a tests.support.students
-    Student), or None for an anonymous request."""
+    Student), or None for an anonymous request. `headers` replace the defaults (a JSON
+    Content-Type); a header given as None is left out."""
     if claims is not None and not isinstance(claims, Mapping):
         claims = claims.claims
     parts = urlsplit(url)
     query = parse_qsl(parts.query)
-    headers = {"Content-Type": "application/json", "Host": "api.test"}
+    given: dict[str, str | None] = {"Content-Type": "application/json", "Host": "api.test"}
     if claims:
-        headers["Authorization"] = "Bearer token"
+        given["Authorization"] = "Bearer token"
+    given |= headers or {}
+    headers = {name: value for name, value in given.items() if value is not None}
     text = raw_body if raw_body is not None else (None if body is None else json.dumps(body))
     return {
         "resource": _resource_for(method, parts.path),

@@ -4,6 +4,7 @@ failures turned into domain-shaped exceptions (the item codec is dal/codec.py)."
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +12,8 @@ from botocore.exceptions import ClientError
 
 from dualcredit.dal.aws import client
 from dualcredit.dal.codec import Item, deserialize, serialize
+from dualcredit.errors import InvalidInput
+from dualcredit.observability import logger
 from dualcredit.settings import get_settings
 
 __all__ = ["Item", "Key", "deserialize", "serialize"]
@@ -28,6 +31,36 @@ def without_keys(item: Item) -> Item:
 
 def key(pk: str, sk: str) -> dict[str, Any]:
     return {"PK": {"S": pk}, "SK": {"S": sk}}
+
+
+class Unstorable(InvalidInput):
+    """DynamoDB refused a request as invalid (ValidationException, or a transaction item
+    cancelled for a validation reason): a value it cannot store, such as a number outside its
+    range or an item over 400 KB. The models bound what they take, so this is the last
+    guard; it is the caller's input, a 400, and nothing was written."""
+
+    code = "unstorable_value"
+
+    def __init__(self) -> None:
+        super().__init__("The request holds a value that cannot be stored; check what you entered.")
+
+
+#: A transaction item's cancellation reason when DynamoDB refused its values (moto says
+#: ValidationException).
+VALIDATION_REASONS = frozenset({"ValidationError", "ValidationException"})
+
+
+@contextmanager
+def _refusing_invalid(operation: str) -> Iterator[None]:
+    """Turn DynamoDB's ValidationException into Unstorable (logged without its text,
+    which may quote the values)."""
+    try:
+        yield
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ValidationException":
+            raise
+        logger.warning("DynamoDB refused a request", extra={"operation": operation})
+        raise Unstorable() from error
 
 
 class TransactionCancelled(Exception):
@@ -161,7 +194,10 @@ def _ddb() -> Any:
 
 
 def get_item(pk: str, sk: str, *, consistent: bool = False) -> Item | None:
-    response = _ddb().get_item(TableName=table_name(), Key=key(pk, sk), ConsistentRead=consistent)
+    with _refusing_invalid("GetItem"):
+        response = _ddb().get_item(
+            TableName=table_name(), Key=key(pk, sk), ConsistentRead=consistent
+        )
     raw = response.get("Item")
     return deserialize(raw) if raw else None
 
@@ -180,7 +216,8 @@ def batch_get(keys: Iterable[Key], *, consistent: bool = False) -> dict[Key, Ite
             table_name(): {"Keys": [key(pk, sk) for pk, sk in chunk], "ConsistentRead": consistent}
         }
         while request:
-            response = _ddb().batch_get_item(RequestItems=request)
+            with _refusing_invalid("BatchGetItem"):
+                response = _ddb().batch_get_item(RequestItems=request)
             for raw in response.get("Responses", {}).get(table_name(), []):
                 item = deserialize(raw)
                 found[(item["PK"], item["SK"])] = item
@@ -219,7 +256,8 @@ def query_pages(
     if page_size:
         params["Limit"] = page_size
     while True:
-        response = _ddb().query(**params)
+        with _refusing_invalid("Query"):
+            response = _ddb().query(**params)
         yield [deserialize(raw) for raw in response.get("Items", [])]
         last = response.get("LastEvaluatedKey")
         if not last:
@@ -266,7 +304,8 @@ def put_item(
     params: dict[str, Any] = {"TableName": table_name(), "Item": serialize(item)}
     _conditions(params, condition, names, values)
     try:
-        _ddb().put_item(**params)
+        with _refusing_invalid("PutItem"):
+            _ddb().put_item(**params)
     except ClientError as error:
         if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
             raise ConditionFailed() from error
@@ -295,7 +334,8 @@ def update_item(
     if return_old_on_failure:
         params["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
     try:
-        response = _ddb().update_item(**params)
+        with _refusing_invalid("UpdateItem"):
+            response = _ddb().update_item(**params)
     except ClientError as error:
         if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
             old = error.response.get("Item")
@@ -352,11 +392,15 @@ def transact(transaction: Transaction, *, token: str | None = None) -> None:
     if token:
         params["ClientRequestToken"] = token
     try:
-        _ddb().transact_write_items(**params)
+        with _refusing_invalid("TransactWriteItems"):
+            _ddb().transact_write_items(**params)
     except ClientError as error:
         if error.response["Error"]["Code"] != "TransactionCanceledException":
             raise
         reasons = [r.get("Code", "None") for r in error.response.get("CancellationReasons", [])]
+        if VALIDATION_REASONS & set(reasons):
+            logger.warning("DynamoDB refused a request", extra={"operation": "TransactWriteItems"})
+            raise Unstorable() from error
         failed = [i for i, code in enumerate(reasons) if code not in ("None", None)]
         if not reasons or any(reasons[i] != "ConditionalCheckFailed" for i in failed):
             raise

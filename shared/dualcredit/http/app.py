@@ -3,12 +3,14 @@ and their routers (the registration API's, or the grade import function's)."""
 
 from __future__ import annotations
 
+import json
 import os
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from dualcredit.http.errors import register_error_handlers
+from dualcredit.http.body import read_json_bodies
+from dualcredit.http.errors import document_errors, register_error_handlers
 
 API_TITLE = "CTE Dual Credit registration and payment API"
 API_VERSION = "1.0.0"
@@ -53,6 +55,7 @@ def build_resolver(routers: list[Router] | None = None) -> APIGatewayRestResolve
             max_age=600,
         ),
     )
+    read_json_bodies(app)
     register_error_handlers(app)
     for router in api_routers() if routers is None else routers:
         app.include_router(router)
@@ -60,8 +63,9 @@ def build_resolver(routers: list[Router] | None = None) -> APIGatewayRestResolve
 
 
 def openapi_json() -> str:
-    """The API's OpenAPI document (every function's routes), as committed in docs/openapi.json."""
-    return build_resolver([*api_routers(), *grade_routers()]).get_openapi_json_schema(
+    """The API's OpenAPI document (every function's routes), as committed in docs/openapi.json,
+    with the error statuses each route answers (dualcredit.http.errors.document_errors)."""
+    text = build_resolver([*api_routers(), *grade_routers()]).get_openapi_json_schema(
         title=API_TITLE,
         version=API_VERSION,
         description=(
@@ -69,3 +73,4 @@ def openapi_json() -> str:
             "ID token in the Authorization header (API Gateway's Cognito authorizer)."
         ),
     )
+    return json.dumps(document_errors(json.loads(text)), indent=2, ensure_ascii=False)

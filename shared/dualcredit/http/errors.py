@@ -21,15 +21,19 @@ from dualcredit.errors import (
     NotFound,
     TooManyRequests,
     Unavailable,
+    UnsupportedMediaType,
 )
+from dualcredit.http.params import PARAMETER_LABELS
 from dualcredit.models.common import FIELD_LABEL, ErrorBody, FieldError
 from dualcredit.observability import logger
+from dualcredit.rules import RuleError
 
 STATUS = {
     InvalidInput: 400,
     Forbidden: 403,
     NotFound: 404,
     Conflict: 409,
+    UnsupportedMediaType: 415,
     TooManyRequests: 429,
     Unavailable: 503,
 }
@@ -47,6 +51,14 @@ WORDS = {
     "int_from_float": "must be a whole number",
     "float_type": "must be a number",
     "float_parsing": "must be a number",
+    "finite_number": "must be a number",
+    "string_type": "must be text",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "list_type": "must be a list",
+    "model_type": "must be an object of fields",
+    "model_attributes_type": "must be an object of fields",
+    "dict_type": "must be an object of fields",
 }
 
 #: Words about a field ("is required", "must be a date") follow the field's name.
@@ -80,6 +92,12 @@ def _words(error: Mapping[str, Any]) -> str:
         return f"must be at least {_number(context['ge'])}"
     if kind == "less_than_equal":
         return f"must be at most {_number(context['le'])}"
+    if kind == "string_too_long":
+        return f"must be at most {context['max_length']} characters"
+    if kind == "too_long":
+        return f"must have at most {context['max_length']} entries"
+    if kind == "too_short":
+        return f"must have at least {context['min_length']} entries"
     return str(error.get("msg") or "is not valid").removeprefix("Value error, ")
 
 
@@ -91,14 +109,25 @@ def _number(bound: object) -> str:
 def _message(error: Mapping[str, Any]) -> str:
     """The field's message as its page shows it: "Legal first name is required"."""
     words = _words(error)
-    label = (error.get("ctx") or {}).get(FIELD_LABEL)
+    label = (error.get("ctx") or {}).get(FIELD_LABEL) or _parameter_label(error.get("loc", ()))
     return f"{label} {words}" if label and _ABOUT_THE_FIELD.match(words) else words
+
+
+def _parameter_label(location: Sequence[str | int]) -> str | None:
+    """A query or path parameter's name on the page: ("path", "school_year") -> "School year"."""
+    if len(location) == 2 and location[0] in ("path", "query"):
+        return PARAMETER_LABELS.get(str(location[1]))
+    return None
 
 
 def _invalid_request(error: RequestValidationError) -> Response[str]:
     found = [(_field(e.get("loc", ())), e) for e in error.errors()]
     fields = [FieldError(field=field, message=_message(e)) for field, e in found]
-    summary = "; ".join(f"{field} {_words(e)}" for field, e in found[:3])
+    summary = "; ".join(
+        # A message without its field's name ("is required") gets the field's key.
+        (f"{f.field} {f.message}" if _ABOUT_THE_FIELD.match(f.message) else f.message).rstrip(".")
+        for f in fields[:3]
+    )
     return _answer(
         422,
         ErrorBody(code="validation_error", message=f"Check the form: {summary}.", errors=fields),
@@ -112,6 +141,52 @@ def _domain_error(error: DomainError) -> Response[str]:
     return _answer(status, ErrorBody(code=error.code, message=error.message, errors=errors))
 
 
+def _rule_refused(error: RuleError) -> Response[str]:
+    """A rules-module refusal that reached a route unchecked (a model validator turns the
+    ones it meets into a 422): the rule's words, as a 400."""
+    return _domain_error(InvalidInput(str(error), code="rule_refused"))
+
+
 def register_error_handlers(app: APIGatewayRestResolver) -> None:
     app.exception_handler(RequestValidationError)(_invalid_request)
     app.exception_handler(DomainError)(_domain_error)
+    app.exception_handler(RuleError)(_rule_refused)
+
+
+#: What the error statuses every route may answer mean, for the OpenAPI document.
+ERROR_STATUSES = {
+    "400": "The request breaks a rule, or its body is not JSON",
+    "415": "The body is not application/json",
+    "422": "A field or parameter is missing or malformed; `errors` names each one",
+}
+
+
+def document_errors(spec: dict[str, Any]) -> dict[str, Any]:
+    """Declare, on each operation of the OpenAPI document `spec`, the error statuses this
+    module and dualcredit.http.body answer from input, all with the ErrorBody shape:
+    400 and 422 where the operation takes input, 415 where it takes a JSON body. A
+    status a route declares itself (`responses=`) is kept."""
+    schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+    error_schema = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas.update(error_schema.pop("$defs", {}))
+    schemas["ErrorBody"] = error_schema
+    for operations in spec.get("paths", {}).values():
+        for operation in operations.values():
+            takes_body = "requestBody" in operation
+            statuses = ["400", "422"] if takes_body or operation.get("parameters") else []
+            statuses += ["415"] if takes_body else []
+            responses = operation.setdefault("responses", {})
+            if "422" in responses and "HTTPValidationError" in str(responses["422"]):
+                del responses["422"]  # Powertools' own shape, which this API never answers
+            for status in statuses:
+                responses.setdefault(status, _error_response(ERROR_STATUSES[status]))
+            operation["responses"] = dict(sorted(responses.items()))
+    if "HTTPValidationError" not in str(spec["paths"]):
+        schemas.pop("HTTPValidationError", None)
+        schemas.pop("ValidationError", None)
+    return spec
+
+
+def _error_response(description: str) -> dict[str, Any]:
+    schema = {"$ref": "#/components/schemas/ErrorBody"}
+    return {"description": description, "content": {"application/json": {"schema": schema}}}

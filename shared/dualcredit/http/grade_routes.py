@@ -12,6 +12,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from dualcredit import clock
 from dualcredit.errors import InvalidInput
 from dualcredit.http.context import caller
+from dualcredit.http.params import IdPath
 from dualcredit.logic import grades
 from dualcredit.models.common import SchoolYearName
 from dualcredit.models.grades import EnrollmentBatch, EnrollmentResult, GradeBatch, GradeResult
@@ -27,7 +28,7 @@ MAX_CSV_BYTES = 512 * 1024
     summary="Post grades for a school's registrations",
     tags=["grades"],
 )
-def put_grades(school_id: str, batch: GradeBatch) -> GradeResult:
+def put_grades(school_id: IdPath, batch: GradeBatch) -> GradeResult:
     return grades.post_grades(caller(router), school_id, batch, clock.now())
 
 
@@ -37,7 +38,7 @@ def put_grades(school_id: str, batch: GradeBatch) -> GradeResult:
     tags=["grades"],
 )
 def post_grades_csv(
-    school_id: str,
+    school_id: IdPath,
     school_year: Annotated[SchoolYearName | None, Query(description="default: current")] = None,
 ) -> GradeResult:
     body = router.current_event.decoded_body or ""
@@ -51,7 +52,7 @@ def post_grades_csv(
     summary="Say which registered students are really in a class",
     tags=["grades"],
 )
-def put_enrollments(school_id: str, batch: EnrollmentBatch) -> EnrollmentResult:
+def put_enrollments(school_id: IdPath, batch: EnrollmentBatch) -> EnrollmentResult:
     return grades.answer_enrollments(caller(router), school_id, batch, clock.now())
 
 

@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from dualcredit import clock, rules
 from dualcredit.http.context import caller, client_address
+from dualcredit.http.params import IdPath
 from dualcredit.http.responses import created
 from dualcredit.logic import payments, report, requests
 from dualcredit.models.common import SchoolYearName
@@ -72,12 +73,12 @@ def post_pay_checkout(request: PayLookup) -> Response[Checkout]:
 @router.post(
     "/students/<student_id>/payments", summary="Record a check or money order", tags=["staff"]
 )
-def post_check(student_id: str, check: CheckIn) -> Response[Payment]:
+def post_check(student_id: IdPath, check: CheckIn) -> Response[Payment]:
     return created(payments.record_check(caller(router), student_id, check, clock.now()))
 
 
 @router.post("/payments/<payment_id>/void", summary="Void a mistaken check entry", tags=["staff"])
-def post_void(payment_id: str, request: VoidRequest) -> Payment:
+def post_void(payment_id: IdPath, request: VoidRequest) -> Payment:
     return payments.void_payment(caller(router), payment_id, request, clock.now())
 
 

@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from dualcredit import clock, rules
 from dualcredit.http.context import client_address
+from dualcredit.http.params import IdPath
 from dualcredit.http.responses import accepted
 from dualcredit.logic import accounts, catalog, windows
 from dualcredit.models.catalog import Offering, School, WindowOut
@@ -35,7 +36,7 @@ def get_schools() -> list[School]:
     tags=["catalog"],
 )
 def get_offerings(
-    school_id: str,
+    school_id: IdPath,
     school_year: Annotated[
         SchoolYearName | None, Query(description="e.g. 2026-27; default: current")
     ] = None,

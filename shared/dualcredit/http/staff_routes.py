@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from dualcredit import clock, rules
 from dualcredit.http.context import caller
+from dualcredit.http.params import IdPath, SchoolYearPath
 from dualcredit.http.responses import created
 from dualcredit.logic import catalog, registration, staff, windows
 from dualcredit.models.catalog import (
@@ -38,7 +39,7 @@ router = Router()
     "/schools/<school_id>/roster", summary="Registered students of a school", tags=["schools"]
 )
 def get_roster(
-    school_id: str,
+    school_id: IdPath,
     school_year: Annotated[SchoolYearName | None, Query(description="default: current")] = None,
 ) -> list[RosterEntry]:
     year = rules.school_year_or_current(school_year, clock.now()).name
@@ -51,7 +52,7 @@ def post_school(school: SchoolIn) -> Response[School]:
 
 
 @router.patch("/schools/<school_id>", summary="Change a school", tags=["staff"])
-def patch_school(school_id: str, changes: SchoolUpdate) -> School:
+def patch_school(school_id: IdPath, changes: SchoolUpdate) -> School:
     return catalog.update_school(caller(router), school_id, changes, clock.now())
 
 
@@ -71,7 +72,7 @@ def post_offering(offering: OfferingIn) -> Response[Offering]:
 
 
 @router.patch("/offerings/<offering_id>", summary="Change an offering", tags=["staff"])
-def patch_offering(offering_id: str, changes: OfferingUpdate) -> Offering:
+def patch_offering(offering_id: IdPath, changes: OfferingUpdate) -> Offering:
     return catalog.update_offering(caller(router), offering_id, changes, clock.now())
 
 
@@ -81,24 +82,24 @@ def post_school_user(invite: SchoolUserInvite) -> Response[SchoolUser]:
 
 
 @router.get("/schools/<school_id>/users", summary="A school's invited users", tags=["staff"])
-def get_school_users(school_id: str) -> list[SchoolUser]:
+def get_school_users(school_id: IdPath) -> list[SchoolUser]:
     return staff.list_school_users(caller(router), school_id)
 
 
 @router.get("/windows/<school_year>", summary="A school year's window", tags=["staff"])
-def get_window(school_year: str) -> WindowOut:
+def get_window(school_year: SchoolYearPath) -> WindowOut:
     return windows.staff_window(caller(router), school_year, clock.now())
 
 
 @router.put("/windows/<school_year>", summary="Extend a school year's close date", tags=["staff"])
-def put_window(school_year: str, extension: WindowExtension) -> WindowOut:
+def put_window(school_year: SchoolYearPath, extension: WindowExtension) -> WindowOut:
     return windows.extend_window(caller(router), school_year, extension.closes_on, clock.now())
 
 
 @router.get("/students", summary="Find students by SERS ID, email or name", tags=["staff"])
 def get_students(
-    sers_id: Annotated[str | None, Query()] = None,
-    email: Annotated[str | None, Query()] = None,
+    sers_id: Annotated[str | None, Query(max_length=20)] = None,
+    email: Annotated[str | None, Query(max_length=254)] = None,
     last_name: Annotated[str | None, Query(max_length=60)] = None,
     first_name: Annotated[str | None, Query(max_length=60)] = None,
 ) -> list[StudentSummary]:
@@ -108,7 +109,7 @@ def get_students(
 
 
 @router.get("/students/<student_id>", summary="A student's dashboard, for staff", tags=["staff"])
-def get_student(student_id: str) -> Dashboard:
+def get_student(student_id: IdPath) -> Dashboard:
     return registration.dashboard(caller(router), student_id)
 
 
@@ -117,5 +118,5 @@ def get_student(student_id: str) -> Dashboard:
     summary="Correct a student's legal name or date of birth",
     tags=["staff"],
 )
-def patch_identity(student_id: str, correction: IdentityCorrection) -> Profile:
+def patch_identity(student_id: IdPath, correction: IdentityCorrection) -> Profile:
     return staff.correct_identity(caller(router), student_id, correction, clock.now())

@@ -11,7 +11,7 @@ from dualcredit.dal import identity
 from dualcredit.dal import registrations as registration_data
 from dualcredit.dal import students as student_data
 from dualcredit.dal.records import StudentClaim
-from dualcredit.errors import Conflict, InvalidInput, NotFound
+from dualcredit.errors import Conflict, InvalidInput, NotFound, Unavailable
 from dualcredit.logic.caller import Caller, Role
 from dualcredit.models.catalog import RosterEntry, SchoolUser, SchoolUserInvite
 from dualcredit.models.student import IdentityCorrection, Profile, StudentSummary
@@ -72,16 +72,29 @@ def invite_school_user(caller: Caller, invite: SchoolUserInvite, at: datetime) -
     caller.require(Role.STAFF)
     if catalog_data.get_school(invite.school_id) is None:
         raise InvalidInput("There is no such school.", field="school_id")
+    email = str(invite.email)
     try:
-        user_id = identity.invite_school_user(str(invite.email), invite.school_id)
+        user_id = identity.invite_school_user(email, invite.school_id)
     except identity.UserExists:
         raise Conflict(
             "An account with this email address already exists.", field="email"
         ) from None
-    item = catalog_data.school_user_item(user_id, str(invite.email), invite.school_id, at)
-    return SchoolUser.model_validate(
-        catalog_data.create("school_user", item, actor=caller.actor, at=at)
-    )
+    except identity.IdentityBusy:
+        raise Unavailable(
+            "The sign-in service is busy; send the invitation again in a minute."
+        ) from None
+    except identity.IdentityRefused:
+        raise InvalidInput(
+            "The sign-in service would not make an account for this email address; check it.",
+            field="email",
+        ) from None
+    item = catalog_data.school_user_item(user_id, email, invite.school_id, at)
+    try:
+        record = catalog_data.create("school_user", item, actor=caller.actor, at=at)
+    except Exception:
+        identity.remove_user(email)  # no sign-in without its record: the invitation can be redone
+        raise
+    return SchoolUser.model_validate(record)
 
 
 def list_school_users(caller: Caller, school_id: str) -> list[SchoolUser]:

@@ -19,6 +19,18 @@ from dualcredit.rules import DEFAULT_GRADE_THRESHOLD, normalize_grade
 SchoolKind = Literal["high_school", "skill_center"]
 
 
+def _two_decimals(value: float) -> float:
+    # A JSON number of at most two decimals parses to the float nearest to it, which
+    # round(..., 2) gives back unchanged; 2.125 does not.
+    if round(value, 2) != value:
+        raise ValueError("must have at most 2 decimals, like 2.5")
+    return value
+
+
+#: A college course's credits: half a credit to 30, in hundredths at most.
+Credits = Annotated[float, Field(ge=0.5, le=30, allow_inf_nan=False), AfterValidator(_two_decimals)]
+
+
 #: The staff catalog page's school form.
 SCHOOL_LABELS = {"name": "Name", "kind": "Kind", "district": "District"}
 #: The staff catalog page's class forms (add, and edit).
@@ -63,7 +75,7 @@ class CollegeCourseIn(ApiModel):
     college: Text
     course_code: Text
     title: Text
-    credits: float = Field(gt=0, le=30)
+    credits: Credits
 
 
 class CollegeCourse(Model):

@@ -47,7 +47,14 @@ def worded(message: str, *, error: str) -> WrapValidator:
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 OptionalText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)]
-Id = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+#: The records' ids (a school's, an offering's, a student's Cognito `sub`).
+ID_MAX_LENGTH = 64
+ID_PATTERN = rf"^[A-Za-z0-9_-]{{1,{ID_MAX_LENGTH}}}$"
+Id = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=ID_PATTERN),
+    worded("is not a valid id (letters, digits, - and _ only)", error="string_pattern_mismatch"),
+]
 #: "2026-27"; checked by the rules module.
 SchoolYearName = Annotated[str, AfterValidator(_school_year_name)]
 Email = Annotated[EmailStr, worded("must be a valid email address", error="value_error")]
