@@ -9,6 +9,7 @@ The deployed layer is arm64; its x86-64 twin differs only in the wheels' platfor
     <root>/layer-as-sam-ships/python the same files without bytecode (what plain
                                      `BuildMethod: python3.13` ships)
     <root>/functions/<LogicalId>/    each function's modules, precompiled
+    <root>/functions-as-sam-ships/   the same without bytecode (the "before" rows)
     <root>/references/<name>/        the bench's reference handlers
     <root>/runtime/                  what the Lambda runtime adds to the path
                                      (snapshot_restore_py)
@@ -131,6 +132,9 @@ class Built:
     def function(self, logical_id: str) -> Path:
         return self.root / "functions" / logical_id
 
+    def function_as_sam_ships(self, logical_id: str) -> Path:
+        return self.root / "functions-as-sam-ships" / logical_id
+
     def reference(self, name: str) -> Path:
         return self.root / "references" / name
 
@@ -153,6 +157,10 @@ def build(root: Path, python: str | None = None, arch: str | None = None) -> Bui
             arch,
         )
     _without_bytecode(built.layer, built.layer_as_sam_ships)
+    for function in functions():
+        _without_bytecode(
+            built.function(function.logical_id), built.function_as_sam_ships(function.logical_id)
+        )
     for reference in sorted(REFERENCES.glob("*.py")):
         folder = built.reference(reference.stem)
         folder.mkdir(parents=True)

@@ -14,6 +14,7 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO / "shared"
 CHILD = Path(__file__).resolve().with_name("child.py")
 
+SHIPPED = "@as-sam-ships"
 #: The reference rows (bench/references/), each with how it is shipped.
 MINIMAL, PEER, FLOOR = "minimal", "peer", "floor"
 REFERENCE_LABELS = {
@@ -32,6 +33,12 @@ class Handler:
     runtime: Path  # what the Lambda runtime adds (snapshot_restore_py)
     is_reference: bool = False
     snapstart: bool = False  # the template turns SnapStart on for it
+    as_sam_ships: bool = False  # the "before" row: no bytecode anywhere, not held to targets
+
+    @property
+    def request_name(self) -> str:
+        """Whose representative request it answers (a "before" row answers its function's)."""
+        return self.name.removesuffix(SHIPPED)
 
     def spec(self) -> dict[str, str]:
         return {
@@ -66,6 +73,17 @@ def discover(built: Built, snapstart: frozenset[str] = frozenset()) -> list[Hand
                 built.layer,
                 built.runtime,
                 snapstart=function.logical_id in snapstart,
+            )
+        )
+    for function in functions():
+        found.append(
+            Handler(
+                function.name + SHIPPED,
+                f"before: {function.logical_id}, as SAM ships it (no bytecode)",
+                built.function_as_sam_ships(function.logical_id),
+                built.layer_as_sam_ships,
+                built.runtime,
+                as_sam_ships=True,
             )
         )
     return found

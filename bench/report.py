@@ -40,6 +40,8 @@ def _x(ratio: float | None) -> str:
 def _verdict(h: dict[str, Any]) -> str:
     if h["reference"]:
         return "reference"
+    if h.get("before"):
+        return "before (not held)"
     wanted = f"<={h['peer_target']}x peer"
     if h["floor_target"] is not None:
         wanted += f", <={h['floor_target']}x floor"

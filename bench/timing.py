@@ -151,7 +151,7 @@ def measure(
     requests = requests or {}
 
     def run_one(h: Handler, what: str) -> Run:
-        request = requests.get(h.name)
+        request = requests.get(h.request_name)
         extra = request.env if request else {}
         return _run(child_command(mode, h, request), env | extra, what)
 
