@@ -52,7 +52,7 @@ def _requests(aws: Any, api: Any, world: Any, count: int) -> dict[str, Request]:
     teacher = claims("bench-teacher", groups=["school"], school_id=world.school_x)
     grades = cycle(["A", "B"])  # each process changes Alice's grade, so each one writes
     payers = iter(stack.paid_students(api, world, aws.stripe, stack.student_names("payer", count)))
-    owing = iter(stack.owing_students(world, stack.student_names("owing", count)))
+    owing = iter(stack.registered_students(world, stack.student_names("owing", count)))
     reminder_env = stack.reminder_environment()
 
     def grade_event() -> dict:
@@ -77,7 +77,7 @@ def _requests(aws: Any, api: Any, world: Any, count: int) -> dict[str, Request]:
         return stack.webhook_event(*aws.stripe.signed_delivery(next(payers)))
 
     def reminder_batch() -> dict:
-        return stack.reminder_batch(next(owing))
+        return stack.reminder_batch(next(owing).student_id)
 
     item = api_event("GET", "/items/bench-item")
     item["pathParameters"] = {"item_id": "bench-item"}
@@ -178,7 +178,6 @@ def _restored_section(handlers: list[Handler], samples: dict, first: dict) -> di
             {
                 "handler": h.label,
                 "name": h.name,
-                "before_snapshot_hooks_s": None,
                 "restored_answer_median_s": summary["restored_answer_median_s"],
                 "after_restore_median_s": summary["in_process_after_restore_median_s"],
                 "request_median_s": summary["in_process_first_request_median_s"],

@@ -268,6 +268,16 @@ def paid_students(api: Api, world: Any, stripe: Any, names: list[str]) -> list[d
     """Students registered at school X who pressed Pay and paid at the stand-in: the
     checkout.session.completed event of each (recorded, not delivered)."""
     events = []
+    for student in registered_students(world, names):
+        checkout = world.ok("POST", "/students/me/checkout", as_=student, body={})
+        stripe.pay(checkout["session_id"])
+        events.append(stripe.events_of_type("checkout.session.completed")[-1])
+    return events
+
+
+def registered_students(world: Any, names: list[str]) -> list[Any]:
+    """Students registered at school X, not yet paid (each is due a reminder)."""
+    students = []
     for name in names:
         student = world.student(name, last_name="Bench")
         world.ok(
@@ -276,10 +286,8 @@ def paid_students(api: Api, world: Any, stripe: Any, names: list[str]) -> list[d
             as_=student,
             body={"offering_ids": [world.offering_x]},
         )
-        checkout = world.ok("POST", "/students/me/checkout", as_=student, body={})
-        stripe.pay(checkout["session_id"])
-        events.append(stripe.events_of_type("checkout.session.completed")[-1])
-    return events
+        students.append(student)
+    return students
 
 
 def student_names(prefix: str, count: int) -> list[str]:
@@ -299,21 +307,6 @@ def student_names(prefix: str, count: int) -> list[str]:
 #: A reminder day: 7 days before the 2026-27 window's last day (June 15, 2027).
 REMINDER_CLOCK = "2027-06-08T09:00:00-07:00"
 REMINDER_QUEUE = "bench-reminders"
-
-
-def owing_students(world: Any, names: list[str]) -> list[str]:
-    """Students registered at school X who have not paid (each is due a reminder): ids."""
-    ids = []
-    for name in names:
-        student = world.student(name, last_name="Bench")
-        world.ok(
-            "POST",
-            "/students/me/registrations",
-            as_=student,
-            body={"offering_ids": [world.offering_x]},
-        )
-        ids.append(student.student_id)
-    return ids
 
 
 def reminder_environment() -> dict[str, str]:

@@ -6,7 +6,6 @@ import json
 import re
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from collections import defaultdict
@@ -111,8 +110,11 @@ class Request:
 
 
 def python() -> str:
-    """The bare interpreter (not the virtual environment's): the child's path is Lambda's."""
-    return getattr(sys, "_base_executable", sys.executable)
+    """The runtime's interpreter, the one that built the artifact (not the virtual
+    environment's: the child's path is Lambda's)."""
+    from bench.artifact import runtime_python
+
+    return runtime_python()
 
 
 def child_command(

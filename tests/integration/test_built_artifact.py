@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from bench import artifact
-from bench.handlers import CHILD, REPO
+from bench.handlers import REPO, Handler
 from bench.stack import LAMBDA_ENV
-from bench.timing import python
+from bench.timing import child_command, python
 
 pytestmark = pytest.mark.infra
 
@@ -28,18 +28,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> artifact.Built:
 
 
 def _import_in_lambda_shape(built: artifact.Built, logical_id: str) -> dict:
-    spec = {
-        "function": str(built.function(logical_id)),
-        "layer": str(built.layer),
-        "runtime": str(built.runtime),
-    }
+    handler = Handler(
+        logical_id, logical_id, built.function(logical_id), built.layer, built.runtime
+    )
     env = {"PATH": "/usr/bin:/bin", **LAMBDA_ENV, "AWS_ENDPOINT_URL": "http://127.0.0.1:9"}
     done = subprocess.run(
-        [python(), "-I", "-B", str(CHILD), "import", json.dumps(spec)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+        child_command("import", handler), env=env, capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr[-3000:]
     line = next(line for line in done.stdout.splitlines() if line.startswith("BENCH "))

@@ -315,30 +315,29 @@ def test_cognitos_refusals_of_an_invitation_are_4xx_and_its_throttling_503(
     assert api("GET", f"/schools/{world.school_x}/users", as_=STAFF)[1] == []
 
 
-def test_an_invitation_that_fails_halfway_leaves_no_account(api, world):
+@pytest.mark.parametrize(
+    ("service", "operation", "code", "status"),
+    [
+        # Cognito creates the user but then will not put it in the school group: retry
+        ("cognito-idp", "AdminAddUserToGroup", "TooManyRequestsException", 503),
+        # the school user's record cannot be written
+        ("dynamodb", "TransactWriteItems", "ValidationException", 400),
+    ],
+)
+def test_an_invitation_that_fails_halfway_leaves_no_account(
+    api, world, service, operation, code, status
+):
     from dualcredit.dal.aws import client
     from dualcredit.settings import get_settings
 
-    # Given Cognito creates the user but then will not put it in the school group
-    _refuse("cognito-idp", "AdminAddUserToGroup", "TooManyRequestsException")
+    # Given a step after the Cognito user is created refuses
+    _refuse(service, operation, code)
+    # When staff invite a school user
     answer, body = api(
         "POST", "/school-users", as_=STAFF, body={**INVITE, "school_id": world.school_x}
     )
-    # Then the invitation is a 503 to retry, and no account (one that would sign in as a
-    # student) is left behind
-    assert answer == 503, body
-    users = client("cognito-idp").list_users(UserPoolId=get_settings().user_pool_id)["Users"]
-    assert users == []
-
-
-def test_an_invitation_whose_record_cannot_be_written_leaves_no_account(api, world):
-    from dualcredit.dal.aws import client
-    from dualcredit.settings import get_settings
-
-    _refuse("dynamodb", "TransactWriteItems", "ValidationException")
-    answer, body = api(
-        "POST", "/school-users", as_=STAFF, body={**INVITE, "school_id": world.school_x}
-    )
-    assert answer == 400, body
+    # Then the answer says so, and no account (one that would sign in as a student) is
+    # left behind
+    assert answer == status, body
     users = client("cognito-idp").list_users(UserPoolId=get_settings().user_pool_id)["Users"]
     assert users == []

@@ -9,7 +9,7 @@ import pytest
 
 from dualcredit.dal import dynamo, keys
 from tests.support.stripe import second_session_for_same_year
-from tests.support.world import World
+from tests.support.world import World, with_alice_registered
 
 IN_WINDOW = "2027-01-15T10:00:00-08:00"
 
@@ -17,12 +17,7 @@ IN_WINDOW = "2027-01-15T10:00:00-08:00"
 @pytest.fixture
 def world(api, clock, stripe_standin) -> World:
     clock(IN_WINDOW)
-    built = World(api).build("2026-27")
-    alice = built.student("alice", last_name="Smith")
-    built.ok(
-        "POST", "/students/me/registrations", as_=alice, body={"offering_ids": [built.offering_x]}
-    )
-    return built
+    return with_alice_registered(api)
 
 
 def _dashboard_year(api, student, year="2026-27"):

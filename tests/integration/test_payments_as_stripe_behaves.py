@@ -15,7 +15,7 @@ from dualcredit.errors import Conflict, Forbidden
 from dualcredit.logic import payments
 from dualcredit.logic.caller import caller_from_claims
 from tests.support.stripe import app_session, second_session_for_same_year, session_paying
-from tests.support.world import STAFF, World
+from tests.support.world import STAFF, World, with_alice_registered
 
 STAFF_CALLER = caller_from_claims(STAFF)
 
@@ -25,12 +25,7 @@ IN_WINDOW = "2027-01-15T10:00:00-08:00"
 @pytest.fixture
 def world(api, clock, stripe_standin) -> World:
     clock(IN_WINDOW)
-    built = World(api).build("2026-27")
-    alice = built.student("alice", last_name="Smith")
-    built.ok(
-        "POST", "/students/me/registrations", as_=alice, body={"offering_ids": [built.offering_x]}
-    )
-    return built
+    return with_alice_registered(api)
 
 
 def _metadata(student, year: str = "2026-27") -> dict[str, str]:

@@ -78,3 +78,13 @@ class World:
             sers_id=created["sers_id"], student_id=created["student_id"]
         )
         return self.students[name]
+
+
+def with_alice_registered(api: Any, school_year: str = "2026-27") -> World:
+    """The program built for a school year, and Alice (Smith) registered in offering X."""
+    built = World(api).build(school_year)
+    alice = built.student("alice", last_name="Smith")
+    built.ok(
+        "POST", "/students/me/registrations", as_=alice, body={"offering_ids": [built.offering_x]}
+    )
+    return built
