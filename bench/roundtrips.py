@@ -455,9 +455,8 @@ def measure_webhook(
 
     The Powertools secrets cache is emptied before each delivery, so "other" shows
     what an event needs from SSM at most once per 5 minutes per container."""
-    from aws_lambda_powertools.utilities import parameters
-
     from dualcredit.dal import payments as payment_data
+    from dualcredit.dal import secrets
 
     def fee_status(student: Any) -> str:
         status, dashboard = api("GET", "/students/me/dashboard", as_=student)
@@ -560,7 +559,7 @@ def measure_webhook(
     rows = []
     for key, case, make_event, check in cases:
         event = make_event()
-        parameters.clear_caches()
+        secrets.forget()
         status, answer = _counted(calls, webhook, event)
         if status != 200 or not check():
             raise BenchError(f"webhook {case}: status {status}: {answer} (or not applied)")

@@ -122,9 +122,9 @@ class MotoStack:
         self.stripe_url = self.stripe.base_url
         os.environ["STRIPE_API_BASE"] = self.stripe_url
         os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
-        from aws_lambda_powertools.utilities import parameters
+        from dualcredit.dal import secrets
 
-        parameters.clear_caches()
+        secrets.forget()
         get_settings.cache_clear()
         return self
 

@@ -99,11 +99,9 @@ class ProcessEnvironment:
 
 def refresh_app_state() -> None:
     """The app caches clients, settings and secrets per process; make it re-read them."""
-    from aws_lambda_powertools.utilities import parameters
-
-    from dualcredit.dal import aws
+    from dualcredit.dal import aws, secrets
     from dualcredit.settings import get_settings
 
     aws.reset_clients()
     get_settings.cache_clear()
-    parameters.clear_caches()  # the SSM provider: its client (endpoint) and cached values
+    secrets.forget()  # the SSM provider: its client (endpoint) and cached values

@@ -229,9 +229,9 @@ def stripe_standin(aws, monkeypatch):
     ssm.put_parameter(
         Name=env.STRIPE_WEBHOOK_SECRET_PARAMETER, Value=DEFAULT_WEBHOOK_SECRET, Type="SecureString"
     )
-    from aws_lambda_powertools.utilities import parameters
+    from dualcredit.dal import secrets
 
-    parameters.clear_caches()
+    secrets.forget()
     spec = importlib.util.spec_from_file_location(
         "stripe_webhook_app", REPO / "functions" / "stripe_webhook" / "app.py"
     )

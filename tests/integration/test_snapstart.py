@@ -106,6 +106,22 @@ def test_after_a_restore_a_cached_secret_is_read_again(aws):
     assert get_secret("/snap/secret") == "rotated"
 
 
+def test_a_secret_is_read_with_the_process_s_own_ssm_client(aws, monkeypatch):
+    # Given a secret, and boto3 sessions that would fail if one were made
+    import boto3.session
+
+    aws_clients.client("ssm").put_parameter(Name="/own/secret", Value="s", Type="SecureString")
+
+    def no_session(*_: object, **__: object) -> None:
+        raise AssertionError("a second boto3 session loads botocore's data again")
+
+    monkeypatch.setattr(boto3.session.Session, "__init__", no_session)
+    # When it is read
+    value = get_secret("/own/secret")
+    # Then it came through the SSM client the process already has
+    assert value == "s"
+
+
 def test_after_a_restore_random_is_reseeded():
     # Given the state `random` had when the snapshot was taken
     random.seed(1)
