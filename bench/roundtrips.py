@@ -410,12 +410,16 @@ def measure(
 # 5 minutes per container), the receipt's SES SendEmail, Stripe calls (none unless
 # a duplicate payment is refunded).
 WEBHOOK_EXPECTED: dict[str, tuple[dict[str, int], str]] = {
+    # 2026-12-02 (issue 9): 5, was 6. The paid session's check (what the session was
+    # created to collect, the student its metadata names) reads the session record, the
+    # profile and the student-year in one consistent BatchGetItem; the settle uses that
+    # year for its first attempt and the receipt that profile, instead of a GetItem each.
     "completed": (
-        {"PutItem": 1, "UpdateItem": 2, "GetItem": 2, "TransactWriteItems": 1},
+        {"PutItem": 1, "UpdateItem": 2, "BatchGetItem": 1, "TransactWriteItems": 1},
         "idempotency PutItem + UpdateItem; UpdateItem (upsert the payment: already settled, "
-        "refunded or duplicate?); GetItem (the student-year, consistent: which slot, waiver, late "
-        "fee); TransactWriteItems (payment, year, audit); GetItem (profile, the receipt's address, "
-        "read only once the settle succeeded: a duplicate never needs it)",
+        "refunded or duplicate?); BatchGetItem (consistent: the app's record of the session, the "
+        "profile and the student-year: amount, currency and student checked; which slot, waiver, "
+        "late fee; the receipt's address); TransactWriteItems (payment, year, audit)",
     ),
     "redelivery": (
         {"PutItem": 1},
@@ -438,12 +442,16 @@ WEBHOOK_EXPECTED: dict[str, tuple[dict[str, int], str]] = {
         "session's)",
     ),
     # Extra: the one event that calls Stripe (and so also reads the secret key from SSM).
+    # 2026-12-02 (issue 9): the BatchGetItem replaces the GetItem of the year, and the
+    # one TransactWriteItems now comes before Stripe is asked (the duplicate is recorded
+    # and flagged first); the refund itself is recorded by its charge.refunded event.
     "duplicate": (
-        {"PutItem": 1, "UpdateItem": 2, "GetItem": 1, "TransactWriteItems": 1},
-        "idempotency PutItem + UpdateItem; UpdateItem (upsert the payment); GetItem (the "
-        "student-year: nothing left to settle); refund through Stripe (its idempotency key makes a "
-        "retry safe); TransactWriteItems (duplicate, needs review, refund id + audit). Nothing "
-        "needs reading back: the upsert already said what the payment was",
+        {"PutItem": 1, "UpdateItem": 2, "BatchGetItem": 1, "TransactWriteItems": 1},
+        "idempotency PutItem + UpdateItem; UpdateItem (upsert the payment); BatchGetItem (session "
+        "record, profile, student-year: checked, and nothing left to settle); TransactWriteItems "
+        "(duplicate, needs review + audit, before Stripe is asked); refund through Stripe (its "
+        "idempotency key makes a retry safe). Nothing needs reading back: the upsert already said "
+        "what the payment was, and charge.refunded records the refund",
     ),
 }
 

@@ -227,10 +227,15 @@ def _refund_status(refunded_cents: int, at: datetime) -> dict[str, Any]:
 
 def mark_refunded(payment_id: str, refunded_cents: int, *, at: datetime) -> None:
     """A whole refund of a payment that settles nothing (a duplicate, or not settled
-    yet)."""
+    yet). The money went back, so a refusal noted before (a duplicate's refund Stripe
+    refused, refunded since from Stripe's dashboard or by a staff retry) is cleared."""
     _flag(
         payment_id,
-        _Flags(_refund_status(refunded_cents, at)),
+        _Flags(
+            _refund_status(refunded_cents, at),
+            remove=("refund_error",),
+            drop=frozenset({ReviewReason.REFUND_FAILED}),
+        ),
         actor=STRIPE,
         at=at,
         action="payment.refunded",

@@ -17,7 +17,7 @@ from dualcredit import mail, rules
 from dualcredit.dal import payments as payment_data
 from dualcredit.dal import students as student_data
 from dualcredit.dal.audit import Actor
-from dualcredit.dal.records import PaymentMethod, PaymentRecord
+from dualcredit.dal.records import PaymentMethod, PaymentRecord, ProfileRecord, StudentYear
 from dualcredit.logic import notify
 from dualcredit.observability import metrics
 from dualcredit.settings import get_settings
@@ -63,15 +63,25 @@ def settle_check(payment: PaymentRecord, *, actor: Actor, at: datetime) -> Settl
     return _settle(payment, payment_data.settle_new, actor=actor, at=at, when_taken=_duplicate)
 
 
-def settle_card(payment: PaymentRecord, *, at: datetime) -> Settlement:
-    """A card payment its event recorded. When another write raced ahead, the year is
-    read again, unless the payment itself was settled meanwhile (a redelivery)."""
+def settle_card(
+    payment: PaymentRecord,
+    *,
+    at: datetime,
+    year: StudentYear | None = None,
+    profile: ProfileRecord | None = None,
+) -> Settlement:
+    """A card payment its event recorded. `year` and `profile`, when the caller has just
+    read them (consistently), are used instead of reading them again: the year for the
+    first attempt, the profile for the receipt. When another write raced ahead, the year
+    is read again, unless the payment itself was settled meanwhile (a redelivery)."""
     return _settle(
         payment,
         payment_data.settle_recorded,
         actor=payment_data.STRIPE,
         at=at,
         when_taken=lambda: _closed_meanwhile(payment),
+        first_year=year,
+        profile=profile,
     )
 
 
@@ -91,11 +101,15 @@ def _settle(
     actor: Actor,
     at: datetime,
     when_taken: Callable[[], Settlement | None],
+    first_year: StudentYear | None = None,
+    profile: ProfileRecord | None = None,
 ) -> Settlement:
     if payment.student_id is None or payment.school_year is None:
         raise ValueError(f"payment {payment.payment_id} names no student-year")
+    known = first_year
     for _ in range(ATTEMPTS):
-        year = payment_data.student_year(payment.student_id, payment.school_year)
+        year = known or payment_data.student_year(payment.student_id, payment.school_year)
+        known = None  # a retry follows a write that raced ahead: read the year again
         if year is None:
             return Settlement.NO_STUDENT_YEAR
         facts = year.fee_facts
@@ -117,7 +131,7 @@ def _settle(
                 return outcome
             continue
         metrics.add_metric(name="PaymentSettled", unit="Count", value=1)
-        _send_receipt(payment)
+        _send_receipt(payment, profile)
         return Settlement.of_slot(slot)
     return Settlement.DUPLICATE
 
@@ -129,8 +143,9 @@ _METHOD_WORDS = {
 }
 
 
-def _send_receipt(payment: PaymentRecord) -> None:
-    profile = student_data.get_profile(str(payment.student_id))
+def _send_receipt(payment: PaymentRecord, profile: ProfileRecord | None = None) -> None:
+    if profile is None or profile.student_id != payment.student_id:
+        profile = student_data.get_profile(str(payment.student_id))
     if profile is None or payment.method is None or payment.received_on is None:
         return
     message = mail.render(

@@ -113,10 +113,15 @@ def _card_paid(session: dict[str, Any], at: datetime) -> EventOutcome:
     if payment.dispute_lost:
         return EventOutcome.DISPUTE_LOST_FEE_DUE
     if not payment.duplicate:
-        held = _hold_if_mismatched(session, meta, payment, at)
+        context = checkouts.paid_session_context(
+            session["id"], meta["student_id"], meta["school_year"]
+        )
+        held = _hold_if_mismatched(session, meta, payment, context, at)
         if held is not None:
             return held
-        outcome = settle_card(payment, at=at)
+        # The context was read consistently: it is the year's first read and the receipt's
+        # address, so nothing is read twice.
+        outcome = settle_card(payment, at=at, year=context.year, profile=context.profile)
         if outcome is Settlement.NO_STUDENT_YEAR:
             return _hold(payment, {ReviewReason.UNMATCHED}, at)
         if outcome is not Settlement.DUPLICATE:
@@ -131,11 +136,14 @@ def _card_paid(session: dict[str, Any], at: datetime) -> EventOutcome:
 
 
 def _hold_if_mismatched(
-    session: dict[str, Any], meta: dict[str, str], payment: PaymentRecord, at: datetime
+    session: dict[str, Any],
+    meta: dict[str, str],
+    payment: PaymentRecord,
+    context: checkouts.PaidSessionContext,
+    at: datetime,
 ) -> EventOutcome | None:
     """Hold a paid session that names no existing student, names one inconsistently, or
     paid other than what the app created it to collect; None when it may settle."""
-    context = checkouts.paid_session_context(session["id"], meta["student_id"], meta["school_year"])
     if not _names_one_student(session, meta, context):
         return _hold(payment, {ReviewReason.UNMATCHED}, at)
     expected = context.expected_cents
@@ -187,7 +195,12 @@ def _hold(
 def refund_duplicate(payment: PaymentRecord, *, actor: Actor, at: datetime) -> EventOutcome:
     """Ask Stripe to refund a duplicate payment already recorded and flagged. The first
     attempt's idempotency key makes a retried delivery return the same refund; each
-    staff retry after a refusal has its own (Stripe keeps a refusal under its key)."""
+    staff retry after a refusal has its own (Stripe keeps a refusal under its key).
+
+    An accepted refund is written here only when it clears an earlier refusal (a staff
+    retry). The first attempt's refund is recorded by its own `charge.refunded` event,
+    which Stripe sends for every refund: one write fewer on the webhook's duplicate path,
+    and the record says refunded only once Stripe says the money went back."""
     attempt = payment.refund_attempts
     key = f"duplicate-refund:{payment.payment_id}" + (f":retry-{attempt}" if attempt else "")
     try:
@@ -202,7 +215,8 @@ def refund_duplicate(payment: PaymentRecord, *, actor: Actor, at: datetime) -> E
             extra={"payment_id": payment.payment_id, "code": refused.code},
         )
         return EventOutcome.DUPLICATE_REFUND_REFUSED
-    payment_data.note_duplicate_refund(payment.payment_id, refund_id, actor=actor, at=at)
+    if payment.refund_error is not None or attempt:
+        payment_data.note_duplicate_refund(payment.payment_id, refund_id, actor=actor, at=at)
     metrics.add_metric(name="DuplicatePaymentRefunded", unit="Count", value=1)
     return EventOutcome.DUPLICATE_REFUNDED
 
