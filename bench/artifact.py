@@ -139,25 +139,32 @@ class Built:
         return self.root / "references" / name
 
 
-def build(root: Path, python: str | None = None, arch: str | None = None) -> Built:
+def build(
+    root: Path, python: str | None = None, arch: str | None = None, source: Path = REPO
+) -> Built:
     """Build the layer and every function into `root` (emptied first) by the template's
-    Makefile targets, then the bench's references and a runtime folder beside them."""
+    Makefile targets, then the bench's references and a runtime folder beside them.
+
+    `source` is the tree whose `shared/` and `functions/` are built (another commit's,
+    for `python -m bench.compare`); the steps, the template and the requirements are
+    this checkout's. A function the source tree lacks is not built."""
     python = python or runtime_python()
     arch = arch or layer_arch()
     if root.exists():
         shutil.rmtree(root)
     built = Built(root)
-    _make(f"build-{LAYER_ID}", REPO / "shared", built.layer.parent, python, arch)
+    _make(f"build-{LAYER_ID}", source / "shared", built.layer.parent, python, arch)
+    present = []
     for function in functions():
+        code = source / function.code_uri.relative_to(REPO)
+        if not code.is_dir():
+            continue
+        present.append(function)
         _make(
-            f"build-{function.logical_id}",
-            function.code_uri,
-            built.function(function.logical_id),
-            python,
-            arch,
+            f"build-{function.logical_id}", code, built.function(function.logical_id), python, arch
         )
     _without_bytecode(built.layer, built.layer_as_sam_ships)
-    for function in functions():
+    for function in present:
         _without_bytecode(
             built.function(function.logical_id), built.function_as_sam_ships(function.logical_id)
         )

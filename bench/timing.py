@@ -66,7 +66,7 @@ class Run:
     stderr: str
 
 
-def _run(command: Sequence[str], env: dict[str, str], what: str) -> Run:
+def run_child(command: Sequence[str], env: dict[str, str], what: str) -> Run:
     """One fresh process; stdout is read as it comes, stderr goes to a file (a full
     stderr pipe would stall the child)."""
     answer_s, split, stdout = None, {}, []
@@ -133,9 +133,9 @@ def interpreter_start(runs: int, env: dict[str, str]) -> Samples:
     """A bare `python -c pass`: the floor under every figure."""
     samples = Samples()
     command = [python(), "-I", "-B", "-c", "pass"]
-    _run(command, env, "python -c pass")
+    run_child(command, env, "python -c pass")
     for _ in range(runs):
-        samples.wall_s.append(_run(command, env, "python -c pass").wall_s)
+        samples.wall_s.append(run_child(command, env, "python -c pass").wall_s)
     return samples
 
 
@@ -155,7 +155,7 @@ def measure(
     def run_one(h: Handler, what: str) -> Run:
         request = requests.get(h.request_name)
         extra = request.env if request else {}
-        return _run(child_command(mode, h, request), env | extra, what)
+        return run_child(child_command(mode, h, request), env | extra, what)
 
     for h in handlers:
         run_one(h, f"{h.label} ({mode}, warm-up)")
@@ -190,7 +190,7 @@ def import_profile(
     own: dict[str, list[int]] = defaultdict(list)
     totals: list[int] = []
     for _ in range(runs):
-        stderr = _run(
+        stderr = run_child(
             child_command("import", handler, python_flags=("-X", "importtime")),
             env,
             f"{handler.label} (-X importtime)",
