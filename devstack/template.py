@@ -88,6 +88,11 @@ def api_routes() -> list[Route]:
     return routes
 
 
+def public_operations() -> set[tuple[str, str]]:
+    """(method, path) of the routes API Gateway serves without the authorizer."""
+    return {(route.method, route.path) for route in api_routes() if route.public}
+
+
 @dataclass(frozen=True)
 class FunctionCode:
     """Where a function's handler is: its file and the attribute to call."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Collection
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -62,9 +63,11 @@ def build_resolver(routers: list[Router] | None = None) -> APIGatewayRestResolve
     return app
 
 
-def openapi_json() -> str:
+def openapi_json(public: Collection[tuple[str, str]]) -> str:
     """The API's OpenAPI document (every function's routes), as committed in docs/openapi.json,
-    with the error statuses each route answers (dualcredit.http.errors.document_errors)."""
+    with the error statuses each route answers and the ID token every operation but the
+    `public` ones needs (("GET", "/schools"); the template's `Auth: NONE` routes; see
+    dualcredit.http.errors.document_errors)."""
     text = build_resolver([*api_routers(), *grade_routers()]).get_openapi_json_schema(
         title=API_TITLE,
         version=API_VERSION,
@@ -73,4 +76,4 @@ def openapi_json() -> str:
             "ID token in the Authorization header (API Gateway's Cognito authorizer)."
         ),
     )
-    return json.dumps(document_errors(json.loads(text)), indent=2, ensure_ascii=False)
+    return json.dumps(document_errors(json.loads(text), public), indent=2, ensure_ascii=False)

@@ -7,10 +7,11 @@ field's label (dualcredit.models.common.ApiModel), this module the words."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
 from dualcredit.errors import (
@@ -147,39 +148,85 @@ def _rule_refused(error: RuleError) -> Response[str]:
     return _domain_error(InvalidInput(str(error), code="rule_refused"))
 
 
+def _no_route(_: NotFoundError) -> Response[str]:
+    """A request API Gateway routed here that no route's pattern matches: Powertools'
+    patterns take fewer characters than API Gateway's (no control or non-ASCII
+    characters in a path parameter). Its own answer is not the error shape."""
+    return _domain_error(NotFound("There is nothing at this address.", code="no_such_path"))
+
+
 def register_error_handlers(app: APIGatewayRestResolver) -> None:
+    app.not_found(_no_route)
     app.exception_handler(RequestValidationError)(_invalid_request)
     app.exception_handler(DomainError)(_domain_error)
     app.exception_handler(RuleError)(_rule_refused)
 
 
-#: What the error statuses every route may answer mean, for the OpenAPI document.
+#: What each error status an operation may answer means, for the OpenAPI document.
 ERROR_STATUSES = {
     "400": "The request breaks a rule, or its body is not JSON",
+    "401": "No valid Cognito ID token (API Gateway's authorizer answers, before the handler)",
+    "403": "The caller may not do this, or not to this record",
+    "404": "A record the request names does not exist (or is not the caller's)",
+    "409": "The request conflicts with what is stored (a duplicate, a changed record)",
     "415": "The body is not application/json",
     "422": "A field or parameter is missing or malformed; `errors` names each one",
+    "429": "Too many requests of this kind; try again later",
+    "503": "A service the request needs is busy; try again",
 }
+#: The statuses a domain error (STATUS) may answer from any operation: the logic and data
+#: layers raise them, and any route may reach them.
+DOMAIN_STATUSES = sorted(
+    str(code) for kind, code in STATUS.items() if kind is not UnsupportedMediaType
+)
+#: API Gateway's own answer body ({"message": "Unauthorized"}).
+GATEWAY_ERROR_SCHEMA = {
+    "title": "GatewayError",
+    "type": "object",
+    "properties": {"message": {"type": "string"}},
+    "required": ["message"],
+}
+#: The Cognito ID token API Gateway's authorizer reads from the Authorization header.
+SECURITY_SCHEME = "CognitoIdToken"
 
 
-def document_errors(spec: dict[str, Any]) -> dict[str, Any]:
-    """Declare, on each operation of the OpenAPI document `spec`, the error statuses this
-    module and dualcredit.http.body answer from input, all with the ErrorBody shape:
-    400 and 422 where the operation takes input, 415 where it takes a JSON body. A
-    status a route declares itself (`responses=`) is kept."""
-    schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+def document_errors(
+    spec: dict[str, Any], public: Collection[tuple[str, str]] = ()
+) -> dict[str, Any]:
+    """Declare, on each operation of the OpenAPI document `spec`, every error status it
+    may answer, from the mechanisms that answer them:
+
+    - the domain errors' statuses (STATUS: 400, 403, 404, 409, 429, 503), on every
+      operation, with the ErrorBody shape;
+    - 422 where the operation takes input, 415 where it takes a JSON body
+      (dualcredit.http.body), with the ErrorBody shape;
+    - on each operation not in `public` (("GET", "/schools"), as the template's
+      `Auth: NONE` routes), the Cognito ID token it needs and API Gateway's 401.
+
+    A status a route declares itself (`responses=`) is kept."""
+    components = spec.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
     error_schema = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
     schemas.update(error_schema.pop("$defs", {}))
     schemas["ErrorBody"] = error_schema
-    for operations in spec.get("paths", {}).values():
-        for operation in operations.values():
+    schemas["GatewayError"] = GATEWAY_ERROR_SCHEMA
+    components["securitySchemes"] = {
+        SECURITY_SCHEME: {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+    }
+    for path, operations in spec.get("paths", {}).items():
+        for method, operation in operations.items():
             takes_body = "requestBody" in operation
-            statuses = ["400", "422"] if takes_body or operation.get("parameters") else []
+            statuses = list(DOMAIN_STATUSES)
+            statuses += ["422"] if takes_body or operation.get("parameters") else []
             statuses += ["415"] if takes_body else []
             responses = operation.setdefault("responses", {})
             if "422" in responses and "HTTPValidationError" in str(responses["422"]):
                 del responses["422"]  # Powertools' own shape, which this API never answers
             for status in statuses:
                 responses.setdefault(status, _error_response(ERROR_STATUSES[status]))
+            if (method.upper(), path) not in public:
+                operation["security"] = [{SECURITY_SCHEME: []}]
+                responses.setdefault("401", _error_response(ERROR_STATUSES["401"], "GatewayError"))
             operation["responses"] = dict(sorted(responses.items()))
     if "HTTPValidationError" not in str(spec["paths"]):
         schemas.pop("HTTPValidationError", None)
@@ -187,6 +234,6 @@ def document_errors(spec: dict[str, Any]) -> dict[str, Any]:
     return spec
 
 
-def _error_response(description: str) -> dict[str, Any]:
-    schema = {"$ref": "#/components/schemas/ErrorBody"}
+def _error_response(description: str, schema_name: str = "ErrorBody") -> dict[str, Any]:
+    schema = {"$ref": f"#/components/schemas/{schema_name}"}
     return {"description": description, "content": {"application/json": {"schema": schema}}}

@@ -13,6 +13,7 @@ from dualcredit import clock
 from dualcredit.errors import InvalidInput
 from dualcredit.http.context import caller
 from dualcredit.http.params import IdPath
+from dualcredit.http.responses import csv_file, csv_responses
 from dualcredit.logic import grades
 from dualcredit.models.common import SchoolYearName
 from dualcredit.models.grades import EnrollmentBatch, EnrollmentResult, GradeBatch, GradeResult
@@ -56,14 +57,14 @@ def put_enrollments(school_id: IdPath, batch: EnrollmentBatch) -> EnrollmentResu
     return grades.answer_enrollments(caller(router), school_id, batch, clock.now())
 
 
-@router.get("/grades/transcript", summary="Credit to send to the colleges, as CSV", tags=["grades"])
+@router.get(
+    "/grades/transcript",
+    summary="Credit to send to the colleges, as CSV",
+    tags=["grades"],
+    responses=csv_responses("Earned credit, one row per student and college course"),
+)
 def get_transcript(
     school_year: Annotated[SchoolYearName | None, Query(description="default: current")] = None,
 ) -> Response[str]:
     filename, body = grades.transcript_csv(caller(router), school_year, clock.now())
-    return Response(
-        status_code=200,
-        content_type="text/csv; charset=utf-8",
-        body=body,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return csv_file(body, filename)

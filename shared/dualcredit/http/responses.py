@@ -1,13 +1,32 @@
-"""Non-200 success answers; the body is validated and serialised like any route's."""
+"""Answers that are not a JSON model: CSV files, declared and built once for every CSV
+route. (A route answering 201 or 202 says so with `status_code=` in its decorator, which
+Powertools uses for the answer and the OpenAPI document alike.)"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_lambda_powertools.event_handler import Response, content_types
+
+CSV_MEDIA_TYPE = "text/csv"
+
+
+def csv_responses(description: str) -> dict[int, Any]:
+    """The route decorator's `responses=` of a CSV route: its 200 is a text/csv file."""
+    content = {CSV_MEDIA_TYPE: {"schema": {"type": "string"}}}
+    return {200: {"description": description, "content": content}}
+
+
+def csv_file(body: str, filename: str) -> Response[str]:
+    """A CSV download: `body` (already neutralized, dualcredit.logic.csv_cells) as `filename`."""
+    return Response(
+        status_code=200,
+        content_type=f"{CSV_MEDIA_TYPE}; charset=utf-8",
+        body=body,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 def created[T](body: T) -> Response[T]:
+    """A 201 the OpenAPI document does not see: declare `status_code=201` instead."""
     return Response(status_code=201, content_type=content_types.APPLICATION_JSON, body=body)
-
-
-def accepted[T](body: T) -> Response[T]:
-    return Response(status_code=202, content_type=content_types.APPLICATION_JSON, body=body)

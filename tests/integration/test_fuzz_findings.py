@@ -1,0 +1,73 @@
+"""What the fuzzer (tests/integration/test_fuzz.py) found, each reproduced as an ordinary
+test, and the document's statuses it checks against."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from devstack.template import public_operations
+from dualcredit.http.app import openapi_json
+from tests.support.world import STAFF
+
+SPEC = json.loads(openapi_json(public_operations()))
+OPERATIONS = [
+    (method.upper(), path, operation)
+    for path, operations in SPEC["paths"].items()
+    for method, operation in operations.items()
+]
+
+
+@pytest.mark.parametrize(
+    "path", ["/schools/a\x0eb/offerings", "/students/\x13\x17", '/windows/2026"27']
+)
+def test_a_path_no_routes_pattern_takes_is_a_404_in_the_error_shape(api, path):
+    # Given a path parameter with a control character, which API Gateway hands on but
+    # Powertools' route patterns do not take (it answered {"statusCode": 404, ...})
+    # When it is requested
+    status, body = api("GET", path, as_=STAFF)
+    # Then the answer is a 404 in the project's error shape
+    assert status == 404
+    assert body["code"] == "no_such_path"
+    assert isinstance(body["message"], str)
+    assert body["errors"] == []
+
+
+def test_every_operation_but_the_public_ones_needs_the_id_token_and_declares_401():
+    for method, path, operation in OPERATIONS:
+        public = (method, path) in public_operations()
+        assert ("security" in operation) is not public, (method, path)
+        assert ("401" in operation["responses"]) is not public, (method, path)
+    assert {"GET /schools", "POST /sers-id/recovery", "POST /pay/lookup"} <= {
+        f"{method} {path}" for method, path, op in OPERATIONS if "security" not in op
+    }
+
+
+def test_every_operation_declares_the_domain_errors_statuses_with_the_error_body():
+    error_body = {"$ref": "#/components/schemas/ErrorBody"}
+    for method, path, operation in OPERATIONS:
+        for status in ("400", "403", "404", "409", "429", "503"):
+            answer = operation["responses"][status]
+            assert answer["content"]["application/json"]["schema"] == error_body, (method, path)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("POST", "/schools", "201"),
+        ("POST", "/students/me", "201"),
+        ("POST", "/students/me/registrations", "201"),
+        ("POST", "/sers-id/recovery", "202"),
+    ],
+)
+def test_a_route_that_creates_declares_its_201_and_not_a_200(method, path, status):
+    responses = SPEC["paths"][path][method.lower()]["responses"]
+    assert status in responses
+    assert "200" not in responses
+
+
+@pytest.mark.parametrize("path", ["/payments/report/csv", "/grades/transcript"])
+def test_the_csv_routes_declare_text_csv(path):
+    content = SPEC["paths"][path]["get"]["responses"]["200"]["content"]
+    assert list(content) == ["text/csv"]
