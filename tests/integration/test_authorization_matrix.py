@@ -68,6 +68,13 @@ MATRIX = {
         {"reason": "typo"},
         STAFF_ONLY,
     ),
+    ("GET", "/payments/review"): ("/payments/review", None, STAFF_ONLY),
+    ("POST", "/payments/{payment_id}/review"): (
+        "/payments/nope/review",
+        {"note": "checked"},
+        STAFF_ONLY,
+    ),
+    ("POST", "/payments/{payment_id}/refund"): ("/payments/nope/refund", None, STAFF_ONLY),
     ("POST", "/students/me/waivers"): (
         "/students/me/waivers",
         {"reason": "free_reduced_lunch"},

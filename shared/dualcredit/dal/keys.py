@@ -174,6 +174,11 @@ def review_sort(flagged_at: str, payment_id: str) -> str:
     return f"{flagged_at}#{payment_id}"
 
 
+def review_flagged_at(sort_key: str) -> str:
+    """When a queued payment was flagged, from its GSI2 sort key (`review_sort`)."""
+    return sort_key.partition("#")[0]
+
+
 def fees_gsi2(school_year: str) -> str:
     """GSI2 partition: every student-year of a school year (payments report)."""
     return f"FEES#{school_year}"

@@ -14,7 +14,8 @@ from dualcredit.http.context import caller, client_address
 from dualcredit.http.params import IdPath
 from dualcredit.http.responses import created
 from dualcredit.logic import payments, report, requests
-from dualcredit.models.common import SchoolYearName
+from dualcredit.logic import review as review_queue
+from dualcredit.models.common import ID_MAX_LENGTH, Id, SchoolYearName
 from dualcredit.models.payments import (
     CheckIn,
     Checkout,
@@ -31,6 +32,7 @@ from dualcredit.models.payments import (
     VoidRequest,
     WaiverRequest,
 )
+from dualcredit.models.review import FlaggedPayment, RefundRetry, ResolvedReview, ReviewResolution
 
 router = Router()
 
@@ -80,6 +82,33 @@ def post_check(student_id: IdPath, check: CheckIn) -> Response[Payment]:
 @router.post("/payments/<payment_id>/void", summary="Void a mistaken check entry", tags=["staff"])
 def post_void(payment_id: IdPath, request: VoidRequest) -> Payment:
     return payments.void_payment(caller(router), payment_id, request, clock.now())
+
+
+@router.get("/payments/review", summary="Payments flagged for staff review", tags=["staff"])
+def get_review_queue(
+    student_id: Annotated[
+        Id | None, Query(max_length=ID_MAX_LENGTH, description="only this student's payments")
+    ] = None,
+) -> list[FlaggedPayment]:
+    return review_queue.flagged_payments(caller(router), student_id)
+
+
+@router.post(
+    "/payments/<payment_id>/review", summary="Resolve a flagged payment with a note", tags=["staff"]
+)
+def post_review(payment_id: IdPath, resolution: ReviewResolution) -> ResolvedReview:
+    return review_queue.resolve(caller(router), payment_id, resolution, clock.now())
+
+
+@router.post(
+    "/payments/<payment_id>/refund",
+    summary="Ask Stripe again to refund a duplicate whose refund it refused",
+    tags=["staff"],
+)
+def post_refund_retry(payment_id: IdPath) -> RefundRetry:
+    return review_queue.refund_retried(
+        payments.retry_refund(caller(router), payment_id, clock.now())
+    )
 
 
 @router.post("/students/me/waivers", summary="Ask for a fee waiver", tags=["payments"])

@@ -14,7 +14,7 @@ from dualcredit.dal import payments as payment_data
 from dualcredit.dal import students as student_data
 from dualcredit.dal.records import OpenCheckout, PaymentMethod, PaymentRecord, fee_facts
 from dualcredit.errors import Conflict, InvalidInput, NotFound, TooManyRequests, Unavailable
-from dualcredit.logic import stripe_events
+from dualcredit.logic import review, stripe_events
 from dualcredit.logic.caller import Caller, Role
 from dualcredit.logic.settlement import Settlement, settle_check
 from dualcredit.models.payments import CheckIn, Checkout, Payment, PaySummary, VoidRequest
@@ -226,8 +226,9 @@ def record_check(caller: Caller, student_id: str, check: CheckIn, at: datetime) 
 
 def retry_refund(caller: Caller, payment_id: str, at: datetime) -> PaymentRecord:
     """Staff ask Stripe again to refund a duplicate card payment whose refund Stripe
-    refused (or never got asked for). Returns the payment as it now stands: refunded
-    (`duplicate_refund_id`), or with Stripe's new reason in `refund_error`."""
+    refused. Returns the payment as it now stands: refunded (`duplicate_refund_id`), or
+    with Stripe's new reason in `refund_error`. A refund that did not fail is a Conflict:
+    one Stripe could not be reached for is asked again by Stripe's redelivery."""
     caller.require(Role.STAFF)
     payment = payment_data.get_payment(payment_id)
     if payment is None:
@@ -238,6 +239,8 @@ def retry_refund(caller: Caller, payment_id: str, at: datetime) -> PaymentRecord
         )
     if payment.duplicate_refund_id or payment.refunded:
         raise Conflict("This payment is already refunded.", code="already_refunded")
+    if not review.refund_failed(payment):
+        raise Conflict("The refund of this payment did not fail.", code="refund_not_failed")
     try:
         stripe_events.refund_duplicate(payment, actor=caller.actor, at=at)
     except stripe_gateway.StripeUnavailable:
