@@ -337,7 +337,8 @@ def test_a_school_says_who_is_really_in_its_class_and_no_credit_goes_out_for_the
         .splitlines()
     )
     assert len(lines) == 2 and world.students["ann"].sers_id in lines[1]
-    # And saying it again changes nothing; a grade posted later puts Cy back in the class
+    # And saying it again changes nothing; a grade posted later does not put Cy back in the
+    # class (test_roster_batches), confirming her does, and her credit goes out again
     assert (
         grades_api(
             "PUT",
@@ -347,8 +348,20 @@ def test_a_school_says_who_is_really_in_its_class_and_no_credit_goes_out_for_the
         )[1]["unchanged"]
         == 1
     )
+    assert (
+        grades_api(
+            "PUT",
+            f"/schools/{world.school_x}/grades",
+            as_=_teacher(world),
+            body=_rows(world, cy="A"),
+        )[0]
+        == 400
+    )
     grades_api(
-        "PUT", f"/schools/{world.school_x}/grades", as_=_teacher(world), body=_rows(world, cy="A")
+        "PUT",
+        f"/schools/{world.school_x}/enrollments",
+        as_=_teacher(world),
+        body=_answers(world, cy=True),
     )
     lines = (
         grades_api("GET", "/grades/transcript?school_year=2026-27", as_=STAFF)[1]

@@ -183,8 +183,9 @@ class EnrollmentChange:
 
 def post_grades(changes: list[GradeChange], *, actor: Actor, at: datetime) -> None:
     """Write the grades with their audit records. Each grade is conditional on the grade
-    read with it, so a concurrent change is not overwritten; a posted grade also marks
-    the student as in the class."""
+    read with it, so a concurrent change is not overwritten, and on the student not being
+    marked out of the class meanwhile (rules.grade_may_be_posted holds at the write too);
+    a posted grade marks a student not answered for yet as in the class."""
 
     def write(txn: dynamo.Transaction, i: int) -> None:
         change = changes[i]
@@ -195,8 +196,10 @@ def post_grades(changes: list[GradeChange], *, actor: Actor, at: datetime) -> No
             keys.registration_sk(r.school_year, r.offering_id),
             expression="SET grade = :grade, credit_earned = :credit, grade_posted_at = :at, "
             "grade_posted_by = :by, in_class = :in_class",
-            condition=_unchanged("grade", before),
+            condition=f"{_unchanged('grade', before)} "
+            "AND (attribute_not_exists(in_class) OR in_class <> :out)",
             values={
+                ":out": False,
                 ":grade": change.grade,
                 ":credit": change.credit_earned,
                 ":at": at.isoformat(),

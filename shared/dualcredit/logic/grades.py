@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +19,8 @@ from dualcredit.dal import catalog as catalog_data
 from dualcredit.dal import payments as payment_data
 from dualcredit.dal import registrations as registration_data
 from dualcredit.dal.records import RegistrationRecord
-from dualcredit.errors import Conflict, InvalidInput
+from dualcredit.errors import InvalidInput
+from dualcredit.logic import roster
 from dualcredit.logic.caller import Caller, Role
 from dualcredit.models.grades import (
     MAX_GRADE_ROWS,
@@ -31,7 +32,6 @@ from dualcredit.models.grades import (
     PostedGrade,
 )
 from dualcredit.observability import logger, metrics
-from dualcredit.settings import get_settings
 
 #: The CSV columns, as a header row names them (any case, spaces or underscores).
 CSV_COLUMNS = ("sers_id", "college_course_code", "grade")
@@ -40,17 +40,13 @@ CSV_COLUMNS = ("sers_id", "college_course_code", "grade")
 def post_grades(caller: Caller, school_id: str, batch: GradeBatch, at: datetime) -> GradeResult:
     """Post a batch of grades for registrations at `school_id`: its school users and
     staff. Every row is checked before anything is written; a row that names no
-    registration of this school and year, or a grade that is not a grade, refuses the
+    registration of this school and year, a grade that is not a grade, or a grade for a
+    student the school marked not in the class (rules.grade_may_be_posted) refuses the
     whole batch with each bad row named. Grades already posted as given are left alone."""
     caller.require_school(school_id)
     year = rules.school_year_or_current(batch.school_year, at)
     rows = [
-        (
-            f"grades[{i}]",
-            row.sers_id,
-            _same_offering(row.offering_id),
-            row.grade,
-        )
+        roster.Row(f"grades[{i}]", row.sers_id, roster.same_offering(row.offering_id), row.grade)
         for i, row in enumerate(batch.grades)
     ]
     return _post(caller, school_id, year, rows, at, offering_field="offering_id")
@@ -61,7 +57,7 @@ def import_csv(
 ) -> GradeResult:
     """The same as `post_grades`, from a CSV with a header row naming the columns
     sers_id, college_course_code and grade (other columns are ignored). Errors name the
-    line and the column."""
+    line, and the column as the header names it."""
     caller.require_school(school_id)
     year = rules.school_year_or_current(school_year, at)
     try:
@@ -86,18 +82,20 @@ def import_csv(
             field="file",
         )
     index = {column: names.index(column) for column in CSV_COLUMNS}
+    columns = {column: header[i].strip() for column, i in index.items()}
     rows = []
     for line, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
             continue
         value = {c: (cells[i].strip() if i < len(cells) else "") for c, i in index.items()}
-        code = _course_code(value["college_course_code"])
         rows.append(
-            (
+            roster.Row(
                 f"line {line}",
                 value["sers_id"],
-                _same_course(code),
+                roster.same_course(roster.course_code(value["college_course_code"])),
                 value["grade"],
+                label=f"Line {line}",
+                columns=columns,
             )
         )
     if not rows:
@@ -107,30 +105,6 @@ def import_csv(
     return _post(caller, school_id, year, rows, at, offering_field="college_course_code")
 
 
-def _same_offering(offering_id: str) -> Callable[[RegistrationRecord], bool]:
-    return lambda registration: registration.offering_id == offering_id
-
-
-def _same_course(code: str) -> Callable[[RegistrationRecord], bool]:
-    return lambda registration: _course_code(registration.college_course_code) == code
-
-
-def _course_code(text: str) -> str:
-    """'weld  101' and 'WELD 101' name the same college course."""
-    return " ".join(text.upper().split())
-
-
-def _sers(text: str) -> str | None:
-    try:
-        return rules.parse_sers_id(text, prefix=get_settings().sers_prefix)
-    except rules.RuleError:
-        return None
-
-
-#: (where, SERS ID as given, matches-the-class test, value as given)
-Row = tuple[str, str, Callable[[RegistrationRecord], bool], Any]
-
-
 def _grade(text: Any) -> str:
     grade = rules.normalize_grade(text)
     if grade is None:
@@ -138,21 +112,31 @@ def _grade(text: Any) -> str:
     return grade
 
 
+def _may_be_graded(registration: RegistrationRecord, _grade: str) -> None:
+    rules.grade_may_be_posted(registration.in_class)
+
+
 def _post(
     caller: Caller,
     school_id: str,
     year: rules.SchoolYear,
-    rows: Sequence[Row],
+    rows: Sequence[roster.Row],
     at: datetime,
     *,
     offering_field: str,
 ) -> GradeResult:
     """Match the rows to the school's roster, then write the grades that change."""
 
-    def attempt(roster: list[RegistrationRecord]) -> tuple[list[PostedGrade], int]:
+    def attempt(registrations: list[RegistrationRecord]) -> tuple[list[PostedGrade], int]:
         results, changes = [], []
-        for registration, grade in _match(
-            roster, rows, year, offering_field, value_field="grade", parse=_grade
+        for registration, grade in roster.match(
+            registrations,
+            rows,
+            year,
+            offering_field=offering_field,
+            value_field="grade",
+            parse=_grade,
+            check=_may_be_graded,
         ):
             earned = rules.qualifies_for_credit(grade, registration.grade_threshold)
             unchanged = registration.grade == grade
@@ -171,7 +155,7 @@ def _post(
         registration_data.post_grades(changes, actor=caller.actor, at=at)
         return results, len(changes)
 
-    results, posted = _against_roster(school_id, year, attempt, what="grades")
+    results, posted = roster.against_roster(school_id, year, attempt, what="grades")
     logger.info(
         "grades posted",
         extra={"school_year": year.name, "posted": posted, "unchanged": len(results) - posted},
@@ -182,114 +166,30 @@ def _post(
     )
 
 
-def _against_roster[T](
-    school_id: str,
-    year: rules.SchoolYear,
-    attempt: Callable[[list[RegistrationRecord]], T],
-    *,
-    what: str,
-) -> T:
-    """`attempt(roster)`: match and write against the school's roster as read now. When
-    another post changed one of the registrations meanwhile, once more on a fresh read
-    (what is now as given counts as unchanged); a second change is a conflict."""
-    try:
-        return attempt(registration_data.roster(school_id, year.name))
-    except registration_data.RegistrationChanged:
-        pass
-    try:
-        return attempt(registration_data.roster(school_id, year.name))
-    except registration_data.RegistrationChanged:
-        raise Conflict(
-            f"Some of these {what} were changed by someone else a moment ago. Reload and "
-            f"try again; {what} already saved stay as they are."
-        ) from None
-
-
-def _match[T](
-    roster: list[RegistrationRecord],
-    rows: Sequence[Row],
-    year: rules.SchoolYear,
-    offering_field: str,
-    *,
-    value_field: str,
-    parse: Callable[[Any], T],
-) -> list[tuple[RegistrationRecord, T]]:
-    """Each row's registration and canonical value (`parse`, which raises RuleError);
-    every bad row named, or none."""
-    by_sers_id: dict[str, list[RegistrationRecord]] = {}
-    for registration in roster:
-        by_sers_id.setdefault(registration.sers_id, []).append(registration)
-    errors: list[tuple[str, str]] = []
-    matched: dict[tuple[str, str], tuple[RegistrationRecord, T]] = {}
-    for where, sers_text, same_class, raw in rows:
-        sers_id = _sers(sers_text)
-        if sers_id is None:
-            errors.append(
-                (f"{where}.sers_id", f'"{sers_text}" is not a SERS ID (like TP3-27-AB12).')
-            )
-            continue
-        try:
-            value = parse(raw)
-        except rules.RuleError as error:
-            errors.append((f"{where}.{value_field}", str(error)))
-            continue
-        found = [r for r in by_sers_id.get(sers_id, []) if same_class(r)]
-        if len(found) > 1:
-            errors.append(
-                (
-                    f"{where}.{offering_field}",
-                    f"{sers_id} has more than one class with this college course here in "
-                    f"{year.name}; post these one class at a time.",
-                )
-            )
-            continue
-        if not found:
-            errors.append(
-                (
-                    f"{where}.{offering_field}",
-                    f"{sers_id} is not registered for this class at this school in {year.name}.",
-                )
-            )
-            continue
-        key = (found[0].student_id, found[0].offering_id)
-        if key in matched and matched[key][1] != value:
-            errors.append(
-                (where, f"{sers_id} is given twice for the same class, with different values.")
-            )
-            continue
-        matched[key] = (found[0], value)
-    if errors:
-        raise InvalidInput(
-            f"{len(errors)} of the rows cannot be saved; nothing was saved. "
-            f"First: {errors[0][0]}: {errors[0][1]}",
-            field=errors[0][0],
-            errors=errors,
-        )
-    return list(matched.values())
-
-
 def answer_enrollments(
     caller: Caller, school_id: str, batch: EnrollmentBatch, at: datetime
 ) -> EnrollmentResult:
-    """A school's users say which registered students are really in their classes. A
-    student marked not in a class gets no credit for it (rules.credit_is_sent); posting a
-    grade marks them in it. Checked and written like grades: every row or none."""
+    """A school's users say which registered students are really in their classes, one
+    or the whole roster in a batch. A student marked not in a class gets no credit for it
+    (rules.credit_is_sent) and no grade is posted for them until they are confirmed
+    (rules.grade_may_be_posted); posting a grade confirms a student not answered for yet.
+    Checked and written like grades: every row or none."""
     caller.require_school(school_id)
     year = rules.school_year_or_current(batch.school_year, at)
     rows = [
-        (
-            f"entries[{i}]",
-            e.sers_id,
-            _same_offering(e.offering_id),
-            e.in_class,
-        )
+        roster.Row(f"entries[{i}]", e.sers_id, roster.same_offering(e.offering_id), e.in_class)
         for i, e in enumerate(batch.entries)
     ]
 
-    def attempt(roster: list[RegistrationRecord]) -> tuple[list[EnrollmentAnswer], int]:
+    def attempt(registrations: list[RegistrationRecord]) -> tuple[list[EnrollmentAnswer], int]:
         answers, changes = [], []
-        for registration, in_class in _match(
-            roster, rows, year, "offering_id", value_field="in_class", parse=bool
+        for registration, in_class in roster.match(
+            registrations,
+            rows,
+            year,
+            offering_field="offering_id",
+            value_field="in_class",
+            parse=bool,
         ):
             unchanged = registration.in_class == in_class
             if not unchanged:
@@ -305,7 +205,7 @@ def answer_enrollments(
         registration_data.set_enrollments(changes, actor=caller.actor, at=at)
         return answers, len(changes)
 
-    answers, recorded = _against_roster(school_id, year, attempt, what="answers")
+    answers, recorded = roster.against_roster(school_id, year, attempt, what="answers")
     logger.info("enrollments answered", extra={"school_year": year.name, "recorded": recorded})
     return EnrollmentResult(
         school_year=year.name, recorded=recorded, unchanged=len(answers) - recorded, entries=answers

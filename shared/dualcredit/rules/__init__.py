@@ -64,6 +64,7 @@ from dualcredit.rules.grades import (
     DEFAULT_GRADE_THRESHOLD,
     GRADE_SCALE,
     credit_is_sent,
+    grade_may_be_posted,
     normalize_grade,
     qualifies_for_credit,
 )
@@ -132,6 +133,7 @@ __all__ = [
     "DEFAULT_GRADE_THRESHOLD",
     "GRADE_SCALE",
     "credit_is_sent",
+    "grade_may_be_posted",
     "normalize_grade",
     "qualifies_for_credit",
     # names

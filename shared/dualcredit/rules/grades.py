@@ -12,6 +12,7 @@ __all__ = [
     "DEFAULT_GRADE_THRESHOLD",
     "GRADE_SCALE",
     "credit_is_sent",
+    "grade_may_be_posted",
     "normalize_grade",
     "qualifies_for_credit",
 ]
@@ -73,3 +74,17 @@ def credit_is_sent(
     return (
         credit_earned and in_class is not False and fee_status in (FeeStatus.PAID, FeeStatus.WAIVED)
     )
+
+
+def grade_may_be_posted(in_class: bool | None) -> None:
+    """A grade is posted only for a registration the school has not said is out of its
+    class (`in_class` True, or None: not answered yet). A grade for a student the school
+    marked not in the class is a conflict between two of the school's answers: it is
+    refused, never taken as putting the student back in the class. The school confirms
+    the student first if the mark was a mistake."""
+    if in_class is False:
+        raise RuleError(
+            "The school marked this student not in this class, so a grade for it is not "
+            "posted. If the student is in the class after all, confirm them on the roster "
+            "first, then post the grade."
+        )

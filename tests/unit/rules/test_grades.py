@@ -126,3 +126,17 @@ def test_qualifies_is_monotone_along_the_scale(better, worse, threshold):
 @given(grades)
 def test_grade_case_does_not_change_the_decision(grade):
     assert qualifies_for_credit(grade.lower()) == qualifies_for_credit(grade)
+
+
+@pytest.mark.parametrize("in_class", [True, None])
+def test_a_grade_may_be_posted_for_a_student_in_the_class_or_not_answered_yet(in_class):
+    # Given a registration the school confirmed, or has not answered for
+    # When a grade is posted, Then the rule lets it through
+    rules.grade_may_be_posted(in_class)
+
+
+def test_a_grade_for_a_student_marked_not_in_the_class_is_a_conflict():
+    # Given a registration the school marked not in the class
+    # When a grade is posted for it, Then the rule refuses it, naming the conflict
+    with pytest.raises(RuleError, match="marked this student not in this class"):
+        rules.grade_may_be_posted(False)
