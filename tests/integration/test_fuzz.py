@@ -41,6 +41,7 @@ ROLES = ("anonymous", "student", "staff")
 #: Generated cases per operation and role, half valid, half invalid input: with the
 #: document's operations, well over 1,000 cases in all.
 CASES_PER_OPERATION = 9
+MIN_CASES = 1_000
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -78,15 +79,40 @@ def operations() -> list[Any]:
     return [result.ok() for result in schema.get_all_operations()]
 
 
-def fuzz_operation(operation: Any, api_url: str, token: str | None, seen: Counter) -> None:
-    """Run CASES_PER_OPERATION generated cases of `operation`; raise on the first failure."""
+@pytest.fixture(scope="module")
+def known_records(stack: DualCreditStack) -> dict[str, str]:
+    """Path parameters naming records the stack holds (the demo data), so valid cases also
+    reach the routes' work past "not found"."""
+    seeded = stack.seeded
+    return {
+        "school_id": seeded.schools[0]["school_id"],
+        "offering_id": seeded.offerings[0]["offering_id"],
+        "student_id": seeded.student["student_id"],
+        "school_year": seeded.school_years[0],
+    }
+
+
+def fuzz_operation(
+    operation: Any, api_url: str, token: str | None, known: dict[str, str], seen: Counter
+) -> None:
+    """Run CASES_PER_OPERATION generated cases of `operation`: valid input, valid input
+    naming stored records, invalid input. Raise on the first failure (shrunk)."""
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     session = requests.Session()
     session.trust_env = False  # the local stack, never through a proxy
-    cases = st.one_of(
+    names = {parameter.name for parameter in operation.path_parameters}
+    strategies = [
         operation.as_strategy(generation_mode=GenerationMode.POSITIVE),
         operation.as_strategy(generation_mode=GenerationMode.NEGATIVE),
-    )
+    ]
+    if names and names <= set(known):
+        path_parameters = {name: known[name] for name in names}
+        strategies.append(
+            operation.as_strategy(
+                generation_mode=GenerationMode.POSITIVE, path_parameters=path_parameters
+            )
+        )
+    cases = st.one_of(strategies)
 
     @given(case=cases)
     @settings(
@@ -106,7 +132,7 @@ def fuzz_operation(operation: Any, api_url: str, token: str | None, seen: Counte
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_no_input_answers_a_5xx_or_an_undocumented_answer(stack, tokens, role):
+def test_no_input_answers_a_5xx_or_an_undocumented_answer(stack, tokens, known_records, role):
     # Given the local stack, the committed OpenAPI document and the role's token
     token = tokens[role]
     seen: Counter = Counter()
@@ -115,7 +141,7 @@ def test_no_input_answers_a_5xx_or_an_undocumented_answer(stack, tokens, role):
     # When every operation is called with generated valid and invalid input
     for operation in operations():
         try:
-            fuzz_operation(operation, stack.api_url, token, seen)
+            fuzz_operation(operation, stack.api_url, token, known_records, seen)
         except (Exception, BaseExceptionGroup) as failure:  # noqa: BLE001 - report each one
             failures.append(f"{operation.label} as {role}:\n{failure}")
     elapsed = time.monotonic() - started
@@ -126,4 +152,5 @@ def test_no_input_answers_a_5xx_or_an_undocumented_answer(stack, tokens, role):
     print(f"fuzz as {role}: {cases} cases in {elapsed:.1f}s, statuses {sorted(statuses.items())}")
     # Then no answer is a 5xx, an undocumented status or off its documented schema
     assert not failures, "\n\n".join(failures)
-    assert cases >= len(operations()) * CASES_PER_OPERATION * 0.9
+    # And every role ran its share of the 1,000 cases the issue asks for
+    assert cases > MIN_CASES // len(ROLES)
