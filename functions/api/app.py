@@ -6,6 +6,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from dualcredit import snapstart
+from dualcredit.dal import idempotency
 from dualcredit.http.app import build_resolver
 from dualcredit.observability import logger, metrics, tracer
 from dualcredit.settings import get_settings
@@ -23,4 +24,5 @@ snapstart.register(services=("dynamodb", "sesv2"), warm=app.get_openapi_schema)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    idempotency.use_context(context)  # a session settled from the success page
     return app.resolve(event, context)

@@ -1,8 +1,9 @@
 """Stripe's webhook: the raw body's signature is the only authentication.
 
 A forged, stale or malformed request gets 400 and nothing is written. Each event
-is processed once per event id (Powertools idempotency on the same table); the
-processing itself is also safe to repeat, so a retry after a failure converges.
+is processed once per event id (logic.stripe_events.process_event: Powertools
+idempotency on the same table, shared with the daily reconciliation); the processing
+itself is also safe to repeat, so a retry after a failure converges.
 """
 
 from typing import Any
@@ -10,17 +11,11 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from dualcredit import clock, snapstart
-from dualcredit.dal import idempotency, keys, secrets, stripe_gateway
-from dualcredit.dal.idempotency import InProgress, once_per_event
-from dualcredit.logic.stripe_events import handle_stripe_event
+from dualcredit import snapstart
+from dualcredit.dal import idempotency, secrets, stripe_gateway
+from dualcredit.dal.idempotency import InProgress
+from dualcredit.logic.stripe_events import process_event
 from dualcredit.observability import logger, metrics, tracer
-
-
-# Stripe retries a delivery for up to three days.
-@once_per_event(partition=keys.IDEMPOTENCY_PK, key_path="id", expires_after_seconds=4 * 24 * 3600)
-def process(event: dict[str, Any]) -> dict[str, Any]:
-    return {"outcome": handle_stripe_event(event, clock.now())}
 
 
 def _warm() -> None:
@@ -54,7 +49,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         metrics.add_metric(name="WebhookRefused", unit="Count", value=1)
         return _answer(400, '{"message": "Invalid signature or payload."}')
     try:
-        result = process(stripe_event, context)
+        result = process_event(stripe_event, context)
     except InProgress:
         return _answer(409, '{"message": "This event is being processed; retry later."}')
     logger.info("stripe event handled", extra={"outcome": result["outcome"]})

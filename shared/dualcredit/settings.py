@@ -10,9 +10,11 @@ from datetime import datetime
 from functools import lru_cache
 
 from dualcredit.rules import (
+    DEFAULT_RECONCILIATION_DAYS,
     DEFAULT_REMINDER_DAYS,
     DEFAULT_SERS_PREFIX,
     RuleError,
+    parse_reconciliation_days,
     parse_reminder_days,
 )
 
@@ -55,6 +57,8 @@ class Settings:
     reminder_days: tuple[int, ...] = DEFAULT_REMINDER_DAYS
     #: The SQS queue the scheduled job fans reminders out to (the sender function reads it).
     reminder_queue_url: str = ""
+    #: Days of Stripe's events the daily reconciliation reads (1 to Stripe's 30).
+    reconciliation_days: int = DEFAULT_RECONCILIATION_DAYS
 
     def __post_init__(self) -> None:
         if len(self.table_name) < 3:
@@ -81,6 +85,10 @@ class Settings:
                     values[name] = int(given[name])
             if "reminder_days" in given:
                 values["reminder_days"] = parse_reminder_days(given["reminder_days"])
+            if "reconciliation_days" in given:
+                values["reconciliation_days"] = parse_reconciliation_days(
+                    given["reconciliation_days"]
+                )
         except (ValueError, RuleError) as error:
             raise InvalidSettings(str(error)) from None
         if "table_name" not in values:
@@ -105,6 +113,7 @@ _ENV = {
     "recovery_limit_per_client": "RECOVERY_LIMIT_PER_CLIENT",
     "reminder_days": "REMINDER_DAYS",
     "reminder_queue_url": "REMINDER_QUEUE_URL",
+    "reconciliation_days": "RECONCILIATION_DAYS",
 }
 
 

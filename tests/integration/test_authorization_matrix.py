@@ -60,6 +60,12 @@ MATRIX = {
         STAFF_ONLY,
     ),
     ("POST", "/students/me/checkout"): ("/students/me/checkout", {}, STUDENTS),
+    # Only the student's own session settles (another's is a 404: test_fulfilment_...).
+    ("POST", "/students/me/checkout/{session_id}/fulfil"): (
+        "/students/me/checkout/cs_test_nope/fulfil",
+        {},
+        STUDENTS,
+    ),
     ("POST", "/pay/lookup"): ("/pay/lookup", "pay", EVERYONE),
     ("POST", "/pay/checkout"): ("/pay/checkout", "pay", EVERYONE),
     ("POST", "/students/{student_id}/payments"): ("/students/{a}/payments", "check", STAFF_ONLY),

@@ -313,6 +313,13 @@ def _statements(fn: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+#: Functions that may delete only items whose partition key matches these patterns.
+_DELETES_ONLY = {
+    "ApiFunction": ["IDENTITY#*", "IDEMPOTENCY#*"],
+    "ScheduledFunction": ["IDEMPOTENCY#*"],
+}
+
+
 def test_function_policies_are_least_privilege(resources: dict[str, Any]) -> None:
     for name, fn in _of_type(resources, "AWS::Serverless::Function").items():
         for stmt in _statements(fn):
@@ -321,11 +328,13 @@ def test_function_policies_are_least_privilege(resources: dict[str, Any]) -> Non
                 assert "*" not in action, (name, action)
                 assert action != "dynamodb:Scan", (name, action)
                 # Powertools idempotency deletes (a failed event's in-progress record); the
-                # API deletes only identity claims (a staff correction moves one).
+                # API deletes only identity claims (a staff correction moves one) and
+                # idempotency records (a session settled from the success page), the
+                # scheduled function only idempotency records (the reconciliation).
                 if action == "dynamodb:DeleteItem":
-                    if name == "ApiFunction":
+                    if name in _DELETES_ONLY:
                         assert stmt["Condition"] == {
-                            "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["IDENTITY#*"]}
+                            "ForAllValues:StringLike": {"dynamodb:LeadingKeys": _DELETES_ONLY[name]}
                         }, stmt
                         assert actions == ["dynamodb:DeleteItem"], stmt
                     else:

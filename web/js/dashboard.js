@@ -74,6 +74,29 @@ async function render() {
   return dashboard;
 }
 
+const PAYMENT_WORDS = {
+  recorded: "Thank you. Your payment is recorded, and a receipt is on its way to your email.",
+  under_review: "Thank you. We received your payment; our office is checking it and will email you.",
+  processing: "Thank you. Your bank payment is processing: banks take up to 4 business days. You do not need to pay again.",
+  not_paid: "Your payment was not completed, and you were not charged.",
+};
+
+async function fulfil(sessionId) {
+  // The API asks Stripe for the session and records it at once (the webhook may come later).
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const result = await api(`/students/me/checkout/${encodeURIComponent(sessionId)}/fulfil`, { method: "POST", body: {} });
+    if (result.payment !== "confirming") {
+      await render();
+      say(PAYMENT_WORDS[result.payment]);
+      return;
+    }
+    say("Thank you. We are confirming your payment…");
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  await render();
+  say("Your payment is still being confirmed. Reload this page in a minute to see it.");
+}
+
 async function waitForPayment(year) {
   // Stripe confirms the payment to the API by webhook, usually within seconds.
   for (let attempt = 0; attempt < 10; attempt += 1) {
@@ -91,7 +114,12 @@ async function waitForPayment(year) {
 
 await startPage("student", async () => {
   if (params.get("welcome")) say("Your account is ready. This is your SERS ID; we also emailed it to you.");
-  if (params.get("paid")) {
+  const sessionId = params.get("session_id");
+  if (params.get("paid") && sessionId && sessionId.startsWith("cs_")) {
+    sessionStorage.removeItem(PAYING);
+    await fulfil(sessionId);
+  }
+  else if (params.get("paid")) {
     const year = sessionStorage.getItem(PAYING);
     sessionStorage.removeItem(PAYING);
     await waitForPayment(year);

@@ -54,6 +54,12 @@ def record_session(
     )
 
 
+def session_record(session_id: str) -> CheckoutSession | None:
+    """What the app recorded a Checkout Session was created to collect, and for whom."""
+    item = dynamo.get_item(keys.checkout_pk(session_id), keys.META_SK)
+    return CheckoutSession.of_item(item) if item else None
+
+
 def store_checkout(student_id: str, school_year: str, checkout: OpenCheckout, at: datetime) -> bool:
     """Record what the session was created to collect, then remember it as the year's
     open session unless another still-open one got there first (the caller expires a

@@ -1,13 +1,21 @@
 """Run a function once per event id, with Powertools idempotency records kept in the
 application's table (one partition per use, `expires_at` TTL).
 
+A record's key is `<key_prefix>#<hash of the key>`, the same in every function: the
+webhook, the API (a session settled from the success page) and the scheduled
+reconciliation share one record per Stripe event and one per Checkout Session.
+(Powertools' default prefix is the Lambda function's name, which would give each
+function records of its own.)
+
 The Powertools utility (and boto3, which it imports) is set up on the first call, so
 a handler's cold import stays light; the first event pays for it.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache, wraps
 from typing import Any
 
@@ -16,6 +24,9 @@ from dualcredit.settings import get_settings
 
 #: Each guarded function's set-up (the Powertools utility and its persistence layer).
 _SET_UPS: list[Callable[[], object]] = []
+#: The invocation's Lambda context, so a record left in progress by a function that
+#: timed out or crashed expires with the invocation, not with the record.
+_invocation: dict[str, Any] = {}
 
 
 def prepare() -> None:
@@ -25,6 +36,11 @@ def prepare() -> None:
         set_up()
 
 
+def use_context(context: Any) -> None:
+    """The Lambda context of the invocation under way (the handler calls this)."""
+    _invocation["context"] = context
+
+
 class InProgress(Exception):
     """The same event is being processed right now; the caller should retry later."""
 
@@ -32,10 +48,35 @@ class InProgress(Exception):
 Event = dict[str, Any]
 
 
-def once_per_event(
-    *, partition: str, key_path: str, expires_after_seconds: int
-) -> Callable[[Callable[[Event], Event]], Callable[..., Event]]:
-    def decorate(function: Callable[[Event], Event]) -> Callable[..., Event]:
+@dataclass(frozen=True)
+class Applied:
+    """What a guarded function answered, and whether this call ran it (False: an earlier
+    call did, and this is its stored answer)."""
+
+    result: Event
+    fresh: bool
+
+
+class Guarded:
+    """A function run once per key: call it for its answer, or `apply` it to learn also
+    whether this call ran it."""
+
+    def __init__(
+        self,
+        function: Callable[[Event], Event],
+        *,
+        partition: str,
+        key_prefix: str,
+        key_path: str,
+        expires_after_seconds: int,
+    ) -> None:
+        self._ran = threading.local()
+
+        @wraps(function)
+        def marked(event: Event) -> Event:
+            self._ran.value = True
+            return function(event)
+
         @cache
         def guarded() -> tuple[Any, Callable[..., Event]]:
             from aws_lambda_powertools.utilities.idempotency import (
@@ -56,25 +97,47 @@ def once_per_event(
                 boto3_client=client("dynamodb"),
             )
             return config, idempotent_function(
-                data_keyword_argument="event", persistence_store=store, config=config
-            )(function)
+                data_keyword_argument="event",
+                persistence_store=store,
+                config=config,
+                key_prefix=key_prefix,
+            )(marked)
 
+        self._guarded = guarded
         _SET_UPS.append(guarded)
+        wraps(function)(self)
 
-        @wraps(function)
-        def call(event: Event, context: Any = None) -> Event:
-            from aws_lambda_powertools.utilities.idempotency.exceptions import (
-                IdempotencyAlreadyInProgressError,
-            )
+    def __call__(self, event: Event, context: Any = None) -> Event:
+        return self.apply(event, context).result
 
-            config, run = guarded()
-            if context is not None:
-                config.register_lambda_context(context)
-            try:
-                return run(event=event)
-            except IdempotencyAlreadyInProgressError:
-                raise InProgress() from None
+    def apply(self, event: Event, context: Any = None) -> Applied:
+        from aws_lambda_powertools.utilities.idempotency.exceptions import (
+            IdempotencyAlreadyInProgressError,
+        )
 
-        return call
+        if context is not None:
+            use_context(context)
+        config, run = self._guarded()
+        if _invocation.get("context") is not None:
+            config.register_lambda_context(_invocation["context"])
+        self._ran.value = False
+        try:
+            result = run(event=event)
+        except IdempotencyAlreadyInProgressError:
+            raise InProgress() from None
+        return Applied(result=result, fresh=bool(self._ran.value))
+
+
+def once_per_event(
+    *, partition: str, key_prefix: str, key_path: str, expires_after_seconds: int
+) -> Callable[[Callable[[Event], Event]], Guarded]:
+    def decorate(function: Callable[[Event], Event]) -> Guarded:
+        return Guarded(
+            function,
+            partition=partition,
+            key_prefix=key_prefix,
+            key_path=key_path,
+            expires_after_seconds=expires_after_seconds,
+        )
 
     return decorate

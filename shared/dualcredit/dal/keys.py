@@ -206,8 +206,18 @@ def prior_year_sk(school_year: str, request_id: str) -> str:
     return f"PRIOR#{school_year}#{request_id}"
 
 
-#: Powertools idempotency records of the Stripe webhook (the event id is the SK).
+#: Powertools idempotency records of Stripe's events, shared by the webhook and the
+#: reconciliation (`stripe-event#<hash of the event id>` is the SK).
 IDEMPOTENCY_PK = "IDEMPOTENCY#stripe-webhook"
+#: Powertools idempotency records of paid Checkout Sessions, settled from an event or
+#: from the success page (`checkout-session#<hash of the session id>` is the SK).
+SESSION_IDEMPOTENCY_PK = "IDEMPOTENCY#checkout-session"
+#: The reconciliation's runs, newest last (`RUN#<started at>#<run id>`).
+RECONCILIATION_PK = "RECONCILIATION"
+
+
+def reconciliation_run_sk(started_at: str, run_id: str) -> str:
+    return f"RUN#{started_at}#{run_id}"
 
 
 # --- reminders (one claim per reminder and student) ---

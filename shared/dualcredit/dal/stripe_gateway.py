@@ -1,4 +1,9 @@
-"""Stripe: Checkout Sessions, refunds and webhook signatures, through the stripe library.
+"""Stripe: Checkout Sessions, refunds, the list of events and webhook signatures, through
+the stripe library.
+
+The client retries a request that failed on the network (or that Stripe asks to be
+retried) twice, with the same idempotency key (ours where we give one, the library's
+otherwise), and gives up on a request after HTTP_TIMEOUT_SECONDS.
 
 The library is imported on first use, so handlers that never touch Stripe do not
 pay for its import. Locally and in tests the API is a stand-in
@@ -10,7 +15,9 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 from datetime import datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from dualcredit.dal.secrets import get_secret
@@ -18,10 +25,17 @@ from dualcredit.settings import get_settings
 
 if TYPE_CHECKING:  # imported on first use: the stripe library is large
     import stripe
+    from stripe.params import EventListParams
     from stripe.params.checkout import SessionCreateParams
 
 #: Tests replace this with an in-process client for the stand-in.
 http_client: Any = None
+#: Retries of a request that failed on the network, timed out, or that Stripe answered
+#: with a 409/429/5xx it marks retryable; each carries the first try's idempotency key.
+MAX_NETWORK_RETRIES = 2
+#: Seconds before a request to Stripe gives up (the HTTP client's timeout). Well inside
+#: the API's 29 s gateway limit even with both retries.
+HTTP_TIMEOUT_SECONDS = 8
 
 
 class StripeUnavailable(Exception):
@@ -32,16 +46,66 @@ class InvalidSignature(Exception):
     """The webhook request is forged, stale, signed with another secret, or not JSON."""
 
 
+@cache
+def _shipped_http_client() -> stripe.HTTPClient:
+    """The library's default HTTP client (requests) with our timeout, made once per
+    process so its connections are pooled."""
+    import stripe
+
+    return stripe.new_default_http_client(timeout=HTTP_TIMEOUT_SECONDS)
+
+
 def _client() -> stripe.StripeClient:
     import stripe
 
     settings = get_settings()
-    options: dict[str, Any] = {}
+    options: dict[str, Any] = {
+        "max_network_retries": MAX_NETWORK_RETRIES,
+        "http_client": http_client if http_client is not None else _shipped_http_client(),
+    }
     if settings.stripe_api_base:
         options["base_addresses"] = {"api": settings.stripe_api_base}
-    if http_client is not None:
-        options["http_client"] = http_client
     return stripe.StripeClient(get_secret(settings.stripe_secret_key_parameter), **options)
+
+
+def retrieve_checkout_session(session_id: str) -> dict[str, Any] | None:
+    """The session as Stripe has it now (a plain dict, as an event carries it), or None
+    if Stripe knows no such session. StripeUnavailable when it cannot be reached."""
+    import stripe
+
+    try:
+        session = _client().v1.checkout.sessions.retrieve(session_id)
+    except stripe.InvalidRequestError:
+        return None
+    except (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError) as error:
+        raise StripeUnavailable(type(error).__name__) from error
+    return session.to_dict()
+
+
+def list_events(
+    types: tuple[str, ...], *, created_since: datetime, page_size: int
+) -> Iterator[dict[str, Any]]:
+    """Stripe's events of `types` created at or after `created_since`, newest first,
+    page by page (`starting_after` the last one read) until Stripe says there are no
+    more. StripeUnavailable when it cannot be reached."""
+    import stripe
+
+    client = _client()
+    params: EventListParams = {
+        "types": list(types),
+        "created": {"gte": int(created_since.timestamp())},
+        "limit": page_size,
+    }
+    while True:
+        try:
+            page = client.v1.events.list(params)
+        except (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError) as error:
+            raise StripeUnavailable(type(error).__name__) from error
+        events = [event.to_dict() for event in page.data]
+        yield from events
+        if not page.has_more or not events:
+            return
+        params["starting_after"] = events[-1]["id"]
 
 
 def create_checkout_session(

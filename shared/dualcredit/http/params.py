@@ -19,6 +19,16 @@ SchoolYearPath = Annotated[
     SchoolYearName, Path(max_length=SCHOOL_YEAR_MAX_LENGTH, description="e.g. 2026-27")
 ]
 IdPath = Annotated[Id, Path(max_length=ID_MAX_LENGTH, pattern=ID_PATTERN)]
+#: A Stripe Checkout Session id ("cs_test_a1..."; Stripe's ids are at most 255 characters).
+CHECKOUT_SESSION_MAX_LENGTH = 255
+CheckoutSessionPath = Annotated[
+    str,
+    Path(
+        max_length=CHECKOUT_SESSION_MAX_LENGTH,
+        pattern=rf"^cs_[A-Za-z0-9_]{{1,{CHECKOUT_SESSION_MAX_LENGTH - 3}}}$",
+        description="Stripe's Checkout Session id, as the success URL carries it",
+    ),
+]
 
 #: Query and path parameters, as the pages name them ("School year must be ...").
 PARAMETER_LABELS = {
@@ -27,6 +37,7 @@ PARAMETER_LABELS = {
     "student_id": "Student",
     "offering_id": "Class offering",
     "payment_id": "Payment",
+    "session_id": "Payment reference",
     "sers_id": "SERS ID",
     "email": "Email address",
     "last_name": "Last name",

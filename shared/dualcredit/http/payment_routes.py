@@ -11,9 +11,9 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from dualcredit import clock, rules
 from dualcredit.http.context import caller, client_address
-from dualcredit.http.params import IdPath
+from dualcredit.http.params import CheckoutSessionPath, IdPath
 from dualcredit.http.responses import created
-from dualcredit.logic import payments, report, requests
+from dualcredit.logic import fulfilment, payments, report, requests
 from dualcredit.logic import review as review_queue
 from dualcredit.models.common import ID_MAX_LENGTH, Id, SchoolYearName
 from dualcredit.models.payments import (
@@ -22,6 +22,7 @@ from dualcredit.models.payments import (
     CheckoutRequest,
     DecisionResult,
     Decisions,
+    Fulfilment,
     PayLookup,
     Payment,
     PaymentsReport,
@@ -44,6 +45,15 @@ router = Router()
 )
 def post_checkout(request: CheckoutRequest) -> Response[Checkout]:
     return created(payments.checkout_for_student(caller(router), request.school_year, clock.now()))
+
+
+@router.post(
+    "/students/me/checkout/<session_id>/fulfil",
+    summary="Back from Stripe Checkout: settle the student's own session if it is paid",
+    tags=["payments"],
+)
+def post_fulfil(session_id: CheckoutSessionPath) -> Fulfilment:
+    return fulfilment.fulfil_checkout(caller(router), session_id, clock.now())
 
 
 @router.post("/pay/lookup", summary="Amount due for a SERS ID and date of birth", tags=["payments"])

@@ -38,7 +38,12 @@ def checkout_for_student(caller: Caller, school_year: str | None, at: datetime) 
     caller.require(Role.STUDENT)
     year = rules.school_year_or_current(school_year, at)
     return _checkout(
-        caller.user, year, at, success_path="/dashboard?paid=1", cancel_path="/dashboard"
+        caller.user,
+        year,
+        at,
+        # Stripe puts the session's id in; the dashboard settles it from there.
+        success_path="/dashboard?paid=1&session_id={CHECKOUT_SESSION_ID}",
+        cancel_path="/dashboard",
     )
 
 

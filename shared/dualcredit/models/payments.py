@@ -19,6 +19,21 @@ class Checkout(Model):
     amount_cents: int
 
 
+class Fulfilment(Model):
+    """A Checkout Session the student came back from, as the app now has it.
+
+    `payment`: `recorded` (it settles the year, now or earlier), `under_review` (received
+    but held for staff), `processing` (a bank payment Stripe has not confirmed yet),
+    `confirming` (Stripe's own notice of it is being applied right now: ask again in a
+    moment), `not_paid` (the session is open or expired)."""
+
+    session_id: str
+    school_year: str
+    payment: Literal["recorded", "under_review", "processing", "confirming", "not_paid"]
+    fee_status: Literal["due", "paid", "waived", "waiver_pending"]
+    amount_due_cents: int
+
+
 class PayLookup(ApiModel):
     """A parent proves they know the student: SERS ID and date of birth."""
 

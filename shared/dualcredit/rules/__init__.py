@@ -14,6 +14,8 @@ here, so callers write `from dualcredit import rules` and `rules.window_for(...)
 - grades: the grade scale, the credit threshold, when credit is sent
 - sers_id: the SERS ID format
 - names: name matching and search keys, the one-person-one-account fingerprint
+- stripe: the reconciliation window, the events it reads, how long events are
+  remembered, how long a bank payment takes
 """
 
 from __future__ import annotations
@@ -85,6 +87,16 @@ from dualcredit.rules.sers_id import (
     parse_sers_id,
     sers_id_year,
 )
+from dualcredit.rules.stripe import (
+    BANK_PAYMENT_BUSINESS_DAYS,
+    DEFAULT_RECONCILIATION_DAYS,
+    EVENTS_PAGE_SIZE,
+    MAX_RECONCILIATION_DAYS,
+    PROCESSED_MEMORY,
+    RECONCILED_EVENT_TYPES,
+    parse_reconciliation_days,
+    reconciliation_since,
+)
 
 __all__ = [
     # base
@@ -151,4 +163,13 @@ __all__ = [
     "new_sers_id",
     "parse_sers_id",
     "sers_id_year",
+    # Stripe
+    "BANK_PAYMENT_BUSINESS_DAYS",
+    "DEFAULT_RECONCILIATION_DAYS",
+    "EVENTS_PAGE_SIZE",
+    "MAX_RECONCILIATION_DAYS",
+    "PROCESSED_MEMORY",
+    "RECONCILED_EVENT_TYPES",
+    "parse_reconciliation_days",
+    "reconciliation_since",
 ]

@@ -18,9 +18,10 @@ from dualcredit.rules import (
     grades,
     names,
     sers_id,
+    stripe,
 )
 
-TOPICS = (calendar, fees, grades, names, sers_id)
+TOPICS = (calendar, fees, grades, names, sers_id, stripe)
 SHARED = Path(rules.__file__).parents[2]
 
 
