@@ -22,6 +22,7 @@ from dualcredit.dal.records import RegistrationRecord
 from dualcredit.errors import InvalidInput
 from dualcredit.logic import roster
 from dualcredit.logic.caller import Caller, Role
+from dualcredit.logic.csv_export import Cell, csv_text
 from dualcredit.models.grades import (
     MAX_GRADE_ROWS,
     EnrollmentAnswer,
@@ -242,9 +243,7 @@ def transcript_csv(caller: Caller, school_year: str | None, at: datetime) -> tup
         for page in payment_data.student_year_pages(year.name)
         for record in page
     }
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(TRANSCRIPT_COLUMNS)
+    rows: list[list[Cell]] = []
     for school in sorted(catalog_data.list_schools(), key=lambda s: s["name"]):
         for r in sorted(
             registration_data.roster(school["school_id"], year.name),
@@ -255,7 +254,7 @@ def transcript_csv(caller: Caller, school_year: str | None, at: datetime) -> tup
                 fees.get(r.student_id, rules.FeeStatus.DUE),
                 r.in_class,
             ):
-                writer.writerow(
+                rows.append(
                     [
                         year.name,
                         r.college,
@@ -270,4 +269,4 @@ def transcript_csv(caller: Caller, school_year: str | None, at: datetime) -> tup
                         r.high_school_course,
                     ]
                 )
-    return f"transcript-{year.name}.csv", out.getvalue()
+    return f"transcript-{year.name}.csv", csv_text(TRANSCRIPT_COLUMNS, rows)

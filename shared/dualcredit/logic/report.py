@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
@@ -12,6 +10,7 @@ from dualcredit.dal import catalog as catalog_data
 from dualcredit.dal import payments as payment_data
 from dualcredit.dal.records import PaymentMethod, StudentYear
 from dualcredit.logic.caller import Caller, Role
+from dualcredit.logic.csv_export import Cell, csv_text
 from dualcredit.models.payments import PaymentsReport, ReportRow
 
 COLUMNS = (
@@ -95,17 +94,9 @@ def build_payments_report(
 
 
 def report_csv(report: PaymentsReport) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["school_year", "school_id", "school", *COLUMNS])
-    for row in report.rows:
-        writer.writerow(
-            [
-                report.school_year,
-                row.school_id,
-                row.school_name,
-                *(getattr(row, c) for c in COLUMNS),
-            ]
-        )
-    writer.writerow([report.school_year, "", "All schools", *(report.totals[c] for c in COLUMNS)])
-    return out.getvalue()
+    rows: list[list[Cell]] = [
+        [report.school_year, row.school_id, row.school_name, *(getattr(row, c) for c in COLUMNS)]
+        for row in report.rows
+    ]
+    rows.append([report.school_year, "", "All schools", *(report.totals[c] for c in COLUMNS)])
+    return csv_text(["school_year", "school_id", "school", *COLUMNS], rows)
