@@ -7,6 +7,7 @@ axe.min.js: nothing is downloaded at test time."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -176,9 +177,12 @@ def test_school_user_pages(contexts, stack):
     sign_in(page, seed.SCHOOL_USER_EMAIL, seed.SCHOOL_USER_PASSWORD, lands_on="/school/")
     expect(page.get_by_role("table")).to_contain_text(f"{student.last_name}, Fay")
     found = problems(page, "/school/")
-    # The grade form with an error next to its field
-    grade_form = page.locator("#grade-form")
-    grade_form.get_by_role("button", name="Post grade").click()
-    expect(grade_form.get_by_label("Grade")).to_have_attribute("aria-invalid", "true")
-    found += problems(page, "/school/ grade form, with errors")
+    # The roster with one student selected, then a grade error next to its row's box
+    row = page.get_by_role("row").filter(has_text=student.sers_id)
+    row.get_by_role("checkbox").check()
+    found += problems(page, "/school/ one selected")
+    row.get_by_label(re.compile(r"^Grade for")).fill("Q")
+    page.get_by_role("button", name="Save grades").click()
+    expect(row.get_by_label(re.compile(r"^Grade for"))).to_have_attribute("aria-invalid", "true")
+    found += problems(page, "/school/ roster, with a row error")
     assert not found, "\n".join(found)

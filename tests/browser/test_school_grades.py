@@ -1,4 +1,5 @@
-"""Journey: a school user posts grades, one by one and from a CSV export."""
+"""Journey: a school user answers for a student, posts a grade in the roster, and posts
+grades from a CSV export."""
 
 from __future__ import annotations
 
@@ -13,42 +14,50 @@ from tests.browser.journeys import sign_in
 pytestmark = pytest.mark.browser
 
 
-def test_a_school_user_posts_grades_one_by_one_and_from_a_csv_file(page: Page, stack):
+def test_a_school_user_posts_grades_in_the_roster_and_from_a_csv_file(page: Page, stack):
     # Given the school user of the seeded student's school
     student = stack.seeded.student
     sign_in(page, seed.SCHOOL_USER_EMAIL, seed.SCHOOL_USER_PASSWORD, lands_on="/school/")
     roster = page.get_by_role("table", name=re.compile(r"registrations? in 2026-27"))
     expect(roster).to_contain_text(student["sers_id"])
     row = roster.get_by_role("row").filter(has_text=student["sers_id"])
+    status = page.locator("#roster-form").get_by_role("status")
     expect(row).to_contain_text("Not confirmed")
     # When they say the student is not really in the class
     row.get_by_role("button", name="Not in class").click()
     # Then the roster says so
-    expect(page.locator("#roster-status")).to_contain_text("is marked not in")
+    expect(status).to_contain_text("is marked not in")
     expect(row).to_contain_text("Not in the class")
-    # When they post a B+ for the student's class (a grade confirms the student is in it)
-    grade_form = page.locator("#grade-form")
-    choice = grade_form.locator("option", has_text=student["sers_id"]).first.get_attribute("value")
-    grade_form.get_by_label("Student and class").select_option(value=choice)
-    grade_form.get_by_label("Grade").fill("b+")
-    grade_form.get_by_role("button", name="Post grade").click()
-    # Then it is confirmed, and the roster shows it with the credit it earns
-    expect(grade_form.get_by_role("status")).to_have_text(
-        "1 grade posted, 0 unchanged, for 2026-27."
+    # When they type a B+ for the student in the roster and save
+    grade = row.get_by_label(re.compile(r"^Grade for"))
+    grade.fill("b+")
+    page.get_by_role("button", name="Save grades").click()
+    # Then the row says why the grade is not posted (the student is marked not in the class)
+    expect(grade).to_have_attribute("aria-invalid", "true")
+    expect(grade).to_have_accessible_description(
+        re.compile(f"{student['sers_id']}: The school marked this student not in this class")
     )
-    expect(row).to_contain_text("B+ (earns credit)")
+    # When they confirm the student is in the class after all, and save the grade again
+    row.get_by_role("button", name="Confirm").click()
     expect(row).to_contain_text("In the class")
+    grade.fill("b+")
+    page.get_by_role("button", name="Save grades").click()
+    # Then it is posted, and the roster shows it with the credit it earns
+    expect(status).to_have_text("1 grade posted, 0 unchanged, for 2026-27.")
+    expect(grade).to_have_value("B+")
+    expect(row).to_contain_text("earns credit")
 
     # When they upload a CSV export with a grade that is not a grade
     csv_form = page.locator("#grades-csv-form")
     _upload(csv_form, f"SERS ID,College course code,Grade\n{student['sers_id']},WELD 101,E\n")
-    # Then the error names the line and nothing changes
-    expect(csv_form.get_by_role("alert")).to_contain_text("line 2")
-    expect(row).to_contain_text("B+ (earns credit)")
+    # Then the error names the line and the column as the file's header does; nothing changes
+    expect(csv_form.get_by_role("alert")).to_contain_text('Line 2, column "Grade": "E"')
+    expect(grade).to_have_value("B+")
     # When they upload the corrected file, Then the grade is replaced
     _upload(csv_form, f"SERS ID,College course code,Grade\n{student['sers_id']},WELD 101,C\n")
     expect(csv_form.get_by_role("status")).to_have_text("1 grade posted, 0 unchanged, for 2026-27.")
-    expect(row).to_contain_text("C (no credit)")
+    expect(grade).to_have_value("C")
+    expect(row).to_contain_text("no credit")
 
 
 def _upload(csv_form, text: str) -> None:

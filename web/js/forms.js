@@ -170,7 +170,7 @@ export function showErrors(form, error, { fieldFor = (field) => field } = {}) {
       const list = document.createElement("ul");
       for (const item of unplaced) {
         const li = document.createElement("li");
-        li.textContent = `${item.field}: ${item.message}`;
+        li.textContent = item.message; // worded by the API, with its place ("Line 4, column …")
         list.append(li);
       }
       box.append(list);

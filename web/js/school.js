@@ -1,53 +1,54 @@
 import { api } from "./api.js";
-import { onSubmit, requireFields, showStatus, whileBusy } from "./forms.js";
-import { dateTime, h, pageError, requireRole, table, schoolYears, ready } from "./page.js";
+import { onSubmit, requireFields, showStatus } from "./forms.js";
+import { h, pageError, requireRole, schoolYears, ready } from "./page.js";
+import { rosterView, selectedRows, sortRoster, studentName, syncSelection } from "./roster.js";
 
 const form = document.getElementById("year-form");
 const roster = document.getElementById("roster");
+const rosterForm = document.getElementById("roster-form");
 const grades = document.getElementById("grades");
 const csvForm = document.getElementById("grades-csv-form");
-const gradeForm = document.getElementById("grade-form");
 
-function gradeCell(entry) {
-  if (!entry.grade) return "—";
-  return `${entry.grade} (${entry.credit_earned ? "earns credit" : "no credit"})`;
-}
-
-const rosterStatus = document.getElementById("roster-status");
-let answerInClass = null; // set once signed in: (entry, inClass) => Promise
-
-function inClassCell(entry) {
-  const name = `${entry.legal_first_name} ${entry.legal_last_name}`;
-  const state = entry.in_class === true ? "In the class" : entry.in_class === false ? "Not in the class" : "Not confirmed";
-  const button = (inClass, label) => h("button", {
-    type: "button", class: "secondary", "aria-label": `${label}: ${name}, ${entry.high_school_course}`,
-    onclick: (event) => whileBusy(event.currentTarget, "Saving…", () => answerInClass(entry, inClass)),
-  }, label);
-  return h("span", { class: "in-class" }, `${state} `,
-    entry.in_class === true ? "" : button(true, "Confirm"),
-    entry.in_class === false ? "" : button(false, "Not in class"));
-}
+let shown = []; // the registrations the roster shows, in its order
+let sent = []; // the roster index of each row of the last request, to place its errors
 
 async function load(schoolId, year) {
   const entries = await api(`/schools/${encodeURIComponent(schoolId)}/roster?school_year=${encodeURIComponent(year)}`);
-  const sorted = entries.slice().sort((a, b) =>
-    `${a.legal_last_name} ${a.legal_first_name}`.localeCompare(`${b.legal_last_name} ${b.legal_first_name}`));
-  roster.replaceChildren(sorted.length
-    ? table(`${sorted.length} registration${sorted.length === 1 ? "" : "s"} in ${year}`,
-      ["Student", "SERS ID", "Class", "Teacher", "Registered", "In class?", "Grade"],
-      sorted.map((e) => [
-        `${e.legal_last_name}, ${e.legal_first_name}` + (e.preferred_name ? ` (${e.preferred_name})` : ""),
-        e.sers_id, e.high_school_course, e.teacher, dateTime(e.registered_at), inClassCell(e), gradeCell(e)]))
-    : h("p", {}, `No student of your school is registered for ${year} yet.`));
-  gradeForm.elements.registration.replaceChildren(...sorted.map((e) => h("option",
-    { value: JSON.stringify({ sers_id: e.sers_id, offering_id: e.offering_id }) },
-    `${e.legal_last_name}, ${e.legal_first_name} (${e.sers_id}): ${e.high_school_course}`)));
-  grades.hidden = sorted.length === 0;
+  shown = sortRoster(entries);
+  roster.replaceChildren(...rosterView(shown, year));
+  syncSelection(roster);
+  grades.hidden = shown.length === 0;
+}
+
+function plural(count, word) {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
 function summary(result) {
-  return `${result.posted} grade${result.posted === 1 ? "" : "s"} posted, ${result.unchanged} unchanged, for ${result.school_year}.`;
+  return `${plural(result.posted, "grade")} posted, ${result.unchanged} unchanged, for ${result.school_year}.`;
 }
+
+/** An error of the last request ("grades[2].grade", "entries[0].offering_id") goes to
+ * its row in the roster: the grade box, or the in-class answer. */
+function rowField(field) {
+  const found = /^(grades|entries)\[(\d+)\]/.exec(field || "");
+  if (!found || sent[Number(found[2])] === undefined) return field;
+  return `${found[1] === "grades" ? "grade" : "row"}-${sent[Number(found[2])]}`;
+}
+
+roster.addEventListener("change", (event) => {
+  if (event.target.id === "select-all") {
+    for (const box of roster.querySelectorAll("input[name=selected]")) box.checked = event.target.checked;
+  }
+  syncSelection(roster);
+});
+
+// Enter in a grade box saves the roster's grades (the form's first button is another one).
+roster.addEventListener("keydown", (event) => {
+  if (event.key !== "Enter" || !event.target.matches(".grade-input")) return;
+  event.preventDefault();
+  rosterForm.requestSubmit(roster.querySelector("button[value=save-grades]"));
+});
 
 const user = requireRole("school");
 if (user) {
@@ -61,35 +62,58 @@ if (user) {
       .map((n) => h("option", { value: n }, n)));
     await load(user.schoolId, current.school_year);
     const year = () => form.elements.school_year.value;
-    const base = `/schools/${encodeURIComponent(user.schoolId)}/grades`;
+    const school_path = `/schools/${encodeURIComponent(user.schoolId)}`;
     onSubmit(form, (data) => load(user.schoolId, data.school_year), { busyLabel: "Loading…" });
-    answerInClass = async (entry, inClass) => {
-      rosterStatus.textContent = "";
-      try {
-        await api(`/schools/${encodeURIComponent(user.schoolId)}/enrollments`, { method: "PUT", body: {
-          school_year: year(), entries: [{ sers_id: entry.sers_id, offering_id: entry.offering_id, in_class: inClass }] } });
-        await load(user.schoolId, year());
-        rosterStatus.textContent = `${entry.legal_first_name} ${entry.legal_last_name} is marked ${inClass ? "in" : "not in"} ${entry.high_school_course}.`;
-      } catch (error) {
-        rosterStatus.textContent = error.message || "That did not work. Please try again.";
-      }
+
+    /** Say whether the students of these roster rows are in the class: one request. */
+    const answer = async (indexes, inClass) => {
+      sent = indexes;
+      const result = await api(`${school_path}/enrollments`, { method: "PUT", body: {
+        school_year: year(),
+        entries: indexes.map((i) => ({ sers_id: shown[i].sers_id, offering_id: shown[i].offering_id, in_class: inClass })),
+      } });
+      const one = indexes.length === 1 ? shown[indexes[0]] : null;
+      await load(user.schoolId, year());
+      showStatus(rosterForm, one
+        ? `${studentName(one)} is marked ${inClass ? "in" : "not in"} ${one.high_school_course}.`
+        : `${plural(result.recorded, "student")} marked ${inClass ? "in" : "not in"} the class, ${result.unchanged} unchanged.`);
+      roster.querySelector("#select-all")?.focus();
     };
+
+    /** Every grade typed or changed in the roster, in one request. */
+    const saveGrades = async () => {
+      const changed = shown.map((entry, i) => [i, rosterForm.elements.namedItem(`grade-${i}`).value.trim()])
+        .filter(([i, value]) => value !== (shown[i].grade || ""));
+      if (!changed.length) {
+        showStatus(rosterForm, "No grade was typed or changed; there is nothing to save.");
+        return;
+      }
+      sent = changed.map(([i]) => i);
+      const result = await api(`${school_path}/grades`, { method: "PUT", body: {
+        school_year: year(),
+        grades: changed.map(([i, grade]) => ({ sers_id: shown[i].sers_id, offering_id: shown[i].offering_id, grade })),
+      } });
+      await load(user.schoolId, year());
+      showStatus(rosterForm, summary(result));
+      roster.querySelector("button[value=save-grades]")?.focus();
+    };
+
+    onSubmit(rosterForm, async (_data, button) => {
+      const [verb, index] = String(button?.value || "").split(":");
+      if (verb === "save-grades") return saveGrades();
+      if (verb === "in-selected" || verb === "out-selected") return answer(selectedRows(roster), verb === "in-selected");
+      if ((verb === "in" || verb === "out") && shown[Number(index)]) return answer([Number(index)], verb === "in");
+    }, { fieldFor: rowField });
+    syncSelection(roster); // binding the form enabled every button; the selection's wait for one
+
     onSubmit(csvForm, async () => {
       const file = csvForm.elements.file.files[0];
       requireFields({ file }, { file: "Choose the CSV file of grades." });
-      const result = await api(`${base}/csv?school_year=${encodeURIComponent(year())}`,
+      const result = await api(`${school_path}/grades/csv?school_year=${encodeURIComponent(year())}`,
         { method: "POST", text: await file.text(), contentType: "text/csv" });
       await load(user.schoolId, year());
       showStatus(csvForm, summary(result));
     }, { busyLabel: "Posting…" });
-    onSubmit(gradeForm, async (data) => {
-      requireFields(data, { grade: "Enter the grade, like B+." });
-      const result = await api(base, { method: "PUT", body: {
-        school_year: year(), grades: [{ ...JSON.parse(data.registration), grade: data.grade }] } });
-      await load(user.schoolId, year());
-      gradeForm.elements.grade.value = "";
-      showStatus(gradeForm, summary(result));
-    }, { busyLabel: "Posting…", fieldFor: (field) => (field.endsWith(".grade") ? "grade" : field) });
   } catch (error) {
     pageError(error);
   }
