@@ -139,6 +139,7 @@ def test_staff_pages(contexts, stack):
     for path in (
         f"/staff/student/?id={student.student_id}",
         "/staff/requests/",
+        "/staff/review/",
         "/staff/catalog/",
         "/staff/window/",
         "/staff/report/",

@@ -71,6 +71,16 @@ def test_staff_record_a_check_and_approve_a_waiver(contexts, stack):
     expect(void.get_by_role("status")).to_have_text("Check 1043 for $50.00 (2026-27) is void.")
     expect(page.locator("section.year[data-year='2026-27'] .fee-status")).to_have_text("Due")
     expect(payments).to_have_count(0)
+    # And both voided entries stay listed with their reasons
+    voided = page.get_by_role("list", name="Voided checks and money orders, 2026-27")
+    expect(voided.get_by_role("listitem")).to_have_text(
+        [
+            re.compile(
+                r"^Check 1042 for \$50\.00, received .*: voided \(Check returned by the bank\)$"
+            ),
+            re.compile(r"^Check 1043 for \$50\.00, received .*: voided \(Entered twice\)$"),
+        ]
+    )
     form.get_by_label("Check or money order number").fill("1044")
     form.get_by_label("Payer's name").fill("Pat Parent")
     form.get_by_role("button", name="Record payment").click()

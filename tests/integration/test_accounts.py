@@ -72,6 +72,34 @@ def test_same_legal_name_and_birth_date_is_refused(api, jane, aws):
     assert api("GET", "/students/me", as_=twin)[0] == 404
 
 
+@pytest.mark.parametrize(
+    ("first_name", "last_name"),
+    [
+        ("\u0410lice", "Smith"),  # Cyrillic capital A
+        ("Al\u200bice", "Smith"),  # a zero-width space
+        ("Alice", "\u0405mith"),  # Cyrillic capital dze
+        ("\u0391l\u0456ce", "Sm\u2060ith"),  # Greek Alpha, Cyrillic i, a word joiner
+    ],
+)
+def test_a_look_alike_of_the_same_name_is_refused_like_the_exact_duplicate(
+    api, world, first_name, last_name
+):
+    # Given Alice Smith born 2009-04-02 has an account
+    alice = a_student("alice", school_id=world.school_x)
+    assert api("POST", "/students/me", as_=alice, body=alice.profile())[0] == 201
+    exact = alice.but(sub="s-exact", email="exact@example.org")
+    refused_exact = api("POST", "/students/me", as_=exact, body=exact.profile())
+    # When someone signs up with a name that renders the same, and the same birth date
+    alike = alice.but(
+        sub="s-alike", email="alike@example.org", first_name=first_name, last_name=last_name
+    )
+    status, body = api("POST", "/students/me", as_=alike, body=alike.profile())
+    # Then it is refused exactly as the exact duplicate is, and no profile is made
+    assert (status, body) == refused_exact
+    assert status == 409 and body["code"] == "duplicate_account"
+    assert api("GET", "/students/me", as_=alike)[0] == 404
+
+
 def test_completing_a_profile_twice_is_a_conflict(api, jane):
     api("POST", "/students/me", as_=jane, body=jane.profile())
     status, body = api("POST", "/students/me", as_=jane, body=jane.profile())

@@ -30,7 +30,7 @@ def world(api, clock) -> World:
             "school_year": "2026-27",
             "instrument_number": "7",
             "amount_cents": 5000,
-            "received_on": "2027-01-20",
+            "received_on": "2027-01-14",
             "payer_name": "Pat",
         },
     )

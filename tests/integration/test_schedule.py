@@ -142,7 +142,7 @@ def _pay_by_check(world: World, student: Student, year: str = "2026-27") -> None
             "school_year": year,
             "instrument_number": "1001",
             "amount_cents": 5000,
-            "received_on": "2027-01-20",
+            "received_on": "2027-01-14",
             "payer_name": "Pat Parent",
         },
     )

@@ -1,6 +1,7 @@
 import { api } from "./api.js";
 import { onSubmit } from "./forms.js";
 import { feeStatus, h, longDate, money, ready, startPage, table } from "./page.js";
+import { voidedList } from "./payment-review.js";
 
 const params = new URLSearchParams(location.search);
 const PAYING = "dualcredit.payingYear";
@@ -47,6 +48,7 @@ function yearCard(year) {
     year.registrations.length
       ? table(`Your ${year.school_year} classes`, ["Class", "Teacher", "College course", "Credits"], classRows(year.registrations))
       : h("p", {}, "No class registered."),
+    voidedList(year),
     year.amount_due_cents > 0 ? payForm(year) : null,
     links);
 }

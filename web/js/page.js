@@ -10,19 +10,23 @@ const NAV = {
   staff: [
     ["/staff/", "Students"],
     ["/staff/requests/", "Requests"],
+    ["/staff/review/", "Payment review"],
     ["/staff/catalog/", "Catalog"],
     ["/staff/window/", "Window"],
     ["/staff/report/", "Payments report"],
   ],
 };
 
-/** h("p", {class: "x"}, "text", child) -> element. Attributes starting with "on" are listeners. */
+/** h("p", {class: "x"}, "text", child) -> element. Attributes starting with "on" are listeners;
+ *  `style` is an object of CSSOM properties ({width: "40%"}). */
 export function h(tag, attributes = {}, ...children) {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes || {})) {
     if (value === false || value === null || value === undefined) continue;
     if (name.startsWith("on") && typeof value === "function") element.addEventListener(name.slice(2), value);
     else if (name === "dataset") Object.assign(element.dataset, value);
+    // Through the CSSOM: the site's Content-Security-Policy refuses style attributes.
+    else if (name === "style") Object.assign(element.style, value);
     else element.setAttribute(name, value === true ? "" : String(value));
   }
   for (const child of children.flat(Infinity)) {

@@ -1,6 +1,7 @@
 import { api, query } from "./api.js";
 import { onSubmit, requireFields, showStatus } from "./forms.js";
 import { feeStatus, h, money, startPage, table, ready } from "./page.js";
+import { paymentLabel as flaggedLabel, refundRetryMessage, voidedList } from "./payment-review.js";
 
 const studentId = new URLSearchParams(location.search).get("id") || "";
 const checkForm = document.getElementById("check-form");
@@ -51,14 +52,48 @@ function yearSection(year) {
               },
             }, "Void…"));
         }))
-      : "");
+      : "",
+    voidedList(year));
+}
+
+/** This student's payments on the review queue; a refund Stripe refused is retried here. */
+function renderFlagged(flagged) {
+  const section = document.getElementById("student-flagged");
+  section.hidden = flagged.length === 0;
+  document.getElementById("flagged-list").replaceChildren(...flagged.map((item) => {
+    const label = flaggedLabel(item);
+    return h("li", { class: "card flagged", "data-payment": item.payment_id },
+      h("h3", {}, label),
+      h("ul", { class: "reasons" }, item.reasons.map((r) => h("li", { "data-code": r.code }, r.words))),
+      item.refund_retryable && h("div", { class: "actions" }, h("button", {
+        type: "button", class: "secondary", "aria-label": `Retry the refund of ${label}`,
+        onclick: async (event) => {
+          const button = event.currentTarget;
+          button.disabled = true;
+          button.setAttribute("aria-busy", "true");
+          button.textContent = "Asking Stripe…";
+          const status = document.getElementById("flagged-status");
+          try {
+            const retry = await api(`/payments/${encodeURIComponent(item.payment_id)}/refund`, { method: "POST" });
+            await render();
+            status.textContent = refundRetryMessage(label, retry);
+          } catch (error) {
+            await render();
+            status.textContent = `${label}: ${error.message}`;
+          }
+          document.getElementById("flagged-heading").focus();
+        },
+      }, "Retry refund")));
+  }));
 }
 
 async function render() {
-  const [dashboard, window_] = await Promise.all([
+  const [dashboard, window_, flagged] = await Promise.all([
     api(`/students/${encodeURIComponent(studentId)}`),
     api("/window", { auth: false }).catch(() => null),
+    api(`/payments/review${query({ student_id: studentId })}`),
   ]);
+  renderFlagged(flagged);
   const [summary] = await api(`/students${query({ sers_id: dashboard.sers_id })}`).catch(() => []);
   const name = summary ? [summary.legal_first_name, summary.legal_last_name].join(" ") : dashboard.sers_id;
   document.getElementById("student-heading").textContent = name;

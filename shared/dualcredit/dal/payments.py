@@ -490,21 +490,41 @@ def refund_settled(
 
 
 def void(payment: PaymentRecord, reason: str, *, actor: Actor, at: datetime) -> dict[str, Any]:
-    """A mistaken check or money order entry comes off its student-year. Returns what the
-    entry now says of its voiding."""
+    """A mistaken check or money order entry comes off its student-year, which keeps it
+    in `voided_payments` (with the reason) so the student's pages still show it. Returns
+    what the entry now says of its voiding."""
     status = {
         "voided": True,
         "void_reason": reason,
         "voided_by": actor.user_id,
         "voided_at": at.isoformat(),
     }
-    _unsettle(payment, action="payment.voided", actor=actor, at=at, flags=_Flags(status))
+    kept = without_none(
+        {
+            "payment_id": payment.payment_id,
+            "method": payment.method.value if payment.method else None,
+            "amount_cents": payment.amount_cents,
+            "received_on": payment.received_on,
+            "instrument_number": payment.instrument_number or None,
+            "void_reason": reason,
+            "voided_at": at.isoformat(),
+        }
+    )
+    _unsettle(payment, action="payment.voided", actor=actor, at=at, flags=_Flags(status), keep=kept)
     return status
 
 
 def _unsettle(
-    payment: PaymentRecord, *, action: str, actor: Actor, at: datetime, flags: _Flags
+    payment: PaymentRecord,
+    *,
+    action: str,
+    actor: Actor,
+    at: datetime,
+    flags: _Flags,
+    keep: dict[str, Any] | None = None,
 ) -> None:
+    """Take a payment off its student-year (with its new status and the audit record);
+    `keep` is appended to the year's `voided_payments`."""
     if payment.settles is None or payment.student_id is None or payment.school_year is None:
         _flag(payment.payment_id, flags, actor=actor, at=at, action=action)
         return
@@ -519,12 +539,19 @@ def _unsettle(
         names=names,
         values=values,
     )
+    year_values: dict[str, Any] = {":pid": payment.payment_id}
+    expression = f"REMOVE {attribute}"
+    if keep is not None:
+        expression += (
+            " SET voided_payments = list_append(if_not_exists(voided_payments, :none), :v)"
+        )
+        year_values |= {":none": [], ":v": [keep]}
     txn.update(
         year_pk,
         keys.year_sk(payment.school_year),
-        expression=f"REMOVE {attribute}",
+        expression=expression,
         condition=f"{attribute}.payment_id = :pid",
-        values={":pid": payment.payment_id},
+        values=year_values,
     )
     add_audit(
         txn,

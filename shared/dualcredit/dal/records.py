@@ -156,6 +156,31 @@ class OpenCheckout:
         )
 
 
+@dataclass(frozen=True)
+class VoidedPayment:
+    """A check or money order entry staff voided, as its student-year keeps it."""
+
+    payment_id: str
+    method: str
+    amount_cents: int
+    void_reason: str
+    voided_at: str
+    received_on: str | None = None
+    instrument_number: str | None = None
+
+    @classmethod
+    def of_item(cls, item: Item) -> VoidedPayment:
+        return cls(
+            payment_id=item["payment_id"],
+            method=item.get("method", ""),
+            amount_cents=int(item.get("amount_cents", 0)),
+            void_reason=item.get("void_reason", ""),
+            voided_at=item["voided_at"],
+            received_on=_str(item, "received_on"),
+            instrument_number=_str(item, "instrument_number"),
+        )
+
+
 #: The student-year's attribute holding the payment that settles each slot.
 SLOT_ATTRIBUTE = {
     rules.PaymentSlot.FEE: "fee_payment",
@@ -179,6 +204,8 @@ class StudentYear:
     prior_year_credit: bool = False
     checkout: OpenCheckout | None = None
     checkout_generation: int = 0
+    #: Check and money order entries voided by staff, oldest first.
+    voided_payments: tuple[VoidedPayment, ...] = ()
 
     @classmethod
     def of_item(cls, item: Item) -> StudentYear:
@@ -209,6 +236,9 @@ class StudentYear:
             prior_year_credit=bool(item.get("prior_year_credit") or item.get("late_fee_applies")),
             checkout=OpenCheckout.of_item(checkout) if isinstance(checkout, dict) else None,
             checkout_generation=int(item.get("checkout_generation", 0)),
+            voided_payments=tuple(
+                VoidedPayment.of_item(v) for v in item.get("voided_payments") or ()
+            ),
         )
 
     @property

@@ -14,7 +14,7 @@ from dualcredit.dal import payments as payment_data
 from dualcredit.dal import students as student_data
 from dualcredit.dal.records import OpenCheckout, PaymentMethod, PaymentRecord, fee_facts
 from dualcredit.errors import Conflict, InvalidInput, NotFound, TooManyRequests, Unavailable
-from dualcredit.logic import review, stripe_events
+from dualcredit.logic import payment_notices, review, stripe_events
 from dualcredit.logic.caller import Caller, Role
 from dualcredit.logic.settlement import Settlement, settle_check
 from dualcredit.models.payments import CheckIn, Checkout, Payment, PaySummary, VoidRequest
@@ -190,8 +190,14 @@ def _checkout_out(checkout: OpenCheckout, amount: int) -> Checkout:
 
 
 def record_check(caller: Caller, student_id: str, check: CheckIn, at: datetime) -> Payment:
-    """Staff record a check or money order; the same one-payment rule applies."""
+    """Staff record a check or money order; the same one-payment rule applies. A date
+    received after today (Pacific) is refused, naming the field as the form does."""
     caller.require(Role.STAFF)
+    try:
+        rules.validate_received_on(check.received_on, at)
+    except rules.RuleError as error:
+        label = CheckIn.labels["received_on"]
+        raise InvalidInput(f"{label} {error}", field="received_on") from None
     record = payment_data.student_year(student_id, check.school_year)
     if record is None:
         raise Conflict(
@@ -257,7 +263,8 @@ def retry_refund(caller: Caller, payment_id: str, at: datetime) -> PaymentRecord
 
 
 def void_payment(caller: Caller, payment_id: str, request: VoidRequest, at: datetime) -> Payment:
-    """Undo a mistaken check or money order entry; the fee is due again."""
+    """Undo a mistaken check or money order entry; the fee is due again. The entry stays
+    on the student's pages as voided with its reason, and the family is emailed."""
     caller.require(Role.STAFF)
     payment = payment_data.get_payment(payment_id)
     if payment is None:
@@ -267,6 +274,7 @@ def void_payment(caller: Caller, payment_id: str, request: VoidRequest, at: date
     if payment.voided:
         raise Conflict("This entry is already void.", code="already_void")
     payment_data.void(payment, request.reason, actor=caller.actor, at=at)
+    payment_notices.send_void_notice(payment, request.reason)
     return Payment.model_validate(
         replace(payment, voided=True, void_reason=request.reason), from_attributes=True
     )

@@ -17,6 +17,7 @@ from dualcredit.models.student import (
     RegistrationRequest,
     RegistrationResult,
     SettledPayment,
+    VoidedPayment,
     YearSummary,
 )
 from dualcredit.observability import logger, metrics
@@ -147,6 +148,10 @@ def build_dashboard(partition: student_data.StudentPartition) -> Dashboard:
                 payments=[
                     SettledPayment.model_validate(p, from_attributes=True)
                     for p in (record.settled_payments if record else [])
+                ],
+                voided_payments=[
+                    VoidedPayment.model_validate(v, from_attributes=True)
+                    for v in (record.voided_payments if record else ())
                 ],
             )
         )

@@ -171,6 +171,18 @@ class SettledPayment(Model):
     instrument_number: str | None = None
 
 
+class VoidedPayment(Model):
+    """A check or money order entry staff voided: it settles nothing, and stays listed."""
+
+    payment_id: str
+    method: str  # check, money_order
+    amount_cents: int
+    received_on: str | None = None
+    instrument_number: str | None = None
+    void_reason: str
+    voided_at: datetime
+
+
 class YearSummary(Model):
     school_year: str
     fee_status: Literal["due", "paid", "waived", "waiver_pending"]
@@ -178,6 +190,8 @@ class YearSummary(Model):
     registrations: list[Registration]
     #: What settles the year (staff void a mistaken check or money order from here).
     payments: list[SettledPayment] = []
+    #: Entries voided by staff, with the reason (oldest first).
+    voided_payments: list[VoidedPayment] = []
 
 
 class Dashboard(Model):

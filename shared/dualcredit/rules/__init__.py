@@ -42,6 +42,7 @@ from dualcredit.rules.calendar import (
     school_year_or_current,
     still_in_school,
     validate_close_extension,
+    validate_received_on,
     window_for,
 )
 from dualcredit.rules.fees import (
@@ -123,6 +124,7 @@ __all__ = [
     "school_year_or_current",
     "still_in_school",
     "validate_close_extension",
+    "validate_received_on",
     "window_for",
     # fees
     "BASE_FEE_CENTS",

@@ -36,6 +36,7 @@ __all__ = [
     "school_year_or_current",
     "still_in_school",
     "validate_close_extension",
+    "validate_received_on",
     "window_for",
 ]
 
@@ -221,6 +222,17 @@ def validate_close_extension(year: SchoolYear, new_close: date) -> date:
             f"the last day of the {year} school year."
         )
     return new_close
+
+
+def validate_received_on(received_on: date, now: datetime) -> date:
+    """A check or money order cannot have been received after today, the Pacific day
+    of `now` (the office's day: at 5 pm in Seattle it is already tomorrow in UTC). The
+    refusal's words follow the field's name on the form ("Date received ...")."""
+    _plain_date(received_on, "received_on")
+    today = _pacific_date(now)
+    if received_on > today:
+        raise RuleError(f"cannot be after today ({long_date(today)}, Pacific time).")
+    return received_on
 
 
 # --------------------------------------------------------------------------- schedule

@@ -8,6 +8,7 @@ import unicodedata
 from datetime import date
 
 from dualcredit.rules._base import RuleError, _plain_date
+from dualcredit.rules._confusables import fold_look_alikes, is_invisible
 
 __all__ = [
     "identity_fingerprint",
@@ -28,21 +29,36 @@ _APOSTROPHES = "'\u2018\u2019\u02bc\u02bb`\u00b4\u2032"
 def normalize_person_name(text: str) -> str:
     """A name reduced for identity matching and search, not for display.
 
-    NFKD with combining marks dropped (José -> jose), casefolded, a few letters
-    without a decomposition folded (ø -> o, æ -> ae), apostrophes dropped
-    (O'Brien -> obrien, so it matches OBrien), and hyphens and any other
-    punctuation turned into single spaces (Smith-Jones -> smith jones, so it
-    matches "Smith Jones"). Only letters, digits and single spaces remain.
+    So that two names that render alike match: NFKC (fullwidth and other compatibility
+    forms become plain letters), then every invisible character dropped (Unicode
+    format characters, category Cf, such as a zero-width space, and the other
+    default-ignorable code points), then each Cyrillic or Greek letter that renders
+    like a Latin letter folded to it (rules._confusables: "Аlice" with a Cyrillic А
+    matches "Alice"). Then NFKD with combining marks dropped (José -> jose),
+    casefolded, a few letters without a decomposition folded (ø -> o, æ -> ae),
+    apostrophes dropped (O'Brien -> obrien, so it matches OBrien), and hyphens and
+    any other punctuation turned into single spaces (Smith-Jones -> smith jones, so
+    it matches "Smith Jones"). Only letters, digits and single spaces remain.
     Example: "  José  O'Brien-Smith " -> "jose obrien smith".
     """
     if not isinstance(text, str):
         raise TypeError(f"expected a name as str, got {type(text).__name__}")
     out: list[str] = []
-    for ch in _strip_marks(_strip_marks(text).casefold()).translate(_LETTER_FOLDS):
+    for ch in _strip_marks(_looks(text)).translate(_LETTER_FOLDS):
         if ch in _APOSTROPHES:
             continue
         out.append(ch if ch.isalnum() else " ")
     return " ".join("".join(out).split())
+
+
+def _looks(text: str) -> str:
+    """What `text` looks like, casefolded, in Latin letters where it looks Latin:
+    compatibility forms composed away, invisible characters dropped, look-alike
+    letters folded (after decomposing, so a Cyrillic ё folds like a Latin ë),
+    combining marks dropped."""
+    visible = "".join(c for c in unicodedata.normalize("NFKC", text) if not is_invisible(c))
+    decomposed = unicodedata.normalize("NFKD", visible.casefold())
+    return "".join(c for c in fold_look_alikes(decomposed) if not unicodedata.combining(c))
 
 
 def _strip_marks(text: str) -> str:

@@ -103,4 +103,5 @@ def test_importing_the_rules_loads_only_the_standard_library():
         "dualcredit.rules",
         *(module.__name__ for module in TOPICS),
         "dualcredit.rules._base",
+        "dualcredit.rules._confusables",
     }
