@@ -105,6 +105,10 @@ def test_grades_typed_in_the_roster_are_saved_with_one_press_or_not_at_all(page:
     expect(jo_grade).to_have_value("B-")
     expect(_row(page, ida.sers_id)).to_contain_text("earns credit")
     expect(_row(page, jo.sers_id)).to_contain_text("no credit")
+    # When they empty Ida's box and save, Then her row says a grade is required
+    ida_grade.fill("")
+    page.get_by_role("button", name="Save grades").click()
+    expect(ida_grade).to_have_accessible_description(re.compile("Grade is required"))
 
 
 def test_on_a_phone_the_roster_is_one_card_per_student_with_its_buttons_in_reach(contexts, stack):

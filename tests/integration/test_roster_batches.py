@@ -176,6 +176,21 @@ def test_the_rosters_grades_are_saved_together_or_not_at_all(api, grades_api, wo
     }
 
 
+def test_a_grade_emptied_in_the_roster_is_named_on_its_row(grades_api, world):
+    # When the roster sends an emptied grade box among typed ones
+    status, answer = grades_api(
+        "PUT",
+        f"/schools/{world.school_x}/grades",
+        as_=_teacher(world),
+        body=_grades(world, ann="A", bea="  "),
+    )
+    # Then the answer names that row's grade, in the page's words, and nothing is saved
+    assert status == 422, answer
+    assert [(e["field"], e["message"]) for e in answer["errors"]] == [
+        ("grades.1.grade", "Grade is required")  # (a 422 path; the page reads both forms)
+    ]
+
+
 # ------------------------------------------------------------------ not in the class
 
 

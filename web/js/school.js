@@ -28,12 +28,14 @@ function summary(result) {
   return `${plural(result.posted, "grade")} posted, ${result.unchanged} unchanged, for ${result.school_year}.`;
 }
 
-/** An error of the last request ("grades[2].grade", "entries[0].offering_id") goes to
- * its row in the roster: the grade box, or the in-class answer. */
+/** An error of the last request ("grades[2].grade", or "grades.2.grade" from a 422;
+ * "entries[0].offering_id") goes to its row in the roster: the grade box, or the
+ * in-class answer. */
 function rowField(field) {
-  const found = /^(grades|entries)\[(\d+)\]/.exec(field || "");
-  if (!found || sent[Number(found[2])] === undefined) return field;
-  return `${found[1] === "grades" ? "grade" : "row"}-${sent[Number(found[2])]}`;
+  const found = /^(grades|entries)(?:\[(\d+)\]|\.(\d+))/.exec(field || "");
+  const row = found ? sent[Number(found[2] ?? found[3])] : undefined;
+  if (row === undefined) return field;
+  return `${found[1] === "grades" ? "grade" : "row"}-${row}`;
 }
 
 roster.addEventListener("change", (event) => {
