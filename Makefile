@@ -11,7 +11,7 @@ export UV_PYTHON ?= $(PY313)
 export UV_PYTHON_DOWNLOADS ?= never
 export PY313
 
-.PHONY: help install browser-deps dev test test-fast lint bench openapi requirements sam-check
+.PHONY: help install browser-deps dev test test-fast lint bench openapi requirements sam-check checkov
 
 help:
 	@echo "make dev     run the whole system locally (moto, API, demo data)"
@@ -38,6 +38,7 @@ lint: install
 test: install browser-deps lint
 	uv run pytest -q
 	bash scripts/sam-check.sh
+	bash scripts/checkov.sh
 
 test-fast: install
 	uv run pytest -q -x -m "not infra"
@@ -54,3 +55,6 @@ requirements: install
 
 sam-check:
 	bash scripts/sam-check.sh
+
+checkov:
+	bash scripts/checkov.sh

@@ -106,8 +106,36 @@ def _schedules(
     return json_page(404, {"message": "Not Found"})
 
 
-def static_page(web_root: Path | None, path: str) -> Page:
-    """A file of the web front end (a GET that is neither the API nor a dev page)."""
+def site_headers(api_origin: str, cognito_origin: str) -> list[tuple[str, str]]:
+    """The headers CloudFront adds to the site's files (the template's
+    SiteResponseHeadersPolicy), with this stack's API and Cognito origins: the pages run
+    here under the Content-Security-Policy that ships. HSTS is left out (plain http)."""
+    from devstack.template import resources
+
+    config = resources()["SiteResponseHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]
+    security = config["SecurityHeadersConfig"]
+    policy, origins = security["ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::Sub"]
+    local = {"ApiOrigin": api_origin, "CognitoOrigin": cognito_origin}
+    if set(origins) != set(local):
+        raise ValueError(
+            f"the site's CSP names origins {sorted(origins)}; the dev stack knows {sorted(local)}"
+        )
+    for name, origin in local.items():
+        policy = policy.replace("${" + name + "}", origin)
+    headers = [
+        ("Content-Security-Policy", policy),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", security["FrameOptions"]["FrameOption"]),
+        ("Referrer-Policy", security["ReferrerPolicy"]["ReferrerPolicy"]),
+    ]
+    return headers + [(h["Header"], h["Value"]) for h in config["CustomHeadersConfig"]["Items"]]
+
+
+def static_page(
+    web_root: Path | None, path: str, headers: list[tuple[str, str]] | None = None
+) -> Page:
+    """A file of the web front end (a GET that is neither the API nor a dev page), with
+    the site's headers."""
     if web_root is None or not web_root.is_dir():
         return html_page(PLACEHOLDER, _NO_STORE)
     root = web_root.resolve()
@@ -128,7 +156,9 @@ def static_page(web_root: Path | None, path: str) -> Page:
         "application/json",
     ):
         content_type += "; charset=utf-8"
-    return Page(200, target.read_bytes(), [("Cache-Control", "no-cache")], content_type)
+    return Page(
+        200, target.read_bytes(), [("Cache-Control", "no-cache"), *(headers or [])], content_type
+    )
 
 
 PLACEHOLDER = """<!doctype html>

@@ -85,6 +85,9 @@ class Gateway:
     ) -> None:
         self.web_root = web_root
         self.quiet = quiet
+        #: What CloudFront adds to the site's files (set by the stack once Cognito's
+        #: local address is known: devpages.site_headers).
+        self.site_headers: list[tuple[str, str]] = []
         self.backend: Backend | None = None
         self.routes = RouteTable(api_routes())
         self.cors = cors_settings()
@@ -217,7 +220,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 backend = self.gateway.backend
                 self._page(dev_page(backend, self.command, path, content_type, self._read_body))
             elif self.command in ("GET", "HEAD"):
-                self._page(static_page(self.gateway.web_root, path))
+                self._page(static_page(self.gateway.web_root, path, self.gateway.site_headers))
             else:
                 self._json(405, {"message": "Method Not Allowed"})
         except (BrokenPipeError, ConnectionResetError):

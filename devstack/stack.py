@@ -41,6 +41,7 @@ from moto.server import ThreadedMotoServer  # noqa: E402
 
 from devstack import moto_fixes, resources, stripe_setup, template  # noqa: E402
 from devstack.authorizer import CognitoAuthorizer  # noqa: E402
+from devstack.devpages import site_headers  # noqa: E402
 from devstack.emails import EmailLog  # noqa: E402
 from devstack.environment import ProcessEnvironment, app_environment, refresh_app_state  # noqa: E402
 from devstack.errors import StackError  # noqa: E402
@@ -244,6 +245,9 @@ class DualCreditStack:
             self.clock_override,
         )
 
+        self.gateway.site_headers = site_headers(
+            api_origin=self.site_url, cognito_origin=self.moto_url
+        )
         resources.create_table(self.client("dynamodb"), self.table_name)
         resources.verify_sender(self.client("ses"))
         self.user_pool_id, self.client_id = resources.create_user_pool(self.client("cognito-idp"))

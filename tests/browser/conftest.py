@@ -117,9 +117,17 @@ def contexts(browser: Browser, stack: DualCreditStack, request: pytest.FixtureRe
     """new_context(viewport) -> a fresh browser profile; a failing test leaves a
     screenshot of every open page in test-results/."""
     made: list[BrowserContext] = []
+    # The pages run under the Content-Security-Policy CloudFront sends (the dev stack
+    # serves the template's): anything it blocks fails the test.
+    refused: list[str] = []
+
+    def watch(message: Any) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            refused.append(message.text)
 
     def new_context(viewport: dict[str, int] = DESKTOP) -> BrowserContext:
         context = _new_context(browser, stack, viewport)
+        context.on("console", watch)
         made.append(context)
         return context
 
@@ -135,6 +143,7 @@ def contexts(browser: Browser, stack: DualCreditStack, request: pytest.FixtureRe
             for number, page in enumerate(context.pages):
                 page.screenshot(path=RESULTS / f"{name}-{index}-{number}.png", full_page=True)
         context.close()
+    assert not refused, f"the site's Content-Security-Policy refused: {refused}"
 
 
 @pytest.fixture

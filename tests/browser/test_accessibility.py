@@ -31,7 +31,9 @@ def problems(page: Page, label: str) -> list[str]:
     scrolling, as readable lines."""
     page.locator("body[data-ready]").wait_for(state="attached")
     if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.add_script_tag(path=str(AXE_JS))
+        # Evaluated by the test (as DevTools does), not added as a page script: the
+        # site's Content-Security-Policy refuses inline scripts, as it should.
+        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
     violations: list[dict[str, Any]] = page.evaluate(
         """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
              .map(v => ({id: v.id, impact: v.impact, help: v.help,
@@ -187,3 +189,38 @@ def test_school_user_pages(contexts, stack):
     expect(row.get_by_label(re.compile(r"^Grade for"))).to_have_attribute("aria-invalid", "true")
     found += problems(page, "/school/ roster, with a row error")
     assert not found, "\n".join(found)
+
+
+def test_the_site_s_pages_come_with_the_security_headers_that_ship(page, stack):
+    # Given the home page, served as CloudFront serves it
+    response = page.goto("/")
+    assert response is not None
+    headers = response.headers
+    # Then it carries the template's policy, with this stack's API and Cognito
+    policy = headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert stack.moto_url in policy
+    assert headers["x-frame-options"] == "DENY"
+    assert "camera=()" in headers["permissions-policy"]
+
+
+def test_the_site_s_policy_refuses_a_script_from_elsewhere(browser, stack):
+    # Given a page of the site (a context of its own: the violation is the point here)
+    context = browser.new_context(base_url=stack.site_url)
+    try:
+        page = context.new_page()
+        page.goto("/")
+        # When something adds a script from another origin
+        blocked = page.evaluate(
+            """() => new Promise((resolve) => {
+                document.addEventListener(
+                    "securitypolicyviolation", (e) => resolve(e.blockedURI), { once: true });
+                const s = document.createElement("script");
+                s.src = "https://example.com/x.js";
+                document.head.appendChild(s);
+            })"""
+        )
+        # Then the browser refuses it
+        assert blocked == "https://example.com/x.js"
+    finally:
+        context.close()

@@ -366,6 +366,7 @@ def test_schedules_run_in_pacific_time(resources: dict[str, Any]) -> None:
         ("cron(5 0 16-30 6 ? *)", '{"action":"close"}'),
         ("cron(5 0 1 7 ? *)", '{"action":"close"}'),
         ("cron(0 9 * 5,6 ? *)", '{"action":"remind"}'),
+        ("cron(30 3 * * ? *)", '{"action":"reconcile"}'),
     }
     for name, schedule in schedules.items():
         assert schedule["ScheduleExpressionTimezone"] == "America/Los_Angeles", name
@@ -373,6 +374,18 @@ def test_schedules_run_in_pacific_time(resources: dict[str, Any]) -> None:
         assert schedule["DeadLetterConfig"]["Arn"] == {
             "Fn::GetAtt": ["ScheduleDeadLetterQueue", "Arn"]
         }
+
+
+def test_the_reconciliation_window_parameter_accepts_what_the_rules_accept(
+    template: dict[str, Any],
+) -> None:
+    from dualcredit import rules
+
+    days = template["Parameters"]["ReconciliationDays"]
+    assert (days["MinValue"], days["MaxValue"]) == (1, rules.MAX_RECONCILIATION_DAYS)
+    assert days["Default"] == rules.DEFAULT_RECONCILIATION_DAYS
+    env = template["Resources"]["ScheduledFunction"]["Properties"]["Environment"]["Variables"]
+    assert _is_ref(env["RECONCILIATION_DAYS"], "ReconciliationDays")
 
 
 def test_scheduled_function_fans_out_to_the_reminder_queue(resources: dict[str, Any]) -> None:
@@ -440,7 +453,6 @@ def test_every_queue_is_encrypted(resources: dict[str, Any]) -> None:
 # ------------------------------------------------------------------ static site
 
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
-SECURITY_HEADERS_POLICY = "67f7725c-6f97-4210-82d7-5512b31e9d03"
 DEPLOY_SITE = REPO / "scripts" / "deploy-site.sh"
 
 
@@ -491,7 +503,8 @@ def test_site_distribution_uses_oac_and_redirects_to_https(resources: dict[str, 
     assert behavior["TargetOriginId"] == origin["Id"]
     assert behavior["ViewerProtocolPolicy"] == "redirect-to-https"
     assert behavior["CachePolicyId"] == CACHING_OPTIMIZED
-    assert behavior["ResponseHeadersPolicyId"] == SECURITY_HEADERS_POLICY
+    # The site's own security headers (tests/integration/test_template_operations.py).
+    assert behavior["ResponseHeadersPolicyId"] == {"Ref": "SiteResponseHeadersPolicy"}
     assert set(behavior.get("AllowedMethods", ["GET", "HEAD"])) == {"GET", "HEAD"}
     assert "CacheBehaviors" not in config
     # Separate pages, not a single-page app: errors are never answered with /index.html.

@@ -11,7 +11,6 @@ const NAV = {
     ["/staff/", "Students"],
     ["/staff/requests/", "Requests"],
     ["/staff/review/", "Payment review"],
-    ["/staff/review/", "Payment review"],
     ["/staff/catalog/", "Catalog"],
     ["/staff/window/", "Window"],
     ["/staff/report/", "Payments report"],

@@ -16,9 +16,9 @@ function bar(row, widest) {
   const summary = counts.map(([, label, n]) => `${label} ${n}`).join(", ");
   return h("li", {},
     h("span", {}, h("strong", {}, row.school_name), ` (${summary})`),
-    h("div", { class: "bar", "aria-hidden": "true", style: `width: ${Math.max(total / widest, 0.02) * 100}%` },
+    h("div", { class: "bar", "aria-hidden": "true", style: { width: `${Math.max(total / widest, 0.02) * 100}%` } },
       counts.filter(([, , n]) => n > 0).map(([key, , n]) =>
-        h("span", { class: `swatch-${key}`, style: `width: ${(n / total) * 100}%` }))));
+        h("span", { class: `swatch-${key}`, style: { width: `${(n / total) * 100}%` } }))));
 }
 
 function render(report) {
@@ -42,11 +42,26 @@ async function load(year) {
   render(await api(`/payments/report?school_year=${encodeURIComponent(year)}`));
 }
 
+function when(iso) {
+  return new Date(iso).toLocaleString("en-US", { timeZone: "America/Los_Angeles", dateStyle: "medium", timeStyle: "short" });
+}
+
+async function loadReconciliation() {
+  const runs = await api("/payments/reconciliation");
+  document.getElementById("reconciliation-table").replaceChildren(runs.length
+    ? table("Reconciliation runs, newest first",
+      ["Run at", "Days read", "Events read", "Applied", "Already applied", "In progress", "Failed"],
+      runs.map((r) => [when(r.started_at), r.days, r.events_read, r.applied, r.already_applied, r.in_progress, r.failed]
+        .map((v) => String(v))))
+    : h("p", {}, "No reconciliation has run yet."));
+  document.getElementById("reconciliation").hidden = false;
+}
+
 if (await startPage("staff", async () => {
   const current = await api("/window", { auth: false });
   form.elements.school_year.replaceChildren(...schoolYears(current.school_year, [0, -1, -2])
     .map((n) => h("option", { value: n }, n)));
-  await load(current.school_year);
+  await Promise.all([load(current.school_year), loadReconciliation()]);
 })) {
   onSubmit(form, (data) => load(data.school_year), { busyLabel: "Loading…" });
   // The payments report, and the transcript of earned credit for the colleges, as CSV files.
