@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from dualcredit import clock, rules
 from dualcredit.http.context import caller, client_address
 from dualcredit.http.params import CheckoutSessionPath, IdPath
-from dualcredit.http.responses import created
+from dualcredit.http.responses import csv_file, csv_responses
 from dualcredit.logic import fulfilment, payments, report, requests
 from dualcredit.logic import review as review_queue
 from dualcredit.models.common import ID_MAX_LENGTH, Id, SchoolYearName
@@ -42,9 +42,10 @@ router = Router()
     "/students/me/checkout",
     summary="Start (or resume) card payment of a year's fee",
     tags=["payments"],
+    status_code=201,
 )
-def post_checkout(request: CheckoutRequest) -> Response[Checkout]:
-    return created(payments.checkout_for_student(caller(router), request.school_year, clock.now()))
+def post_checkout(request: CheckoutRequest) -> Checkout:
+    return payments.checkout_for_student(caller(router), request.school_year, clock.now())
 
 
 @router.post(
@@ -68,25 +69,29 @@ def post_pay_lookup(request: PayLookup) -> PaySummary:
 
 
 @router.post(
-    "/pay/checkout", summary="Card payment by SERS ID and date of birth", tags=["payments"]
+    "/pay/checkout",
+    summary="Card payment by SERS ID and date of birth",
+    tags=["payments"],
+    status_code=201,
 )
-def post_pay_checkout(request: PayLookup) -> Response[Checkout]:
-    return created(
-        payments.checkout_by_sers_id(
-            request.sers_id,
-            request.birth_date,
-            request.school_year,
-            client_address(router),
-            clock.now(),
-        )
+def post_pay_checkout(request: PayLookup) -> Checkout:
+    return payments.checkout_by_sers_id(
+        request.sers_id,
+        request.birth_date,
+        request.school_year,
+        client_address(router),
+        clock.now(),
     )
 
 
 @router.post(
-    "/students/<student_id>/payments", summary="Record a check or money order", tags=["staff"]
+    "/students/<student_id>/payments",
+    summary="Record a check or money order",
+    tags=["staff"],
+    status_code=201,
 )
-def post_check(student_id: IdPath, check: CheckIn) -> Response[Payment]:
-    return created(payments.record_check(caller(router), student_id, check, clock.now()))
+def post_check(student_id: IdPath, check: CheckIn) -> Payment:
+    return payments.record_check(caller(router), student_id, check, clock.now())
 
 
 @router.post("/payments/<payment_id>/void", summary="Void a mistaken check entry", tags=["staff"])
@@ -121,9 +126,11 @@ def post_refund_retry(payment_id: IdPath) -> RefundRetry:
     )
 
 
-@router.post("/students/me/waivers", summary="Ask for a fee waiver", tags=["payments"])
-def post_waiver(request: WaiverRequest) -> Response[PendingWaiver]:
-    return created(requests.request_waiver(caller(router), request, clock.now()))
+@router.post(
+    "/students/me/waivers", summary="Ask for a fee waiver", tags=["payments"], status_code=201
+)
+def post_waiver(request: WaiverRequest) -> PendingWaiver:
+    return requests.request_waiver(caller(router), request, clock.now())
 
 
 @router.get("/waivers", summary="Waiver requests waiting for a decision", tags=["staff"])
@@ -140,9 +147,10 @@ def post_waiver_decisions(decisions: Decisions) -> list[DecisionResult]:
     "/students/me/prior-year-requests",
     summary="Ask for credit for an earlier school year",
     tags=["payments"],
+    status_code=201,
 )
-def post_prior_year(request: PriorYearRequestIn) -> Response[PriorYearRequest]:
-    return created(requests.request_prior_year(caller(router), request, clock.now()))
+def post_prior_year(request: PriorYearRequestIn) -> PriorYearRequest:
+    return requests.request_prior_year(caller(router), request, clock.now())
 
 
 @router.get(
@@ -168,15 +176,15 @@ def get_report(
     )
 
 
-@router.get("/payments/report/csv", summary="The payments report as CSV", tags=["staff"])
+@router.get(
+    "/payments/report/csv",
+    summary="The payments report as CSV",
+    tags=["staff"],
+    responses=csv_responses("The payments report, one row per student-year"),
+)
 def get_report_csv(
     school_year: Annotated[SchoolYearName | None, Query(description="default: current")] = None,
 ) -> Response[str]:
     year = rules.school_year_or_current(school_year, clock.now()).name
     body = report.report_csv(report.payments_report(caller(router), year))
-    return Response(
-        status_code=200,
-        content_type="text/csv; charset=utf-8",
-        body=body,
-        headers={"Content-Disposition": f'attachment; filename="payments-{year}.csv"'},
-    )
+    return csv_file(body, f"payments-{year}.csv")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler import Response
 
 CSV_MEDIA_TYPE = "text/csv"
 
@@ -18,7 +18,7 @@ def csv_responses(description: str) -> dict[int, Any]:
 
 
 def csv_file(body: str, filename: str) -> Response[str]:
-    """A CSV download: `body` (already neutralized, dualcredit.logic.csv_cells) as `filename`."""
+    """A CSV download: `body` (already neutralized, dualcredit.logic.csv_export) as `filename`."""
     return Response(
         status_code=200,
         content_type=f"{CSV_MEDIA_TYPE}; charset=utf-8",
@@ -26,7 +26,3 @@ def csv_file(body: str, filename: str) -> Response[str]:
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
-
-def created[T](body: T) -> Response[T]:
-    """A 201 the OpenAPI document does not see: declare `status_code=201` instead."""
-    return Response(status_code=201, content_type=content_types.APPLICATION_JSON, body=body)
