@@ -31,6 +31,8 @@ def user_pool_arguments() -> dict[str, Any]:
         "AccountRecoverySetting",
         "AdminCreateUserConfig",
         "MfaConfiguration",
+        "UserAttributeUpdateSettings",
+        "VerificationMessageTemplate",
     ):
         if name in props:
             arguments[name] = props[name]
