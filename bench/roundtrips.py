@@ -310,7 +310,12 @@ def _steps() -> list[Step]:
 
 
 #: Routes this benchmark cannot call without more of AWS than it stands up.
-NOT_MEASURED = {("POST", "/school-users"): "needs a Cognito user pool"}
+NOT_MEASURED = {
+    ("POST", "/school-users"): "needs a Cognito user pool",
+    ("POST", "/payments/{payment_id}/refund"): (
+        "needs Stripe to refuse a duplicate's refund first (tests/integration/test_review_queue.py)"
+    ),
+}
 
 
 def _row(
@@ -584,6 +589,43 @@ def measure_webhook(
                 pattern,
                 required=key != "duplicate",
             )
+        )
+    intent_z = completed_z["data"]["object"]["payment_intent"]
+    return rows + _review_rows(api, calls, intent_z)
+
+
+def _review_rows(api: Api, calls: AwsCalls, flagged_intent: str) -> list[dict]:
+    """The staff review queue, once the webhook cases above flagged payments (a refund,
+    a dispute, a duplicate), and the resolution of one of them."""
+    from tests.support.world import STAFF
+
+    steps = [
+        (
+            "GET",
+            "/payments/review",
+            "/payments/review",
+            None,
+            "review queue, 3 flagged",
+            {"Query": 1, "BatchGetItem": 1},
+            "1 Query (GSI2 REVIEW#payments) + 1 BatchGetItem (the named students' profiles)",
+        ),
+        (
+            "POST",
+            "/payments/{payment_id}/review",
+            f"/payments/{flagged_intent}/review",
+            {"note": "bench"},
+            "resolve a flagged payment",
+            {"GetItem": 1, "TransactWriteItems": 1},
+            "1 GetItem (consistent: still flagged?) + 1 TransactWriteItems (off the queue + audit)",
+        ),
+    ]
+    rows = []
+    for method, route, url, body, case, expected, pattern in steps:
+        status, answer = _counted(calls, api, method, url, as_=STAFF, body=body)
+        if status >= 300:
+            raise BenchError(f"{method} {url}: status {status}: {answer}")
+        rows.append(
+            _row(method, route, url, case, status, calls, expected, pattern, required=False)
         )
     return rows
 
