@@ -40,6 +40,8 @@ def test_a_school_user_selects_all_then_some_and_answers_for_them_at_once(page: 
     boxes = table.get_by_role("checkbox")
     count = boxes.count()
     answers = _requests_to(page, "/enrollments")
+    # (with nothing selected, the selection's buttons wait)
+    expect(page.get_by_role("button", name="Confirm selected")).to_be_disabled()
     # When they select all
     select_all = page.get_by_label(f"Select all {count}")
     select_all.check()

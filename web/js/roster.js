@@ -98,7 +98,7 @@ export function syncSelection(container) {
   all.indeterminate = chosen > 0 && chosen < boxes.length;
   container.querySelector("#selection-count").textContent =
     chosen ? `${chosen} of ${boxes.length} selected` : "No student selected";
-  for (const button of container.querySelectorAll("button[value$=-selected]")) button.disabled = chosen === 0;
+  for (const button of container.querySelectorAll('button[value$="-selected"]')) button.disabled = chosen === 0;
 }
 
 /** The indexes of the selected rows. */

@@ -79,7 +79,8 @@ if (user) {
       showStatus(rosterForm, one
         ? `${studentName(one)} is marked ${inClass ? "in" : "not in"} ${one.high_school_course}.`
         : `${plural(result.recorded, "student")} marked ${inClass ? "in" : "not in"} the class, ${result.unchanged} unchanged.`);
-      roster.querySelector("#select-all")?.focus();
+      const again = one ? shown.findIndex((e) => e.sers_id === one.sers_id && e.offering_id === one.offering_id) : -1;
+      (again >= 0 ? roster.querySelector(`[data-field="row-${again}"] button`) : roster.querySelector("#select-all"))?.focus();
     };
 
     /** Every grade typed or changed in the roster, in one request. */

@@ -34,6 +34,24 @@ class Fulfilment(Model):
     amount_due_cents: int
 
 
+class ReconciliationRunOut(Model):
+    """One daily reconciliation with Stripe: what it read and what became of it."""
+
+    run_id: str
+    started_at: datetime
+    finished_at: datetime | None = None
+    since: datetime
+    days: int
+    pages: int
+    events_read: int
+    #: Events the webhook had missed, applied by this run.
+    applied: int
+    already_applied: int
+    in_progress: int
+    failed: int
+    outcomes: dict[str, int]
+
+
 class PayLookup(ApiModel):
     """A parent proves they know the student: SERS ID and date of birth."""
 
