@@ -189,7 +189,7 @@ def _restored_section(handlers: list[Handler], samples: dict, first: dict) -> di
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    from bench import artifact, reminders, roundtrips, stack, timing
+    from bench import artifact, reconciliation, reminders, roundtrips, stack, timing
 
     started = time.perf_counter()
     print(
@@ -238,6 +238,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             calls.uninstall()
     print("bench: reminders per 1,000 (own stack)...", file=sys.stderr)
     reminder_run = reminders.measure()
+    print("bench: a reconciliation run per 100 events (own stack)...", file=sys.stderr)
+    reconciliation_run = reconciliation.measure()
 
     first_section = _timing_section(handlers, first, "to_answer_median_s", requests)
     results: dict[str, Any] = {
@@ -266,6 +268,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "import_profiles": profiles,
         "roundtrips": trips,
         "reminders": reminder_run,
+        "reconciliation": reconciliation_run,
     }
     results["meta"]["elapsed_s"] = round(time.perf_counter() - started, 1)
     return results

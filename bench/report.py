@@ -197,6 +197,10 @@ def _sections(results: dict[str, Any], table) -> list[str]:
         )
     if "reminders" in results:
         out += _reminder_parts(results["reminders"], table)
+    if "reconciliation" in results:
+        from bench.reconciliation import as_lines
+
+        out += as_lines(results["reconciliation"])
     for profile in results["import_profiles"]:
         out.append(
             f"Where {profile['handler']}'s import time goes, from the built artifact "

@@ -6,6 +6,8 @@
     POST /v1/checkout/sessions/{id}/expire      expire an open session
     POST /v1/refunds                            refund a payment intent (or charge)
     GET  /v1/{payment_intents,charges,refunds,disputes,events}/{id}
+    GET  /v1/events                             list events (listing.py: type/types[],
+                                                created[...], limit, starting_after ...)
 
 `Authorization: Bearer <api_key>` is required. POSTs honour `Idempotency-Key` as
 Stripe does: the same key and parameters replay the first answer; the same key with
@@ -23,6 +25,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from devstack.stripe_standin.errors import StandInError, no_such
+from devstack.stripe_standin.listing import list_events
 from devstack.stripe_standin.objects import line_items_url, list_of, new_id
 from devstack.stripe_standin.parameters import (
     REFUND_PARAMS,
@@ -162,6 +165,8 @@ class Api(Store):
                     params.get("reason"),
                     metadata(params.get("metadata"), "metadata"),
                 )
+            case "GET", ["events"]:
+                return list_events(self.events, params)
             case "GET", [collection, object_id] if collection in _COLLECTIONS:
                 only(params, {"expand"})
                 kind, attribute = _COLLECTIONS[collection]

@@ -1,4 +1,5 @@
-"""Scheduled jobs, invoked by EventBridge Scheduler with {"action": "open" | "close" | "remind"}.
+"""Scheduled jobs, invoked by EventBridge Scheduler with {"action": "open" | "close" |
+"remind" | "reconcile"}.
 
 The time is the application clock; what each job does is in dualcredit.logic.schedule.
 A job that fails part-way raises, so the scheduler's retry (and the next scheduled run)
@@ -10,6 +11,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from dualcredit import clock
+from dualcredit.dal import idempotency
 from dualcredit.logic.schedule import run
 from dualcredit.observability import logger, metrics, tracer
 from dualcredit.settings import get_settings
@@ -21,6 +23,7 @@ get_settings()  # fail the cold start, not a run, on a bad environment
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    idempotency.use_context(context)  # the reconciliation's once-per-event records
     result = run(str(event.get("action", "")), clock.now(), event.get("school_year"))
     logger.info("scheduled job done", extra=result)
     return result

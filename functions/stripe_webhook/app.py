@@ -1,7 +1,7 @@
 """Stripe's webhook: the raw body's signature is the only authentication.
 
 A forged, stale or malformed request gets 400 and nothing is written. Each event
-is processed once per event id (logic.stripe_events.process_event: Powertools
+is processed once per event id (logic.stripe_processing.process_event: Powertools
 idempotency on the same table, shared with the daily reconciliation); the processing
 itself is also safe to repeat, so a retry after a failure converges.
 """
@@ -14,7 +14,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from dualcredit import snapstart
 from dualcredit.dal import idempotency, secrets, stripe_gateway
 from dualcredit.dal.idempotency import InProgress
-from dualcredit.logic.stripe_events import process_event
+from dualcredit.logic.stripe_processing import process_event
 from dualcredit.observability import logger, metrics, tracer
 
 
@@ -49,7 +49,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         metrics.add_metric(name="WebhookRefused", unit="Count", value=1)
         return _answer(400, '{"message": "Invalid signature or payload."}')
     try:
-        result = process_event(stripe_event, context)
+        result = process_event(stripe_event, context).result
     except InProgress:
         return _answer(409, '{"message": "This event is being processed; retry later."}')
     logger.info("stripe event handled", extra={"outcome": result["outcome"]})

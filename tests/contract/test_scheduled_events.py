@@ -44,7 +44,7 @@ def test_there_is_a_sample_event_for_each_schedule_and_the_sender():
     assert (
         {json.loads(p.read_text())["action"] for p in SCHEDULED}
         == actions
-        == {"open", "close", "remind"}
+        == {"open", "close", "remind", "reconcile"}
     )
     assert SENDER
 
@@ -53,8 +53,10 @@ def test_there_is_a_sample_event_for_each_schedule_and_the_sender():
     "now", ["2027-12-01T00:00:00-08:00", "2027-06-08T09:00:00-07:00", "2027-06-16T00:05:00-07:00"]
 )
 @pytest.mark.parametrize("path", SCHEDULED, ids=lambda p: p.name)
-def test_scheduled_sample_event_is_answered(queue, clock, path, now):
+def test_scheduled_sample_event_is_answered(queue, clock, path, now, request):
     clock(now)
+    if path.name == "scheduled-reconcile.json":
+        request.getfixturevalue("stripe_standin")  # the reconciliation reads Stripe
     result = _handler("scheduled")(
         json.loads(path.read_text()), LambdaContext(function_name="scheduled")
     )

@@ -100,6 +100,7 @@ MATRIX = {
         STAFF_ONLY,
     ),
     ("GET", "/payments/report"): ("/payments/report", None, STAFF_ONLY),
+    ("GET", "/payments/reconciliation"): ("/payments/reconciliation", None, STAFF_ONLY),
     ("GET", "/payments/report/csv"): ("/payments/report/csv", None, STAFF_ONLY),
     ("GET", "/reminders/preview"): ("/reminders/preview?days=7", None, STAFF_ONLY),
     ("GET", "/reminders/history"): ("/reminders/history", None, STAFF_ONLY),

@@ -668,6 +668,15 @@ def test_a_handler_calling_back_into_the_gateway_on_its_own_thread_fails_instead
 # --------------------------------------------------------------------------- scheduled jobs
 
 
+def test_make_dev_reconciles_with_the_stand_in_from_the_schedules_page(stack):
+    # When a developer runs the reconciliation from /_dev/schedules
+    status, _, answer = call(f"{stack.base_url}/_dev/schedules/ReconcileDaily", "POST", body={})
+    # Then it read the stand-in's events through its GET /v1/events and recorded the run
+    assert status == 200 and answer["ok"] is True, answer
+    assert answer["result"]["action"] == "reconcile"
+    assert answer["result"]["failed"] == 0
+
+
 def _reminders_to(stack, email: str) -> list[str]:
     return [
         m.subject
@@ -688,7 +697,11 @@ def test_make_dev_runs_the_schedules_when_due_and_the_reminder_queue(stack, stud
         os.environ["CLOCK_OVERRIDE"] = "2027-06-08T09:00:00-07:00"
         get_settings.cache_clear()
         # When the scheduler ticks, Then the daily reminder schedule runs and fans out
-        (run,) = stack.scheduler.tick()
+        # (and the night's reconciliation with Stripe, due at 03:30, ran too)
+        runs = {run.schedule: run for run in stack.scheduler.tick()}
+        assert set(runs) == {"RemindDaily", "ReconcileDaily"}
+        assert runs["ReconcileDaily"].ok and runs["ReconcileDaily"].result["action"] == "reconcile"
+        run = runs["RemindDaily"]
         assert (run.schedule, run.ok, run.result["outcome"]) == ("RemindDaily", True, "enqueued")
         assert run.result["enqueued"] >= 1
         assert stack.scheduler.tick() == []  # once per due minute

@@ -82,12 +82,12 @@ def retrieve_checkout_session(session_id: str) -> dict[str, Any] | None:
     return session.to_dict()
 
 
-def list_events(
+def list_event_pages(
     types: tuple[str, ...], *, created_since: datetime, page_size: int
-) -> Iterator[dict[str, Any]]:
-    """Stripe's events of `types` created at or after `created_since`, newest first,
-    page by page (`starting_after` the last one read) until Stripe says there are no
-    more. StripeUnavailable when it cannot be reached."""
+) -> Iterator[list[dict[str, Any]]]:
+    """Stripe's events of `types` created at or after `created_since`, newest first, a
+    page (one request) at a time, each after the last one read (`starting_after`) until
+    Stripe says there are no more. StripeUnavailable when it cannot be reached."""
     import stripe
 
     client = _client()
@@ -102,7 +102,7 @@ def list_events(
         except (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError) as error:
             raise StripeUnavailable(type(error).__name__) from error
         events = [event.to_dict() for event in page.data]
-        yield from events
+        yield events
         if not page.has_more or not events:
             return
         params["starting_after"] = events[-1]["id"]

@@ -13,7 +13,7 @@ from dualcredit import clock, rules
 from dualcredit.http.context import caller, client_address
 from dualcredit.http.params import CheckoutSessionPath, IdPath
 from dualcredit.http.responses import csv_file, csv_responses
-from dualcredit.logic import fulfilment, payments, report, requests
+from dualcredit.logic import fulfilment, payments, reconciliation, report, requests
 from dualcredit.logic import review as review_queue
 from dualcredit.models.common import ID_MAX_LENGTH, Id, SchoolYearName
 from dualcredit.models.payments import (
@@ -30,6 +30,7 @@ from dualcredit.models.payments import (
     PendingWaiver,
     PriorYearRequest,
     PriorYearRequestIn,
+    ReconciliationRunOut,
     VoidRequest,
     WaiverRequest,
 )
@@ -55,6 +56,15 @@ def post_checkout(request: CheckoutRequest) -> Checkout:
 )
 def post_fulfil(session_id: CheckoutSessionPath) -> Fulfilment:
     return fulfilment.fulfil_checkout(caller(router), session_id, clock.now())
+
+
+@router.get(
+    "/payments/reconciliation",
+    summary="The daily reconciliations with Stripe, newest first",
+    tags=["staff"],
+)
+def get_reconciliation() -> list[ReconciliationRunOut]:
+    return reconciliation.recent_runs(caller(router))
 
 
 @router.post("/pay/lookup", summary="Amount due for a SERS ID and date of birth", tags=["payments"])

@@ -15,7 +15,7 @@ from dualcredit.dal import payments as payment_data
 from dualcredit.dal.idempotency import InProgress
 from dualcredit.dal.records import fee_facts
 from dualcredit.errors import NotFound, Unavailable
-from dualcredit.logic import stripe_events
+from dualcredit.logic import stripe_processing
 from dualcredit.logic.caller import Caller, Role
 from dualcredit.logic.stripe_events import EventOutcome
 from dualcredit.models.payments import Fulfilment
@@ -68,7 +68,7 @@ def fulfil_checkout(caller: Caller, session_id: str, at: datetime) -> Fulfilment
 def _settle(session: dict[str, object], at: datetime) -> PaymentState:
     if session.get("payment_status") == "paid":
         try:
-            outcome = stripe_events.settle_paid_session(dict(session), at=at)
+            outcome = stripe_processing.settle_paid_session(dict(session), at=at)
         except InProgress:
             return "confirming"
         return "under_review" if outcome in _UNDER_REVIEW else "recorded"

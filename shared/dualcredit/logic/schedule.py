@@ -1,5 +1,6 @@
-"""The scheduled jobs: open the window on December 1, close it after its last day, and
-fan deadline reminders out to the reminder queue.
+"""The scheduled jobs: open the window on December 1, close it after its last day, fan
+deadline reminders out to the reminder queue, and reconcile with Stripe's events daily
+(logic/reconciliation.py).
 
 Each job takes "now" from the caller (dualcredit.clock in the function), decides from
 the rules and the window record what is due, and is safe to run again: a step done
@@ -43,6 +44,7 @@ class Action(StrEnum):
     OPEN = "open"
     CLOSE = "close"
     REMIND = "remind"
+    RECONCILE = "reconcile"
 
 
 class JobIncomplete(Exception):
@@ -66,6 +68,10 @@ def run(action: str, at: datetime, school_year: str | None = None) -> dict[str, 
             return close_window(at, school_year)
         case Action.REMIND:
             return send_reminders(at)
+        case Action.RECONCILE:
+            from dualcredit.logic.reconciliation import reconcile
+
+            return reconcile(at)
 
 
 def _queue_url() -> str:

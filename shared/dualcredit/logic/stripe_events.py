@@ -9,10 +9,8 @@ year is recorded and flagged first, then refunded through Stripe; a refusal is k
 the payment for staff to retry. A partial refund is recorded and flagged; a whole refund
 or a lost dispute takes the payment off its year.
 
-Each event is processed once per event id (`process_event`: the webhook and the daily
-reconciliation share its records), and each paid Checkout Session settles once per
-session id (`settle_paid_session`: its events and the success page share those), both
-through Powertools idempotency on the table.
+Each event is applied once (logic/stripe_processing.py: once per event id, and a paid
+session's once per session id, shared by its events and the success page).
 """
 
 from __future__ import annotations
@@ -21,11 +19,10 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from dualcredit import clock, rules
-from dualcredit.dal import checkouts, keys, stripe_gateway
+from dualcredit import rules
+from dualcredit.dal import checkouts, stripe_gateway
 from dualcredit.dal import payments as payment_data
 from dualcredit.dal.audit import Actor
-from dualcredit.dal.idempotency import once_per_event
 from dualcredit.dal.records import PaymentRecord, ReviewReason
 from dualcredit.logic.settlement import Settlement, settle_card
 from dualcredit.observability import logger, metrics
@@ -64,47 +61,6 @@ _SETTLED = {
 }
 
 
-_MEMORY_SECONDS = int(rules.PROCESSED_MEMORY.total_seconds())
-
-
-@once_per_event(
-    partition=keys.IDEMPOTENCY_PK,
-    key_prefix="stripe-event",
-    key_path="id",
-    expires_after_seconds=_MEMORY_SECONDS,
-)
-def process_event(event: dict[str, Any]) -> dict[str, Any]:
-    """A verified Stripe event, applied once per event id (the webhook's deliveries and
-    the reconciliation's reads of it share one record)."""
-    return {"outcome": handle_stripe_event(event, clock.now())}
-
-
-@once_per_event(
-    partition=keys.SESSION_IDEMPOTENCY_PK,
-    key_prefix="checkout-session",
-    key_path="id",
-    expires_after_seconds=_MEMORY_SECONDS,
-)
-def _settle_once(paid: dict[str, Any]) -> dict[str, Any]:
-    at = datetime.fromisoformat(paid["at"])
-    return {"outcome": _card_paid(paid["session"], at, datetime.fromisoformat(paid["paid_at"]))}
-
-
-def settle_paid_session(
-    session: dict[str, Any], *, at: datetime, paid_at: datetime | None = None
-) -> EventOutcome:
-    """Settle a paid Checkout Session once per session id, whoever asks first: its
-    `completed` or `async_payment_succeeded` event, or the success page. A concurrent
-    call for the same session raises idempotency.InProgress."""
-    paid = {
-        "id": session["id"],
-        "session": session,
-        "at": at.isoformat(),
-        "paid_at": (paid_at or at).isoformat(),
-    }
-    return EventOutcome(_settle_once(paid)["outcome"])
-
-
 def handle_stripe_event(event: dict[str, Any], at: datetime) -> EventOutcome:
     """Apply one verified Stripe event. Every branch is safe to repeat and to meet
     in any order: facts merge into the payment record, settling is conditional."""
@@ -115,9 +71,9 @@ def handle_stripe_event(event: dict[str, Any], at: datetime) -> EventOutcome:
     happened = datetime.fromtimestamp(created, UTC) if isinstance(created, int) else at
     match kind:
         case "checkout.session.completed" if obj.get("payment_status") == "paid":
-            return settle_paid_session(obj, at=at, paid_at=happened)
+            return card_paid(obj, at, happened)
         case "checkout.session.async_payment_succeeded":
-            return settle_paid_session(obj, at=at, paid_at=happened)
+            return card_paid(obj, at, happened)
         case "checkout.session.completed":
             return EventOutcome.AWAITING_PAYMENT
         case "checkout.session.expired" | "checkout.session.async_payment_failed":
@@ -134,7 +90,9 @@ def handle_stripe_event(event: dict[str, Any], at: datetime) -> EventOutcome:
     return EventOutcome.IGNORED
 
 
-def _card_paid(session: dict[str, Any], at: datetime, paid_at: datetime) -> EventOutcome:
+def card_paid(session: dict[str, Any], at: datetime, paid_at: datetime) -> EventOutcome:
+    """A paid Checkout Session: settle its year, hold it, or refund it as a duplicate.
+    (logic.stripe_processing.settle_paid_session runs this once per session.)"""
     meta = session.get("metadata") or {}
     intent = session.get("payment_intent")
     if not (intent and meta.get("student_id") and meta.get("school_year")):
