@@ -40,9 +40,8 @@ class Row:
         if self.label is None:
             return key, problem
         named = self.columns.get(column or "")
-        return key, f'{self.label}, column "{named}": {problem}' if named else (
-            f"{self.label}: {problem}"
-        )
+        place = f'{self.label}, column "{named}"' if named else self.label
+        return key, f"{place}: {problem}"
 
 
 def same_offering(offering_id: str) -> SameClass:
