@@ -33,6 +33,13 @@ class NotFound(DomainError):
     code = "not_found"
 
 
+class UnknownReference(DomainError):
+    """A body names a record that does not exist (a school id in a form): the request
+    is malformed, a 422, not a missing address."""
+
+    code = "unknown_reference"
+
+
 class Forbidden(DomainError):
     code = "forbidden"
 

@@ -356,3 +356,77 @@ def test_report_counts_an_automatically_refunded_duplicate(api, world, stripe_st
     assert report["totals"]["paid_card"] == 1
     assert report["totals"]["duplicates_refunded"] == 1 and report["totals"]["refunded"] == 0
     assert report["collected_cents"] == 5000
+
+
+def _prior_year_request(api, student, world) -> dict:
+    status, created = api(
+        "POST",
+        "/students/me/prior-year-requests",
+        as_=student,
+        body={
+            "school_year": "2025-26",
+            "school_id": world.school_x,
+            "high_school_course": "Welding 1",
+            "teacher": "Ms. Rivera",
+            "reason": "I did not know about the program last year.",
+        },
+    )
+    assert status == 201, created
+    return created
+
+
+def test_a_decision_batch_with_an_unknown_request_decides_the_others_and_says_which(
+    api, world, sent_emails
+):
+    # Given a real pending request, and a batch naming it and one that does not exist
+    alice = world.students["alice"]
+    created = _prior_year_request(api, alice, world)
+    real = {
+        "student_id": alice.student_id,
+        "school_year": "2025-26",
+        "approve": True,
+        "request_id": created["request_id"],
+    }
+    unknown = real | {"request_id": "nosuchrequest"}
+    sent = len(sent_emails())
+    # When staff decide the batch
+    status, results = api(
+        "POST", "/prior-year-requests/decisions", as_=STAFF, body={"decisions": [real, unknown]}
+    )
+    # Then it is a 200 with an outcome per item: no 4xx after the first was approved
+    assert status == 200, results
+    assert [r["outcome"] for r in results] == ["approved", "not_found"]
+    decisions = [m for m in sent_emails()[sent:] if "prior-year credit" in m[1]]
+    assert len(decisions) == 1  # Alice's decision email, once
+    # And a batch missing a request id is refused before anything is written
+    again = _prior_year_request(api, world.students["bob"], world)
+    named = real | {"student_id": world.students["bob"].student_id} | {
+        "request_id": again["request_id"]
+    }
+    unnamed = {k: v for k, v in real.items() if k != "request_id"}
+    status, body = api(
+        "POST", "/prior-year-requests/decisions", as_=STAFF, body={"decisions": [named, unnamed]}
+    )
+    assert status == 400 and body["errors"][0]["field"] == "decisions.1.request_id"
+    pending = [r["request_id"] for r in api("GET", "/prior-year-requests", as_=STAFF)[1]]
+    assert again["request_id"] in pending
+
+
+def test_a_prior_year_request_names_an_existing_school(api, world):
+    # Given a prior-year request whose school id is free text (a formula, say)
+    body = {
+        "school_year": "2025-26",
+        "school_id": '=HYPERLINK("https://evil.example","x")',
+        "high_school_course": "Welding 1",
+        "teacher": "Ms. Rivera",
+        "reason": "x",
+    }
+    # When the student sends it
+    status, answer = api(
+        "POST", "/students/me/prior-year-requests", as_=world.students["alice"], body=body
+    )
+    # Then it is a 422 naming the field, and nothing is pending
+    assert status == 422, answer
+    assert answer["errors"][0]["field"] == "school_id"
+    assert "school where you took the class" in answer["message"]
+    assert api("GET", "/prior-year-requests", as_=STAFF)[1] == []

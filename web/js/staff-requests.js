@@ -5,7 +5,7 @@ import { dateTime, h, money, startPage, ready } from "./page.js";
 const waiversForm = document.getElementById("waivers-form");
 const priorForm = document.getElementById("prior-form");
 const REASONS = { free_reduced_lunch: "Free or reduced-price lunch", hardship: "Financial hardship" };
-const OUTCOMES = { approved: "approved", denied: "denied", not_pending: "already decided by someone else" };
+const OUTCOMES = { approved: "approved", denied: "denied", not_pending: "already decided by someone else", not_found: "no such request (nothing was changed)" };
 
 function studentLink(item) {
   return h("a", { href: `/staff/student/?id=${encodeURIComponent(item.student_id)}` }, item.sers_id);

@@ -22,6 +22,7 @@ from dualcredit.errors import (
     NotFound,
     TooManyRequests,
     Unavailable,
+    UnknownReference,
     UnsupportedMediaType,
 )
 from dualcredit.http.params import PARAMETER_LABELS
@@ -34,6 +35,7 @@ STATUS = {
     Forbidden: 403,
     NotFound: 404,
     Conflict: 409,
+    UnknownReference: 422,
     UnsupportedMediaType: 415,
     TooManyRequests: 429,
     Unavailable: 503,

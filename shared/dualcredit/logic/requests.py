@@ -7,11 +7,12 @@ from datetime import datetime
 from typing import Literal
 
 from dualcredit import mail, rules
+from dualcredit.dal import catalog as catalog_data
 from dualcredit.dal import payments as payment_data
 from dualcredit.dal import requests as request_data
 from dualcredit.dal import students as student_data
 from dualcredit.dal.records import ProfileRecord, fee_facts
-from dualcredit.errors import Conflict, InvalidInput, NotFound
+from dualcredit.errors import Conflict, InvalidInput, UnknownReference
 from dualcredit.logic import notify
 from dualcredit.logic.caller import Caller, Role
 from dualcredit.models.payments import (
@@ -124,6 +125,10 @@ def request_prior_year(
     profile = student_data.get_profile(caller.user)
     if profile is None:
         raise Conflict("Complete your profile first.", code="profile_missing")
+    if catalog_data.get_school(request.school_id) is None:
+        raise UnknownReference(
+            "Choose the school where you took the class from the list.", field="school_id"
+        )
     cost = _cost(caller.user, request.school_year, at, field="school_year")
     fields = {
         **request.model_dump(),
@@ -169,19 +174,38 @@ def pending_prior_year(caller: Caller, at: datetime) -> list[PriorYearRequest]:
 
 
 def decide_prior_year(caller: Caller, decisions: Decisions, at: datetime) -> list[DecisionResult]:
+    """Approve or deny many prior-year requests at once. Every item is checked before
+    any is decided, and each gets its own outcome: a request that does not exist is
+    "not_found" on its line, never a 4xx after earlier items were approved and emailed."""
     caller.require(Role.STAFF)
-    results = []
-    for decision in decisions.decisions:
-        if not decision.request_id:
-            raise InvalidInput(
-                "Each prior-year decision names its request.", field="decisions.request_id"
-            )
-        request = request_data.get_prior_year(
-            decision.student_id, decision.school_year, decision.request_id
+    missing = [i for i, d in enumerate(decisions.decisions) if not d.request_id]
+    if missing:
+        raise InvalidInput(
+            "Each prior-year decision names its request.",
+            errors=[(f"decisions.{i}.request_id", "Name the request.") for i in missing],
         )
-        profile = student_data.get_profile(decision.student_id)
+    found = [
+        (
+            decision,
+            request_data.get_prior_year(
+                decision.student_id, decision.school_year, decision.request_id or ""
+            ),
+            student_data.get_profile(decision.student_id),
+        )
+        for decision in decisions.decisions
+    ]
+    results = []
+    for decision, request, profile in found:
         if request is None or profile is None:
-            raise NotFound("There is no such prior-year request.", field="decisions.request_id")
+            results.append(
+                DecisionResult(
+                    student_id=decision.student_id,
+                    school_year=decision.school_year,
+                    request_id=decision.request_id,
+                    outcome="not_found",
+                )
+            )
+            continue
         try:
             request_data.decide_prior_year(
                 request=request,

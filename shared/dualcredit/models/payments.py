@@ -141,7 +141,7 @@ class DecisionResult(Model):
     student_id: str
     school_year: str
     request_id: str | None = None
-    outcome: Literal["approved", "denied", "not_pending"]
+    outcome: Literal["approved", "denied", "not_pending", "not_found"]
 
 
 class PendingWaiver(Model):
