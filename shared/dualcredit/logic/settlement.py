@@ -15,6 +15,7 @@ from typing import Protocol
 
 from dualcredit import mail, rules
 from dualcredit.dal import payments as payment_data
+from dualcredit.dal import settling
 from dualcredit.dal import students as student_data
 from dualcredit.dal.audit import Actor
 from dualcredit.dal.records import PaymentMethod, PaymentRecord, ProfileRecord, StudentYear
@@ -60,7 +61,7 @@ class _WriteSettlement(Protocol):
 
 def settle_check(payment: PaymentRecord, *, actor: Actor, at: datetime) -> Settlement:
     """A new check or money order entry: written only if it settles something."""
-    return _settle(payment, payment_data.settle_new, actor=actor, at=at, when_taken=_duplicate)
+    return _settle(payment, settling.settle_new, actor=actor, at=at, when_taken=_duplicate)
 
 
 def settle_card(
@@ -76,7 +77,7 @@ def settle_card(
     is read again, unless the payment itself was settled meanwhile (a redelivery)."""
     return _settle(
         payment,
-        payment_data.settle_recorded,
+        settling.settle_recorded,
         actor=payment_data.STRIPE,
         at=at,
         when_taken=lambda: _closed_meanwhile(payment),
@@ -125,7 +126,7 @@ def _settle(
                 actor=actor,
                 at=at,
             )
-        except payment_data.SlotTaken:
+        except settling.SlotTaken:
             outcome = when_taken()
             if outcome is not None:
                 return outcome
