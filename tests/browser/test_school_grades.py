@@ -54,6 +54,15 @@ def test_a_school_user_posts_grades_in_the_roster_and_from_a_csv_file(page: Page
     # Then the error names the line and the column as the file's header does; nothing changes
     expect(csv_form.get_by_role("alert")).to_contain_text('Line 2, column "Grade": "E"')
     expect(grade).to_have_value("B+")
+    # When a file has two wrong lines, Then the alert lists each in the server's words
+    _upload(
+        csv_form,
+        f"SERS ID,College course code,Grade\n{student['sers_id']},WELD 101,E\nnobody,WELD 101,A\n",
+    )
+    problems = csv_form.get_by_role("alert").get_by_role("listitem")
+    expect(problems).to_have_text(
+        [re.compile(r'^Line 2, column "Grade": "E"'), re.compile(r'^Line 3, column "SERS ID": ')]
+    )
     # When they upload the corrected file, Then the grade is replaced
     _upload(csv_form, f"SERS ID,College course code,Grade\n{student['sers_id']},WELD 101,C\n")
     expect(csv_form.get_by_role("status")).to_have_text("1 grade posted, 0 unchanged, for 2026-27.")
