@@ -35,6 +35,9 @@ def test_a_path_no_routes_pattern_takes_is_a_404_in_the_error_shape(api, path):
 
 
 def test_every_operation_but_the_public_ones_needs_the_id_token_and_declares_401():
+    # Given the document and the template's public routes
+    # When each operation is read, Then it needs the ID token and declares API Gateway's
+    # 401 exactly when the template puts it behind the authorizer
     for method, path, operation in OPERATIONS:
         public = (method, path) in public_operations()
         assert ("security" in operation) is not public, (method, path)
@@ -45,7 +48,9 @@ def test_every_operation_but_the_public_ones_needs_the_id_token_and_declares_401
 
 
 def test_every_operation_declares_the_domain_errors_statuses_with_the_error_body():
+    # Given the statuses a domain error answers (dualcredit.http.errors.STATUS)
     error_body = {"$ref": "#/components/schemas/ErrorBody"}
+    # Then every operation declares each, with the error body
     for method, path, operation in OPERATIONS:
         for status in ("400", "403", "404", "409", "429", "503"):
             answer = operation["responses"][status]
@@ -62,6 +67,7 @@ def test_every_operation_declares_the_domain_errors_statuses_with_the_error_body
     ],
 )
 def test_a_route_that_creates_declares_its_201_and_not_a_200(method, path, status):
+    # Given a route that answers 201 (or 202), Then the document says so and no 200
     responses = SPEC["paths"][path][method.lower()]["responses"]
     assert status in responses
     assert "200" not in responses
@@ -69,5 +75,6 @@ def test_a_route_that_creates_declares_its_201_and_not_a_200(method, path, statu
 
 @pytest.mark.parametrize("path", ["/payments/report/csv", "/grades/transcript"])
 def test_the_csv_routes_declare_text_csv(path):
+    # Given a CSV download, Then its 200 is documented as text/csv only
     content = SPEC["paths"][path]["get"]["responses"]["200"]["content"]
     assert list(content) == ["text/csv"]

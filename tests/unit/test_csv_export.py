@@ -33,6 +33,7 @@ def test_a_text_cell_that_starts_like_a_formula_is_prefixed_with_a_quote(cell):
 
 @pytest.mark.parametrize("cell", ["Jane", "O'Brien", "A-", "B+", "5 = five", "x@example.org", ""])
 def test_text_that_does_not_start_like_a_formula_is_written_as_it_is(cell):
+    # Given text that a spreadsheet reads as text, When written, Then it is unchanged
     assert _cells(csv_text(["h"], [[cell]])) == [["h"], [cell]]
 
 
@@ -48,10 +49,12 @@ def test_a_number_the_app_writes_stays_a_number_whatever_its_sign(number, text):
 
 
 def test_a_missing_value_is_an_empty_cell():
+    # Given a row with a missing value, When written, Then its cell is empty
     assert _cells(csv_text(["a", "b"], [[None, 1]])) == [["a", "b"], ["", "1"]]
 
 
 def test_a_header_cell_is_neutralized_too():
+    # Given a header that starts like a formula, When written, Then it is neutralized too
     assert _cells(csv_text(["=1+1"], []))[0] == ["'=1+1"]
 
 

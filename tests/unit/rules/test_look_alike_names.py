@@ -65,6 +65,8 @@ def test_every_invisible_character_is_dropped_from_a_name():
 
 
 def test_the_look_alike_table_maps_small_cyrillic_and_greek_letters_to_small_latin_ones():
+    # Given each entry of the rules' table, Then it folds a small Cyrillic or Greek letter
+    # to a small Latin one
     for other, latin in LATIN_LOOK_ALIKES.items():
         assert unicodedata.name(other).startswith(("CYRILLIC SMALL", "GREEK SMALL")), other
         assert latin in string.ascii_lowercase, other
@@ -77,6 +79,7 @@ def test_the_look_alike_table_maps_small_cyrillic_and_greek_letters_to_small_lat
     [("ИВАН", "Иван"), ("ΝΙΚΟΣ", "Νίκος"), ("СЕРГЕЙ", "сергей"), ("JANE", "jane")],
 )
 def test_case_still_does_not_matter_in_any_script(one, other):
+    # Given one name typed in capitals and in lower case, Then it is one identity
     assert identity_fingerprint(one, "Smith", BORN) == identity_fingerprint(other, "Smith", BORN)
 
 
@@ -85,6 +88,8 @@ def test_case_still_does_not_matter_in_any_script(one, other):
     [("Иван", "Ivan"), ("Alice", "Alina"), ("Ian", "Lan"), ("Сергей", "Sergei")],
 )
 def test_names_that_do_not_render_alike_stay_apart(one, other):
+    # Given two names that look different (Latin I and l are not folded), Then they are
+    # two identities
     assert identity_fingerprint(one, "Smith", BORN) != identity_fingerprint(other, "Smith", BORN)
 
 
