@@ -58,6 +58,7 @@ def test_parent_sees_masked_name_and_amount_then_pays(api, world, stripe_standin
         "fee_status": "due",
         "amount_due_cents": 5000,
         "registered": True,
+        "bank_payment_processing": False,
     }
     status, checkout = api("POST", "/pay/checkout", body=lookup)
     assert status == 201
@@ -400,9 +401,11 @@ def test_a_decision_batch_with_an_unknown_request_decides_the_others_and_says_wh
     assert len(decisions) == 1  # Alice's decision email, once
     # And a batch missing a request id is refused before anything is written
     again = _prior_year_request(api, world.students["bob"], world)
-    named = real | {"student_id": world.students["bob"].student_id} | {
-        "request_id": again["request_id"]
-    }
+    named = (
+        real
+        | {"student_id": world.students["bob"].student_id}
+        | {"request_id": again["request_id"]}
+    )
     unnamed = {k: v for k, v in real.items() if k != "request_id"}
     status, body = api(
         "POST", "/prior-year-requests/decisions", as_=STAFF, body={"decisions": [named, unnamed]}

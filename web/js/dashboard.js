@@ -33,6 +33,12 @@ function payForm(year) {
   return form;
 }
 
+function bankProcessing() {
+  return h("p", { class: "notice bank-processing" },
+    "Your bank payment is processing: banks take up to 4 business days. ",
+    "You do not need to pay again; we will email you if it does not go through.");
+}
+
 function yearCard(year) {
   const id = `year-${year.school_year}`;
   const facts = h("dl", { class: "facts" },
@@ -49,7 +55,7 @@ function yearCard(year) {
       ? table(`Your ${year.school_year} classes`, ["Class", "Teacher", "College course", "Credits"], classRows(year.registrations))
       : h("p", {}, "No class registered."),
     voidedList(year),
-    year.amount_due_cents > 0 ? payForm(year) : null,
+    year.bank_payment_processing ? bankProcessing() : year.amount_due_cents > 0 ? payForm(year) : null,
     links);
 }
 

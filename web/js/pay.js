@@ -27,7 +27,9 @@ onSubmit(lookupForm, async (data) => {
     h("dt", {}, "Amount due"), h("dd", {}, money(found.amount_due_cents)));
   const button = document.getElementById("pay-button");
   button.textContent = `Pay ${money(found.amount_due_cents)} by card`;
-  payForm.hidden = found.amount_due_cents <= 0;
+  payForm.hidden = found.amount_due_cents <= 0 || found.bank_payment_processing;
+  const processing = document.getElementById("bank-processing");
+  processing.hidden = !found.bank_payment_processing;
   summary.hidden = false;
   document.getElementById("summary-heading").focus();
 }, { busyLabel: "Looking up…" });

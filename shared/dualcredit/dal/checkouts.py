@@ -141,3 +141,47 @@ def clear_checkout(student_id: str, school_year: str, session_id: str) -> None:
         )
     except dynamo.ConditionFailed:
         pass  # already cleared, or replaced by a newer session
+
+
+def note_bank_payment(student_id: str, school_year: str, session_id: str, at: datetime) -> bool:
+    """Mark the year's bank payment as processing (no new checkout meanwhile), unless
+    Stripe already said this session's payment failed; False when not marked."""
+    try:
+        dynamo.update_item(
+            keys.student_pk(student_id),
+            keys.year_sk(school_year),
+            expression="SET bank_payment = if_not_exists(bank_payment, :bank)",
+            condition=(
+                "attribute_exists(PK) AND "
+                "(attribute_not_exists(failed_bank_sessions) "
+                "OR NOT contains(failed_bank_sessions, :sid))"
+            ),
+            values={
+                ":bank": {"session_id": session_id, "since": at.isoformat()},
+                ":sid": session_id,
+            },
+        )
+    except dynamo.ConditionFailed:
+        return False
+    return True
+
+
+def end_bank_payment(student_id: str, school_year: str, session_id: str, *, failed: bool) -> None:
+    """The session's bank payment settled, or failed (remembered, so a late success page
+    cannot mark it processing again): the year no longer waits for it."""
+    if failed:
+        expression, condition = "REMOVE bank_payment ADD failed_bank_sessions :sids", None
+        values: dict[str, object] = {":sids": {session_id}}
+    else:
+        expression, condition = "REMOVE bank_payment", "bank_payment.session_id = :sid"
+        values = {":sid": session_id}
+    try:
+        dynamo.update_item(
+            keys.student_pk(student_id),
+            keys.year_sk(school_year),
+            expression=expression,
+            condition="attribute_exists(PK)" + (f" AND {condition}" if condition else ""),
+            values=values,
+        )
+    except dynamo.ConditionFailed:
+        pass  # no such year, or it waits for another session's payment

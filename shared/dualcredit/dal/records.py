@@ -157,6 +157,18 @@ class OpenCheckout:
 
 
 @dataclass(frozen=True)
+class BankPayment:
+    """A bank (ACH) payment of a year's fee that Stripe has not confirmed yet."""
+
+    session_id: str
+    since: str  # ISO time the app learnt of it
+
+    @classmethod
+    def of_item(cls, item: Item) -> BankPayment:
+        return cls(session_id=item["session_id"], since=item.get("since", ""))
+
+
+@dataclass(frozen=True)
 class VoidedPayment:
     """A check or money order entry staff voided, as its student-year keeps it."""
 
@@ -206,6 +218,8 @@ class StudentYear:
     checkout_generation: int = 0
     #: Check and money order entries voided by staff, oldest first.
     voided_payments: tuple[VoidedPayment, ...] = ()
+    #: A bank payment Stripe took and has not confirmed yet: its session, and since when.
+    bank_payment: BankPayment | None = None
 
     @classmethod
     def of_item(cls, item: Item) -> StudentYear:
@@ -239,6 +253,9 @@ class StudentYear:
             voided_payments=tuple(
                 VoidedPayment.of_item(v) for v in item.get("voided_payments") or ()
             ),
+            bank_payment=BankPayment.of_item(item["bank_payment"])
+            if isinstance(item.get("bank_payment"), dict)
+            else None,
         )
 
     @property
@@ -251,6 +268,7 @@ class StudentYear:
             prior_year_credit=self.prior_year_credit,
             late_fee_paid=self.late_fee_payment is not None
             or bool(self.fee_payment and self.fee_payment.covers_late_fee),
+            bank_payment_processing=self.bank_payment is not None,
         )
 
     @property

@@ -68,18 +68,27 @@ def _client() -> stripe.StripeClient:
     return stripe.StripeClient(get_secret(settings.stripe_secret_key_parameter), **options)
 
 
-def retrieve_checkout_session(session_id: str) -> dict[str, Any] | None:
-    """The session as Stripe has it now (a plain dict, as an event carries it), or None
-    if Stripe knows no such session. StripeUnavailable when it cannot be reached."""
+def retrieve_checkout_session(session_id: str) -> tuple[dict[str, Any], str | None] | None:
+    """The session as Stripe has it now (a plain dict, as an event carries it, its
+    `payment_intent` an id) and its payment intent's status ("processing" while a bank
+    payment is on its way), or None if Stripe knows no such session. StripeUnavailable
+    when it cannot be reached."""
     import stripe
 
     try:
-        session = _client().v1.checkout.sessions.retrieve(session_id)
+        session = _client().v1.checkout.sessions.retrieve(
+            session_id, {"expand": ["payment_intent"]}
+        )
     except stripe.InvalidRequestError:
         return None
     except (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError) as error:
         raise StripeUnavailable(type(error).__name__) from error
-    return session.to_dict()
+    found = session.to_dict()
+    intent = found.get("payment_intent")
+    if isinstance(intent, dict):
+        found["payment_intent"] = intent.get("id")
+        return found, intent.get("status")
+    return found, None
 
 
 def list_event_pages(

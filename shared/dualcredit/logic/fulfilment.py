@@ -7,7 +7,7 @@ settled (or, when both run at the same moment, `confirming`)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from dualcredit import rules
 from dualcredit.dal import checkouts, stripe_gateway
@@ -15,7 +15,7 @@ from dualcredit.dal import payments as payment_data
 from dualcredit.dal.idempotency import InProgress
 from dualcredit.dal.records import fee_facts
 from dualcredit.errors import NotFound, Unavailable
-from dualcredit.logic import stripe_processing
+from dualcredit.logic import stripe_events, stripe_processing
 from dualcredit.logic.caller import Caller, Role
 from dualcredit.logic.stripe_events import EventOutcome
 from dualcredit.models.payments import Fulfilment
@@ -43,17 +43,17 @@ def fulfil_checkout(caller: Caller, session_id: str, at: datetime) -> Fulfilment
     if record is None or record.student_id != caller.user:
         raise NotFound(NO_SUCH_CHECKOUT, code="no_such_checkout")
     try:
-        session = stripe_gateway.retrieve_checkout_session(session_id)
+        retrieved = stripe_gateway.retrieve_checkout_session(session_id)
     except stripe_gateway.StripeUnavailable:
         raise Unavailable(
             "We cannot reach the card processor right now; your payment will still be "
             "recorded. Reload this page in a few minutes.",
             code="payments_unavailable",
         ) from None
-    metadata = (session or {}).get("metadata") or {}
-    if session is None or metadata.get("student_id") != caller.user:
+    session, intent_status = retrieved or ({}, None)
+    if (session.get("metadata") or {}).get("student_id") != caller.user:
         raise NotFound(NO_SUCH_CHECKOUT, code="no_such_checkout")
-    state = _settle(session, at)
+    state = _settle(session, intent_status, at)
     year = payment_data.student_year(record.student_id, record.school_year)
     facts = fee_facts(year)
     return Fulfilment(
@@ -65,13 +65,15 @@ def fulfil_checkout(caller: Caller, session_id: str, at: datetime) -> Fulfilment
     )
 
 
-def _settle(session: dict[str, object], at: datetime) -> PaymentState:
+def _settle(session: dict[str, Any], intent_status: str | None, at: datetime) -> PaymentState:
     if session.get("payment_status") == "paid":
         try:
-            outcome = stripe_processing.settle_paid_session(dict(session), at=at)
+            outcome = stripe_processing.settle_paid_session(session, at=at)
         except InProgress:
             return "confirming"
         return "under_review" if outcome in _UNDER_REVIEW else "recorded"
-    if session.get("status") == "complete":
+    if session.get("status") == "complete" and intent_status == "processing":
+        # A bank payment on its way (as its `completed` event says, were it here yet).
+        stripe_events.bank_payment_processing(session, at)
         return "processing"
     return "not_paid"

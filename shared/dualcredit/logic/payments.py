@@ -29,6 +29,11 @@ LOOKUP_LIMIT_PER_CLIENT = 10
 LOOKUP_LIMIT_PER_SERS_ID = 5
 LOOKUP_WINDOW = timedelta(hours=1)
 NO_MATCH = "We could not find a student with that SERS ID and date of birth."
+BANK_PAYMENT_PROCESSING = (
+    "A bank payment of this fee is processing: banks take up to "
+    f"{rules.BANK_PAYMENT_BUSINESS_DAYS} business days. You do not need to pay again; "
+    "we will email you if it does not go through."
+)
 
 # --------------------------------------------------------------------------- checkout
 
@@ -88,6 +93,7 @@ def pay_summary(
         fee_status=rules.fee_status(facts).value,
         amount_due_cents=rules.amount_due(facts) if record else 0,
         registered=record is not None,
+        bank_payment_processing=rules.bank_payment_pending(facts),
     )
 
 
@@ -115,6 +121,8 @@ def _checkout(
         raise Conflict(
             f"Nothing is due for {year.name} ({_status_words(facts)}).", code="nothing_due"
         )
+    if not rules.may_start_checkout(facts):
+        raise Conflict(BANK_PAYMENT_PROCESSING, code="payment_processing")
     window = window_record.window
     late_fee = rules.late_fee_applies(facts)
     if not rules.may_pay_now(window_open=window.is_open(at), prior_year_credit=late_fee):

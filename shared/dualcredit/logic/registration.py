@@ -144,6 +144,7 @@ def build_dashboard(partition: student_data.StudentPartition) -> Dashboard:
                 school_year=name,
                 fee_status=rules.fee_status(facts).value,
                 amount_due_cents=rules.amount_due(facts),
+                bank_payment_processing=rules.bank_payment_pending(facts),
                 registrations=[_registration(r) for r in by_year.get(name, [])],
                 payments=[
                     SettledPayment.model_validate(p, from_attributes=True)

@@ -24,6 +24,7 @@ from dualcredit.dal import checkouts, stripe_gateway
 from dualcredit.dal import payments as payment_data
 from dualcredit.dal.audit import Actor
 from dualcredit.dal.records import PaymentRecord, ReviewReason
+from dualcredit.logic import bank_payment
 from dualcredit.logic.settlement import Settlement, settle_card
 from dualcredit.observability import logger, metrics
 
@@ -41,6 +42,7 @@ class EventOutcome(StrEnum):
     DUPLICATE_REFUNDED = "duplicate refunded"
     DUPLICATE_REFUND_REFUSED = "duplicate: Stripe refused the refund"
     AWAITING_PAYMENT = "awaiting asynchronous payment"
+    BANK_PAYMENT_FAILED = "bank payment failed: student emailed"
     CHECKOUT_CLOSED = "checkout closed"
     NOT_OURS = "ignored: not ours"
     NO_PAYMENT_INTENT = "ignored: no payment intent"
@@ -75,8 +77,11 @@ def handle_stripe_event(event: dict[str, Any], at: datetime) -> EventOutcome:
         case "checkout.session.async_payment_succeeded":
             return card_paid(obj, at, happened)
         case "checkout.session.completed":
-            return EventOutcome.AWAITING_PAYMENT
-        case "checkout.session.expired" | "checkout.session.async_payment_failed":
+            return bank_payment_processing(obj, at)
+        case "checkout.session.async_payment_failed":
+            bank_payment.failed(obj)
+            return EventOutcome.BANK_PAYMENT_FAILED
+        case "checkout.session.expired":
             meta = obj.get("metadata") or {}
             if meta.get("student_id") and meta.get("school_year"):
                 checkouts.clear_checkout(meta["student_id"], meta["school_year"], obj["id"])
@@ -88,6 +93,15 @@ def handle_stripe_event(event: dict[str, Any], at: datetime) -> EventOutcome:
         case "charge.dispute.closed":
             return _dispute_closed(obj, at)
     return EventOutcome.IGNORED
+
+
+def bank_payment_processing(session: dict[str, Any], at: datetime) -> EventOutcome:
+    """A session completed with its (bank) payment still to come: the year shows it as
+    processing and offers no new checkout until Stripe says it succeeded or failed."""
+    meta = session.get("metadata") or {}
+    if meta.get("student_id") and meta.get("school_year"):
+        checkouts.note_bank_payment(meta["student_id"], meta["school_year"], session["id"], at)
+    return EventOutcome.AWAITING_PAYMENT
 
 
 def card_paid(session: dict[str, Any], at: datetime, paid_at: datetime) -> EventOutcome:

@@ -19,6 +19,7 @@ from typing import Any
 from dualcredit import clock, rules
 from dualcredit.dal import keys
 from dualcredit.dal.idempotency import Applied, once_per_event
+from dualcredit.logic import bank_payment
 from dualcredit.logic.stripe_events import EventOutcome, card_paid, handle_stripe_event
 
 _MEMORY_SECONDS = int(rules.PROCESSED_MEMORY.total_seconds())
@@ -65,7 +66,10 @@ def process_event(event: dict[str, Any], context: Any = None) -> Applied:
         at = clock.now()
         created = event.get("created")
         paid_at = datetime.fromtimestamp(created, UTC) if isinstance(created, int) else at
-        return _session_once.apply(_paid(session, at, paid_at), context)
+        applied = _session_once.apply(_paid(session, at, paid_at), context)
+        if event["type"] == "checkout.session.async_payment_succeeded":
+            bank_payment.settled(session)  # the year waits for it no more
+        return applied
     return _event_once.apply(event, context)
 
 

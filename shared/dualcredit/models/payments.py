@@ -69,6 +69,8 @@ class PaySummary(Model):
     fee_status: Literal["due", "paid", "waived", "waiver_pending"]
     amount_due_cents: int
     registered: bool
+    #: A bank payment is on its way (up to 4 business days): no Pay meanwhile.
+    bank_payment_processing: bool = False
 
 
 class CheckIn(ApiModel):

@@ -190,6 +190,8 @@ class YearSummary(Model):
     registrations: list[Registration]
     #: What settles the year (staff void a mistaken check or money order from here).
     payments: list[SettledPayment] = []
+    #: A bank payment is on its way (up to 4 business days): no Pay meanwhile.
+    bank_payment_processing: bool = False
     #: Entries voided by staff, with the reason (oldest first).
     voided_payments: list[VoidedPayment] = []
 

@@ -22,10 +22,12 @@ __all__ = [
     "PaymentMismatch",
     "PaymentSlot",
     "amount_due",
+    "bank_payment_pending",
     "covers_late_fee",
     "fee_status",
     "late_fee_applies",
     "may_pay_now",
+    "may_start_checkout",
     "payment_mismatch",
     "payment_slot",
     "prior_year_cost_cents",
@@ -46,6 +48,8 @@ class FeeFacts:
     waiver_pending: bool = False
     prior_year_credit: bool = False  # staff approved prior-year credit for this year
     late_fee_paid: bool = False  # a payment settles the late fee (on its own or with the fee)
+    #: A bank payment Stripe took but has not confirmed yet (up to 4 business days).
+    bank_payment_processing: bool = False
 
 
 class FeeStatus(StrEnum):
@@ -163,6 +167,18 @@ def prior_year_cost_cents(
     if year_waived:
         return 0
     return (0 if year_paid else BASE_FEE_CENTS) + LATE_FEE_CENTS
+
+
+def may_start_checkout(facts: FeeFacts) -> bool:
+    """A new card or bank payment may be started when something is due and no bank
+    payment for the year is still processing (a second one would be a duplicate)."""
+    return amount_due(facts) > 0 and not facts.bank_payment_processing
+
+
+def bank_payment_pending(facts: FeeFacts) -> bool:
+    """A year shows its bank payment as processing (instead of Pay) while something is
+    due and a bank payment for it is on its way."""
+    return amount_due(facts) > 0 and facts.bank_payment_processing
 
 
 def may_pay_now(*, window_open: bool, prior_year_credit: bool) -> bool:

@@ -37,3 +37,30 @@ def test_the_reconciliation_reads_every_event_that_pays_refunds_or_disputes():
         "charge.dispute.closed",
     }
     assert rules.EVENTS_PAGE_SIZE == 100
+
+
+# --------------------------------------------------------------------------- bank payments
+
+
+@given(
+    st.builds(
+        rules.FeeFacts,
+        paid=st.booleans(),
+        waiver_approved=st.booleans(),
+        waiver_pending=st.booleans(),
+        prior_year_credit=st.booleans(),
+        late_fee_paid=st.booleans(),
+        bank_payment_processing=st.booleans(),
+    )
+)
+def test_no_checkout_starts_while_a_bank_payment_is_processing(facts):
+    # A checkout starts exactly when something is due and no bank payment is on its way,
+    # and a year shows a bank payment processing exactly when it blocks a due payment.
+    due = rules.amount_due(facts) > 0
+    assert rules.may_start_checkout(facts) == (due and not facts.bank_payment_processing)
+    assert rules.bank_payment_pending(facts) == (due and facts.bank_payment_processing)
+    assert not (rules.may_start_checkout(facts) and rules.bank_payment_pending(facts))
+
+
+def test_a_bank_payment_is_said_to_take_up_to_four_business_days():
+    assert rules.BANK_PAYMENT_BUSINESS_DAYS == 4
