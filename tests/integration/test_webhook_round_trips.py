@@ -5,7 +5,10 @@ its own charge.refunded. The same figures as bench/roundtrips.py's WEBHOOK_EXPEC
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
+from moto.core.botocore_stubber import BotocoreStubber
 
 from bench.roundtrips import WEBHOOK_EXPECTED
 from dualcredit.dal import payments as payment_data
@@ -18,6 +21,25 @@ from tests.support.world import World, with_alice_registered
 def world(api, clock, stripe_standin) -> World:
     clock("2027-01-15T10:00:00-08:00")
     return with_alice_registered(api)
+
+
+@pytest.fixture
+def requests_to_dynamodb(monkeypatch: pytest.MonkeyPatch) -> Counter:
+    """DynamoDB operations that reached moto, from any client (the idempotency
+    utility keeps the client it was first set up with, which the `aws` fixture's
+    recorder does not see after a process's first test)."""
+    counted: Counter = Counter()
+    process = BotocoreStubber.process_request
+
+    def counting(self, request):
+        target = request.headers.get("X-Amz-Target", b"")
+        target = target.decode() if isinstance(target, bytes) else str(target)
+        if target.startswith("DynamoDB_"):
+            counted[target.rsplit(".", 1)[-1]] += 1
+        return process(self, request)
+
+    monkeypatch.setattr(BotocoreStubber, "process_request", counting)
+    return counted
 
 
 def _fee_status(api, student) -> str:
@@ -33,7 +55,10 @@ def _paid_but_not_delivered(standin, session_id: str) -> dict:
     return completed
 
 
-def test_a_paid_sessions_first_delivery_reads_once(api, world, stripe_standin, aws, sent_emails):
+def test_a_paid_sessions_first_delivery_reads_once(
+    api, world, stripe_standin, requests_to_dynamodb, sent_emails
+):
+    aws = requests_to_dynamodb
     alice = world.students["alice"]
     session_id = api("POST", "/students/me/checkout", as_=alice, body={})[1]["session_id"]
     completed = _paid_but_not_delivered(stripe_standin, session_id)
@@ -50,8 +75,9 @@ def test_a_paid_sessions_first_delivery_reads_once(api, world, stripe_standin, a
 
 
 def test_a_duplicate_is_flagged_before_its_refund_and_the_refund_recorded_by_its_event(
-    api, world, stripe_standin, aws
+    api, world, stripe_standin, requests_to_dynamodb
 ):
+    aws = requests_to_dynamodb
     alice = world.students["alice"]
     first = api("POST", "/students/me/checkout", as_=alice, body={})[1]["session_id"]
     stripe_standin.pay(first)
