@@ -4,6 +4,8 @@ Stripe refused retried from there. Stripe is the stand-in; the webhook Lambda an
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from dualcredit.dal import audit, keys, stripe_gateway
@@ -250,3 +252,48 @@ def test_a_refund_made_in_stripe_clears_the_refusal(api, world, stripe_standin):
 
 def _unreachable(*_args, **_kwargs):
     raise stripe_gateway.StripeUnavailable("APIConnectionError")
+
+
+def test_two_staff_resolving_at_once_get_one_resolution(
+    api, world, stripe_standin, atomic_requests
+):
+    ghost = app_session(stripe_standin, GHOST)
+    stripe_standin.pay(ghost)
+    intent = _intent(stripe_standin, ghost)
+    answers: list[int] = []
+
+    def resolve(note: str) -> None:
+        answers.append(api("POST", f"/payments/{intent}/review", as_=STAFF, body={"note": note})[0])
+
+    # When two staff press Resolve at the same moment
+    both = [threading.Thread(target=resolve, args=(n,)) for n in ("Called.", "Emailed.")]
+    for staff in both:
+        staff.start()
+    for staff in both:
+        staff.join()
+    # Then one resolution is recorded and the other is told it was resolved meanwhile
+    assert sorted(answers) == [200, 409]
+    resolutions = [
+        e
+        for e in audit.history(keys.payment_pk(intent))
+        if e["action"] == "payment.review_resolved"
+    ]
+    assert len(resolutions) == 1
+
+
+def test_a_payment_whose_reasons_stripe_cleared_stays_until_staff_resolve_it(
+    api, world, stripe_standin
+):
+    intent = _intent(stripe_standin, _pay_alice(api, world, stripe_standin))
+    dispute = stripe_standin.dispute(intent)
+    # When the consortium wins the dispute (its reason is cleared)
+    stripe_standin.close_dispute(dispute["id"], status="won")
+    # Then the payment is still on the queue, saying its reasons were cleared since
+    (reason,) = _queue(api)[intent]["reasons"]
+    assert reason == {
+        "code": "cleared",
+        "words": "Flagged earlier; what it was flagged for has been cleared since.",
+    }
+    # And staff resolve it like any other
+    assert api("POST", f"/payments/{intent}/review", as_=STAFF, body={"note": "Won."})[0] == 200
+    assert intent not in _queue(api)
