@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from dualcredit import clock, rules
 from dualcredit.http.context import caller, client_address
 from dualcredit.http.params import CheckoutSessionPath, IdPath
-from dualcredit.http.responses import csv_file, csv_responses
+from dualcredit.http.responses import created, csv_file, csv_responses
 from dualcredit.logic import fulfilment, payments, reconciliation, report, requests
 from dualcredit.logic import review as review_queue
 from dualcredit.models.common import ID_MAX_LENGTH, Id, SchoolYearName
@@ -45,8 +45,8 @@ router = Router()
     tags=["payments"],
     status_code=201,
 )
-def post_checkout(request: CheckoutRequest) -> Checkout:
-    return payments.checkout_for_student(caller(router), request.school_year, clock.now())
+def post_checkout(request: CheckoutRequest) -> Response[Checkout]:
+    return created(payments.checkout_for_student(caller(router), request.school_year, clock.now()))
 
 
 @router.post(
@@ -84,13 +84,15 @@ def post_pay_lookup(request: PayLookup) -> PaySummary:
     tags=["payments"],
     status_code=201,
 )
-def post_pay_checkout(request: PayLookup) -> Checkout:
-    return payments.checkout_by_sers_id(
-        request.sers_id,
-        request.birth_date,
-        request.school_year,
-        client_address(router),
-        clock.now(),
+def post_pay_checkout(request: PayLookup) -> Response[Checkout]:
+    return created(
+        payments.checkout_by_sers_id(
+            request.sers_id,
+            request.birth_date,
+            request.school_year,
+            client_address(router),
+            clock.now(),
+        )
     )
 
 
@@ -100,8 +102,8 @@ def post_pay_checkout(request: PayLookup) -> Checkout:
     tags=["staff"],
     status_code=201,
 )
-def post_check(student_id: IdPath, check: CheckIn) -> Payment:
-    return payments.record_check(caller(router), student_id, check, clock.now())
+def post_check(student_id: IdPath, check: CheckIn) -> Response[Payment]:
+    return created(payments.record_check(caller(router), student_id, check, clock.now()))
 
 
 @router.post("/payments/<payment_id>/void", summary="Void a mistaken check entry", tags=["staff"])
@@ -139,8 +141,8 @@ def post_refund_retry(payment_id: IdPath) -> RefundRetry:
 @router.post(
     "/students/me/waivers", summary="Ask for a fee waiver", tags=["payments"], status_code=201
 )
-def post_waiver(request: WaiverRequest) -> PendingWaiver:
-    return requests.request_waiver(caller(router), request, clock.now())
+def post_waiver(request: WaiverRequest) -> Response[PendingWaiver]:
+    return created(requests.request_waiver(caller(router), request, clock.now()))
 
 
 @router.get("/waivers", summary="Waiver requests waiting for a decision", tags=["staff"])
@@ -159,8 +161,8 @@ def post_waiver_decisions(decisions: Decisions) -> list[DecisionResult]:
     tags=["payments"],
     status_code=201,
 )
-def post_prior_year(request: PriorYearRequestIn) -> PriorYearRequest:
-    return requests.request_prior_year(caller(router), request, clock.now())
+def post_prior_year(request: PriorYearRequestIn) -> Response[PriorYearRequest]:
+    return created(requests.request_prior_year(caller(router), request, clock.now()))
 
 
 @router.get(

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from dualcredit import clock, rules
 from dualcredit.http.context import client_address
 from dualcredit.http.params import IdPath
+from dualcredit.http.responses import accepted
 from dualcredit.logic import accounts, catalog, windows
 from dualcredit.models.catalog import Offering, School, WindowOut
 from dualcredit.models.common import Message, SchoolYearName
@@ -56,6 +58,6 @@ def get_window(
     tags=["accounts"],
     status_code=202,
 )
-def post_recovery(request: RecoveryRequest) -> Message:
+def post_recovery(request: RecoveryRequest) -> Response[Message]:
     accounts.recover_sers_id(str(request.email), client_address(router), clock.now())
-    return Message(message=RECOVERY_ANSWER)
+    return accepted(Message(message=RECOVERY_ANSWER))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler import Response, content_types
 
 CSV_MEDIA_TYPE = "text/csv"
 
@@ -26,3 +26,16 @@ def csv_file(body: str, filename: str) -> Response[str]:
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
+
+def created[T](body: T) -> Response[T]:
+    """The answer of a route declared `status_code=201` (which the document reads).
+
+    The status travels in the Response rather than being left to Powertools, which reads
+    the route's `status_code` from resolver-wide context: one request at a time in Lambda,
+    but a concurrent call in the same process (a test's two tabs) can clear it first."""
+    return Response(status_code=201, content_type=content_types.APPLICATION_JSON, body=body)
+
+
+def accepted[T](body: T) -> Response[T]:
+    """The answer of a route declared `status_code=202`; see `created`."""
+    return Response(status_code=202, content_type=content_types.APPLICATION_JSON, body=body)

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from dualcredit import clock, rules
 from dualcredit.http.context import caller
 from dualcredit.http.params import IdPath, SchoolYearPath
+from dualcredit.http.responses import created
 from dualcredit.logic import catalog, registration, staff, windows
 from dualcredit.models.catalog import (
     CollegeCourse,
@@ -47,8 +49,8 @@ def get_roster(
 @router.post(
     "/schools", summary="Add a high school or skill center", tags=["staff"], status_code=201
 )
-def post_school(school: SchoolIn) -> School:
-    return catalog.create_school(caller(router), school, clock.now())
+def post_school(school: SchoolIn) -> Response[School]:
+    return created(catalog.create_school(caller(router), school, clock.now()))
 
 
 @router.patch("/schools/<school_id>", summary="Change a school", tags=["staff"])
@@ -64,8 +66,8 @@ def get_college_courses() -> list[CollegeCourse]:
 @router.post(
     "/college-courses", summary="Add an articulated college course", tags=["staff"], status_code=201
 )
-def post_college_course(course: CollegeCourseIn) -> CollegeCourse:
-    return catalog.create_college_course(caller(router), course, clock.now())
+def post_college_course(course: CollegeCourseIn) -> Response[CollegeCourse]:
+    return created(catalog.create_college_course(caller(router), course, clock.now()))
 
 
 @router.post(
@@ -74,8 +76,8 @@ def post_college_course(course: CollegeCourseIn) -> CollegeCourse:
     tags=["staff"],
     status_code=201,
 )
-def post_offering(offering: OfferingIn) -> Offering:
-    return catalog.create_offering(caller(router), offering, clock.now())
+def post_offering(offering: OfferingIn) -> Response[Offering]:
+    return created(catalog.create_offering(caller(router), offering, clock.now()))
 
 
 @router.patch("/offerings/<offering_id>", summary="Change an offering", tags=["staff"])
@@ -89,8 +91,8 @@ def patch_offering(offering_id: IdPath, changes: OfferingUpdate) -> Offering:
     tags=["staff"],
     status_code=201,
 )
-def post_school_user(invite: SchoolUserInvite) -> SchoolUser:
-    return staff.invite_school_user(caller(router), invite, clock.now())
+def post_school_user(invite: SchoolUserInvite) -> Response[SchoolUser]:
+    return created(staff.invite_school_user(caller(router), invite, clock.now()))
 
 
 @router.get("/schools/<school_id>/users", summary="A school's invited users", tags=["staff"])

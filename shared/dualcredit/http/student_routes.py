@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from dualcredit import clock
 from dualcredit.http.context import caller
+from dualcredit.http.responses import created
 from dualcredit.logic import accounts, registration
 from dualcredit.models.student import (
     Dashboard,
@@ -26,8 +28,8 @@ router = Router()
     tags=["students"],
     status_code=201,
 )
-def post_profile(profile: ProfileIn) -> Profile:
-    return accounts.create_profile(caller(router), profile, clock.now())
+def post_profile(profile: ProfileIn) -> Response[Profile]:
+    return created(accounts.create_profile(caller(router), profile, clock.now()))
 
 
 @router.get("/students/me", summary="The caller's profile", tags=["students"])
@@ -55,5 +57,5 @@ def get_dashboard() -> Dashboard:
     tags=["students"],
     status_code=201,
 )
-def post_registrations(request: RegistrationRequest) -> RegistrationResult:
-    return registration.register(caller(router), request, clock.now())
+def post_registrations(request: RegistrationRequest) -> Response[RegistrationResult]:
+    return created(registration.register(caller(router), request, clock.now()))
