@@ -40,7 +40,7 @@ def test_staff_retry_a_refused_refund_and_resolve_flagged_payments(page, stack):
             "payer_name": "Eve's parent",
         },
     )
-    standin.refuse_refunds(code="charge_disputed", message="The charge is disputed.")
+    standin.refuse_refunds(count=2, code="charge_disputed", message="The charge is disputed.")
     standin.pay(session["session_id"])
     wait_for_card_payment(stack, eve.student_id)
     # And Finn paid through a checkout the app did not start
@@ -63,14 +63,15 @@ def test_staff_retry_a_refused_refund_and_resolve_flagged_payments(page, stack):
     expect(finns).to_contain_text("Paid through a checkout the app did not start.")
     expect(finns.get_by_role("link", name=f"{finn.first_name} {finn.last_name}")).to_be_visible()
 
-    # When staff retry Eve's refund, which Stripe now accepts
+    # When staff retry Eve's refund while Stripe still refuses it
     eves.get_by_role("button", name="Retry refund").click()
-    # Then the page says so, and the duplicate stays to be resolved, with nothing to retry
+    # Then the page says so, and the refund can be retried again
     expect(page.locator("#review-status")).to_have_text(
-        "Card payment of $50.00 for 2026-27: refunded."
+        "Card payment of $50.00 for 2026-27: Stripe refused the refund again."
+        " The charge is disputed."
     )
-    expect(eves.get_by_role("button", name="Retry refund")).to_have_count(0)
-    assert len(standin.refunds) == 1
+    expect(eves.get_by_role("button", name="Retry refund")).to_be_visible()
+    assert standin.refunds == {}
 
     # When staff resolve Finn's payment without a note, the field says what is missing
     finns.get_by_role("button", name="Resolve").click()
@@ -83,8 +84,18 @@ def test_staff_retry_a_refused_refund_and_resolve_flagged_payments(page, stack):
         "Card payment of $50.00 for 2026-27: resolved."
     )
     expect(finns).to_have_count(0)
-    # And Eve's student page is one click away, and lists what is still flagged for her
+    # And Eve's student page is one click away, listing what is flagged for her
     eves.get_by_role("link", name=f"{eve.first_name} {eve.last_name}").click()
     flagged = page.get_by_role("region", name="Payments flagged for review")
     expect(flagged).to_contain_text("A second payment for a year already paid")
-    expect(flagged.get_by_role("button", name="Retry refund")).to_have_count(0)
+    # When staff retry the refund from there, and Stripe accepts it
+    flagged.get_by_role(
+        "button", name="Retry the refund of Card payment of $50.00 for 2026-27"
+    ).click()
+    # Then it is refunded once, and nothing is left to retry; the year stays paid
+    expect(flagged.get_by_role("status")).to_have_text(
+        "Card payment of $50.00 for 2026-27: refunded."
+    )
+    expect(flagged.get_by_role("button")).to_have_count(0)
+    expect(page.locator("section.year[data-year='2026-27'] .fee-status")).to_have_text("Paid")
+    assert len(standin.refunds) == 1
