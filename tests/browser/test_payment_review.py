@@ -1,6 +1,7 @@
-"""Journey: staff work the payment review queue (issue 9): a card payment through a
-checkout the app did not start, and a duplicate whose refund Stripe refused; the refund
-is retried and each payment resolved with a note."""
+"""Journeys (issue 9): staff work the payment review queue (a card payment through a
+checkout the app did not start, and a duplicate whose refund Stripe refused: the refund
+retried, each payment resolved with a note); a student sees a voided entry with its
+reason."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from devstack import seed
-from tests.browser.conftest import api_student, call_api, wait_for_card_payment
+from tests.browser.conftest import api_student, call_api, emails_to, wait_for_card_payment
 from tests.browser.journeys import sign_in
 from tests.support.stripe import session_paying
 
@@ -99,3 +100,41 @@ def test_staff_retry_a_refused_refund_and_resolve_flagged_payments(page, stack):
     expect(flagged.get_by_role("button")).to_have_count(0)
     expect(page.locator("section.year[data-year='2026-27'] .fee-status")).to_have_text("Paid")
     assert len(standin.refunds) == 1
+
+
+def test_a_student_sees_a_voided_check_with_its_reason(page, stack):
+    # Given staff recorded Gil's check and then voided it
+    staff_token = stack.id_token(seed.STAFF_EMAIL, seed.STAFF_PASSWORD)
+    gil = api_student(stack, first_name="Gil")
+    check = call_api(
+        stack,
+        "POST",
+        f"/students/{gil.student_id}/payments",
+        token=staff_token,
+        body={
+            "kind": "money_order",
+            "school_year": "2026-27",
+            "instrument_number": "MO-77",
+            "amount_cents": 5000,
+            "received_on": "2027-01-12",
+            "payer_name": "Gil's parent",
+        },
+    )
+    call_api(
+        stack,
+        "POST",
+        f"/payments/{check['payment_id']}/void",
+        token=staff_token,
+        body={"reason": "Entered for the wrong student"},
+    )
+    # And the family was emailed about it
+    assert any(m["subject"].startswith("Payment voided") for m in emails_to(stack, gil.email))
+    # When Gil opens the dashboard
+    sign_in(page, gil.email, gil.password, lands_on="/dashboard/")
+    # Then the year is due again, and the voided money order is listed with its reason
+    year = page.locator("section.year[data-year='2026-27']")
+    expect(year.locator(".fee-status")).to_have_text("Due")
+    expect(year.get_by_role("list", name="Voided checks and money orders, 2026-27")).to_have_text(
+        "Money order MO-77 for $50.00, received January 12, 2027: voided"
+        " (Entered for the wrong student)"
+    )
