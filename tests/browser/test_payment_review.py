@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from devstack import seed
 from tests.browser.conftest import api_student, call_api, emails_to, wait_for_card_payment
-from tests.browser.journeys import sign_in
+from tests.browser.journeys import open_student, sign_in
 from tests.support.stripe import session_paying
 
 pytestmark = pytest.mark.browser
@@ -138,3 +138,25 @@ def test_a_student_sees_a_voided_check_with_its_reason(page, stack):
         "Money order MO-77 for $50.00, received January 12, 2027: voided"
         " (Entered for the wrong student)"
     )
+
+
+def test_a_check_dated_after_today_is_refused_next_to_its_field(page, stack):
+    # Given staff on Hal's page, recording a check dated tomorrow (the stack's today is
+    # January 15, 2027, Pacific time)
+    hal = api_student(stack, first_name="Hal")
+    sign_in(page, seed.STAFF_EMAIL, seed.STAFF_PASSWORD, lands_on="/staff/")
+    open_student(page, hal.last_name, hal.sers_id)
+    form = page.locator("#check-form")
+    form.get_by_label("Check or money order number").fill("3001")
+    form.get_by_label("Payer's name").fill("Hal's parent")
+    form.get_by_label("Date received").fill("2027-01-16")
+    # When they record it
+    form.get_by_role("button", name="Record payment").click()
+    # Then the date is refused next to its field, in the form's words, and nothing is paid
+    received = form.get_by_label("Date received")
+    expect(received).to_be_focused()
+    expect(received).to_have_attribute("aria-invalid", "true")
+    expect(form).to_contain_text(
+        "Date received cannot be after today (January 15, 2027, Pacific time)."
+    )
+    expect(page.locator("section.year[data-year='2026-27'] .fee-status")).to_have_text("Due")
