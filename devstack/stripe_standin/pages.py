@@ -1,7 +1,10 @@
 """The test checkout pages, standing in for Stripe Checkout's hosted page (server
 mode only): GET /checkout/{id} shows the order and a Pay button; POST
 /checkout/{id}/pay completes the session (303 to success_url); POST
-/checkout/{id}/cancel goes back (303 to cancel_url)."""
+/checkout/{id}/pay-by-bank completes it unpaid, a bank payment on its way (303 to
+success_url), and the page of such a session then offers POST
+/checkout/{id}/bank-succeeds and /bank-fails (async_payment_succeeded or _failed);
+POST /checkout/{id}/cancel goes back (303 to cancel_url)."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import html
 from collections.abc import Mapping
 from typing import Any
 
+from devstack.stripe_standin.errors import StandInError
 from devstack.stripe_standin.parameters import format_amount
 from devstack.stripe_standin.state import Store
 
@@ -31,7 +35,7 @@ class CheckoutPages(Store):
                         return _html(404, "Checkout not found", _NOT_FOUND)
                     self._lapse(session)
                     return _checkout_page(session, self._line_items[session_id])
-            case "POST", ["checkout", session_id, "pay"]:
+            case "POST", ["checkout", session_id, ("pay" | "pay-by-bank") as how]:
                 with self._lock:
                     session = self.sessions.get(session_id)
                     if session is None:
@@ -40,7 +44,8 @@ class CheckoutPages(Store):
                     if session["status"] != "open":
                         status, headers, body = _checkout_page(session, [])
                         return 409, headers, body
-                    self._pay(session_id, False)
+                    # A bank account (ACH) completes the session unpaid, as at Stripe.
+                    self._pay(session_id, how == "pay-by-bank")
                     target = session["success_url"]
                 if target:
                     return _redirect(target, session_id)
@@ -49,6 +54,16 @@ class CheckoutPages(Store):
                     "Payment complete",
                     "<p>Your payment is complete. You can close this page.</p>",
                 )
+            case "POST", ["checkout", session_id, ("bank-succeeds" | "bank-fails") as outcome]:
+                # What the bank says days later (test mode's "simulate" buttons).
+                with self._lock:
+                    if session_id not in self.sessions:
+                        return _html(404, "Checkout not found", _NOT_FOUND)
+                    try:
+                        session = self._async_settle(session_id, outcome == "bank-succeeds")
+                    except StandInError as error:
+                        return _html(409, "No bank payment is waiting", f"<p>{error.message}</p>")
+                return _checkout_page(session, [])
             case "POST", ["checkout", session_id, "cancel"]:
                 with self._lock:
                     session = self.sessions.get(session_id)
@@ -161,6 +176,21 @@ def _checkout_page(session: Mapping[str, Any], items: list[dict[str, Any]]) -> P
         )
     if session["status"] == "complete":
         back = _link(session.get("success_url"), session_id, "Return to the site")
+        if session.get("payment_status") == "unpaid":
+            quoted_id = html.escape(session_id, quote=True)
+            simulate = "".join(
+                _FORM.format(id=quoted_id, action=action, button=f"<button>{words}</button>")
+                for action, words in (
+                    ("bank-succeeds", "The bank pays"),
+                    ("bank-fails", "The bank refuses"),
+                )
+            )
+            return _html(
+                200,
+                "This bank payment is processing",
+                f"<p>The bank has not confirmed this payment yet. In test mode you decide "
+                f'what the bank says:</p><div class="actions">{simulate}</div>{back}',
+            )
         return _html(
             200,
             "This checkout session is already complete",
@@ -183,6 +213,11 @@ def _checkout_page(session: Mapping[str, Any], items: list[dict[str, Any]]) -> P
             id=quoted,
             action="pay",
             button=f'<button type="submit" class="pay">Pay {total}</button>',
+        )
+        + _FORM.format(
+            id=quoted,
+            action="pay-by-bank",
+            button='<button type="submit" class="cancel">Use a bank account</button>',
         ),
         cancel=_FORM.format(
             id=quoted,

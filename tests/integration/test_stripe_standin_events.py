@@ -151,3 +151,30 @@ def test_the_list_and_its_events_carry_the_fields_of_stripes_fixtures(standin, c
     assert (answer["object"], answer["url"]) == ("list", "/v1/events")
     for event in answer["data"]:
         assert set(event) == set(fixture), event["type"]
+
+
+# --------------------------------------------------------------------------- bank payments
+
+
+def test_the_checkout_page_pays_from_a_bank_account_then_the_bank_decides(standin, client):
+    events: list[dict] = []
+    standin.deliver = lambda body, signature: events.append(json.loads(body)) or 200
+    session = client.v1.checkout.sessions.create(checkout_params(expires_at=clock_now(standin)))
+    # When the payer chooses the bank account on the checkout page
+    status, headers, _ = standin.answer_page("POST", f"/checkout/{session.id}/pay-by-bank")
+    standin.after_operation()
+    # Then they go back to the site, and Stripe says completed, unpaid
+    assert status == 303 and session.id in headers["Location"]
+    assert [(e["type"], e["data"]["object"]["payment_status"]) for e in events] == [
+        ("checkout.session.completed", "unpaid")
+    ]
+    # And the session's page offers what the bank may say; the bank refuses
+    page = standin.answer_page("GET", f"/checkout/{session.id}")[2].decode()
+    assert "The bank pays" in page and "The bank refuses" in page
+    assert standin.answer_page("POST", f"/checkout/{session.id}/bank-fails")[0] == 200
+    standin.after_operation()
+    assert events[-1]["type"] == "checkout.session.async_payment_failed"
+    # And it cannot be decided twice
+    assert standin.answer_page("POST", f"/checkout/{session.id}/bank-succeeds")[0] == 409
+    fixture = json.loads(FIXTURES.read_text())["resources"]["event"]
+    assert all(set(event) == set(fixture) for event in events)
