@@ -178,3 +178,20 @@ def test_the_checkout_page_pays_from_a_bank_account_then_the_bank_decides(standi
     assert standin.answer_page("POST", f"/checkout/{session.id}/bank-succeeds")[0] == 409
     fixture = json.loads(FIXTURES.read_text())["resources"]["event"]
     assert all(set(event) == set(fixture) for event in events)
+
+
+def test_a_bank_payments_sessions_carry_the_fields_of_stripes_fixture(standin, client):
+    fixture = json.loads(FIXTURES.read_text())["resources"]["checkout.session"]
+    events: list[dict] = []
+    standin.deliver = lambda body, signature: events.append(json.loads(body)) or 200
+    session = client.v1.checkout.sessions.create(checkout_params(expires_at=clock_now(standin)))
+    # Open, completed unpaid, then paid: as created, retrieved and in each event
+    shown = [session.to_dict()]
+    standin.pay(session.id, async_payment=True)
+    shown.append(client.v1.checkout.sessions.retrieve(session.id).to_dict())
+    standin.async_succeed(session.id)
+    shown.append(client.v1.checkout.sessions.retrieve(session.id).to_dict())
+    shown += [event["data"]["object"] for event in events]
+    assert [s["payment_status"] for s in shown] == ["unpaid", "unpaid", "paid", "unpaid", "paid"]
+    for each in shown:
+        assert set(each) == set(fixture), sorted(set(each) ^ set(fixture))
