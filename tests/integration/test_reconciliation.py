@@ -184,3 +184,61 @@ def test_the_run_follows_every_page_of_the_list(api, world, stripe_standin, reco
     assert (result["events_read"], result["applied"]) == (5, 5)
     _, runs = api("GET", "/payments/reconciliation", as_=STAFF)
     assert runs[0]["pages"] == 3
+
+
+def test_a_run_stripe_refuses_is_recorded_failed_and_retried(api, world, stripe_standin, reconcile):
+    from dualcredit.dal import aws as aws_clients
+    from dualcredit.dal import secrets
+    from dualcredit.logic.reconciliation import ReconciliationIncomplete
+    from tests.support import env
+
+    with Outage(stripe_standin):
+        _pay(api, world, stripe_standin, "bob")
+    # Given the Stripe key in SSM is one Stripe does not know (a rotation half done)
+    aws_clients.client("ssm").put_parameter(
+        Name=env.STRIPE_SECRET_KEY_PARAMETER,
+        Value="sk_test_rotated_away",
+        Type="SecureString",
+        Overwrite=True,
+    )
+    secrets.forget()
+    # When the run cannot read the list, Then it fails (the scheduler retries it) ...
+    with pytest.raises(ReconciliationIncomplete):
+        reconcile()
+    # ... and staff see the failed run
+    _, runs = api("GET", "/payments/reconciliation", as_=STAFF)
+    assert [(r["events_read"], r["applied"], r["failed"]) for r in runs] == [(0, 0, 1)]
+    assert _status(api, world, "bob") == "due"
+
+
+def test_an_event_the_webhook_is_applying_meanwhile_is_left_to_it(
+    api, world, stripe_standin, reconcile, atomic_requests, monkeypatch
+):
+    import threading
+
+    from dualcredit.logic import stripe_events
+
+    # Given Bob's payment is being settled by a webhook delivery right now
+    stripe_standin.auto_deliver = False
+    _pay(api, world, stripe_standin, "bob")
+    inside, release = threading.Event(), threading.Event()
+    settle = stripe_events.settle_card
+
+    def held(*args, **kwargs):
+        inside.set()
+        assert release.wait(20), "the test never released the webhook"
+        return settle(*args, **kwargs)
+
+    monkeypatch.setattr(stripe_events, "settle_card", held)
+    webhook = threading.Thread(target=stripe_standin.deliver_pending)
+    webhook.start()
+    assert inside.wait(20)
+    # When the reconciliation runs meanwhile, Then it counts the event in progress
+    first = reconcile()
+    assert (first["events_read"], first["applied"], first["in_progress"]) == (1, 0, 1)
+    # And the webhook finishes it: the next run finds it applied, Bob's year paid once
+    release.set()
+    webhook.join(20)
+    assert stripe_standin.webhook.answers == [200]
+    assert reconcile()["already_applied"] == 1
+    assert _status(api, world, "bob") == "paid"

@@ -96,7 +96,7 @@ def list_event_pages(
 ) -> Iterator[list[dict[str, Any]]]:
     """Stripe's events of `types` created at or after `created_since`, newest first, a
     page (one request) at a time, each after the last one read (`starting_after`) until
-    Stripe says there are no more. StripeUnavailable when it cannot be reached."""
+    Stripe says there are no more. StripeUnavailable when it cannot be reached or refuses."""
     import stripe
 
     client = _client()
@@ -108,7 +108,7 @@ def list_event_pages(
     while True:
         try:
             page = client.v1.events.list(params)
-        except (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError) as error:
+        except stripe.StripeError as error:  # unreachable, failing, or refusing our key
             raise StripeUnavailable(type(error).__name__) from error
         events = [event.to_dict() for event in page.data]
         yield events
