@@ -146,6 +146,8 @@ def test_a_check_dated_after_today_is_refused_next_to_its_field(page, stack):
     hal = api_student(stack, first_name="Hal")
     sign_in(page, seed.STAFF_EMAIL, seed.STAFF_PASSWORD, lands_on="/staff/")
     open_student(page, hal.last_name, hal.sers_id)
+    # (the page has loaded, and set its defaults, once the name is shown)
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"{hal.first_name} {hal.last_name}")
     form = page.locator("#check-form")
     form.get_by_label("Check or money order number").fill("3001")
     form.get_by_label("Payer's name").fill("Hal's parent")

@@ -7,9 +7,8 @@ const body = document.getElementById("review-body");
 const status = document.getElementById("review-status");
 
 function studentFacts(student) {
-  if (!student.name) {
-    return `No such student (the payment names ${student.sers_id || "no SERS ID"})`;
-  }
+  if (!student.name && !student.student_id) return "Not known yet: no event from Stripe has named the student";
+  if (!student.name) return `No such student (the payment names ${student.sers_id || "no SERS ID"})`;
   return h("a", { href: `/staff/student/?id=${encodeURIComponent(student.student_id)}` },
     `${student.name} (${student.sers_id})`);
 }
