@@ -78,3 +78,11 @@ def test_the_csv_routes_declare_text_csv(path):
     # Given a CSV download, Then its 200 is documented as text/csv only
     content = SPEC["paths"][path]["get"]["responses"]["200"]["content"]
     assert list(content) == ["text/csv"]
+
+
+def test_the_csv_upload_declares_its_text_csv_body_and_no_415():
+    # Given the grade import's CSV upload, which reads its body raw
+    operation = SPEC["paths"]["/schools/{school_id}/grades/csv"]["post"]
+    # Then the document says it takes text/csv, and not that it refuses it as not JSON
+    assert list(operation["requestBody"]["content"]) == ["text/csv"]
+    assert "415" not in operation["responses"]

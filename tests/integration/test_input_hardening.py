@@ -36,7 +36,9 @@ def _operations(where: Any) -> list[tuple[str, str]]:
     ]
 
 
-JSON_BODY_ROUTES = _operations(lambda _, op: "requestBody" in op)
+JSON_BODY_ROUTES = _operations(
+    lambda _, op: "application/json" in op.get("requestBody", {}).get("content", {})
+)
 PATH_PARAMETER_ROUTES = _operations(lambda path, _: "{" in path)
 GRADE_ROUTES = {"/schools/{school_id}/grades", "/schools/{school_id}/enrollments"}
 

@@ -25,6 +25,7 @@ from dualcredit.errors import (
     UnknownReference,
     UnsupportedMediaType,
 )
+from dualcredit.http.body import JSON_MEDIA_TYPE
 from dualcredit.http.params import PARAMETER_LABELS
 from dualcredit.models.common import FIELD_LABEL, ErrorBody, FieldError
 from dualcredit.observability import logger
@@ -201,7 +202,7 @@ def document_errors(
     - the domain errors' statuses (STATUS: 400, 403, 404, 409, 429, 503), on every
       operation, with the ErrorBody shape;
     - 422 where the operation takes input, 415 where it takes a JSON body
-      (dualcredit.http.body), with the ErrorBody shape;
+      (dualcredit.http.body; a CSV upload reads its body raw), with the ErrorBody shape;
     - on each operation not in `public` (("GET", "/schools"), as the template's
       `Auth: NONE` routes), the Cognito ID token it needs and API Gateway's 401.
 
@@ -218,9 +219,10 @@ def document_errors(
     for path, operations in spec.get("paths", {}).items():
         for method, operation in operations.items():
             takes_body = "requestBody" in operation
+            takes_json = JSON_MEDIA_TYPE in operation.get("requestBody", {}).get("content", {})
             statuses = list(DOMAIN_STATUSES)
             statuses += ["422"] if takes_body or operation.get("parameters") else []
-            statuses += ["415"] if takes_body else []
+            statuses += ["415"] if takes_json else []
             responses = operation.setdefault("responses", {})
             if "422" in responses and "HTTPValidationError" in str(responses["422"]):
                 del responses["422"]  # Powertools' own shape, which this API never answers

@@ -13,7 +13,7 @@ from dualcredit import clock
 from dualcredit.errors import InvalidInput
 from dualcredit.http.context import caller
 from dualcredit.http.params import IdPath
-from dualcredit.http.responses import csv_file, csv_responses
+from dualcredit.http.responses import csv_file, csv_request_body, csv_responses
 from dualcredit.logic import grades
 from dualcredit.models.common import SchoolYearName
 from dualcredit.models.grades import EnrollmentBatch, EnrollmentResult, GradeBatch, GradeResult
@@ -37,6 +37,7 @@ def put_grades(school_id: IdPath, batch: GradeBatch) -> GradeResult:
     "/schools/<school_id>/grades/csv",
     summary="Post grades from a CSV (columns sers_id, college_course_code, grade)",
     tags=["grades"],
+    openapi_extensions=csv_request_body("The school's export: sers_id, college_course_code, grade"),
 )
 def post_grades_csv(
     school_id: IdPath,

@@ -17,6 +17,13 @@ def csv_responses(description: str) -> dict[int, Any]:
     return {200: {"description": description, "content": content}}
 
 
+def csv_request_body(description: str) -> dict[str, Any]:
+    """The route decorator's `openapi_extensions=` of a route that reads a CSV file as its
+    body (the body is read raw, so Powertools does not see it)."""
+    content = {CSV_MEDIA_TYPE: {"schema": {"type": "string"}}}
+    return {"requestBody": {"description": description, "required": True, "content": content}}
+
+
 def csv_file(body: str, filename: str) -> Response[str]:
     """A CSV download: `body` (already neutralized, dualcredit.logic.csv_export) as `filename`."""
     return Response(
