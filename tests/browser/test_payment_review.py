@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from devstack import seed
 from tests.browser.conftest import api_student, call_api, emails_to, wait_for_card_payment
 from tests.browser.journeys import open_student, sign_in
+from tests.browser.test_accessibility import problems
 from tests.support.stripe import session_paying
 
 pytestmark = pytest.mark.browser
@@ -63,6 +64,8 @@ def test_staff_retry_a_refused_refund_and_resolve_flagged_payments(page, stack):
     finns = page.locator("form.review").filter(has_text=finn.sers_id)
     expect(finns).to_contain_text("Paid through a checkout the app did not start.")
     expect(finns.get_by_role("link", name=f"{finn.first_name} {finn.last_name}")).to_be_visible()
+    # And the page, with its cards, has no serious accessibility problem
+    assert problems(page, "/staff/review/ with flagged payments") == []
 
     # When staff retry Eve's refund while Stripe still refuses it
     eves.get_by_role("button", name="Retry refund").click()
@@ -89,6 +92,7 @@ def test_staff_retry_a_refused_refund_and_resolve_flagged_payments(page, stack):
     eves.get_by_role("link", name=f"{eve.first_name} {eve.last_name}").click()
     flagged = page.get_by_role("region", name="Payments flagged for review")
     expect(flagged).to_contain_text("A second payment for a year already paid")
+    assert problems(page, "/staff/student/ with a flagged payment") == []
     # When staff retry the refund from there, and Stripe accepts it
     flagged.get_by_role(
         "button", name="Retry the refund of Card payment of $50.00 for 2026-27"
