@@ -148,3 +148,24 @@ def test_a_bank_payments_events_missed_by_the_webhook_are_applied_by_the_reconci
     assert [(r["applied"], r["already_applied"]) for r in runs] == [(2, 0), (0, 2)]
     assert len(_failure_emails(sent_emails)) == 1
     assert _year(api, alice)["bank_payment_processing"] is False
+
+
+def test_a_completed_event_met_after_its_bank_payment_was_decided_marks_nothing(
+    api, world, stripe_standin
+):
+    alice = world.students["alice"]
+    # Given the webhook missed Alice's `completed` (unpaid) but got the success
+    stripe_standin.auto_deliver = False
+    session_id = _bank_payment(api, alice, stripe_standin)
+    (completed,) = stripe_standin.discard_pending()
+    stripe_standin.async_succeed(session_id)
+    stripe_standin.deliver_pending()
+    assert _year(api, alice)["fee_status"] == "paid"
+    # When the missed `completed` arrives after all (a retry, or the reconciliation)
+    stripe_standin.redeliver(completed)
+    # Then the year is not marked processing: were it refunded, Pay would be offered
+    stripe_standin.refund(stripe_standin.sessions[session_id]["payment_intent"])
+    stripe_standin.deliver_pending()
+    year = _year(api, alice)
+    assert (year["fee_status"], year["bank_payment_processing"]) == ("due", False)
+    assert api("POST", "/students/me/checkout", as_=alice, body={})[0] == 201

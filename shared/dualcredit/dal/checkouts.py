@@ -145,7 +145,7 @@ def clear_checkout(student_id: str, school_year: str, session_id: str) -> None:
 
 def note_bank_payment(student_id: str, school_year: str, session_id: str, at: datetime) -> bool:
     """Mark the year's bank payment as processing (no new checkout meanwhile), unless
-    Stripe already said this session's payment failed; False when not marked."""
+    Stripe already said whether this session's payment came; False when not marked."""
     try:
         dynamo.update_item(
             keys.student_pk(student_id),
@@ -153,8 +153,8 @@ def note_bank_payment(student_id: str, school_year: str, session_id: str, at: da
             expression="SET bank_payment = if_not_exists(bank_payment, :bank)",
             condition=(
                 "attribute_exists(PK) AND "
-                "(attribute_not_exists(failed_bank_sessions) "
-                "OR NOT contains(failed_bank_sessions, :sid))"
+                "(attribute_not_exists(ended_bank_sessions) "
+                "OR NOT contains(ended_bank_sessions, :sid))"
             ),
             values={
                 ":bank": {"session_id": session_id, "since": at.isoformat()},
@@ -166,22 +166,17 @@ def note_bank_payment(student_id: str, school_year: str, session_id: str, at: da
     return True
 
 
-def end_bank_payment(student_id: str, school_year: str, session_id: str, *, failed: bool) -> None:
-    """The session's bank payment settled, or failed (remembered, so a late success page
-    cannot mark it processing again): the year no longer waits for it."""
-    if failed:
-        expression, condition = "REMOVE bank_payment ADD failed_bank_sessions :sids", None
-        values: dict[str, object] = {":sids": {session_id}}
-    else:
-        expression, condition = "REMOVE bank_payment", "bank_payment.session_id = :sid"
-        values = {":sid": session_id}
+def end_bank_payment(student_id: str, school_year: str, session_id: str) -> None:
+    """Stripe said whether the session's bank payment came: the year no longer waits for
+    it, and the session is remembered as decided, so its `completed` event or success
+    page, met late (a reconciliation, a redelivery), cannot mark it processing again."""
     try:
         dynamo.update_item(
             keys.student_pk(student_id),
             keys.year_sk(school_year),
-            expression=expression,
-            condition="attribute_exists(PK)" + (f" AND {condition}" if condition else ""),
-            values=values,
+            expression="REMOVE bank_payment ADD ended_bank_sessions :sids",
+            condition="attribute_exists(PK)",
+            values={":sids": {session_id}},
         )
     except dynamo.ConditionFailed:
-        pass  # no such year, or it waits for another session's payment
+        pass  # no such year: a payment never creates one

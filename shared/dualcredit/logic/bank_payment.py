@@ -27,7 +27,7 @@ def settled(session: dict[str, Any]) -> None:
     """Stripe confirmed the bank payment (its settlement is the paid session's)."""
     named = _student_year(session)
     if named is not None:
-        checkouts.end_bank_payment(*named, session["id"], failed=False)
+        checkouts.end_bank_payment(*named, session["id"])
 
 
 def failed(session: dict[str, Any]) -> None:
@@ -38,7 +38,7 @@ def failed(session: dict[str, Any]) -> None:
         return
     student_id, school_year = named
     checkouts.clear_checkout(student_id, school_year, session["id"])
-    checkouts.end_bank_payment(student_id, school_year, session["id"], failed=True)
+    checkouts.end_bank_payment(student_id, school_year, session["id"])
     metrics.add_metric(name="BankPaymentFailed", unit="Count", value=1)
     year = payment_data.student_year(student_id, school_year)
     profile = student_data.get_profile(student_id)
