@@ -106,9 +106,11 @@ class MotoStack:
         warnings.filterwarnings("ignore", message="No application metrics to publish")
         from devstack.template import create_table
         from dualcredit.dal import aws as aws_clients
+        from dualcredit.dal import idempotency
         from dualcredit.settings import get_settings
 
         aws_clients.reset_clients()
+        idempotency.forget()
         get_settings.cache_clear()
         create_table(aws_clients.client("dynamodb"), TABLE_NAME)
         aws_clients.client("ses").verify_email_identity(EmailAddress=EMAIL_SENDER)

@@ -99,9 +99,10 @@ class ProcessEnvironment:
 
 def refresh_app_state() -> None:
     """The app caches clients, settings and secrets per process; make it re-read them."""
-    from dualcredit.dal import aws, secrets
+    from dualcredit.dal import aws, idempotency, secrets
     from dualcredit.settings import get_settings
 
     aws.reset_clients()
+    idempotency.forget()  # its persistence layer holds a client and a table name
     get_settings.cache_clear()
     secrets.forget()  # the SSM provider: its client (endpoint) and cached values

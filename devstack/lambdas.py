@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from devstack import template
+from devstack import iam, template
 from devstack.errors import StackError
 from devstack.names import STACK_NAME
 
@@ -88,7 +88,7 @@ def load_function(logical_id: str, region: str) -> LambdaFunction:
     )
     return LambdaFunction(
         logical_id=logical_id,
-        handler=handler,
+        handler=iam.guarded(logical_id, handler),  # with its role's permissions only
         function_name=f"{STACK_NAME}-{logical_id}",
         log_group_name=log_group,
         timeout_seconds=settings["timeout"],

@@ -46,10 +46,12 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[DynamoCalls]:
     """A fresh moto account: table, user pool with groups, verified sender."""
     env.apply()
     from dualcredit.dal import aws as aws_clients
+    from dualcredit.dal import idempotency
     from dualcredit.settings import get_settings
 
     with mock_aws():
         aws_clients.reset_clients()
+        idempotency.forget()
         get_settings.cache_clear()
         ddb = aws_clients.client("dynamodb")
         create_table(ddb, env.TEST_ENV["TABLE_NAME"])
@@ -134,7 +136,11 @@ class Api:
     `as_` is the caller: claims, a tests.support.students Student, or None."""
 
     def __init__(self, module):
+        from devstack import iam
+
         self.module = module
+        # With its role's permissions only, as in AWS (devstack.iam).
+        self.handler = iam.guarded(iam.function_of(module.__file__), module.lambda_handler)
 
     def __call__(
         self,
@@ -158,7 +164,7 @@ class Api:
             source_ip=source_ip,
             headers=headers,
         )
-        response = self.module.lambda_handler(event, LambdaContext())
+        response = self.handler(event, LambdaContext())
         text = response.get("body") or "null"
         headers = {k.lower(): v for k, v in (response.get("headers") or {}).items()}
         multi = {k.lower(): v for k, v in (response.get("multiValueHeaders") or {}).items()}
@@ -195,7 +201,11 @@ class Webhook:
     """Delivers Stripe webhook requests to the webhook Lambda, as API Gateway would."""
 
     def __init__(self, module):
+        from devstack import iam
+
         self.module = module
+        # With its role's permissions only, as in AWS (devstack.iam).
+        self.handler = iam.guarded(iam.function_of(module.__file__), module.lambda_handler)
         self.answers: list[int] = []
 
     def __call__(self, body: bytes | str, signature: str | None) -> dict:
@@ -207,7 +217,7 @@ class Webhook:
         event["headers"].pop("Authorization", None)
         if signature is not None:
             event["headers"]["Stripe-Signature"] = signature
-        response = self.module.lambda_handler(event, LambdaContext())
+        response = self.handler(event, LambdaContext())
         self.answers.append(response["statusCode"])
         return response
 

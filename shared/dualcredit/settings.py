@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, fields
 from datetime import datetime
 from functools import lru_cache
 
@@ -115,6 +115,14 @@ _ENV = {
     "reminder_queue_url": "REMINDER_QUEUE_URL",
     "reconciliation_days": "RECONCILIATION_DAYS",
 }
+
+
+def default_of(variable: str) -> str | None:
+    """What the app takes when the environment variable is not set (None: no default)."""
+    defaults = {f.name: f.default for f in fields(Settings) if f.default is not MISSING}
+    name = next((field for field, env in _ENV.items() if env == variable), None)
+    value = defaults.get(name) if name else None
+    return value if isinstance(value, str) else None
 
 
 @lru_cache(maxsize=1)

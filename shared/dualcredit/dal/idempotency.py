@@ -22,8 +22,9 @@ from typing import Any
 from dualcredit.dal.aws import client
 from dualcredit.settings import get_settings
 
-#: Each guarded function's set-up (the Powertools utility and its persistence layer).
-_SET_UPS: list[Callable[[], object]] = []
+#: Each guarded function's set-up (the Powertools utility and its persistence layer),
+#: made once per process (functools.cache).
+_SET_UPS: list[Any] = []
 #: The invocation's Lambda context, so a record left in progress by a function that
 #: timed out or crashed expires with the invocation, not with the record.
 _invocation: dict[str, Any] = {}
@@ -34,6 +35,13 @@ def prepare() -> None:
     event: a SnapStart snapshot then holds it."""
     for set_up in _SET_UPS:
         set_up()
+
+
+def forget() -> None:
+    """Drop every set-up: the next event makes it again, with the table and client of
+    the environment then in force (tests and the dev stack switch them; Lambda never)."""
+    for set_up in _SET_UPS:
+        set_up.cache_clear()
 
 
 def use_context(context: Any) -> None:
