@@ -327,18 +327,14 @@ def test_function_policies_are_least_privilege(resources: dict[str, Any]) -> Non
             for action in actions:
                 assert "*" not in action, (name, action)
                 assert action != "dynamodb:Scan", (name, action)
-                # Powertools idempotency deletes (a failed event's in-progress record); the
-                # API deletes only identity claims (a staff correction moves one) and
-                # idempotency records (a session settled from the success page), the
-                # scheduled function only idempotency records (the reconciliation).
+                # DeleteItem only under key prefixes: Powertools idempotency releases a
+                # failed event's in-progress record; the API also moves identity claims.
                 if action == "dynamodb:DeleteItem":
-                    if name in _DELETES_ONLY:
-                        assert stmt["Condition"] == {
-                            "ForAllValues:StringLike": {"dynamodb:LeadingKeys": _DELETES_ONLY[name]}
-                        }, stmt
-                        assert actions == ["dynamodb:DeleteItem"], stmt
-                    else:
-                        assert name == "StripeWebhookFunction", name
+                    assert actions == ["dynamodb:DeleteItem"], stmt
+                    prefixes = stmt["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
+                    assert prefixes and all(
+                        p.endswith("#*") and p[:-2].isupper() for p in prefixes
+                    ), stmt
             # SES's template actions take no resource ARN (SAM's own
             # SESEmailTemplateCrudPolicy grants them on "*"); nothing else may.
             if set(actions) <= {"ses:CreateTemplate", "ses:UpdateTemplate"}:
