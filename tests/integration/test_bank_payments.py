@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from dualcredit import rules
+from dualcredit.dal import payments as payment_data
 from tests.support.events import LambdaContext
 from tests.support.world import World, with_alice_registered
 
@@ -169,3 +170,22 @@ def test_a_completed_event_met_after_its_bank_payment_was_decided_marks_nothing(
     year = _year(api, alice)
     assert (year["fee_status"], year["bank_payment_processing"]) == ("due", False)
     assert api("POST", "/students/me/checkout", as_=alice, body={})[0] == 201
+
+
+def test_the_success_page_met_after_the_bank_paid_settles_and_ends_the_wait(
+    api, world, stripe_standin, sent_emails
+):
+    alice = world.students["alice"]
+    # Given Alice's bank payment is processing, and the bank paid, the webhook late
+    session_id = _bank_payment(api, alice, stripe_standin)
+    stripe_standin.auto_deliver = False
+    stripe_standin.async_succeed(session_id)
+    # When she opens the success page again
+    answer = api("POST", f"/students/me/checkout/{session_id}/fulfil", as_=alice, body={})[1]
+    # Then it is recorded and the year paid, no longer processing
+    assert (answer["payment"], answer["fee_status"]) == ("recorded", "paid")
+    year = payment_data.student_year(alice.student_id, "2026-27")
+    assert year is not None and year.bank_payment is None  # a later refund offers Pay
+    # And the event, when it comes, settles nothing twice
+    stripe_standin.deliver_pending()
+    assert len([m for m in sent_emails() if "Receipt" in m[1]]) == 1

@@ -15,7 +15,7 @@ from dualcredit.dal import payments as payment_data
 from dualcredit.dal.idempotency import InProgress
 from dualcredit.dal.records import fee_facts
 from dualcredit.errors import NotFound, Unavailable
-from dualcredit.logic import stripe_events, stripe_processing
+from dualcredit.logic import bank_payment, stripe_events, stripe_processing
 from dualcredit.logic.caller import Caller, Role
 from dualcredit.logic.stripe_events import EventOutcome
 from dualcredit.models.payments import Fulfilment
@@ -55,6 +55,11 @@ def fulfil_checkout(caller: Caller, session_id: str, at: datetime) -> Fulfilment
         raise NotFound(NO_SUCH_CHECKOUT, code="no_such_checkout")
     state = _settle(session, intent_status, at)
     year = payment_data.student_year(record.student_id, record.school_year)
+    decided = state in ("recorded", "under_review", "not_paid")
+    if decided and year and year.bank_payment and year.bank_payment.session_id == session_id:
+        # Stripe decided this bank payment before its event came: stop waiting for it.
+        bank_payment.settled(session)
+        year = payment_data.student_year(record.student_id, record.school_year)
     facts = fee_facts(year)
     return Fulfilment(
         session_id=session_id,
