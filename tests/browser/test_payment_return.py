@@ -70,3 +70,26 @@ def test_a_bank_payment_shows_processing_then_pay_again_when_the_bank_refuses(pa
     page.goto("/dashboard/")
     expect(year.get_by_role("button", name="Pay $50.00")).to_be_visible()
     expect(year.locator(".bank-processing")).to_have_count(0)
+
+
+def test_staff_see_the_nightly_check_against_stripe_on_the_report_page(page: Page, stack):
+    from urllib.request import Request
+
+    from devstack import seed
+    from tests.browser.conftest import _LOCAL
+
+    # Given a reconciliation ran (from the dev stack's schedules page)
+    request = Request(  # noqa: S310 - the local stack's URL
+        f"{stack.base_url}/_dev/schedules/ReconcileDaily", data=b"{}", method="POST"
+    )
+    request.add_header("Content-Type", "application/json")
+    with _LOCAL.open(request, timeout=60) as answer:
+        assert answer.status == 200
+    # When staff open the payments report
+    sign_in(page, seed.STAFF_EMAIL, seed.STAFF_PASSWORD, lands_on="/staff/")
+    page.goto("/staff/report/")
+    # Then the runs are listed with what each read and applied
+    runs = page.get_by_role("region", name="Daily check against Stripe")
+    expect(runs.get_by_role("table")).to_be_visible()
+    expect(runs.get_by_role("columnheader", name="Events read")).to_be_visible()
+    expect(runs.get_by_role("columnheader", name="Already applied")).to_be_visible()
