@@ -55,8 +55,9 @@ def reconcile(at: datetime) -> dict[str, Any]:
     except stripe_gateway.StripeUnavailable:
         unreadable = True
     outcomes: Counter[str] = Counter()
-    # Oldest first, as the webhook would have met them.
-    for event in sorted(events, key=lambda e: e.get("created") or 0):
+    # Oldest first, as the webhook would have met them (Stripe lists newest first, so the
+    # reversed list keeps events of one second in the order they happened).
+    for event in sorted(reversed(events), key=lambda e: e.get("created") or 0):
         run.events_read += 1
         try:
             applied = stripe_processing.process_event(event)
