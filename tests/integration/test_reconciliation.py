@@ -242,3 +242,16 @@ def test_an_event_the_webhook_is_applying_meanwhile_is_left_to_it(
     assert stripe_standin.webhook.answers == [200]
     assert reconcile()["already_applied"] == 1
     assert _status(api, world, "bob") == "paid"
+
+
+def test_events_are_applied_in_the_order_they_happened(api, world, stripe_standin, reconcile):
+    # Given, unheard, Bob paid and was refunded whole in the same second (a fixed clock)
+    with Outage(stripe_standin):
+        intent = _pay(api, world, stripe_standin, "bob")
+        stripe_standin.refund(intent)
+    # When the run applies them
+    reconcile()
+    # Then the payment settled first and its refund then took it off the year
+    _, runs = api("GET", "/payments/reconciliation", as_=STAFF)
+    assert runs[0]["outcomes"] == {"settled fee": 1, "refunded: fee due again": 1}
+    assert _status(api, world, "bob") == "due"
