@@ -1,5 +1,8 @@
-"""Two gaps in moto (5.2.5) filled for the local stack, the tests and the bench.
+"""Three gaps in moto (5.2.5) filled for the local stack, the tests and the bench.
 
+- Cognito's ConfirmSignUp leaves the address unverified: moto sets no `email_verified`,
+  so the ID token carries none, where Cognito, for a pool that auto-verifies email
+  (AutoVerifiedAttributes), marks it verified on confirmation. `install()` does that.
 - Cognito's ResendConfirmationCode (the sign-up page's "send a new code") is missing:
   `install()` adds it, answering as Cognito does (the code goes by email; moto accepts
   any code at ConfirmSignUp, so no code is kept).
@@ -33,6 +36,7 @@ def _no_table_copies(value: Any, memo: dict | None = None) -> Any:
 def install() -> None:
     """Idempotent; call before the first AWS request."""
     _install_resend_confirmation_code()
+    _install_email_verified_on_confirmation()
     from moto.dynamodb import models
     from moto.dynamodb.models import DynamoDBBackend
     from moto.dynamodb.models.dynamo_type import DynamoType
@@ -93,6 +97,26 @@ def _restore(table: Any, hash_key: Any, range_key: Any, item: Any) -> None:
                 del table.items[hash_key]
     else:
         table.items.pop(hash_key, None)
+
+
+def _install_email_verified_on_confirmation() -> None:
+    from moto.cognitoidp.models import CognitoIdpBackend
+
+    if getattr(CognitoIdpBackend.confirm_sign_up, _INSTALLED, False):
+        return
+    original = CognitoIdpBackend.confirm_sign_up
+
+    def confirm_sign_up(self: Any, client_id: str, username: str) -> str:
+        answer = original(self, client_id, username)
+        pool = next(p for p in self.user_pools.values() if client_id in p.clients)
+        user = self.admin_get_user(pool.id, username)
+        if "email" in (pool.extended_config.get("AutoVerifiedAttributes") or []):
+            if "email" in user.attribute_lookup:
+                user.update_attributes([{"Name": "email_verified", "Value": "true"}])
+        return answer
+
+    setattr(confirm_sign_up, _INSTALLED, True)
+    CognitoIdpBackend.confirm_sign_up = confirm_sign_up  # type: ignore[method-assign]
 
 
 def _install_resend_confirmation_code() -> None:

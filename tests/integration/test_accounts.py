@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from tests.support.events import claims
 from tests.support.students import Student, a_student
 from tests.support.world import STAFF, World
 
@@ -98,6 +99,27 @@ def test_a_look_alike_of_the_same_name_is_refused_like_the_exact_duplicate(
     assert (status, body) == refused_exact
     assert status == 409 and body["code"] == "duplicate_account"
     assert api("GET", "/students/me", as_=alike)[0] == 404
+
+
+def test_a_legal_name_is_stored_without_its_invisible_characters(api, world):
+    # Given a student who types their name with a zero-width space and a fullwidth letter
+    alice = a_student("alice", school_id=world.school_x, first_name="Al\u200bice")
+    body = alice.profile(legal_last_name="\uff33mith\u2060")
+    # When they complete their profile
+    status, created = api("POST", "/students/me", as_=alice, body=body)
+    # Then the name is kept as it renders
+    assert status == 201, created
+    profile = api("GET", "/students/me", as_=alice)[1]
+    assert (profile["legal_first_name"], profile["legal_last_name"]) == ("Alice", "Smith")
+    # And a name of invisible characters only is no name
+    empty = alice.but(sub="s-empty", email="empty@example.org")
+    status, body = api(
+        "POST", "/students/me", as_=empty, body=empty.profile(legal_first_name="\u200b")
+    )
+    assert status == 422
+    assert body["errors"] == [
+        {"field": "legal_first_name", "message": "Legal first name is required"}
+    ]
 
 
 def test_completing_a_profile_twice_is_a_conflict(api, jane):
@@ -206,3 +228,37 @@ def test_student_clears_an_optional_contact_detail_but_not_a_required_one(api, j
 def test_staff_and_school_users_cannot_create_student_profiles(api, jane):
     status, _ = api("POST", "/students/me", as_=STAFF, body=jane.profile())
     assert status == 403
+
+
+def test_an_unverified_email_in_the_sign_in_makes_no_profile(api, world):
+    # Given a sign-in whose email Cognito has not verified
+    who = a_student("uma", sub="s-uma").but(school_id=world.school_x)
+    unverified = claims(who.sub, email=who.email) | {"email_verified": "false"}
+    # When it creates a profile
+    status, body = api("POST", "/students/me", as_=unverified, body=who.profile())
+    # Then it is refused, and the address is not claimed
+    assert status == 403, body
+    assert api("POST", "/sers-id/recovery", body={"email": who.email})[0] == 202
+    assert api("GET", "/students/me", as_=who)[0] == 404
+
+
+def test_the_profile_follows_a_verified_email_change(api, world, sent_emails):
+    # Given a student with a profile
+    who = a_student("vic", sub="s-vic").but(school_id=world.school_x)
+    assert api("POST", "/students/me", as_=who, body=who.profile())[0] == 201
+    new = "vic.new@example.org"
+    # When an unverified new address shows up in the sign-in, nothing moves
+    pending = claims(who.sub, email=new) | {"email_verified": "false"}
+    assert api("GET", "/students/me", as_=pending)[1]["email"] == who.email
+    # When Cognito has verified it and the student signs in again
+    status, profile = api("GET", "/students/me", as_=claims(who.sub, email=new))
+    # Then the profile has the new address, and SERS ID recovery knows it, not the old
+    assert status == 200 and profile["email"] == new
+    sent = len(sent_emails())
+    api("POST", "/sers-id/recovery", body={"email": new})
+    api("POST", "/sers-id/recovery", body={"email": who.email})
+    recovered = [to for to, subject, _ in sent_emails()[sent:] if "SERS ID" in subject]
+    assert recovered == [new]
+    # and the old address is free for a new account
+    other = a_student("wes", sub="s-wes", email=who.email).but(school_id=world.school_x)
+    assert api("POST", "/students/me", as_=other, body=other.profile())[0] == 201

@@ -138,3 +138,31 @@ def test_entries_of_several_items_are_written_in_as_few_transactions_as_the_limi
 
     assert dynamo.transact_each(60, write_again) == set(range(56))
     assert dynamo.get_item("T#159", "B") is not None
+
+
+@pytest.mark.parametrize("auto_verified", [["email"], []])
+def test_confirming_a_sign_up_verifies_the_email_when_the_pool_auto_verifies_it(aws, auto_verified):
+    from dualcredit.dal.aws import client
+
+    # Given a pool that auto-verifies email (as the template's does), or one that does not
+    cognito = client("cognito-idp")
+    pool = cognito.create_user_pool(
+        PoolName="verify", UsernameAttributes=["email"], AutoVerifiedAttributes=auto_verified
+    )["UserPool"]["Id"]
+    client_id = cognito.create_user_pool_client(UserPoolId=pool, ClientName="web")[
+        "UserPoolClient"
+    ]["ClientId"]
+    cognito.sign_up(
+        ClientId=client_id,
+        Username="bea@example.org",
+        Password="Student-Pass-42",
+        UserAttributes=[{"Name": "email", "Value": "bea@example.org"}],
+    )
+    # When the user confirms with the emailed code
+    cognito.confirm_sign_up(
+        ClientId=client_id, Username="bea@example.org", ConfirmationCode="123456"
+    )
+    # Then, as in Cognito, the address is verified only where the pool verifies it
+    user = cognito.admin_get_user(UserPoolId=pool, Username="bea@example.org")
+    attributes = {a["Name"]: a["Value"] for a in user["UserAttributes"]}
+    assert attributes.get("email_verified") == ("true" if auto_verified else None)

@@ -238,6 +238,55 @@ def update_profile(
     return ProfileRecord.of_item(after)
 
 
+def change_email(*, before: ProfileRecord, email: str, actor: Actor, at: datetime) -> ProfileRecord:
+    """Move the profile and its email claim to `email` (a change Cognito verified), if
+    the profile is still the version read and no other student claims that address.
+    The old address's claim goes: it may sign up again."""
+    email = email.strip().lower()
+    pk = keys.student_pk(before.student_id)
+    after = {**before.fields(), "email": email, "version": before.version + 1}
+    after["updated_at"] = at.isoformat()
+    expression, names, values = dynamo.set_expression(
+        {name: after[name] for name in ("email", "version", "updated_at")}
+    )
+    values[":expected"] = before.version
+    claim = {
+        "PK": keys.email_pk(email),
+        "SK": keys.CLAIM_SK,
+        "type": "email_claim",
+        "student_id": before.student_id,
+        "sers_id": before.sers_id,
+        "created_at": at.isoformat(),
+    }
+    txn = dynamo.Transaction()
+    txn.update(
+        pk,
+        keys.PROFILE_SK,
+        expression=expression,
+        names=names,
+        values=values,
+        condition="version = :expected",
+    )
+    txn.put(claim, condition=NOT_EXISTS)
+    txn.delete(keys.email_pk(before.email), keys.CLAIM_SK)
+    add_audit(
+        txn,
+        entity_pk=pk,
+        action="student.email_changed",
+        actor=actor,
+        at=at,
+        before={"email": before.email},
+        after={"email": email},
+    )
+    try:
+        dynamo.transact(txn)
+    except dynamo.TransactionCancelled as cancelled:
+        if 1 in cancelled.failed:
+            raise UniquenessViolation({Claimed.EMAIL}) from cancelled
+        raise StaleRecord() from cancelled
+    return ProfileRecord.of_item(after)
+
+
 def read_partition(student_id: str) -> StudentPartition:
     """The dashboard's one Query: profile, student-years and registrations together."""
     partition = StudentPartition()

@@ -34,7 +34,7 @@ def post_profile(profile: ProfileIn) -> Response[Profile]:
 
 @router.get("/students/me", summary="The caller's profile", tags=["students"])
 def get_profile() -> Profile:
-    return accounts.get_profile(caller(router))
+    return accounts.get_profile(caller(router), clock.now())
 
 
 @router.patch("/students/me", summary="Change contact details", tags=["students"])

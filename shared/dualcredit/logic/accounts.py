@@ -118,12 +118,29 @@ def _send_welcome(email: str, sers_id: str, at: datetime) -> None:
     notify.deliver(email, message, kind="account_created")
 
 
-def get_profile(caller: Caller) -> Profile:
+def get_profile(caller: Caller, at: datetime) -> Profile:
     caller.require(Role.STUDENT)
     profile = student_data.get_profile(caller.user)
     if profile is None:
         raise NotFound("Complete your profile to get your SERS ID.", code="profile_missing")
-    return Profile.model_validate(profile, from_attributes=True)
+    return Profile.model_validate(_follow_verified_email(caller, profile, at), from_attributes=True)
+
+
+def _follow_verified_email(caller: Caller, profile: ProfileRecord, at: datetime) -> ProfileRecord:
+    """The profile's email follows the sign-in's once Cognito has verified a change (the
+    pool keeps the old address until the new one's code is entered, and the caller
+    carries an email only when it is verified)."""
+    if not caller.email or caller.email.strip().lower() == profile.email:
+        return profile
+    try:
+        changed = student_data.change_email(
+            before=profile, email=caller.email, actor=caller.actor, at=at
+        )
+    except (student_data.StaleRecord, student_data.UniquenessViolation):
+        logger.warning("profile email not moved", extra={"student_id": profile.student_id})
+        return profile
+    logger.info("profile email moved", extra={"student_id": profile.student_id})
+    return changed
 
 
 def update_profile(caller: Caller, changes: ProfileUpdate, at: datetime) -> Profile:

@@ -76,9 +76,12 @@ def caller_from_claims(claims: Mapping[str, Any] | None) -> Caller:
         role = Role.SCHOOL
     else:
         role = Role.STUDENT
+    # An address Cognito has not verified is not the caller's (an email change takes
+    # effect once its code is entered): API Gateway passes the claim as "true".
+    verified = str(claims.get("email_verified", "")).lower() == "true"
     return Caller(
         user_id=claims["sub"],
         role=role,
-        email=claims.get("email"),
+        email=claims.get("email") if verified else None,
         school_id=claims.get("custom:school_id") or None,
     )
