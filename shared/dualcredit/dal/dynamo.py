@@ -4,189 +4,49 @@ failures turned into domain-shaped exceptions (the item codec is dal/codec.py)."
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from dualcredit.dal.aws import client
 from dualcredit.dal.codec import Item, deserialize, serialize
-from dualcredit.errors import InvalidInput
+from dualcredit.dal.dynamo_errors import (
+    VALIDATION_REASONS,
+    ConditionFailed,
+    TransactionCancelled,
+    Unstorable,
+    _refusing_invalid,
+)
+from dualcredit.dal.expressions import (
+    KEY_ATTRIBUTES,
+    Key,
+    Transaction,
+    _conditions,
+    key,
+    set_expression,
+    table_name,
+    without_keys,
+)
 from dualcredit.observability import logger
-from dualcredit.settings import get_settings
 
-__all__ = ["Item", "Key", "deserialize", "serialize"]
-
-Key = tuple[str, str]
-
-
-KEY_ATTRIBUTES = frozenset({"PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK"})
-
-
-def without_keys(item: Item) -> Item:
-    """The record's own fields, without the table and index keys."""
-    return {k: v for k, v in item.items() if k not in KEY_ATTRIBUTES}
-
-
-def key(pk: str, sk: str) -> dict[str, Any]:
-    return {"PK": {"S": pk}, "SK": {"S": sk}}
-
-
-class Unstorable(InvalidInput):
-    """DynamoDB refused a request as invalid (ValidationException, or a transaction item
-    cancelled for a validation reason): a value it cannot store, such as a number outside its
-    range or an item over 400 KB. The models bound what they take, so this is the last
-    guard; it is the caller's input, a 400, and nothing was written."""
-
-    code = "unstorable_value"
-
-    def __init__(self) -> None:
-        super().__init__("The request holds a value that cannot be stored; check what you entered.")
-
-
-#: A transaction item's cancellation reason when DynamoDB refused its values (moto says
-#: ValidationException).
-VALIDATION_REASONS = frozenset({"ValidationError", "ValidationException"})
-
-
-@contextmanager
-def _refusing_invalid(operation: str) -> Iterator[None]:
-    """Turn DynamoDB's ValidationException into Unstorable (logged without its text,
-    which may quote the values)."""
-    try:
-        yield
-    except ClientError as error:
-        if error.response["Error"]["Code"] != "ValidationException":
-            raise
-        logger.warning("DynamoDB refused a request", extra={"operation": operation})
-        raise Unstorable() from error
-
-
-class TransactionCancelled(Exception):
-    """A transaction's condition failed; `failed` holds the indexes of the failing items."""
-
-    def __init__(self, failed: list[int], reasons: list[str]):
-        super().__init__(f"transaction cancelled at items {failed}")
-        self.failed = failed
-        self.reasons = reasons
-
-
-class ConditionFailed(Exception):
-    """A single conditional write found the item in another state; `item` is that state
-    when the write asked for it (return_old_on_failure), else None."""
-
-    def __init__(self, item: Item | None = None):
-        super().__init__("condition failed")
-        self.item = item
-
-
-@dataclass
-class Transaction:
-    """Collects writes so one TransactWriteItems call carries a change and its audit record."""
-
-    items: list[dict[str, Any]] = field(default_factory=list)
-
-    def put(
-        self,
-        item: Item,
-        *,
-        condition: str | None = None,
-        names: dict[str, str] | None = None,
-        values: dict[str, Any] | None = None,
-    ) -> int:
-        op: dict[str, Any] = {"TableName": table_name(), "Item": serialize(item)}
-        _conditions(op, condition, names, values)
-        self.items.append({"Put": op})
-        return len(self.items) - 1
-
-    def update(
-        self,
-        pk: str,
-        sk: str,
-        *,
-        expression: str,
-        names: dict[str, str] | None = None,
-        values: dict[str, Any] | None = None,
-        condition: str | None = None,
-    ) -> int:
-        op: dict[str, Any] = {
-            "TableName": table_name(),
-            "Key": key(pk, sk),
-            "UpdateExpression": expression,
-        }
-        _conditions(op, condition, names, values)
-        self.items.append({"Update": op})
-        return len(self.items) - 1
-
-    def delete(
-        self,
-        pk: str,
-        sk: str,
-        *,
-        condition: str | None = None,
-        names: dict[str, str] | None = None,
-        values: dict[str, Any] | None = None,
-    ) -> int:
-        op: dict[str, Any] = {"TableName": table_name(), "Key": key(pk, sk)}
-        _conditions(op, condition, names, values)
-        self.items.append({"Delete": op})
-        return len(self.items) - 1
-
-    def check(
-        self,
-        pk: str,
-        sk: str,
-        *,
-        condition: str,
-        names: dict[str, str] | None = None,
-        values: dict[str, Any] | None = None,
-    ) -> int:
-        op: dict[str, Any] = {"TableName": table_name(), "Key": key(pk, sk)}
-        _conditions(op, condition, names, values)
-        self.items.append({"ConditionCheck": op})
-        return len(self.items) - 1
-
-
-def set_expression(
-    fields: dict[str, Any],
-    *,
-    remove: Iterable[str] = (),
-    also: Iterable[str] = (),
-    if_not_exists: bool = False,
-) -> tuple[str, dict[str, str], dict[str, Any]]:
-    """An UpdateExpression setting every field of `fields` (then the clauses in `also`,
-    written with their own placeholders) and removing `remove`, with its name and value
-    placeholders: ("SET #f0 = :v0 REMOVE #r0", names, values). `if_not_exists` keeps
-    values already stored (an upsert that merges)."""
-    names = {f"#f{i}": name for i, name in enumerate(fields)}
-    values = {f":v{i}": value for i, value in enumerate(fields.values())}
-    assign = "#f{0} = if_not_exists(#f{0}, :v{0})" if if_not_exists else "#f{0} = :v{0}"
-    clauses = [assign.format(i) for i in range(len(fields))] + list(also)
-    expression = "SET " + ", ".join(clauses) if clauses else ""
-    removed = list(remove)
-    if removed:
-        names |= {f"#r{i}": name for i, name in enumerate(removed)}
-        expression += " REMOVE " + ", ".join(f"#r{i}" for i in range(len(removed)))
-    return expression.strip(), names, values
-
-
-def _conditions(
-    op: dict[str, Any],
-    condition: str | None,
-    names: dict[str, str] | None,
-    values: dict[str, Any] | None,
-) -> None:
-    if condition:
-        op["ConditionExpression"] = condition
-    if names:
-        op["ExpressionAttributeNames"] = names
-    if values:
-        op["ExpressionAttributeValues"] = serialize(values)
-
-
-def table_name() -> str:
-    return get_settings().table_name
+# The request builders (dal/expressions.py) and the exceptions (dal/dynamo_errors.py)
+# are re-exported, so callers write `dynamo.Transaction()` and `dynamo.TransactionCancelled`.
+__all__ = [
+    "KEY_ATTRIBUTES",
+    "VALIDATION_REASONS",
+    "ConditionFailed",
+    "Item",
+    "Key",
+    "Transaction",
+    "TransactionCancelled",
+    "Unstorable",
+    "deserialize",
+    "key",
+    "serialize",
+    "set_expression",
+    "table_name",
+    "without_keys",
+]
 
 
 def _ddb() -> Any:

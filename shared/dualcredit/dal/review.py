@@ -1,5 +1,5 @@
 """The staff review queue of payments: the sparse GSI2 partition `REVIEW#payments`
-(dal/payments.py puts a payment there when it flags it), and its resolution.
+(dal/payments/flags.py puts a payment there when it flags it), and its resolution.
 
 A resolution takes the payment off the queue (its GSI2 keys removed), clears
 `needs_staff_review` and the reasons, keeps the note with who and when on the payment,

@@ -5,7 +5,7 @@ A student-year holds at most one `fee_payment` and one `late_fee_payment`, each 
 `attribute_not_exists` in the transaction that writes the payment's side, so a fee is
 never counted twice however many payments, deliveries or staff entries race for it.
 Taking a payment off its year again (a refund, a lost dispute, a void) is in
-dal/payments.py.
+dal/payments/unsettling.py.
 """
 
 from __future__ import annotations
