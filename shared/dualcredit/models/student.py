@@ -3,9 +3,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import EmailStr, Field, StringConstraints, field_validator
+from pydantic import BeforeValidator, EmailStr, Field, StringConstraints, field_validator
 
-from dualcredit import clock
+from dualcredit import clock, rules
 from dualcredit.models.common import ApiModel, Email, Id, Model, OptionalText, Text, worded
 
 MISMATCH = "string_pattern_mismatch"
@@ -57,13 +57,21 @@ class Address(ApiModel):
     postal_code: PostalCode
 
 
+def _visible(value: object) -> object:
+    return rules.visible_name(value) if isinstance(value, str) else value
+
+
+#: A legal name: kept as it renders (no invisible characters, NFKC), then checked as Text.
+LegalName = Annotated[Text, BeforeValidator(_visible)]
+
+
 class ProfileIn(ApiModel):
     """What a student enters once; legal name and birth date then identify them."""
 
     labels = {**IDENTITY_LABELS, **CONTACT_LABELS}
 
-    legal_first_name: Text
-    legal_last_name: Text
+    legal_first_name: LegalName
+    legal_last_name: LegalName
     preferred_name: OptionalText | None = None
     birth_date: date
     phone: Phone | None = None
@@ -89,8 +97,8 @@ class IdentityCorrection(ApiModel):
 
     labels = {**IDENTITY_LABELS, "reason": "Reason for the correction"}
 
-    legal_first_name: Text | None = None
-    legal_last_name: Text | None = None
+    legal_first_name: LegalName | None = None
+    legal_last_name: LegalName | None = None
     birth_date: date | None = None
     reason: Text
 

@@ -80,6 +80,7 @@ from dualcredit.rules.names import (
     name_search_prefix,
     name_sort_key,
     normalize_person_name,
+    visible_name,
 )
 from dualcredit.rules.sers_id import (
     CROCKFORD_ALPHABET,
@@ -161,6 +162,7 @@ __all__ = [
     "name_search_prefix",
     "name_sort_key",
     "normalize_person_name",
+    "visible_name",
     # SERS ID
     "CROCKFORD_ALPHABET",
     "DEFAULT_SERS_PREFIX",

@@ -17,6 +17,7 @@ __all__ = [
     "name_search_prefix",
     "name_sort_key",
     "normalize_person_name",
+    "visible_name",
 ]
 
 # Letters NFKD does not decompose but people type as a plain Latin letter.
@@ -49,6 +50,17 @@ def normalize_person_name(text: str) -> str:
             continue
         out.append(ch if ch.isalnum() else " ")
     return " ".join("".join(out).split())
+
+
+def visible_name(text: str) -> str:
+    """A legal name as it is kept: NFKC (fullwidth and other compatibility forms become
+    plain letters) with every invisible character (Unicode Cf, such as a zero-width
+    space, and the other default-ignorable code points) dropped, and the ends trimmed.
+    What renders is what is stored, sent to the colleges and matched."""
+    if not isinstance(text, str):
+        raise TypeError(f"expected a name as str, got {type(text).__name__}")
+    normalized = unicodedata.normalize("NFKC", text)
+    return "".join(c for c in normalized if not is_invisible(c)).strip()
 
 
 def _looks(text: str) -> str:

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dualcredit.rules import identity_fingerprint, normalize_person_name
+from dualcredit.rules import identity_fingerprint, normalize_person_name, visible_name
 from dualcredit.rules._confusables import LATIN_LOOK_ALIKES, is_invisible
 
 BORN = date(2009, 4, 2)
@@ -124,3 +124,20 @@ def test_no_two_names_that_render_alike_get_two_identities_for_one_birth_date(da
     assert identity_fingerprint(alike_first, alike_last, BORN) == identity_fingerprint(
         first, last, BORN
     )
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("Al\u200bice", "Alice"),
+        ("\ufeff Alice\u2060 ", "Alice"),
+        ("\uff21\uff4c\uff49\uff43\uff45", "Alice"),
+        ("José", "José"),  # composed, as typed
+        ("O'Brien-Smith", "O'Brien-Smith"),
+        ("\u200b\u200d", ""),
+    ],
+)
+def test_a_legal_name_is_kept_as_it_renders(typed, kept):
+    # Given a legal name as typed, When it is kept, Then invisible characters and
+    # compatibility forms are gone and the rest is as typed
+    assert visible_name(typed) == kept
