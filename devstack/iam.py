@@ -21,6 +21,7 @@ import fnmatch
 import functools
 import os
 import re
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.utils import parseaddr
@@ -32,6 +33,8 @@ from devstack.template import TEMPLATE_PATH, function_code, load_template
 ACCOUNT_ID = "123456789012"  # moto's
 _current: contextvars.ContextVar[str | None] = contextvars.ContextVar("iam_role", default=None)
 _installed = False
+#: The actions each role was allowed, as it made them (`unused` compares with the grants).
+used: dict[str, set[str]] = {}
 
 
 class UnresolvedIntrinsic(ValueError):
@@ -269,7 +272,9 @@ def _check(role: str, service: str, operation: str, params: dict[str, Any]) -> N
     refs = tuple(sorted(_environment_refs(role).items()))
     statements = _statements(role, refs)
     for request in requests_of(service, operation, params):
-        if not allows(statements, request):
+        if allows(statements, request):
+            used.setdefault(role, set()).add(request.action.lower())
+        else:
             message = (
                 f"User: arn:aws:sts::{ACCOUNT_ID}:assumed-role/{role}Role/{role} is not "
                 f"authorized to perform: {request.action} on resource: {request.resource} "
@@ -331,3 +336,49 @@ def functions(path: Path = TEMPLATE_PATH) -> list[str]:
         for logical_id, resource in load_template(path)["Resources"].items()
         if resource["Type"] == "AWS::Serverless::Function"
     ]
+
+
+def granted(path: Path = TEMPLATE_PATH) -> dict[str, set[str]]:
+    """Every action each function's policy names (lowercase), without resolving ARNs."""
+    found: dict[str, set[str]] = {}
+    for role in functions(path):
+        props = load_template(path)["Resources"][role]["Properties"]
+        for policy in props.get("Policies") or []:
+            for statement in policy.get("Statement", []) if isinstance(policy, dict) else []:
+                if statement.get("Effect") == "Allow":
+                    actions = {a.lower() for a in _as_list(statement["Action"])}
+                    found.setdefault(role, set()).update(actions)
+    return found
+
+
+def unused(made: dict[str, set[str]], path: Path = TEMPLATE_PATH) -> dict[str, list[str]]:
+    """The granted actions no call matched: `made` is what the roles were allowed to do
+    over a run of the whole suite (`used`, saved by tests/conftest.py)."""
+    found = {}
+    for role, actions in granted(path).items():
+        idle = sorted(
+            a for a in actions if not any(fnmatch.fnmatchcase(m, a) for m in made.get(role, ()))
+        )
+        if idle:
+            found[role] = idle
+    return found
+
+
+def main(argv: list[str]) -> int:
+    """`python -m devstack.iam unused USAGE.json`: fail if a grant went unused."""
+    import json
+
+    if len(argv) != 2 or argv[0] != "unused":
+        print("usage: python -m devstack.iam unused USAGE.json", file=sys.stderr)
+        return 2
+    made = {role: set(actions) for role, actions in json.loads(Path(argv[1]).read_text()).items()}
+    idle = unused(made)
+    for role, actions in idle.items():
+        print(f"{role} is granted, and no test made: {', '.join(actions)}", file=sys.stderr)
+    if not idle:
+        print(f"every IAM grant of the template was used ({argv[1]})")
+    return 1 if idle else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

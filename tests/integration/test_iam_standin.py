@@ -113,3 +113,12 @@ def test_every_function_s_policy_resolves_locally(aws, monkeypatch):
     monkeypatch.setenv("REMINDER_QUEUE_URL", "https://sqs.us-west-2.amazonaws.com/1/q")
     for role in iam.functions():
         assert _statements(role), role
+
+
+def test_a_grant_no_call_made_is_reported_unused():
+    # Given every function's grants, all made but one of the API's
+    made = iam.granted()
+    made["ApiFunction"] = made["ApiFunction"] - {"dynamodb:conditioncheckitem"}
+    # Then exactly that one is reported
+    assert iam.unused(made) == {"ApiFunction": ["dynamodb:conditioncheckitem"]}
+    assert iam.unused(iam.granted()) == {}
