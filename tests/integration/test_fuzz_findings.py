@@ -51,10 +51,14 @@ def test_every_operation_declares_the_domain_errors_statuses_with_the_error_body
     # Given the statuses a domain error answers (dualcredit.http.errors.STATUS)
     error_body = {"$ref": "#/components/schemas/ErrorBody"}
     # Then every operation declares each, with the error body
+    gateway_error = {"$ref": "#/components/schemas/GatewayError"}
     for method, path, operation in OPERATIONS:
-        for status in ("400", "403", "404", "409", "429", "503"):
+        for status in ("400", "404", "409", "429", "503"):
             answer = operation["responses"][status]
             assert answer["content"]["application/json"]["schema"] == error_body, (method, path)
+        # And a 403 is the app's refusal or the firewall's block (API Gateway's body)
+        forbidden = operation["responses"]["403"]["content"]["application/json"]["schema"]
+        assert forbidden == {"anyOf": [error_body, gateway_error]}, (method, path)
 
 
 @pytest.mark.parametrize(

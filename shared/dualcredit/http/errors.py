@@ -169,7 +169,10 @@ def register_error_handlers(app: APIGatewayRestResolver) -> None:
 ERROR_STATUSES = {
     "400": "The request breaks a rule, or its body is not JSON",
     "401": "No valid Cognito ID token (API Gateway's authorizer answers, before the handler)",
-    "403": "The caller may not do this, or not to this record",
+    "403": (
+        "The caller may not do this, or not to this record (the error body); or the web "
+        "application firewall blocked the request (API Gateway's body)"
+    ),
     "404": "A record the request names does not exist (or is not the caller's)",
     "409": "The request conflicts with what is stored (a duplicate, a changed record)",
     "415": "The body is not application/json",
@@ -200,7 +203,8 @@ def document_errors(
     may answer, from the mechanisms that answer them:
 
     - the domain errors' statuses (STATUS: 400, 403, 404, 409, 429, 503), on every
-      operation, with the ErrorBody shape;
+      operation, with the ErrorBody shape (403 also with API Gateway's: the web
+      application firewall's block);
     - 422 where the operation takes input, 415 where it takes a JSON body
       (dualcredit.http.body; a CSV upload reads its body raw), with the ErrorBody shape;
     - on each operation not in `public` (("GET", "/schools"), as the template's
@@ -227,10 +231,12 @@ def document_errors(
             if "422" in responses and "HTTPValidationError" in str(responses["422"]):
                 del responses["422"]  # Powertools' own shape, which this API never answers
             for status in statuses:
-                responses.setdefault(status, _error_response(ERROR_STATUSES[status]))
+                names = ("ErrorBody", "GatewayError") if status == "403" else ("ErrorBody",)
+                responses.setdefault(status, _error_response(ERROR_STATUSES[status], *names))
             if (method.upper(), path) not in public:
                 operation["security"] = [{SECURITY_SCHEME: []}]
-                responses.setdefault("401", _error_response(ERROR_STATUSES["401"], "GatewayError"))
+                answer = _error_response(ERROR_STATUSES["401"], "GatewayError")
+                responses.setdefault("401", answer)
             operation["responses"] = dict(sorted(responses.items()))
     if "HTTPValidationError" not in str(spec["paths"]):
         schemas.pop("HTTPValidationError", None)
@@ -238,6 +244,10 @@ def document_errors(
     return spec
 
 
-def _error_response(description: str, schema_name: str = "ErrorBody") -> dict[str, Any]:
-    schema = {"$ref": f"#/components/schemas/{schema_name}"}
+def _error_response(description: str, *schema_names: str) -> dict[str, Any]:
+    """A response of one of the named schemas (ErrorBody when none is named)."""
+    refs: list[dict[str, Any]] = [
+        {"$ref": f"#/components/schemas/{name}"} for name in schema_names or ("ErrorBody",)
+    ]
+    schema = refs[0] if len(refs) == 1 else {"anyOf": refs}
     return {"description": description, "content": {"application/json": {"schema": schema}}}
