@@ -1,22 +1,18 @@
 import { api } from "./api.js";
-import { onSubmit, requireFields } from "./forms.js";
+import { onSubmit, requireFields, showErrors } from "./forms.js";
 import { FEE_STATUS, h, money, ready } from "./page.js";
 
 const lookupForm = document.getElementById("lookup-form");
 const payForm = document.getElementById("pay-form");
 const summary = document.getElementById("summary");
 const notice = document.getElementById("pay-notice");
-let proof = null; // {sers_id, birth_date, school_year} of the last successful lookup
+// The last successful lookup ({sers_id, birth_date, school_year}). Kept in this tab's
+// sessionStorage while the parent is at Stripe, so a cancel comes back looked up.
+const PROOF_KEY = "pay-proof";
+let proof = null;
+const back = new URLSearchParams(location.search);
 
-if (new URLSearchParams(location.search).get("paid")) {
-  notice.textContent = "Thank you. The payment is received; a receipt is on its way to the student's email.";
-}
-
-onSubmit(lookupForm, async (data) => {
-  requireFields(data, { sers_id: "Enter the SERS ID.", birth_date: "Enter the student's date of birth." });
-  summary.hidden = true;
-  const found = await api("/pay/lookup", { method: "POST", body: data, auth: false });
-  proof = { sers_id: data.sers_id, birth_date: data.birth_date, school_year: found.school_year };
+function show(found) {
   document.getElementById("summary-year").textContent = found.school_year;
   const status = found.registered ? (FEE_STATUS[found.fee_status] || found.fee_status) : "No class registered yet";
   document.getElementById("summary-facts").replaceChildren(
@@ -27,15 +23,51 @@ onSubmit(lookupForm, async (data) => {
     h("dt", {}, "Amount due"), h("dd", {}, money(found.amount_due_cents)));
   const button = document.getElementById("pay-button");
   button.textContent = `Pay ${money(found.amount_due_cents)} by card`;
-  payForm.hidden = found.amount_due_cents <= 0 || found.bank_payment_processing;
-  const processing = document.getElementById("bank-processing");
-  processing.hidden = !found.bank_payment_processing;
+  const owes = found.amount_due_cents > 0 && !found.bank_payment_processing;
+  payForm.hidden = !owes || !found.window_open;
+  document.getElementById("bank-processing").hidden = !found.bank_payment_processing;
+  const closed = document.getElementById("window-closed");
+  closed.hidden = !owes || found.window_open;
+  document.getElementById("window-closed-when").textContent = found.window_message || "";
   summary.hidden = false;
+}
+
+async function lookUp(data) {
+  const found = await api("/pay/lookup", { method: "POST", body: data, auth: false });
+  proof = { sers_id: data.sers_id, birth_date: data.birth_date, school_year: found.school_year };
+  show(found);
+  return found;
+}
+
+onSubmit(lookupForm, async (data) => {
+  requireFields(data, { sers_id: "Enter the SERS ID.", birth_date: "Enter the student's date of birth." });
+  summary.hidden = true;
+  notice.textContent = "";
+  await lookUp(data);
   document.getElementById("summary-heading").focus();
 }, { busyLabel: "Looking up…" });
 
-onSubmit(payForm, async () => {
-  const checkout = await api("/pay/checkout", { method: "POST", body: proof, auth: false });
+onSubmit(payForm, async (data) => {
+  const body = { ...proof, ...(data.receipt_email ? { receipt_email: data.receipt_email } : {}) };
+  const checkout = await api("/pay/checkout", { method: "POST", body, auth: false });
+  sessionStorage.setItem(PROOF_KEY, JSON.stringify(proof));
   location.assign(checkout.checkout_url);
 }, { busyLabel: "Opening payment page…" });
+
+if (back.get("paid")) {
+  sessionStorage.removeItem(PROOF_KEY);
+  notice.textContent = "Thank you. The payment is received; a receipt is on its way to the student's email (and to yours, if you gave it).";
+} else if (back.get("cancelled")) {
+  notice.textContent = "You were not charged. The payment was cancelled; you can pay below when you are ready.";
+  const kept = JSON.parse(sessionStorage.getItem(PROOF_KEY) || "null");
+  if (kept) {
+    lookupForm.elements.sers_id.value = kept.sers_id;
+    lookupForm.elements.birth_date.value = kept.birth_date;
+    try {
+      await lookUp(kept);
+    } catch (error) {
+      showErrors(lookupForm, error);
+    }
+  }
+}
 ready();

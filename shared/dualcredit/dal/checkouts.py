@@ -82,6 +82,7 @@ def store_checkout(student_id: str, school_year: str, checkout: OpenCheckout, at
                     "url": checkout.url,
                     "expires_at": checkout.expires_at,
                     "amount_cents": checkout.amount_cents,
+                    "payer": checkout.payer,
                 },
                 ":now": int(at.timestamp()),
             },

@@ -124,7 +124,7 @@ def create_checkout_session(
     sers_id: str,
     student_id: str,
     school_year: str,
-    email: str,
+    email: str | None,
     success_url: str,
     cancel_url: str,
     expires_at: datetime,
@@ -146,13 +146,14 @@ def create_checkout_session(
             }
         ],
         "client_reference_id": sers_id,
-        "customer_email": email,
         "metadata": metadata,
         "payment_intent_data": {"metadata": metadata},
         "success_url": success_url,
         "cancel_url": cancel_url,
         "expires_at": int(expires_at.timestamp()),
     }
+    if email:  # Stripe's receipt goes there; without one, Checkout asks the payer
+        params["customer_email"] = email
     try:
         session = _client().v1.checkout.sessions.create(
             params, {"idempotency_key": idempotency_key}

@@ -28,3 +28,12 @@ def take(limits: list[tuple[str, str, int]], *, at: datetime, window: timedelta)
     except dynamo.TransactionCancelled:
         return False
     return True
+
+
+def spent(kind: str, subject: str, limit: int, *, at: datetime, window: timedelta) -> bool:
+    """Whether (kind, subject) has used up `limit` in the current window, without counting
+    anything: for limits that count only some requests (failures), checked first and
+    `take`n only when the request turns out to count. One GetItem."""
+    bucket = int(at.timestamp() // window.total_seconds())
+    item = dynamo.get_item(keys.throttle_pk(kind, subject), str(bucket), consistent=True)
+    return item is not None and int(item.get("hits", 0)) >= limit

@@ -23,6 +23,7 @@ from dualcredit.models.payments import (
     DecisionResult,
     Decisions,
     Fulfilment,
+    PayCheckoutRequest,
     PayLookup,
     Payment,
     PaymentsReport,
@@ -84,7 +85,7 @@ def post_pay_lookup(request: PayLookup) -> PaySummary:
     tags=["payments"],
     status_code=201,
 )
-def post_pay_checkout(request: PayLookup) -> Response[Checkout]:
+def post_pay_checkout(request: PayCheckoutRequest) -> Response[Checkout]:
     return created(
         payments.checkout_by_sers_id(
             request.sers_id,
@@ -92,6 +93,7 @@ def post_pay_checkout(request: PayLookup) -> Response[Checkout]:
             request.school_year,
             client_address(router),
             clock.now(),
+            receipt_email=str(request.receipt_email) if request.receipt_email else None,
         )
     )
 

@@ -4,9 +4,11 @@ logic/stripe_events.py; settling a year with a payment in logic/settlement.py.""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from typing import Literal
 
 from dualcredit import mail, rules
 from dualcredit.dal import checkouts, stripe_gateway, throttle
@@ -28,6 +30,13 @@ REUSE_MARGIN = timedelta(minutes=5)
 LOOKUP_LIMIT_PER_CLIENT = 10
 LOOKUP_LIMIT_PER_SERS_ID = 5
 LOOKUP_WINDOW = timedelta(hours=1)
+#: The per-SERS-ID limit's counter: failed lookups only.
+SERS_LIMIT = "pay-lookup-sers-failed"
+#: Where checks and money orders go (program-info.md).
+MAIL_CHECKS_TO = (
+    "payable to PNW College Credit, mailed to Bellevue College, MS N-211, "
+    "3000 Landerholm Circle SE, Bellevue WA 98007"
+)
 NO_MATCH = "We could not find a student with that SERS ID and date of birth."
 BANK_PAYMENT_PROCESSING = (
     "A bank payment of this fee is processing: banks take up to "
@@ -59,21 +68,33 @@ def _verified_student(sers_id: str, birth_date: date, client_address: str, at: d
         canonical = rules.parse_sers_id(sers_id, prefix=get_settings().sers_prefix)
     except rules.InvalidSersId as error:
         raise InvalidInput(str(error), field="sers_id") from None
+    # Every request counts per client; per SERS ID only failed ones do, so a parent who
+    # looks up, cancels at Stripe and comes back is never locked out by their own tries.
     allowed = throttle.take(
-        [
-            ("pay-lookup-client", client_address, LOOKUP_LIMIT_PER_CLIENT),
-            ("pay-lookup-sers", canonical, LOOKUP_LIMIT_PER_SERS_ID),
-        ],
+        [("pay-lookup-client", client_address, LOOKUP_LIMIT_PER_CLIENT)],
         at=at,
         window=LOOKUP_WINDOW,
     )
-    if not allowed:
-        raise TooManyRequests("Too many tries. Please wait an hour and try again.")
+    if not allowed or throttle.spent(
+        SERS_LIMIT, canonical, LOOKUP_LIMIT_PER_SERS_ID, at=at, window=LOOKUP_WINDOW
+    ):
+        raise TooManyRequests(_locked_out())
     claim = student_data.claim_for_sers_id(canonical)
     profile = student_data.get_profile(claim.student_id) if claim else None
     if profile is None or profile.birth_date != birth_date:
+        throttle.take(
+            [(SERS_LIMIT, canonical, LOOKUP_LIMIT_PER_SERS_ID)], at=at, window=LOOKUP_WINDOW
+        )
         raise NotFound(NO_MATCH, code="no_match")
     return profile.student_id
+
+
+def _locked_out() -> str:
+    return (
+        "Too many tries. Please wait an hour and try again. Or email "
+        f"{get_settings().staff_email} for help, or pay by check or money order: "
+        f"{MAIL_CHECKS_TO}, with the SERS ID written on it."
+    )
 
 
 def pay_summary(
@@ -82,10 +103,14 @@ def pay_summary(
     """What a parent sees before paying by SERS ID: masked name, year, amount due."""
     student_id = _verified_student(sers_id, birth_date, client_address, at)
     year = rules.school_year_or_current(school_year, at)
-    profile, record, _ = checkouts.load_for_checkout(student_id, year.name)
+    profile, record, window_record = checkouts.load_for_checkout(student_id, year.name)
     if profile is None:
         raise NotFound(NO_MATCH, code="no_match")
     facts = fee_facts(record)
+    window = window_record.window
+    payable = rules.may_pay_now(
+        window_open=window.is_open(at), prior_year_credit=rules.late_fee_applies(facts)
+    )
     return PaySummary(
         sers_id=profile.sers_id,
         masked_name=rules.mask_name(profile.legal_first_name, profile.legal_last_name),
@@ -94,20 +119,44 @@ def pay_summary(
         amount_due_cents=rules.amount_due(facts) if record else 0,
         registered=record is not None,
         bank_payment_processing=rules.bank_payment_pending(facts),
+        window_open=payable,
+        window_message=None if payable else _window_closed(year.name, window),
     )
 
 
 def checkout_by_sers_id(
-    sers_id: str, birth_date: date, school_year: str | None, client_address: str, at: datetime
+    sers_id: str,
+    birth_date: date,
+    school_year: str | None,
+    client_address: str,
+    at: datetime,
+    receipt_email: str | None = None,
 ) -> Checkout:
+    """A parent pays by SERS ID. The session comes back to /pay, and carries no email of
+    the student's: only the one the parent gave for Stripe's receipt, if any."""
     student_id = _verified_student(sers_id, birth_date, client_address, at)
     year = rules.school_year_or_current(school_year, at)
-    return _checkout(student_id, year, at, success_path="/pay?paid=1", cancel_path="/pay")
+    return _checkout(
+        student_id,
+        year,
+        at,
+        success_path="/pay/?paid=1",
+        cancel_path="/pay/?cancelled=1",
+        email=receipt_email,
+    )
 
 
 def _checkout(
-    student_id: str, year: rules.SchoolYear, at: datetime, *, success_path: str, cancel_path: str
+    student_id: str,
+    year: rules.SchoolYear,
+    at: datetime,
+    *,
+    success_path: str,
+    cancel_path: str,
+    email: str | None | Literal["student"] = "student",
 ) -> Checkout:
+    """`email`: the session's customer_email; "student" is the student's own address."""
+    payer = "student" if email == "student" else _parent_payer(email)
     profile, record, window_record = checkouts.load_for_checkout(student_id, year.name)
     if profile is None:
         raise Conflict("Complete your profile first.", code="profile_missing")
@@ -126,13 +175,9 @@ def _checkout(
     window = window_record.window
     late_fee = rules.late_fee_applies(facts)
     if not rules.may_pay_now(window_open=window.is_open(at), prior_year_credit=late_fee):
-        raise Conflict(
-            f"Payments for {year.name} are taken from {rules.long_date(window.opens_on)} to "
-            f"{rules.long_date(window.closes_on)}.",
-            code="window_closed",
-        )
+        raise Conflict(_window_closed(year.name, window), code="window_closed")
     existing = record.checkout
-    if existing is not None and _reusable(existing, amount, at):
+    if existing is not None and existing.payer == payer and _reusable(existing, amount, at):
         return _checkout_out(existing, amount)
     closes_at = None if late_fee else window.closes_at
     bucket = int(at.timestamp() // CHECKOUT_BUCKET.total_seconds())
@@ -146,12 +191,13 @@ def _checkout(
             sers_id=profile.sers_id,
             student_id=student_id,
             school_year=year.name,
-            email=profile.email,
+            email=profile.email if email == "student" else email,
             success_url=f"{base}{success_path}",
             cancel_url=f"{base}{cancel_path}",
             expires_at=expires_at,
             idempotency_key=(
-                f"checkout:{student_id}:{year.name}:{amount}:{bucket}:{record.checkout_generation}"
+                f"checkout:{student_id}:{year.name}:{amount}:{bucket}:"
+                f"{record.checkout_generation}:{payer}"
             ),
         )
     except stripe_gateway.StripeUnavailable:
@@ -164,15 +210,33 @@ def _checkout(
         url=session["url"],
         expires_at=session["expires_at"],
         amount_cents=amount,
+        payer=payer,
     )
     if checkouts.store_checkout(student_id, year.name, checkout, at):
         return _checkout_out(checkout, amount)
-    # Another request stored its session first: use that one, retire ours.
+    # Another request stored its session first: use that one, retire ours; unless it is
+    # another payer's (it returns elsewhere, with another email): ours stays, unstored
+    # (its payment is still checked against its record; a second payment is refunded).
     now = payment_data.student_year(student_id, year.name)
     stored = now.checkout if now else None
+    if stored and stored.payer != payer:
+        return _checkout_out(checkout, amount)
     if stored and stored.session_id != checkout.session_id:
         stripe_gateway.expire_checkout_session(checkout.session_id)
     return _checkout_out(stored or checkout, amount)
+
+
+def _parent_payer(email: str | None) -> str:
+    """The payer of a session by SERS ID: the parent's email, hashed (it is a key part)."""
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:16] if email else ""
+    return f"pay:{digest}"
+
+
+def _window_closed(school_year: str, window: rules.Window) -> str:
+    return (
+        f"Payments for {school_year} are taken from {rules.long_date(window.opens_on)} to "
+        f"{rules.long_date(window.closes_on)}."
+    )
 
 
 def _status_words(facts: rules.FeeFacts) -> str:

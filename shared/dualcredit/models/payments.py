@@ -5,7 +5,14 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from dualcredit.models.common import ApiModel, Model, OptionalText, SchoolYearName, Text
+from dualcredit.models.common import (
+    ApiModel,
+    Email,
+    Model,
+    OptionalText,
+    SchoolYearName,
+    Text,
+)
 
 
 class CheckoutRequest(ApiModel):
@@ -62,6 +69,15 @@ class PayLookup(ApiModel):
     school_year: SchoolYearName | None = None
 
 
+class PayCheckoutRequest(PayLookup):
+    """Paying by SERS ID: the lookup's proof, and the payer's own email if they want
+    Stripe's receipt (the student's email is never sent to Stripe on this path)."""
+
+    labels = {**PayLookup.labels, "receipt_email": "Your email for the receipt"}
+
+    receipt_email: Email | None = None
+
+
 class PaySummary(Model):
     sers_id: str
     masked_name: str
@@ -71,6 +87,11 @@ class PaySummary(Model):
     registered: bool
     #: A bank payment is on its way (up to 4 business days): no Pay meanwhile.
     bank_payment_processing: bool = False
+    #: Whether Pay may be offered now: the window is open, or the year's approved
+    #: prior-year credit may be paid outside it (rules.may_pay_now).
+    window_open: bool = True
+    #: When it may not: when payments for the year are taken.
+    window_message: str | None = None
 
 
 class CheckIn(ApiModel):
@@ -199,9 +220,29 @@ class ReportRow(Model):
     duplicates_refunded: int = 0
 
 
+class ReportStudent(Model):
+    """A student who owes the year's fee, or waits on a waiver: `amount_due_cents` is what
+    is due, or for a pending waiver what a denial would leave due."""
+
+    student_id: str
+    sers_id: str
+    legal_first_name: str
+    legal_last_name: str
+    school_id: str
+    school_name: str
+    fee_status: Literal["due", "waiver_pending"]
+    amount_due_cents: int
+
+
 class PaymentsReport(Model):
+    """`rows` per school add up to `totals`, column by column: student-years by status,
+    and the refunded, disputed and duplicate payments of each school's student-years
+    (a payment naming no student-year of the year is in the "-" row)."""
+
     school_year: str
     rows: list[ReportRow]
     totals: dict[str, int]
     collected_cents: int
     outstanding_cents: int
+    #: Who owes or waits on a waiver, by school and name (the staff report only).
+    students: list[ReportStudent] = []

@@ -62,6 +62,10 @@ class OpenCheckout:
     url: str
     expires_at: int  # epoch seconds
     amount_cents: int
+    #: Who the session was made for: "student" (signed in, their email, back to the
+    #: dashboard) or "pay:<hash of the parent's email, or nothing>" (by SERS ID, back to
+    #: /pay). A session is reused only for the same payer; "" is a session stored before.
+    payer: str = ""
 
     @classmethod
     def of_item(cls, item: Item) -> OpenCheckout:
@@ -70,6 +74,7 @@ class OpenCheckout:
             url=item["url"],
             expires_at=int(item["expires_at"]),
             amount_cents=int(item["amount_cents"]),
+            payer=str(item.get("payer", "")),
         )
 
 
