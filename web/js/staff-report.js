@@ -1,6 +1,6 @@
 import { api, download } from "./api.js";
 import { clearErrors, onSubmit, showErrors, whileBusy } from "./forms.js";
-import { h, money, startPage, table, schoolYears, ready } from "./page.js";
+import { FEE_STATUS, h, money, startPage, table, schoolYears, ready } from "./page.js";
 
 const form = document.getElementById("report-form");
 const SERIES = [
@@ -29,12 +29,21 @@ function render(report) {
   const rows = report.rows.slice().sort((a, b) => a.school_name.localeCompare(b.school_name));
   const widest = Math.max(1, ...rows.map((r) => SERIES.reduce((sum, [, , count]) => sum + count(r), 0)));
   document.getElementById("report-chart").replaceChildren(...rows.map((r) => bar(r, widest)));
+  // The rows add up to the totals, the last row (the API sums them).
+  const line = (name, r) => [name, r.paid_card, r.paid_check, r.waived, r.waiver_pending, r.due,
+    r.refunded, r.disputed, r.duplicates_refunded].map((v) => String(v ?? 0));
   document.getElementById("report-table").replaceChildren(rows.length
     ? table(`Students by school, ${report.school_year}`,
-      ["School", "Paid by card", "Paid by check", "Waived", "Waiver pending", "Due", "Refunded", "Disputed"],
-      rows.map((r) => [r.school_name, r.paid_card, r.paid_check, r.waived, r.waiver_pending, r.due, r.refunded, r.disputed]
-        .map((v) => String(v ?? 0))))
+      ["School", "Paid by card", "Paid by check", "Waived", "Waiver pending", "Due", "Refunded", "Disputed", "Duplicates"],
+      [...rows.map((r) => line(r.school_name, r)), line("All schools", report.totals)])
     : h("p", {}, "No student is registered for this school year yet."));
+  const students = report.students || [];
+  document.getElementById("owing-table").replaceChildren(students.length
+    ? table(`Students who owe or wait on a waiver, ${report.school_year}`,
+      ["Student", "SERS ID", "School", "Status", "Amount due"],
+      students.map((s) => [`${s.legal_first_name} ${s.legal_last_name}`.trim(), s.sers_id, s.school_name,
+        FEE_STATUS[s.fee_status] || s.fee_status, money(s.amount_due_cents)]))
+    : h("p", {}, "Nobody owes this year's fee or waits on a waiver."));
   document.getElementById("report").hidden = false;
 }
 

@@ -7,7 +7,7 @@ derive everything else from them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from dualcredit.rules._base import RuleError
@@ -22,6 +22,7 @@ __all__ = [
     "PaymentMismatch",
     "PaymentSlot",
     "amount_due",
+    "amount_if_not_waived",
     "bank_payment_pending",
     "covers_late_fee",
     "fee_status",
@@ -104,6 +105,14 @@ def amount_due(facts: FeeFacts) -> int:
     base = 0 if facts.paid else BASE_FEE_CENTS
     late = LATE_FEE_CENTS if late_fee_applies(facts) and not facts.late_fee_paid else 0
     return base + late
+
+
+def amount_if_not_waived(facts: FeeFacts) -> int:
+    """What a year owes once its pending waiver is decided against it: what staff see at
+    stake for a student waiting on a waiver. For any other year, `amount_due`."""
+    if facts.waiver_pending and not facts.waiver_approved:
+        return amount_due(replace(facts, waiver_pending=False))
+    return amount_due(facts)
 
 
 def payment_slot(facts: FeeFacts) -> PaymentSlot | None:
