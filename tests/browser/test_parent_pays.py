@@ -32,16 +32,54 @@ def test_a_parent_pays_by_sers_id_on_a_phone(phone_page: Page, stack):
     expect(summary).to_contain_text(student.sers_id)
     expect(summary).to_contain_text("$50.00")
     expect(summary).not_to_contain_text(student.last_name)
-    # When they pay through the Stripe stand-in's checkout page
+    # When they give their own email for the receipt and pay through the Stripe
+    # stand-in's checkout page
+    summary.get_by_label("Your email for the receipt (optional)").fill("parent@example.org")
     summary.get_by_role("button", name="Pay $50.00 by card").click()
     expect(page).to_have_url(re.compile(r"/checkout/"))
+    # Stripe was given the parent's email, not the student's
+    session = _session_of(stack, page.url)
+    assert session["customer_email"] == "parent@example.org"
     page.get_by_role("button", name="Pay $50.00").click()
-    # Then they are thanked, the student's year is paid, and a receipt is emailed
-    expect(page).to_have_url(re.compile(r"/pay/?\?paid=1"))
+    # Then they land back on the pay page, thanked; the year is paid, a receipt is emailed
+    expect(page).to_have_url(re.compile(r"/pay/\?paid=1$"))
     expect(page.get_by_role("status")).to_contain_text("Thank you")
     wait_for_card_payment(stack, student.student_id)
     assert year_of(dashboard_of(stack, student))["fee_status"] == "paid"
     assert any(m["subject"].startswith("Receipt") for m in emails_to(stack, student.email))
+
+
+def _session_of(stack, checkout_url: str) -> dict:
+    """The stand-in's Checkout Session behind its checkout page's address."""
+    assert stack.stripe is not None
+    return stack.stripe.sessions[checkout_url.rstrip("/").rsplit("/", 1)[-1]]
+
+
+def test_a_parent_who_cancels_is_back_on_the_pay_page_not_charged(phone_page: Page, stack):
+    # Given a parent who looked up a due fee and opened Stripe's checkout page
+    student = api_student(stack)
+    page = phone_page
+    page.goto("/pay/")
+    page.get_by_label("SERS ID").fill(student.sers_id)
+    page.get_by_label("Student's date of birth").fill(student.birth_date)
+    page.get_by_role("button", name="Look up the fee").click()
+    page.get_by_role("region", name="Fee for 2026-27").get_by_role(
+        "button", name="Pay $50.00 by card"
+    ).click()
+    expect(page).to_have_url(re.compile(r"/checkout/"))
+    session = _session_of(stack, page.url)
+    assert session["customer_email"] is None  # no student email on this path
+    # When they cancel there
+    page.get_by_role("button", name="Cancel").click()
+    # Then they are back on the pay page, told they were not charged, the student still
+    # looked up, and they can pay again
+    expect(page).to_have_url(re.compile(r"/pay/\?cancelled=1$"))
+    expect(page.get_by_role("status")).to_contain_text("You were not charged")
+    summary = page.get_by_role("region", name="Fee for 2026-27")
+    expect(summary).to_contain_text(student.sers_id)
+    expect(summary).to_contain_text("Due")
+    expect(summary.get_by_role("button", name="Pay $50.00 by card")).to_be_visible()
+    assert year_of(dashboard_of(stack, student))["fee_status"] == "due"
 
 
 def test_a_wrong_birth_date_is_told_plainly(phone_page: Page, stack):
