@@ -8,7 +8,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import (
+    AFTER_WINDOW,
     api_student,
+    clock_at,
     dashboard_of,
     emails_to,
     wait_for_card_payment,
@@ -96,3 +98,22 @@ def test_a_wrong_birth_date_is_told_plainly(phone_page: Page, stack):
         "could not find a student with that SERS ID and date of birth"
     )
     expect(page.get_by_role("region", name="Fee for 2026-27")).to_be_hidden()
+
+
+def test_after_the_window_closes_the_pay_page_says_so_instead_of_offering_pay(
+    phone_page: Page, stack
+):
+    # Given a student whose 2026-27 fee is due, and the app's clock after June 15, 2027
+    student = api_student(stack)
+    page = phone_page
+    with clock_at(AFTER_WINDOW):
+        # When a parent looks the fee up
+        page.goto("/pay/")
+        page.get_by_label("SERS ID").fill(student.sers_id)
+        page.get_by_label("Student's date of birth").fill(student.birth_date)
+        page.get_by_role("button", name="Look up the fee").click()
+        # Then the page says payments closed, and offers no Pay
+        summary = page.get_by_role("region", name="Fee for 2026-27")
+        expect(summary).to_contain_text("$50.00")
+        expect(summary).to_contain_text("Payments for 2026-27 closed on June 15, 2027.")
+        expect(summary.get_by_role("button", name=re.compile("^Pay"))).to_be_hidden()

@@ -120,7 +120,7 @@ def pay_summary(
         registered=record is not None,
         bank_payment_processing=rules.bank_payment_pending(facts),
         window_open=payable,
-        window_message=None if payable else _window_closed(year.name, window),
+        window_message=None if payable else _pay_page_window(year.name, window, at),
     )
 
 
@@ -230,6 +230,13 @@ def _parent_payer(email: str | None) -> str:
     """The payer of a session by SERS ID: the parent's email, hashed (it is a key part)."""
     digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:16] if email else ""
     return f"pay:{digest}"
+
+
+def _pay_page_window(school_year: str, window: rules.Window, at: datetime) -> str:
+    """Why the pay page offers no Pay: the window has closed, or not opened yet."""
+    if window.status(at) is rules.WindowStatus.NOT_YET_OPEN:
+        return f"Payments for {school_year} open on {rules.long_date(window.opens_on)}."
+    return f"Payments for {school_year} closed on {rules.long_date(window.closes_on)}."
 
 
 def _window_closed(school_year: str, window: rules.Window) -> str:
