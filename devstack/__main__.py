@@ -61,6 +61,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 
 
 def _banner(stack) -> str:
+    from devstack import totp
+
     lines = [
         "",
         "CTE Dual Credit is running locally (moto, no AWS account, no network).",
@@ -74,7 +76,9 @@ def _banner(stack) -> str:
         " the reminder queue is polled as Lambda does)",
         f"  Front-end cfg {stack.site_url}/_dev/config.json",
         f"  moto          {stack.moto_url}   (dashboard: {stack.moto_url}/moto-api/)",
-        f"  User pool     {stack.user_pool_id}   app client {stack.client_id}",
+        f"  User pool     {stack.user_pool_id}   app client {stack.client_id}   (students)",
+        f"  Invited pool  {stack.invited_user_pool_id}   app client {stack.invited_client_id}"
+        "   (staff, school users: TOTP required)",
     ]
     if stack.stripe is not None:
         lines += [
@@ -102,6 +106,14 @@ def _banner(stack) -> str:
             lines.append(
                 f"  {account.role:<8} {account.email:<22} {account.password:<20} {account.note}"
             )
+        lines += ["", "Their authenticator (staff and school accounts ask for a TOTP code):"]
+        for account in stack.seeded.accounts:
+            if account.totp_secret:
+                lines.append(
+                    f"  {account.role:<8} secret {account.totp_secret}   (code now: "
+                    f"{totp.code(account.totp_secret)})"
+                )
+                lines.append(f"           {totp.uri(account.totp_secret, account.email)}")
         lines += [
             "",
             f"Seeded {len(stack.seeded.schools)} schools, {len(stack.seeded.courses)} college "

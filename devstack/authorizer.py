@@ -1,6 +1,6 @@
 """API Gateway's Cognito authorizer, as the gateway stand-in applies it: the bearer
-token of a request, verified against the user pool's JWKS, and its claims as API
-Gateway hands them to Lambda."""
+token of a request, verified against its user pool's JWKS (students' or invited), and
+its claims as API Gateway hands them to Lambda."""
 
 from __future__ import annotations
 
@@ -16,10 +16,8 @@ import jwt
 _LOCAL = build_opener(ProxyHandler({}))
 
 
-class CognitoAuthorizer:
-    """Verifies Cognito ID tokens like API Gateway's REST Cognito authorizer: RS256
-    signature from the pool's JWKS, issuer, audience (the app client), expiry, and
-    ``token_use`` = id."""
+class _PoolKeys:
+    """One user pool's issuer and signing keys, fetched when first needed."""
 
     def __init__(self, moto_url: str, user_pool_id: str, client_id: str) -> None:
         self.user_pool_id = user_pool_id
@@ -39,26 +37,44 @@ class CognitoAuthorizer:
             self._issuer = self._get_json(f"{self._base}/openid-configuration")["issuer"]
         return self._issuer
 
-    def _key(self, kid: str) -> jwt.PyJWK | None:
+    def key(self, kid: str) -> jwt.PyJWK | None:
         with self._lock:
             if kid not in self._keys:
                 jwks = jwt.PyJWKSet.from_dict(self._get_json(f"{self._base}/jwks.json"))
                 self._keys = {key.key_id: key for key in jwks.keys if key.key_id}
             return self._keys.get(kid)
 
+
+class CognitoAuthorizer:
+    """Verifies Cognito ID tokens like API Gateway's REST Cognito authorizer: RS256
+    signature from the issuing pool's JWKS, issuer, audience (that pool's app client),
+    expiry, and ``token_use`` = id. Like the template's authorizer (UserPoolArn: a
+    list), it accepts the tokens of several pools, each pool's own."""
+
+    def __init__(self, moto_url: str, pools: list[tuple[str, str]]) -> None:
+        """`pools`: (user pool id, app client id) pairs."""
+        self.pools = [_PoolKeys(moto_url, pool, client) for pool, client in pools]
+
+    def _pool_of(self, token: str) -> _PoolKeys | None:
+        issuer = str(jwt.decode(token, options={"verify_signature": False}).get("iss", ""))
+        return next((p for p in self.pools if issuer.rstrip("/").endswith(p.user_pool_id)), None)
+
     def verify(self, token: str) -> dict[str, Any] | None:
         """The token's claims, or None when API Gateway would answer 401."""
         try:
+            pool = self._pool_of(token)
+            if pool is None:
+                return None
             header = jwt.get_unverified_header(token)
-            key = self._key(str(header.get("kid")))
+            key = pool.key(str(header.get("kid")))
             if key is None:
                 return None
             claims = jwt.decode(
                 token,
                 key=key,
                 algorithms=["RS256"],
-                audience=self.client_id,
-                issuer=self.issuer,
+                audience=pool.client_id,
+                issuer=pool.issuer,
                 options={"require": ["exp", "iat", "iss", "aud", "sub", "token_use"]},
             )
         except (jwt.PyJWTError, ValueError, KeyError, TypeError):

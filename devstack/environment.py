@@ -29,6 +29,8 @@ MANAGED_ENV = (
     "POWERTOOLS_METRICS_NAMESPACE",
     "POWERTOOLS_SERVICE_NAME",
     "USER_POOL_ID",
+    "INVITED_USER_POOL_ID",
+    "MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP",
     "CLOCK_OVERRIDE",
     "NO_PROXY",
     "no_proxy",
@@ -37,7 +39,13 @@ MANAGED_ENV = (
     "STRIPE_API_BASE",
 )
 #: Unset on start: the handlers must not pick up a real session, profile or pool.
-_CLEARED = ("AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "USER_POOL_ID")
+_CLEARED = (
+    "AWS_SESSION_TOKEN",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "USER_POOL_ID",
+    "INVITED_USER_POOL_ID",
+)
 
 
 def app_environment(
@@ -59,6 +67,8 @@ def app_environment(
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_NAMESPACE": "DualCredit",
         "POWERTOOLS_SERVICE_NAME": "dual-credit",
+        # moto (in this process) checks TOTP codes against the secret it hands out.
+        "MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP": "true",
     }
     no_proxy = os.environ.get("NO_PROXY") or os.environ.get("no_proxy") or ""
     local = ",".join(filter(None, [no_proxy, "127.0.0.1,localhost"]))

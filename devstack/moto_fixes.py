@@ -35,6 +35,9 @@ def _no_table_copies(value: Any, memo: dict | None = None) -> Any:
 
 def install() -> None:
     """Idempotent; call before the first AWS request."""
+    from devstack import moto_mfa
+
+    moto_mfa.install()  # Cognito's TOTP MFA, as the invited pool requires it
     _install_resend_confirmation_code()
     _install_email_verified_on_confirmation()
     from moto.dynamodb import models

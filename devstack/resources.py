@@ -1,5 +1,6 @@
 """The AWS resources of infra/template.yaml, built in moto: the table, the sender
-identity, the user pool (its client and groups) and the SQS event sources' queues."""
+identity, the user pools (students'; invited staff and school users') with their
+clients and groups, and the SQS event sources' queues."""
 
 from __future__ import annotations
 
@@ -7,7 +8,14 @@ import json
 from typing import Any
 
 from devstack import template
-from devstack.names import CLIENT_NAME, EMAIL_SENDER, POOL_NAME, STACK_NAME
+from devstack.names import (
+    CLIENT_NAME,
+    EMAIL_SENDER,
+    INVITED_CLIENT_NAME,
+    INVITED_POOL_NAME,
+    POOL_NAME,
+    STACK_NAME,
+)
 
 
 def create_table(dynamodb: Any, table_name: str) -> None:
@@ -19,11 +27,16 @@ def verify_sender(ses: Any) -> None:
     ses.verify_email_identity(EmailAddress=EMAIL_SENDER)
 
 
-def user_pool_arguments() -> dict[str, Any]:
-    """CreateUserPool arguments from the template's UserPool resource."""
-    props = template.resources()["UserPool"]["Properties"]
-    arguments: dict[str, Any] = {"PoolName": POOL_NAME}
-    for name in (
+#: The template's user pools: (pool, its web client, the names moto gives them).
+STUDENT_POOL = ("UserPool", "UserPoolClient", POOL_NAME, CLIENT_NAME)
+INVITED_POOL = ("InvitedUserPool", "InvitedUserPoolClient", INVITED_POOL_NAME, INVITED_CLIENT_NAME)
+
+
+def user_pool_arguments(logical_id: str = "UserPool", name: str = POOL_NAME) -> dict[str, Any]:
+    """CreateUserPool arguments from one of the template's UserPool resources."""
+    props = template.resources()[logical_id]["Properties"]
+    arguments: dict[str, Any] = {"PoolName": name}
+    for key in (
         "Policies",
         "Schema",
         "UsernameAttributes",
@@ -34,16 +47,18 @@ def user_pool_arguments() -> dict[str, Any]:
         "UserAttributeUpdateSettings",
         "VerificationMessageTemplate",
     ):
-        if name in props:
-            arguments[name] = props[name]
+        if key in props:
+            arguments[key] = props[key]
     return arguments
 
 
-def user_pool_client_arguments(user_pool_id: str) -> dict[str, Any]:
-    """CreateUserPoolClient arguments from the template's UserPoolClient resource."""
-    props = template.resources()["UserPoolClient"]["Properties"]
-    arguments: dict[str, Any] = {"UserPoolId": user_pool_id, "ClientName": CLIENT_NAME}
-    for name in (
+def user_pool_client_arguments(
+    user_pool_id: str, logical_id: str = "UserPoolClient", name: str = CLIENT_NAME
+) -> dict[str, Any]:
+    """CreateUserPoolClient arguments from one of the template's UserPoolClient resources."""
+    props = template.resources()[logical_id]["Properties"]
+    arguments: dict[str, Any] = {"UserPoolId": user_pool_id, "ClientName": name}
+    for key in (
         "GenerateSecret",
         "ExplicitAuthFlows",
         "PreventUserExistenceErrors",
@@ -55,28 +70,49 @@ def user_pool_client_arguments(user_pool_id: str) -> dict[str, Any]:
         "IdTokenValidity",
         "TokenValidityUnits",
     ):
-        if name in props:
-            arguments[name] = props[name]
+        if key in props:
+            arguments[key] = props[key]
     return arguments
 
 
-def user_pool_groups() -> list[dict[str, Any]]:
-    """CreateGroup arguments (without the pool id) for each UserPoolGroup resource."""
+def user_pool_groups(pool_logical_id: str | None = None) -> list[dict[str, Any]]:
+    """CreateGroup arguments (without the pool id) for each UserPoolGroup resource (of
+    the pool `pool_logical_id`, when given)."""
     groups = []
     for resource in template.resources().values():
         if resource["Type"] == "AWS::Cognito::UserPoolGroup":
             props = resource["Properties"]
+            if pool_logical_id is not None and props["UserPoolId"] != {"Ref": pool_logical_id}:
+                continue
             groups.append(
                 {k: props[k] for k in ("GroupName", "Description", "Precedence") if k in props}
             )
     return groups
 
 
-def create_user_pool(cognito: Any) -> tuple[str, str]:
-    """The user pool, its web client and its groups; (pool id, client id)."""
-    user_pool_id = cognito.create_user_pool(**user_pool_arguments())["UserPool"]["Id"]
-    client = cognito.create_user_pool_client(**user_pool_client_arguments(user_pool_id))
-    for group in user_pool_groups():
+def create_user_pool(
+    cognito: Any, pool: tuple[str, str, str, str] = STUDENT_POOL
+) -> tuple[str, str]:
+    """One of the template's user pools, its web client and its groups; (pool id,
+    client id). A pool with MFA on gets its EnabledMfas, which CloudFormation sets
+    through SetUserPoolMfaConfig (CreateUserPool has no such argument)."""
+    pool_id, client_id, pool_name, client_name = pool
+    props = template.resources()[pool_id]["Properties"]
+    user_pool_id = cognito.create_user_pool(**user_pool_arguments(pool_id, pool_name))["UserPool"][
+        "Id"
+    ]
+    if props.get("MfaConfiguration", "OFF") != "OFF":
+        cognito.set_user_pool_mfa_config(
+            UserPoolId=user_pool_id,
+            MfaConfiguration=props["MfaConfiguration"],
+            SoftwareTokenMfaConfiguration={
+                "Enabled": "SOFTWARE_TOKEN_MFA" in props.get("EnabledMfas", [])
+            },
+        )
+    client = cognito.create_user_pool_client(
+        **user_pool_client_arguments(user_pool_id, client_id, client_name)
+    )
+    for group in user_pool_groups(pool_id):
         cognito.create_group(UserPoolId=user_pool_id, **group)
     return user_pool_id, client["UserPoolClient"]["ClientId"]
 

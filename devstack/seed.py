@@ -1,7 +1,8 @@
 """Demo data, created the way people create it: through the API, with a staff
 sign-in, so every record passes the same validation and audit as in production.
-Only what the API cannot do (creating the staff account, setting known passwords)
-goes to Cognito directly. The stack starts empty, so this runs once per start."""
+Only what the API cannot do (creating the staff account, setting known passwords,
+setting up the staff and school accounts' authenticator: TOTP is required in the
+invited pool) goes to Cognito directly. The stack starts empty, so this runs once per start."""
 
 from __future__ import annotations
 
@@ -75,6 +76,8 @@ class DemoAccount:
     email: str
     password: str
     note: str = ""
+    #: Staff and school accounts sign in with a TOTP code too: the authenticator secret.
+    totp_secret: str | None = None
 
 
 @dataclass
@@ -156,11 +159,14 @@ def seed(stack: Any) -> SeedResult:
     this school year's window is open (by the app's clock), is registered in a class,
     so the fee is due and Pay works at once."""
     cognito = stack.client("cognito-idp")
-    pool = stack.user_pool_id
+    pool = stack.invited_user_pool_id
     result = SeedResult()
 
     _create_staff_user(cognito, pool)
-    result.accounts.append(DemoAccount("staff", STAFF_EMAIL, STAFF_PASSWORD, "consortium staff"))
+    secret = stack.enrol_totp(STAFF_EMAIL, STAFF_PASSWORD)
+    result.accounts.append(
+        DemoAccount("staff", STAFF_EMAIL, STAFF_PASSWORD, "consortium staff", secret)
+    )
     staff = ApiClient(stack.api_url, stack.id_token(STAFF_EMAIL, STAFF_PASSWORD))
 
     result.schools = [staff.ok("POST", "/schools", school) for school in SCHOOLS]
@@ -199,6 +205,7 @@ def seed(stack: Any) -> SeedResult:
             SCHOOL_USER_EMAIL,
             SCHOOL_USER_PASSWORD,
             f"school user at {first_school['name']}",
+            stack.enrol_totp(SCHOOL_USER_EMAIL, SCHOOL_USER_PASSWORD),
         )
     )
 

@@ -39,7 +39,7 @@ import boto3  # noqa: E402
 from botocore.config import Config  # noqa: E402
 from moto.server import ThreadedMotoServer  # noqa: E402
 
-from devstack import moto_fixes, resources, stripe_setup, template  # noqa: E402
+from devstack import moto_fixes, resources, signin, stripe_setup, template  # noqa: E402
 from devstack.authorizer import CognitoAuthorizer  # noqa: E402
 from devstack.devpages import site_headers  # noqa: E402
 from devstack.emails import EmailLog  # noqa: E402
@@ -124,8 +124,12 @@ class DualCreditStack:
         self.table_name = TABLE_NAME
         self.gateway: Gateway | None = None
         self.moto: _MotoServer | None = None
-        self.user_pool_id = ""
+        self.user_pool_id = ""  # the students' pool
         self.client_id = ""
+        self.invited_user_pool_id = ""  # staff and school users (TOTP required)
+        self.invited_client_id = ""
+        #: The TOTP secret of each account enrolled through enrol_totp() (the demo ones).
+        self.totp_secrets: dict[str, str] = {}
         self.emails: EmailLog | None = None
         self.seeded: Any = None  # devstack.seed.SeedResult once seeded
         self.environment = ProcessEnvironment()
@@ -194,13 +198,17 @@ class DualCreditStack:
         )
 
     def id_token(self, email: str, password: str) -> str:
-        """Sign in with USER_PASSWORD_AUTH, as the web front end does; the ID token."""
-        answer = self.client("cognito-idp").initiate_auth(
-            ClientId=self.client_id,
-            AuthFlow="USER_PASSWORD_AUTH",
-            AuthParameters={"USERNAME": email, "PASSWORD": password},
-        )
-        return answer["AuthenticationResult"]["IdToken"]
+        """Sign in with USER_PASSWORD_AUTH, as the web front end does (the students'
+        pool, then the invited one; an invited account answers the TOTP challenge with
+        a code from the secret enrol_totp() set up); the ID token."""
+        return signin.id_token(self, email, password)
+
+    def enrol_totp(self, email: str, password: str) -> str:
+        """An invited account's first sign-in that sets up its authenticator (MFA_SETUP:
+        AssociateSoftwareToken, VerifySoftwareToken with a first code); its secret."""
+        secret = signin.enrol_totp(self, email, password)
+        self.totp_secrets[email.lower()] = secret
+        return secret
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -250,8 +258,13 @@ class DualCreditStack:
         )
         resources.create_table(self.client("dynamodb"), self.table_name)
         resources.verify_sender(self.client("ses"))
-        self.user_pool_id, self.client_id = resources.create_user_pool(self.client("cognito-idp"))
+        cognito = self.client("cognito-idp")
+        self.user_pool_id, self.client_id = resources.create_user_pool(cognito)
+        self.invited_user_pool_id, self.invited_client_id = resources.create_user_pool(
+            cognito, resources.INVITED_POOL
+        )
         os.environ["USER_POOL_ID"] = self.user_pool_id
+        os.environ["INVITED_USER_POOL_ID"] = self.invited_user_pool_id
         self._start_stripe()
         refresh_app_state()
 
@@ -264,7 +277,13 @@ class DualCreditStack:
         self.gateway.attach(
             Backend(
                 functions=functions,
-                authorizer=CognitoAuthorizer(self.moto_url, self.user_pool_id, self.client_id),
+                authorizer=CognitoAuthorizer(
+                    self.moto_url,
+                    [
+                        (self.user_pool_id, self.client_id),
+                        (self.invited_user_pool_id, self.invited_client_id),
+                    ],
+                ),
                 emails=self.emails,
                 config=self.frontend_config(),
                 allowed_origin=self.site_url,
@@ -322,6 +341,8 @@ class DualCreditStack:
             "cognitoEndpoint": self.moto_url,
             "userPoolId": self.user_pool_id,
             "clientId": self.client_id,
+            "invitedUserPoolId": self.invited_user_pool_id,
+            "invitedClientId": self.invited_client_id,
             "region": self.region,
         }
 

@@ -6,7 +6,8 @@
 #   bash scripts/deploy-site.sh <stack-name>
 #
 # It reads the stack's outputs (`aws cloudformation describe-stacks`), writes
-# config.json (apiUrl, cognitoEndpoint, userPoolId, clientId, region; see
+# config.json (apiUrl, cognitoEndpoint, userPoolId, clientId, invitedUserPoolId,
+# invitedClientId, region; see
 # web/README.md) into a temporary copy of web/, syncs that copy to the site bucket
 # (`aws s3 sync --delete`) and invalidates the CloudFront distribution. web/ itself
 # is never changed. The CLI's configured region (AWS_REGION, AWS_DEFAULT_REGION or
@@ -57,7 +58,7 @@ lookup() { awk -F'\t' -v key="$1" '$1 == key { print $2; exit }' <<<"$2"; }
 output() { lookup "$1" "$OUTPUTS"; }
 parameter() { lookup "$1" "$PARAMETERS"; }
 
-for key in ApiUrl UserPoolId UserPoolClientId SiteBucketName SiteDistributionId SiteUrl; do
+for key in ApiUrl UserPoolId UserPoolClientId InvitedUserPoolId InvitedUserPoolClientId SiteBucketName SiteDistributionId SiteUrl; do
     if [[ -z "$(output "$key")" ]]; then
         echo "error: stack $STACK has no output $key (deploy infra/template.yaml first)" >&2
         exit 1
@@ -69,12 +70,14 @@ API_URL="${API_URL%/}"
 COGNITO_ENDPOINT="https://cognito-idp.${REGION}.amazonaws.com/"
 USER_POOL_ID="$(output UserPoolId)"
 CLIENT_ID="$(output UserPoolClientId)"
+INVITED_USER_POOL_ID="$(output InvitedUserPoolId)"
+INVITED_CLIENT_ID="$(output InvitedUserPoolClientId)"
 BUCKET="$(output SiteBucketName)"
 DISTRIBUTION="$(output SiteDistributionId)"
 SITE_URL="$(output SiteUrl)"
 
 # The values go into JSON as they are: ids, a region and URLs, nothing to escape.
-for value in "$API_URL" "$COGNITO_ENDPOINT" "$USER_POOL_ID" "$CLIENT_ID" "$REGION"; do
+for value in "$API_URL" "$COGNITO_ENDPOINT" "$USER_POOL_ID" "$CLIENT_ID" "$INVITED_USER_POOL_ID" "$INVITED_CLIENT_ID" "$REGION"; do
     if [[ ! "$value" =~ ^[A-Za-z0-9_.:/-]+$ ]]; then
         echo "error: unexpected characters in stack output value: $value" >&2
         exit 1
@@ -100,8 +103,8 @@ mkdir -p "$SITE"
 cp -R "$WEB_DIR/." "$SITE/"
 rm -rf "$SITE/_dev" "$SITE/README.md"
 
-printf '{"apiUrl": "%s", "cognitoEndpoint": "%s", "userPoolId": "%s", "clientId": "%s", "region": "%s"}\n' \
-    "$API_URL" "$COGNITO_ENDPOINT" "$USER_POOL_ID" "$CLIENT_ID" "$REGION" >"$SITE/config.json"
+printf '{"apiUrl": "%s", "cognitoEndpoint": "%s", "userPoolId": "%s", "clientId": "%s", "invitedUserPoolId": "%s", "invitedClientId": "%s", "region": "%s"}\n' \
+    "$API_URL" "$COGNITO_ENDPOINT" "$USER_POOL_ID" "$CLIENT_ID" "$INVITED_USER_POOL_ID" "$INVITED_CLIENT_ID" "$REGION" >"$SITE/config.json"
 say "config.json: $(cat "$SITE/config.json")"
 
 # 3. Upload. Browsers revalidate every file (max-age=0, answered 304 by CloudFront

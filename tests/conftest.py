@@ -64,6 +64,8 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[DynamoCalls]:
         for group in ("staff", "school"):
             cognito.create_group(UserPoolId=pool, GroupName=group)
         monkeypatch.setenv("USER_POOL_ID", pool)
+        # One pool stands for both here: the handlers only administer the invited one.
+        monkeypatch.setenv("INVITED_USER_POOL_ID", pool)
         aws_clients.client("ses").verify_email_identity(EmailAddress=env.TEST_ENV["EMAIL_SENDER"])
         get_settings.cache_clear()
         calls = DynamoCalls()

@@ -42,6 +42,8 @@ class Settings:
     email_template_prefix: str = "dual-credit"
     sers_prefix: str = DEFAULT_SERS_PREFIX
     user_pool_id: str = ""
+    #: The pool of invited accounts (staff, school users), TOTP required.
+    invited_user_pool_id: str = ""
     staff_email: str = "info@pnwcollegecredit.org"
     #: SSM parameter names (SecureString) of the Stripe secret key and webhook signing secret.
     stripe_secret_key_parameter: str = "/dual-credit/prod/stripe/secret-key"  # noqa: S105 - a name
@@ -104,6 +106,7 @@ _ENV = {
     "email_template_prefix": "EMAIL_TEMPLATE_PREFIX",
     "sers_prefix": "SERS_PREFIX",
     "user_pool_id": "USER_POOL_ID",
+    "invited_user_pool_id": "INVITED_USER_POOL_ID",
     "staff_email": "STAFF_EMAIL",
     "clock_override": "CLOCK_OVERRIDE",
     "stripe_secret_key_parameter": "STRIPE_SECRET_KEY_PARAMETER",

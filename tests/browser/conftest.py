@@ -22,6 +22,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from devstack.stack import DualCreditStack
+from tests.browser import journeys
 from tests.support.students import Student, a_student, sign_up_with_cognito
 
 REPO = Path(__file__).resolve().parents[2]
@@ -58,6 +59,7 @@ def stack() -> Iterator[DualCreditStack]:
     if "stripe_port" in inspect.signature(DualCreditStack).parameters:
         options["stripe_port"] = 0
     local = DualCreditStack(**options).start()
+    journeys.TOTP_SECRETS.update(local.totp_secrets)  # the demo staff and school accounts
     yield local
     local.stop()
 

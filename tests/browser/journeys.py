@@ -6,6 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from devstack import totp
 from tests.support.students import Student
 
 
@@ -46,12 +47,37 @@ def complete_profile(page: Page, student: Student, school: str) -> str:
     return sers.inner_text()
 
 
-def sign_in(page: Page, email: str, password: str, *, lands_on: str) -> None:
+#: Authenticator secrets of the invited accounts (staff, school users) the tests sign in
+#: as: the stack's demo accounts (tests/browser/conftest.py adds them) and any a test
+#: enrols. Their sign-in asks for a TOTP code, which sign_in() types as the app shows it.
+TOTP_SECRETS: dict[str, str] = {}
+
+
+def sign_in(page: Page, email: str, password: str, *, lands_on: str | re.Pattern[str]) -> None:
     page.goto("/signin/")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
+    secret = TOTP_SECRETS.get(email.lower())
+    if secret is not None:
+        expect(page.get_by_role("heading", name="Enter your authenticator code")).to_be_focused()
+        page.get_by_label("Code from your authenticator app").fill(totp.code(secret))
+        page.locator("#totp-form").get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(lands_on)
+
+
+def set_up_authenticator(page: Page, email: str) -> str:
+    """The first sign-in's authenticator step: read the secret the page shows (as text
+    and in the otpauth:// link), type the app's first code; returns the secret."""
+    expect(page.get_by_role("heading", name="Set up your authenticator app")).to_be_visible()
+    secret = page.locator("#totp-secret").inner_text().strip()
+    expect(page.locator("#totp-uri")).to_have_attribute(
+        "href", re.compile(rf"^otpauth://totp/.+\?secret={secret}&issuer=CTE%20Dual%20Credit$")
+    )
+    page.get_by_label("Code from the app").fill(totp.code(secret))
+    page.get_by_role("button", name="Verify and sign in").click()
+    TOTP_SECRETS[email.lower()] = secret
+    return secret
 
 
 def register_class(page: Page, high_school_course: str) -> None:

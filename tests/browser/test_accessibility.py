@@ -224,3 +224,42 @@ def test_the_site_s_policy_refuses_a_script_from_elsewhere(browser, stack):
         assert blocked == "https://example.com/x.js"
     finally:
         context.close()
+
+
+def test_the_authenticator_steps_of_signing_in(contexts, stack):
+    # A new school user's first sign-in: the set-up step, with an error, then (another
+    # sign-in) the code step, with an error
+    email = "axe.teacher@example.org"
+    cognito = stack.client("cognito-idp")
+    cognito.admin_create_user(
+        UserPoolId=stack.invited_user_pool_id,
+        Username=email,
+        TemporaryPassword="Temporary-Pass-1",
+        MessageAction="SUPPRESS",
+        UserAttributes=[{"Name": "email", "Value": email}],
+    )
+    page = contexts(PHONE).new_page()
+    page.goto("/signin/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill("Temporary-Pass-1")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("New password").fill("Teacher-Pass-2026")
+    page.get_by_role("button", name="Save password and sign in").click()
+    expect(page.get_by_role("heading", name="Set up your authenticator app")).to_be_focused()
+    found = problems(page, "/signin/ authenticator set-up")
+    page.get_by_role("button", name="Verify and sign in").click()
+    expect(page.get_by_label("Code from the app")).to_have_attribute("aria-invalid", "true")
+    found += problems(page, "/signin/ authenticator set-up, with an error")
+    page = contexts(PHONE).new_page()
+    page.goto("/signin/")
+    page.get_by_label("Email address").fill(seed.STAFF_EMAIL)
+    page.get_by_label("Password", exact=True).fill(seed.STAFF_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Enter your authenticator code")).to_be_focused()
+    found += problems(page, "/signin/ code")
+    page.locator("#totp-form").get_by_role("button", name="Sign in").click()
+    expect(page.get_by_label("Code from your authenticator app")).to_have_attribute(
+        "aria-invalid", "true"
+    )
+    found += problems(page, "/signin/ code, with an error")
+    assert not found, "\n".join(found)

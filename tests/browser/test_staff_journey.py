@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from devstack import seed
 from tests.browser.conftest import api_student, call_api, dashboard_of, emails_to, year_of
-from tests.browser.journeys import open_student, sign_in
+from tests.browser.journeys import open_student, set_up_authenticator, sign_in
 from tests.support.students import Student
 
 pytestmark = pytest.mark.browser
@@ -324,9 +324,9 @@ def test_staff_set_up_a_school_and_its_invited_user_signs_in(contexts, stack):
     )
     expect(page.get_by_role("table", name=f"Users at {school}")).to_contain_text(teacher_email)
     # Then the invited user signs in with the temporary password, chooses their own,
-    # and sees their school's (empty) roster
+    # sets up an authenticator app, and sees their school's (empty) roster
     stack.client("cognito-idp").admin_set_user_password(
-        UserPoolId=stack.user_pool_id,
+        UserPoolId=stack.invited_user_pool_id,
         Username=teacher_email,
         Password="Temporary-Pass-1",
         Permanent=False,
@@ -339,6 +339,7 @@ def test_staff_set_up_a_school_and_its_invited_user_signs_in(contexts, stack):
     expect(teacher.get_by_role("heading", name="Choose your own password")).to_be_focused()
     teacher.get_by_label("New password").fill("Director-Pass-42")
     teacher.get_by_role("button", name="Save password and sign in").click()
+    set_up_authenticator(teacher, teacher_email)
     expect(teacher).to_have_url("/school/")
     expect(teacher.locator("#school-line")).to_contain_text(school)
     expect(teacher.locator("#roster")).to_have_text(

@@ -46,6 +46,9 @@ MATRIX = {
     ("PATCH", "/offerings/{offering_id}"): ("/offerings/{o}", {"teacher": "Mr. Lee"}, STAFF_ONLY),
     ("POST", "/school-users"): ("/school-users", "invite", STAFF_ONLY),
     ("GET", "/schools/{school_id}/users"): ("/schools/{x}/users", None, STAFF_ONLY),
+    ("POST", "/school-users/resend"): ("/school-users/resend", "invite", STAFF_ONLY),
+    ("POST", "/school-users/{user_id}/remove"): ("/school-users/nope/remove", None, STAFF_ONLY),
+    ("PATCH", "/school-users/{user_id}"): ("/school-users/nope", "move", STAFF_ONLY),
     ("GET", "/windows/{school_year}"): ("/windows/2026-27", None, STAFF_ONLY),
     ("PUT", "/windows/{school_year}"): (
         "/windows/2026-27",
@@ -68,6 +71,12 @@ MATRIX = {
     ),
     ("POST", "/pay/lookup"): ("/pay/lookup", "pay", EVERYONE),
     ("POST", "/pay/checkout"): ("/pay/checkout", "pay", EVERYONE),
+    # The session's id is the proof; one the app did not make is a 404 for anyone.
+    ("POST", "/pay/checkout/{session_id}/fulfil"): (
+        "/pay/checkout/cs_test_nope/fulfil",
+        {},
+        EVERYONE,
+    ),
     ("POST", "/students/{student_id}/payments"): ("/students/{a}/payments", "check", STAFF_ONLY),
     ("POST", "/payments/{payment_id}/void"): (
         "/payments/nope/void",
@@ -198,6 +207,8 @@ def _body(kind, world: World, role: str):
         }
     if kind == "invite":
         return {"email": f"invite-{role}@example.org", "school_id": world.school_x}
+    if kind == "move":
+        return {"school_id": world.school_y}
     if kind == "enrollments":
         return {
             "school_year": "2026-27",

@@ -349,13 +349,15 @@ def test_cors_preflight_is_answered_without_a_token(stack):
 def test_front_end_config_points_at_the_stack(stack):
     # When the front end asks for its configuration
     status, _, config = call(f"{stack.base_url}/_dev/config.json")
-    # Then it names the API, moto's Cognito, the pool and the app client
+    # Then it names the API, moto's Cognito, the pools and their app clients
     assert status == 200
     assert config == {
         "apiUrl": f"{stack.site_url}/api",
         "cognitoEndpoint": stack.moto_url,
         "userPoolId": stack.user_pool_id,
         "clientId": stack.client_id,
+        "invitedUserPoolId": stack.invited_user_pool_id,
+        "invitedClientId": stack.invited_client_id,
         "region": "us-west-2",
     }
 
@@ -531,6 +533,9 @@ def test_a_parent_pays_the_seeded_students_fee_with_sers_id_and_birth_date(stack
         "fee_status": "due",
         "amount_due_cents": 5000,
         "registered": True,
+        "bank_payment_processing": False,
+        "window_open": True,
+        "window_message": None,
     }
     assert "Garcia" not in summary["masked_name"]
     # When they pay through the checkout page
@@ -539,7 +544,7 @@ def test_a_parent_pays_the_seeded_students_fee_with_sers_id_and_birth_date(stack
     delivered = len(stack.stripe.deliveries)
     back_to = pay_on_checkout_page(checkout["checkout_url"])
     # Then they come back to the pay page, and the fee is paid
-    assert back_to == f"{stack.site_url}/pay?paid=1"
+    assert back_to == f"{stack.site_url}/pay/?paid=1&session_id={checkout['session_id']}"
     assert new_deliveries(stack, delivered, 1) == [("checkout.session.completed", 200, None)]
     status, _, summary = call(f"{stack.api_url}/pay/lookup", "POST", body=lookup)
     assert (summary["fee_status"], summary["amount_due_cents"]) == ("paid", 0)

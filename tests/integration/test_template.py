@@ -23,6 +23,7 @@ TEMPLATE_PATH = REPO / "infra" / "template.yaml"
 PUBLIC_ROUTES = {
     ("POST", "/pay/lookup"),
     ("POST", "/pay/checkout"),
+    ("POST", "/pay/checkout/{session_id}/fulfil"),  # the session's id is the proof
     ("POST", "/stripe/webhook"),  # Stripe's webhook authenticates by signature
     ("GET", "/schools"),
     ("GET", "/schools/{school_id}/offerings"),
@@ -115,6 +116,7 @@ def test_globals_runtime_and_environment(template: dict[str, Any]) -> None:
     env = fn["Environment"]["Variables"]
     assert _is_ref(env["TABLE_NAME"], "Table")
     assert _is_ref(env["USER_POOL_ID"], "UserPool")
+    assert _is_ref(env["INVITED_USER_POOL_ID"], "InvitedUserPool")
     for key in (
         "POWERTOOLS_SERVICE_NAME",
         "POWERTOOLS_METRICS_NAMESPACE",
@@ -229,9 +231,11 @@ def test_api_uses_cognito_by_default(resources: dict[str, Any]) -> None:
     auth = props["Auth"]
     assert auth["DefaultAuthorizer"] == "CognitoAuthorizer"
     assert auth["AddDefaultAuthorizerToCorsPreflight"] is False
-    assert auth["Authorizers"]["CognitoAuthorizer"]["UserPoolArn"] == {
-        "Fn::GetAtt": ["UserPool", "Arn"]
-    }
+    # Students' tokens and invited accounts' (staff, school users) both pass.
+    assert auth["Authorizers"]["CognitoAuthorizer"]["UserPoolArn"] == [
+        {"Fn::GetAtt": ["UserPool", "Arn"]},
+        {"Fn::GetAtt": ["InvitedUserPool", "Arn"]},
+    ]
     assert _is_ref(props["StageName"], "Stage")
     assert props["TracingEnabled"] is True
     for response in ("DEFAULT_4XX", "DEFAULT_5XX"):
@@ -284,11 +288,40 @@ def test_user_pool(resources: dict[str, Any]) -> None:
     custom = {a["Name"]: a for a in pool["Schema"]}
     assert custom["school_id"]["AttributeDataType"] == "String"
     assert custom["school_id"]["Mutable"] is True
+    # Nobody in the students' pool is staff or a school user: the groups are the
+    # invited pool's.
     groups = {
-        r["Properties"]["GroupName"]
+        r["Properties"]["GroupName"]: r["Properties"]["UserPoolId"]
         for r in _of_type(resources, "AWS::Cognito::UserPoolGroup").values()
     }
-    assert groups == {"staff", "school"}
+    assert groups == {
+        "staff": {"Ref": "InvitedUserPool"},
+        "school": {"Ref": "InvitedUserPool"},
+    }
+
+
+def test_invited_accounts_have_their_own_pool_with_totp_required(
+    resources: dict[str, Any],
+) -> None:
+    pool = resources["InvitedUserPool"]["Properties"]
+    assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True  # no sign-up
+    assert pool["MfaConfiguration"] == "ON"
+    assert pool["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
+    assert pool["UserPoolAddOns"]["AdvancedSecurityMode"] == "ENFORCED"
+    assert pool["UserPoolTier"] == "PLUS"  # threat protection needs it
+    assert pool["DeletionProtection"] == "ACTIVE"
+    assert pool["Policies"]["PasswordPolicy"]["MinimumLength"] >= 12
+    client = resources["InvitedUserPoolClient"]["Properties"]
+    students = resources["UserPoolClient"]["Properties"]
+    assert client["UserPoolId"] == {"Ref": "InvitedUserPool"}
+    assert client["TokenValidityUnits"]["RefreshToken"] == "hours"
+    assert client["RefreshTokenValidity"] <= 12  # students keep Cognito's 30 days
+    assert "RefreshTokenValidity" not in students
+    assert "custom:school_id" not in client["WriteAttributes"]
+    assert client["PreventUserExistenceErrors"] == "ENABLED"
+    grants = resources["ApiFunction"]["Properties"]["Policies"][0]["Statement"]
+    (users,) = [g for g in grants if g.get("Sid") == "ManageSchoolUsers"]
+    assert users["Resource"] == {"Fn::GetAtt": ["InvitedUserPool", "Arn"]}
 
 
 def test_client_cannot_write_school_id(resources: dict[str, Any]) -> None:
@@ -607,10 +640,25 @@ def test_deploy_site_script_parses_and_reads_existing_outputs(template: dict[str
     assert "set -euo pipefail" in text
     assert "aws s3 sync" in text and "--delete" in text
     assert "create-invalidation" in text
-    for key in ("apiUrl", "cognitoEndpoint", "userPoolId", "clientId", "region"):
+    for key in (
+        "apiUrl",
+        "cognitoEndpoint",
+        "userPoolId",
+        "clientId",
+        "invitedUserPoolId",
+        "invitedClientId",
+        "region",
+    ):
         assert f'"{key}"' in text, key
     used = set(re.findall(r"\$\(output \"?(\w+)", text))
-    assert used >= {"ApiUrl", "UserPoolId", "UserPoolClientId", "SiteBucketName"}
+    assert used >= {
+        "ApiUrl",
+        "UserPoolId",
+        "UserPoolClientId",
+        "InvitedUserPoolId",
+        "InvitedUserPoolClientId",
+        "SiteBucketName",
+    }
     assert used <= set(template["Outputs"]), used - set(template["Outputs"])
 
 

@@ -157,6 +157,7 @@ def test_the_web_acl_guards_the_api_stage_and_the_user_pool(resources: dict[str,
         for a in _of_type(resources, "AWS::WAFv2::WebACLAssociation").values()
     ]
     assert {"Fn::GetAtt": ["UserPool", "Arn"]} in targets
+    assert {"Fn::GetAtt": ["InvitedUserPool", "Arn"]} in targets
     (stage,) = [t for t in targets if "Fn::Sub" in t]
     assert stage["Fn::Sub"].endswith("::/restapis/${Api}/stages/${Api.Stage}")
 

@@ -21,6 +21,7 @@ const COGNITO_ERRORS = {
   UsernameExistsException: ["email", "An account already uses this email address. Sign in, or reset your password."],
   InvalidPasswordException: ["password", null],
   CodeMismatchException: ["code", "That code is not right. Check the email and try again."],
+  EnableSoftwareTokenMFAException: ["code", "That code is not right. Enter the code your authenticator app shows now."],
   ExpiredCodeException: ["code", "That code has expired. Ask for a new one."],
   NotAuthorizedException: [null, "The email address or password is not right."],
   UserNotFoundException: [null, "The email address or password is not right."],
@@ -37,6 +38,12 @@ function cognitoError(action, status, body) {
   const known = type === "NotAuthorizedException" && action !== "InitiateAuth" ? null : COGNITO_ERRORS[type];
   const [field, plain] = known || [null, null];
   let message = plain || raw.replace(/^Password does not conform to policy: /, "");
+  const totpStep = action === "VerifySoftwareToken" || action === "RespondToAuthChallenge";
+  if (totpStep && type === "CodeMismatchException") {
+    message = "That code is not right. Enter the code your authenticator app shows now.";
+  } else if (totpStep && type === "NotAuthorizedException") {
+    message = "This sign-in has timed out. Reload the page and sign in again.";
+  }
   if (type === "InvalidParameterException" && /password/i.test(raw)) {
     return new ServiceError(status, type, raw, [{ field: "password", message: raw }]);
   }
@@ -47,8 +54,11 @@ function cognitoError(action, status, body) {
   return new ServiceError(status, type, message, field ? [{ field, message }] : []);
 }
 
-/** One Cognito Identity Provider action; `withClient` adds the app client id. */
-export async function cognito(action, body, { withClient = true } = {}) {
+/**
+ * One Cognito Identity Provider action; `withClient` adds the app client id: the
+ * students' pool's, or `clientId` (the invited pool's, for staff and school users).
+ */
+export async function cognito(action, body, { withClient = true, clientId = null } = {}) {
   const config = await loadConfig();
   const endpoint = (config.cognitoEndpoint || `https://cognito-idp.${config.region}.amazonaws.com`).replace(/\/+$/, "");
   let response;
@@ -59,7 +69,7 @@ export async function cognito(action, body, { withClient = true } = {}) {
         "Content-Type": "application/x-amz-json-1.1",
         "X-Amz-Target": `AWSCognitoIdentityProviderService.${action}`,
       },
-      body: JSON.stringify(withClient ? { ClientId: config.clientId, ...body } : body),
+      body: JSON.stringify(withClient ? { ClientId: clientId || config.clientId, ...body } : body),
     });
   } catch {
     throw new ServiceError(0, "network", "We could not reach the sign-in service. Check your connection and try again.");
@@ -104,36 +114,92 @@ function keep(result) {
   if (result.AccessToken) sessionStorage.setItem(ACCESS_TOKEN, result.AccessToken);
 }
 
-/**
- * Sign in with USER_PASSWORD_AUTH. Returns {signedIn: true} or, for an invited
- * user's first sign-in, {challenge: "NEW_PASSWORD_REQUIRED", session}.
- */
-export async function signIn(email, password) {
-  const answer = await cognito("InitiateAuth", {
-    AuthFlow: "USER_PASSWORD_AUTH",
-    AuthParameters: { USERNAME: email, PASSWORD: password },
-  });
+const CHALLENGES = ["NEW_PASSWORD_REQUIRED", "MFA_SETUP", "SOFTWARE_TOKEN_MFA"];
+
+function next(answer, clientId) {
   if (answer.AuthenticationResult) {
     keep(answer.AuthenticationResult);
     return { signedIn: true };
   }
-  if (answer.ChallengeName === "NEW_PASSWORD_REQUIRED") {
-    return { challenge: answer.ChallengeName, session: answer.Session };
+  if (CHALLENGES.includes(answer.ChallengeName)) {
+    return { challenge: answer.ChallengeName, session: answer.Session, clientId };
   }
   throw new ServiceError(400, "UnsupportedChallenge", "This account needs a sign-in step this site does not support. Contact the consortium office.");
 }
 
-export async function setNewPassword(email, password, session) {
+/**
+ * Sign in with USER_PASSWORD_AUTH: the students' pool, then (for an address it does
+ * not know, or another password) the invited pool of staff and school users. Returns
+ * {signedIn: true} or {challenge, session, clientId}: NEW_PASSWORD_REQUIRED (an
+ * invited user's first sign-in), MFA_SETUP (set up an authenticator app) or
+ * SOFTWARE_TOKEN_MFA (enter its code).
+ */
+export async function signIn(email, password) {
+  const config = await loadConfig();
+  const request = { AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD: password } };
+  let answer;
+  try {
+    answer = await cognito("InitiateAuth", request);
+  } catch (error) {
+    const unknown = ["NotAuthorizedException", "UserNotFoundException"].includes(error.code);
+    if (!unknown || !config.invitedClientId) throw error;
+    return next(await cognito("InitiateAuth", request, { clientId: config.invitedClientId }), config.invitedClientId);
+  }
+  return next(answer, config.clientId);
+}
+
+export async function setNewPassword(email, password, session, clientId = null) {
   const answer = await cognito("RespondToAuthChallenge", {
     ChallengeName: "NEW_PASSWORD_REQUIRED",
     Session: session,
     ChallengeResponses: { USERNAME: email, NEW_PASSWORD: password },
-  });
-  if (!answer.AuthenticationResult) {
-    throw new ServiceError(400, "UnsupportedChallenge", "This account needs a sign-in step this site does not support.");
+  }, { clientId });
+  return next(answer, clientId);
+}
+
+/** The MFA_SETUP step: a new authenticator secret for this sign-in; {secret, session}. */
+export async function startTotpSetup(session) {
+  const answer = await cognito("AssociateSoftwareToken", { Session: session }, { withClient: false });
+  return { secret: answer.SecretCode, session: answer.Session || session };
+}
+
+/** The otpauth:// URI an authenticator app imports (Google Authenticator's format). */
+export function totpUri(secret, email) {
+  const label = encodeURIComponent(`CTE Dual Credit:${email}`);
+  return `otpauth://totp/${label}?secret=${secret}&issuer=${encodeURIComponent("CTE Dual Credit")}`;
+}
+
+/** The first code proves the app has the secret; then sign-in ends with TOTP as the MFA. */
+export async function finishTotpSetup(email, code, session, clientId) {
+  const verified = await cognito("VerifySoftwareToken", {
+    Session: session,
+    UserCode: code,
+    FriendlyDeviceName: "Authenticator app",
+  }, { withClient: false });
+  const answer = await cognito("RespondToAuthChallenge", {
+    ChallengeName: "MFA_SETUP",
+    Session: verified.Session || session,
+    ChallengeResponses: { USERNAME: email },
+  }, { clientId });
+  const result = next(answer, clientId);
+  const access = sessionStorage.getItem(ACCESS_TOKEN);
+  if (result.signedIn && access) {
+    await cognito("SetUserMFAPreference", {
+      AccessToken: access,
+      SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
+    }, { withClient: false });
   }
-  keep(answer.AuthenticationResult);
-  return { signedIn: true };
+  return result;
+}
+
+/** The SOFTWARE_TOKEN_MFA step: the code the authenticator app shows now. */
+export async function answerTotp(email, code, session, clientId) {
+  const answer = await cognito("RespondToAuthChallenge", {
+    ChallengeName: "SOFTWARE_TOKEN_MFA",
+    Session: session,
+    ChallengeResponses: { USERNAME: email, SOFTWARE_TOKEN_MFA_CODE: code },
+  }, { clientId });
+  return next(answer, clientId);
 }
 
 function decode(token) {

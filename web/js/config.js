@@ -4,7 +4,7 @@
 export const CONFIG_URL = "/_dev/config.json";
 export const FALLBACK_CONFIG_URL = "/config.json";
 
-const REQUIRED = ["apiUrl", "userPoolId", "clientId", "region"];
+const REQUIRED = ["apiUrl", "userPoolId", "clientId", "invitedUserPoolId", "invitedClientId", "region"];
 let loading = null;
 
 async function fetchConfig(url) {
@@ -18,7 +18,7 @@ async function fetchConfig(url) {
   }
 }
 
-/** The site configuration: {apiUrl, cognitoEndpoint?, userPoolId, clientId, region}. */
+/** The site configuration: {apiUrl, cognitoEndpoint?, userPoolId, clientId (students), invitedUserPoolId, invitedClientId (staff, school users), region}. */
 export function loadConfig() {
   if (!loading) {
     loading = (async () => {

@@ -1,11 +1,12 @@
-import { currentUser, homeFor, setNewPassword, signIn } from "./auth.js";
+import { answerTotp, currentUser, finishTotpSetup, homeFor, setNewPassword, signIn, startTotpSetup, totpUri } from "./auth.js";
 import { onSubmit, requireFields } from "./forms.js";
 import { ready } from "./page.js";
 
 const params = new URLSearchParams(location.search);
 const form = document.getElementById("signin-form");
 const notice = document.getElementById("signin-notice");
-const challenge = { email: "", session: "" };
+const challenge = { email: "", session: "", clientId: null };
+const STEPS = ["step-signin", "step-new-password", "step-totp-setup", "step-totp"];
 
 if (params.get("email")) form.elements.email.value = params.get("email");
 if (params.get("confirmed")) notice.textContent = "Your email address is verified. Sign in to continue.";
@@ -16,6 +17,39 @@ function nextPage(user) {
   const next = params.get("next") || "";
   const local = /^\/(?![\/\\])/.test(next) && !next.startsWith("/signin");
   return local ? next : homeFor(user);
+}
+
+function show(step, heading) {
+  for (const id of STEPS) document.getElementById(id).hidden = id !== step;
+  document.getElementById(heading).focus();
+}
+
+/** The step Cognito asks for next, or the page the user is going to. */
+async function proceed(answer) {
+  if (!answer.challenge) {
+    location.assign(nextPage(currentUser()));
+    return;
+  }
+  challenge.session = answer.session;
+  challenge.clientId = answer.clientId;
+  if (answer.challenge === "NEW_PASSWORD_REQUIRED") {
+    show("step-new-password", "new-password-heading");
+  } else if (answer.challenge === "MFA_SETUP") {
+    const setup = await startTotpSetup(answer.session);
+    challenge.session = setup.session;
+    document.getElementById("totp-secret").textContent = setup.secret;
+    const link = document.getElementById("totp-uri");
+    link.href = totpUri(setup.secret, challenge.email);
+    link.textContent = totpUri(setup.secret, challenge.email);
+    show("step-totp-setup", "totp-setup-heading");
+  } else {
+    show("step-totp", "totp-heading");
+  }
+}
+
+function requireCode(data) {
+  requireFields(data, { code: "Enter the 6-digit code from your authenticator app." });
+  data.code = data.code.replace(/\s+/g, "");
 }
 
 onSubmit(form, async (data) => {
@@ -30,20 +64,22 @@ onSubmit(form, async (data) => {
     }
     throw error;
   }
-  if (answer.challenge) {
-    challenge.email = data.email;
-    challenge.session = answer.session;
-    document.getElementById("step-signin").hidden = true;
-    document.getElementById("step-new-password").hidden = false;
-    document.getElementById("new-password-heading").focus();
-    return;
-  }
-  location.assign(nextPage(currentUser()));
+  challenge.email = data.email;
+  await proceed(answer);
 }, { busyLabel: "Signing in…" });
 
 onSubmit(document.getElementById("new-password-form"), async (data) => {
   requireFields(data, { password: "Choose a new password." });
-  await setNewPassword(challenge.email, data.password, challenge.session);
-  location.assign(nextPage(currentUser()));
+  await proceed(await setNewPassword(challenge.email, data.password, challenge.session, challenge.clientId));
+});
+
+onSubmit(document.getElementById("totp-setup-form"), async (data) => {
+  requireCode(data);
+  await proceed(await finishTotpSetup(challenge.email, data.code, challenge.session, challenge.clientId));
+});
+
+onSubmit(document.getElementById("totp-form"), async (data) => {
+  requireCode(data);
+  await proceed(await answerTotp(challenge.email, data.code, challenge.session, challenge.clientId));
 });
 ready();

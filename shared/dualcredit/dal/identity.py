@@ -1,4 +1,5 @@
-"""Cognito administration: inviting school users into the user pool.
+"""Cognito administration of the invited pool (staff, school users): inviting school
+users, sending an invitation again, moving a school user to another school, removing one.
 
 Cognito's answers become this module's exceptions, by error code: an existing user is
 UserExists, throttling or an outage is IdentityBusy (the request can be retried), and
@@ -66,7 +67,7 @@ def invite_school_user(email: str, school_id: str) -> str:
     group. Returns the user's `sub`. If putting it in the group fails, the user is
     deleted again, so no half-made account (one that would sign in as a student) stays."""
     cognito = client("cognito-idp")
-    pool = get_settings().user_pool_id
+    pool = _pool()
     try:
         response = cognito.admin_create_user(
             UserPoolId=pool,
@@ -85,16 +86,90 @@ def invite_school_user(email: str, school_id: str) -> str:
     except ClientError as error:
         remove_user(email)
         raise _refusal(error) from error
-    attributes = {a["Name"]: a["Value"] for a in response["User"]["Attributes"]}
-    return str(attributes.get("sub") or response["User"]["Username"])
+    return _sub(response["User"])
 
 
 def remove_user(username: str) -> None:
     """Delete a user just created, undoing an invitation that could not be completed. If
     Cognito refuses this too, the error is logged (by code) and the caller's stands."""
     try:
-        client("cognito-idp").admin_delete_user(
-            UserPoolId=get_settings().user_pool_id, Username=username
-        )
+        client("cognito-idp").admin_delete_user(UserPoolId=_pool(), Username=username)
     except ClientError as error:
         _refusal(error)
+
+
+def _pool() -> str:
+    return get_settings().invited_user_pool_id
+
+
+def _sub(user: dict[str, object]) -> str:
+    attributes = {a["Name"]: a["Value"] for a in user.get("Attributes", [])}  # type: ignore[attr-defined]
+    return str(attributes.get("sub") or user["Username"])
+
+
+def invited_user(email: str) -> tuple[str, str] | None:
+    """(sub, Cognito's UserStatus) of the invited pool's user with this address, or
+    None when there is none."""
+    try:
+        user = client("cognito-idp").admin_get_user(UserPoolId=_pool(), Username=email)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") == "UserNotFoundException":
+            return None
+        raise _refusal(error) from error
+    attributes = {a["Name"]: a["Value"] for a in user.get("UserAttributes", [])}
+    return str(attributes.get("sub") or user["Username"]), str(user.get("UserStatus", ""))
+
+
+def resend_invitation(email: str, school_id: str) -> None:
+    """Send a user who has not signed in yet a new temporary password (AdminCreateUser,
+    MessageAction RESEND), and finish what an invitation that failed halfway may have
+    left undone: the school attribute and the school group (both idempotent)."""
+    cognito = client("cognito-idp")
+    pool = _pool()
+    try:
+        cognito.admin_create_user(
+            UserPoolId=pool,
+            Username=email,
+            MessageAction="RESEND",
+            DesiredDeliveryMediums=["EMAIL"],
+        )
+        cognito.admin_update_user_attributes(
+            UserPoolId=pool,
+            Username=email,
+            UserAttributes=[{"Name": "custom:school_id", "Value": school_id}],
+        )
+        cognito.admin_add_user_to_group(UserPoolId=pool, Username=email, GroupName=SCHOOL_GROUP)
+    except ClientError as error:
+        raise _refusal(error) from error
+
+
+def move_school_user(email: str, school_id: str) -> None:
+    """Tie a school user to another school, and end their sessions everywhere (their
+    next sign-in carries the new school)."""
+    cognito = client("cognito-idp")
+    pool = _pool()
+    try:
+        cognito.admin_update_user_attributes(
+            UserPoolId=pool,
+            Username=email,
+            UserAttributes=[{"Name": "custom:school_id", "Value": school_id}],
+        )
+        cognito.admin_user_global_sign_out(UserPoolId=pool, Username=email)
+    except ClientError as error:
+        raise _refusal(error) from error
+
+
+def remove_school_user(email: str) -> None:
+    """Take away a school user's sign-in: disabled (no new sign-in), signed out
+    everywhere (their refresh tokens revoked), out of the school group. Each step is
+    idempotent, so a removal that failed halfway can be run again."""
+    cognito = client("cognito-idp")
+    pool = _pool()
+    try:
+        cognito.admin_disable_user(UserPoolId=pool, Username=email)
+        cognito.admin_user_global_sign_out(UserPoolId=pool, Username=email)
+        cognito.admin_remove_user_from_group(
+            UserPoolId=pool, Username=email, GroupName=SCHOOL_GROUP
+        )
+    except ClientError as error:
+        raise _refusal(error) from error

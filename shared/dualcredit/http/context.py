@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, cast
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
+from dualcredit.logic import school_users
 from dualcredit.logic.caller import Caller, caller_from_claims
 
 if TYPE_CHECKING:  # the data classes package is not loaded on a cold start
@@ -18,9 +19,11 @@ def _event(router: Router) -> APIGatewayProxyEvent:
 
 
 def caller(router: Router) -> Caller:
-    """The caller from the Cognito authorizer's claims; anonymous on public routes."""
+    """The caller from the Cognito authorizer's claims; anonymous on public routes. A
+    school user is as their record has them now (refused once removed, at the school
+    they were moved to), whatever their still-valid token says."""
     authorizer = _event(router).request_context.authorizer
-    return caller_from_claims(authorizer.claims if authorizer else None)
+    return school_users.current(caller_from_claims(authorizer.claims if authorizer else None))
 
 
 def client_address(router: Router) -> str:

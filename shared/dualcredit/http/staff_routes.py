@@ -13,7 +13,7 @@ from dualcredit import clock, rules
 from dualcredit.http.context import caller
 from dualcredit.http.params import IdPath, SchoolYearPath
 from dualcredit.http.responses import created
-from dualcredit.logic import catalog, registration, staff, windows
+from dualcredit.logic import catalog, registration, school_users, staff, windows
 from dualcredit.models.catalog import (
     CollegeCourse,
     CollegeCourseIn,
@@ -26,6 +26,7 @@ from dualcredit.models.catalog import (
     SchoolUpdate,
     SchoolUser,
     SchoolUserInvite,
+    SchoolUserMove,
     WindowExtension,
     WindowOut,
 )
@@ -93,6 +94,31 @@ def patch_offering(offering_id: IdPath, changes: OfferingUpdate) -> Offering:
 )
 def post_school_user(invite: SchoolUserInvite) -> Response[SchoolUser]:
     return created(staff.invite_school_user(caller(router), invite, clock.now()))
+
+
+@router.post(
+    "/school-users/resend",
+    summary="Send an invitation again (to someone who has not signed in yet)",
+    tags=["staff"],
+)
+def post_school_user_resend(invite: SchoolUserInvite) -> SchoolUser:
+    return school_users.resend(caller(router), invite, clock.now())
+
+
+@router.post(
+    "/school-users/<user_id>/remove",
+    summary="Remove a school user (disabled, signed out everywhere)",
+    tags=["staff"],
+)
+def post_school_user_remove(user_id: IdPath) -> SchoolUser:
+    return school_users.remove(caller(router), user_id, clock.now())
+
+
+@router.patch(
+    "/school-users/<user_id>", summary="Move a school user to another school", tags=["staff"]
+)
+def patch_school_user(user_id: IdPath, change: SchoolUserMove) -> SchoolUser:
+    return school_users.move(caller(router), user_id, change, clock.now())
 
 
 @router.get("/schools/<school_id>/users", summary="A school's invited users", tags=["staff"])

@@ -135,11 +135,20 @@ class SchoolUserInvite(ApiModel):
     school_id: Id
 
 
+class SchoolUserMove(ApiModel):
+    labels = {"school_id": "School"}
+
+    school_id: Id
+
+
 class SchoolUser(Model):
     user_id: str
     email: str
     school_id: str
     invited_at: datetime
+    #: "removed": staff took the sign-in away (disabled, signed out, out of the group).
+    status: Literal["active", "removed"] = "active"
+    removed_at: datetime | None = None
 
 
 class WindowOut(Model):

@@ -1,0 +1,77 @@
+"""Staff and school accounts sign in with a second factor: an authenticator app (TOTP),
+set up at the first sign-in, its code asked at every sign-in after."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from devstack import totp
+from tests.browser.journeys import set_up_authenticator, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def _new_staff_account(stack, email: str, temporary: str) -> None:
+    """An account as staff invite a colleague: a temporary password, the staff group."""
+    cognito = stack.client("cognito-idp")
+    pool = stack.invited_user_pool_id
+    cognito.admin_create_user(
+        UserPoolId=pool,
+        Username=email,
+        TemporaryPassword=temporary,
+        MessageAction="SUPPRESS",
+        UserAttributes=[
+            {"Name": "email", "Value": email},
+            {"Name": "email_verified", "Value": "true"},
+        ],
+    )
+    cognito.admin_add_user_to_group(UserPoolId=pool, Username=email, GroupName="staff")
+
+
+def test_staff_first_sign_in_sets_up_an_authenticator_and_later_ones_ask_for_its_code(
+    contexts, stack
+):
+    email = "new.staff@pnwcollegecredit.org"
+    _new_staff_account(stack, email, "Temporary-Pass-1")
+    page = contexts().new_page()
+    # Given a new staff member at their first sign-in, who chose their own password
+    page.goto("/signin/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill("Temporary-Pass-1")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Choose your own password")).to_be_focused()
+    page.get_by_label("New password").fill("Office-Pass-2026")
+    page.get_by_role("button", name="Save password and sign in").click()
+    # When the page shows the authenticator secret and a wrong first code is typed
+    expect(page.get_by_role("heading", name="Set up your authenticator app")).to_be_focused()
+    secret = page.locator("#totp-secret").inner_text().strip()
+    page.get_by_label("Code from the app").fill(totp.wrong_code(secret))
+    page.get_by_role("button", name="Verify and sign in").click()
+    # Then it is refused next to the field, and nothing is signed in
+    code_field = page.get_by_label("Code from the app")
+    expect(code_field).to_have_attribute("aria-invalid", "true")
+    expect(page).to_have_url("/signin/")
+    # And with the app's real code, they reach the staff pages
+    set_up_authenticator(page, email)
+    expect(page).to_have_url("/staff/")
+    # And a later sign-in asks for the code before the staff pages
+    later = contexts().new_page()
+    sign_in(later, email, "Office-Pass-2026", lands_on="/staff/")
+
+
+def test_a_wrong_authenticator_code_does_not_sign_in(contexts, stack):
+    page = contexts().new_page()
+    page.goto("/signin/")
+    page.get_by_label("Email address").fill("staff@example.org")
+    page.get_by_label("Password", exact=True).fill("Staff-Dev-Pass-1")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Enter your authenticator code")).to_be_focused()
+    page.get_by_label("Code from your authenticator app").fill(
+        totp.wrong_code(stack.totp_secrets["staff@example.org"])
+    )
+    page.locator("#totp-form").get_by_role("button", name="Sign in").click()
+    expect(page.get_by_label("Code from your authenticator app")).to_have_attribute(
+        "aria-invalid", "true"
+    )
+    expect(page).to_have_url("/signin/")
