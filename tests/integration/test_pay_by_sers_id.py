@@ -41,7 +41,7 @@ def test_a_parents_session_carries_no_student_email_and_returns_to_pay(api, worl
     assert alice.email.lower() not in json.dumps(session).lower()
     assert session["client_reference_id"] == alice.sers_id
     # and both ways back from Stripe land on the pay page
-    assert session["success_url"].endswith("/pay/?paid=1")
+    assert session["success_url"].endswith("/pay/?paid=1&session_id={CHECKOUT_SESSION_ID}")
     assert session["cancel_url"].endswith("/pay/?cancelled=1")
 
 
@@ -150,3 +150,29 @@ def test_approved_prior_year_credit_may_still_be_paid_by_sers_id_after_the_close
     assert summary["amount_due_cents"] == 6500
     status, checkout = api("POST", "/pay/checkout", body=proof)
     assert status == 201 and checkout["amount_cents"] == 6500
+
+
+def test_back_on_pay_the_session_is_settled_at_once_when_the_webhook_is_late(
+    api, world, stripe_standin, sent_emails
+):
+    alice = world.students["alice"]
+    # Given a parent paid at Stripe and Stripe's webhook has not arrived
+    stripe_standin.auto_deliver = False
+    session_id = api("POST", "/pay/checkout", body=_proof(world))[1]["session_id"]
+    stripe_standin.pay(session_id)
+    assert stripe_standin.webhook.answers == []
+    # When their browser comes back to /pay (not signed in)
+    status, answer = api("POST", f"/pay/checkout/{session_id}/fulfil", body={})
+    # Then the payment is recorded and the year is paid, with one receipt to the student
+    assert status == 200, answer
+    assert (answer["payment"], answer["fee_status"]) == ("recorded", "paid")
+    receipts = [mail for mail in sent_emails() if "Receipt" in mail[1]]
+    assert [mail[0] for mail in receipts] == [alice.email]
+    # and the late webhook settles nothing again
+    assert [d.status for d in stripe_standin.deliver_pending()] == [200]
+    assert len([mail for mail in sent_emails() if "Receipt" in mail[1]]) == 1
+
+
+def test_a_session_the_app_did_not_make_is_not_found_on_pay(api, world, stripe_standin):
+    status, answer = api("POST", "/pay/checkout/cs_test_unknown/fulfil", body={})
+    assert status == 404 and answer["code"] == "no_such_checkout"

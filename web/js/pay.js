@@ -54,9 +54,35 @@ onSubmit(payForm, async (data) => {
   location.assign(checkout.checkout_url);
 }, { busyLabel: "Opening payment page…" });
 
+const PAID_WORDS = {
+  recorded: "Thank you. The payment is recorded; a receipt is on its way to the student's email (and to yours, if you gave it).",
+  under_review: "Thank you. The payment is received; our office is checking it and will email the student.",
+  processing: "Thank you. The bank payment is processing: banks take up to 4 business days. You do not need to pay again.",
+  confirming: "Thank you. The payment is received and is being confirmed; a receipt will be emailed to the student.",
+  not_paid: "The payment was not completed, and you were not charged.",
+};
+
+async function confirmPaid(sessionId) {
+  // The API asks Stripe for the session and records it at once (the webhook may come later).
+  let result = { payment: "confirming" };
+  for (let attempt = 0; attempt < 5 && result.payment === "confirming"; attempt += 1) {
+    if (attempt) await new Promise((resolve) => setTimeout(resolve, 1000));
+    result = await api(`/pay/checkout/${encodeURIComponent(sessionId)}/fulfil`, { method: "POST", body: {}, auth: false });
+  }
+  notice.textContent = PAID_WORDS[result.payment] || PAID_WORDS.confirming;
+}
+
 if (back.get("paid")) {
   sessionStorage.removeItem(PROOF_KEY);
-  notice.textContent = "Thank you. The payment is received; a receipt is on its way to the student's email (and to yours, if you gave it).";
+  notice.textContent = PAID_WORDS.confirming;
+  const sessionId = back.get("session_id") || "";
+  if (sessionId.startsWith("cs_")) {
+    try {
+      await confirmPaid(sessionId);
+    } catch {
+      // The webhook records it anyway; the thank-you stands.
+    }
+  }
 } else if (back.get("cancelled")) {
   notice.textContent = "You were not charged. The payment was cancelled; you can pay below when you are ready.";
   const kept = JSON.parse(sessionStorage.getItem(PROOF_KEY) || "null");

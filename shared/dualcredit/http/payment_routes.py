@@ -99,6 +99,15 @@ def post_pay_checkout(request: PayCheckoutRequest) -> Response[Checkout]:
 
 
 @router.post(
+    "/pay/checkout/<session_id>/fulfil",
+    summary="Back on /pay from Stripe Checkout: settle the session paid by SERS ID if it is paid",
+    tags=["payments"],
+)
+def post_pay_fulfil(session_id: CheckoutSessionPath) -> Fulfilment:
+    return fulfilment.fulfil_paid_by_sers_id(session_id, clock.now())
+
+
+@router.post(
     "/students/<student_id>/payments",
     summary="Record a check or money order",
     tags=["staff"],

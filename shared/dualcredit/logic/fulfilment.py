@@ -13,7 +13,7 @@ from dualcredit import rules
 from dualcredit.dal import checkouts, stripe_gateway
 from dualcredit.dal import payments as payment_data
 from dualcredit.dal.idempotency import InProgress
-from dualcredit.dal.records import fee_facts
+from dualcredit.dal.records import CheckoutSession, fee_facts
 from dualcredit.errors import NotFound, Unavailable
 from dualcredit.logic import bank_payment, stripe_events, stripe_processing
 from dualcredit.logic.caller import Caller, Role
@@ -42,6 +42,22 @@ def fulfil_checkout(caller: Caller, session_id: str, at: datetime) -> Fulfilment
     record = checkouts.session_record(session_id)
     if record is None or record.student_id != caller.user:
         raise NotFound(NO_SUCH_CHECKOUT, code="no_such_checkout")
+    return _fulfil(record, session_id, at)
+
+
+def fulfil_paid_by_sers_id(session_id: str, at: datetime) -> Fulfilment:
+    """A parent back on /pay from a session paid by SERS ID: no sign-in, the session's id
+    (Stripe's, unguessable, in the success URL) is the proof. A session the app did not
+    create is a 404 before Stripe is asked; one it did is settled as the student's own."""
+    record = checkouts.session_record(session_id)
+    if record is None:
+        raise NotFound(NO_SUCH_CHECKOUT, code="no_such_checkout")
+    return _fulfil(record, session_id, at)
+
+
+def _fulfil(record: CheckoutSession, session_id: str, at: datetime) -> Fulfilment:
+    """Retrieve the app's session from Stripe and settle it if paid; one whose metadata
+    names another student than the app's record is a 404."""
     try:
         retrieved = stripe_gateway.retrieve_checkout_session(session_id)
     except stripe_gateway.StripeUnavailable:
@@ -51,7 +67,7 @@ def fulfil_checkout(caller: Caller, session_id: str, at: datetime) -> Fulfilment
             code="payments_unavailable",
         ) from None
     session, intent_status = retrieved or ({}, None)
-    if (session.get("metadata") or {}).get("student_id") != caller.user:
+    if (session.get("metadata") or {}).get("student_id") != record.student_id:
         raise NotFound(NO_SUCH_CHECKOUT, code="no_such_checkout")
     state = _settle(session, intent_status, at)
     year = payment_data.student_year(record.student_id, record.school_year)

@@ -140,7 +140,7 @@ def checkout_by_sers_id(
         student_id,
         year,
         at,
-        success_path="/pay/?paid=1",
+        success_path="/pay/?paid=1&session_id={CHECKOUT_SESSION_ID}",
         cancel_path="/pay/?cancelled=1",
         email=receipt_email,
     )
