@@ -498,7 +498,7 @@ def test_a_student_registers_pays_on_the_checkout_page_and_sees_paid_with_a_rece
     delivered = len(stack.stripe.deliveries)
     back_to = pay_on_checkout_page(checkout["checkout_url"])
     # Then the browser is sent back to the dashboard, and the signed event reached the webhook
-    assert back_to == f"{stack.site_url}/dashboard?paid=1"
+    assert back_to == f"{stack.site_url}/dashboard?paid=1&session_id={checkout['session_id']}"
     assert new_deliveries(stack, delivered, 1) == [("checkout.session.completed", 200, None)]
     # And the dashboard shows the fee paid
     assert fee_status(stack, token) == ("paid", 0)
