@@ -203,7 +203,10 @@ def get_report(
     "/payments/report/csv",
     summary="The payments report as CSV",
     tags=["staff"],
-    responses=csv_responses("The payments report, one row per student-year"),
+    responses=csv_responses(
+        "The payments report: a row per school, the totals, then a row per student who owes "
+        "or waits on a waiver"
+    ),
 )
 def get_report_csv(
     school_year: Annotated[SchoolYearName | None, Query(description="default: current")] = None,
