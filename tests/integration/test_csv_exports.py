@@ -112,3 +112,21 @@ def test_the_transcript_neutralizes_names_and_class_text(api, grades_api, world)
     assert row["high_school_course"] == "'@SUM(A1:A9)"
     # And what the app wrote stays as it was: the grade, and the credits as a number
     assert row["grade"] == "A" and float(row["credits"]) == 5
+
+
+def test_the_payments_reports_list_of_who_owes_neutralizes_a_name_like_a_formula(api, world):
+    # Given a student who owes, whose legal name starts like a formula
+    mallory = world.student("mallory", first_name="@SUM(A1:A9)", last_name=HYPERLINK)
+    world.ok(
+        "POST",
+        "/students/me/registrations",
+        as_=mallory,
+        body={"offering_ids": [world.offering_x]},
+    )
+    # When staff download the payments report as CSV
+    status, text = api("GET", "/payments/report/csv?school_year=2026-27", as_=STAFF)
+    # Then the student's row is there, the name behind a quote, the amount a number
+    assert status == 200
+    (row,) = [r for r in _rows(text) if r["sers_id"] == mallory.sers_id]
+    assert row["student"] == f"'@SUM(A1:A9) {HYPERLINK}"
+    assert row["amount_due"] == "50.00"
