@@ -40,4 +40,4 @@ def wrong_code(secret: str, at: float | None = None) -> str:
 def uri(secret: str, account: str) -> str:
     """The otpauth:// URI (Google Authenticator's key URI format) for `account`."""
     label = quote(f"{ISSUER}:{account}")
-    return f"otpauth://totp/{label}?secret={secret}&issuer={quote(ISSUER)}"
+    return f"otpauth://totp/{label}?secret={secret.upper()}&issuer={quote(ISSUER)}"

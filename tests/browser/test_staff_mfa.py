@@ -75,3 +75,49 @@ def test_a_wrong_authenticator_code_does_not_sign_in(contexts, stack):
         "aria-invalid", "true"
     )
     expect(page).to_have_url("/signin/")
+
+
+def test_staff_move_a_school_user_to_another_school_and_remove_another(contexts, stack):
+    page = contexts().new_page()
+    sign_in(page, "staff@example.org", "Staff-Dev-Pass-1", lands_on="/staff/")
+    page.goto("/staff/catalog/")
+    school, other = "Lake Washington High School", "Tech Skill Center"
+    invite = page.locator("#invite-form")
+    users = page.locator("#school-user-form")
+    for email in ("mover@example.org", "leaver@example.org"):
+        invite.get_by_label("Email address").fill(email)
+        invite.get_by_label("School").select_option(label=school)
+        invite.get_by_role("button", name="Send invitation").click()
+        expect(invite.get_by_role("status")).to_have_text(f"We emailed an invitation to {email}.")
+    listed = page.get_by_role("table", name=f"Users at {school}")
+    # When staff move one to another school
+    users.get_by_label("School user").select_option(label="mover@example.org")
+    users.get_by_label("Move to school").select_option(label=other)
+    users.get_by_role("button", name="Move", exact=True).click()
+    # Then they leave this school's list
+    expect(users.get_by_role("status")).to_have_text(f"mover@example.org is moved to {other}.")
+    expect(listed).not_to_contain_text("mover@example.org")
+    # When staff remove the other, Then the list says so, and they cannot sign in
+    users.get_by_label("School user").select_option(label="leaver@example.org")
+    users.get_by_role("button", name="Remove").click()
+    expect(users.get_by_role("status")).to_have_text(
+        "leaver@example.org is removed and can no longer sign in."
+    )
+    expect(listed.get_by_role("row").filter(has_text="leaver@example.org")).to_contain_text(
+        "Removed"
+    )
+    cognito = stack.client("cognito-idp")
+    pool = stack.invited_user_pool_id
+    assert (
+        cognito.admin_get_user(UserPoolId=pool, Username="leaver@example.org")["Enabled"] is False
+    )
+    moved = cognito.admin_get_user(UserPoolId=pool, Username="mover@example.org")
+    tech = next(s["school_id"] for s in stack.seeded.schools if s["name"] == other)
+    assert {a["Name"]: a["Value"] for a in moved["UserAttributes"]}["custom:school_id"] == tech
+    # And the invitation can be sent again to someone who has not signed in yet
+    invite.get_by_label("Email address").fill("mover@example.org")
+    invite.get_by_label("School").select_option(label=other)
+    invite.get_by_role("button", name="Send the invitation again").click()
+    expect(invite.get_by_role("status")).to_have_text(
+        "We emailed mover@example.org a new temporary password."
+    )

@@ -7,6 +7,7 @@ const courseForm = document.getElementById("course-form");
 const filterForm = document.getElementById("offerings-filter");
 const offeringForm = document.getElementById("offering-form");
 const inviteForm = document.getElementById("invite-form");
+const userForm = document.getElementById("school-user-form");
 const editOfferingForm = document.getElementById("offering-edit-form");
 const offeringsStatus = document.getElementById("offerings-status");
 const KINDS = { high_school: "High school", skill_center: "Skill center" };
@@ -101,8 +102,12 @@ async function loadUsers(schoolId, name) {
   if (!schoolId) return;
   const users = await api(`/schools/${encodeURIComponent(schoolId)}/users`);
   document.getElementById("users-body").replaceChildren(users.length
-    ? table(`Users at ${name}`, ["Email", "Invited"], users.map((u) => [u.email, dateTime(u.invited_at)]))
+    ? table(`Users at ${name}`, ["Email", "Invited", "Status"], users.map((u) => [u.email, dateTime(u.invited_at),
+      u.status === "removed" ? `Removed ${dateTime(u.removed_at)}` : "Active"]))
     : h("p", {}, `No user is invited at ${name} yet.`));
+  const active = users.filter((u) => u.status !== "removed");
+  userForm.elements.user_id.replaceChildren(...active.map((u) => h("option", { value: u.user_id }, u.email)));
+  schoolOptions(userForm.elements.school_id, schools.filter((s) => s.school_id !== schoolId));
 }
 
 async function loadYears() {
@@ -161,14 +166,31 @@ if (await startPage("staff", async () => {
     offeringsStatus.textContent = `${offering.high_school_course} with ${offering.teacher} is saved.`;
     editButtonOf(offering.offering_id)?.focus();
   });
-  onSubmit(inviteForm, async (data) => {
-    const user = await api("/school-users", { method: "POST", body: data });
+  onSubmit(inviteForm, async (data, button) => {
+    const again = button?.dataset.action === "resend";
+    const user = await api(again ? "/school-users/resend" : "/school-users", { method: "POST", body: data });
     inviteForm.reset();
     schoolOptions(inviteForm.elements.school_id, schools, user.school_id);
     if (user.school_id === filterForm.elements.school_id.value) {
       await loadUsers(user.school_id, schools.find((s) => s.school_id === user.school_id)?.name);
     }
-    showStatus(inviteForm, `We emailed an invitation to ${user.email}.`);
+    showStatus(inviteForm, again ? `We emailed ${user.email} a new temporary password.` : `We emailed an invitation to ${user.email}.`);
   }, { busyLabel: "Inviting…" });
+  onSubmit(userForm, async (data, button) => {
+    const id = encodeURIComponent(data.user_id || "");
+    requireFields(data, { user_id: "Choose a school user." });
+    const schoolId = filterForm.elements.school_id.value;
+    let message;
+    if (button?.dataset.action === "remove") {
+      const user = await api(`/school-users/${id}/remove`, { method: "POST" });
+      message = `${user.email} is removed and can no longer sign in.`;
+    } else {
+      requireFields(data, { school_id: "Choose the school to move them to." });
+      const user = await api(`/school-users/${id}`, { method: "PATCH", body: { school_id: data.school_id } });
+      message = `${user.email} is moved to ${schools.find((s) => s.school_id === user.school_id)?.name}.`;
+    }
+    await loadUsers(schoolId, schools.find((s) => s.school_id === schoolId)?.name);
+    showStatus(userForm, message);
+  });
 }
 ready();
