@@ -382,3 +382,8 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
+
+
+def guarded_handler(module: Any) -> Callable[..., Any]:
+    """A function module's `lambda_handler`, run with its template role's permissions."""
+    return guarded(function_of(module.__file__), module.lambda_handler)

@@ -257,3 +257,17 @@ def stripe_standin(aws, monkeypatch):
     get_settings.cache_clear()
     yield standin
     get_settings.cache_clear()
+
+
+#: What the functions' roles were allowed to do over this run (devstack.iam): `make
+#: test` checks, after the whole suite, that every grant of the template was used.
+IAM_USAGE = REPO / ".pytest_cache" / "iam-usage.json"
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    from devstack import iam
+
+    IAM_USAGE.parent.mkdir(exist_ok=True)
+    IAM_USAGE.write_text(
+        json.dumps({role: sorted(actions) for role, actions in iam.used.items()}, indent=1)
+    )

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from devstack import iam
 from devstack.template import public_operations
 from dualcredit.http.app import openapi_json
 from tests.support.events import LambdaContext, api_event
@@ -63,7 +64,7 @@ def call(aws, api_module, grade_module, clock):
         )
         event["isBase64Encoded"] = base64
         module = grade_module if path.startswith(tuple(GRADE_ROUTES)) else api_module
-        response = module.lambda_handler(event, LambdaContext())
+        response = iam.guarded_handler(module)(event, LambdaContext())
         return response["statusCode"], json.loads(response["body"] or "null")
 
     return send

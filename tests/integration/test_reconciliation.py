@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from devstack import iam
 from dualcredit import rules
 from tests.support.events import LambdaContext
 from tests.support.world import STAFF, World, with_alice_registered
@@ -27,7 +28,7 @@ def reconcile():
     spec.loader.exec_module(module)
 
     def run() -> dict:
-        return module.lambda_handler(
+        return iam.guarded_handler(module)(
             {"action": "reconcile"}, LambdaContext(function_name="scheduled")
         )
 
@@ -255,3 +256,35 @@ def test_events_are_applied_in_the_order_they_happened(api, world, stripe_standi
     _, runs = api("GET", "/payments/reconciliation", as_=STAFF)
     assert runs[0]["outcomes"] == {"settled fee": 1, "refunded: fee due again": 1}
     assert _status(api, world, "bob") == "due"
+
+
+def test_an_event_whose_processing_fails_is_released_and_applied_by_the_next_run(
+    api, world, stripe_standin, reconcile, monkeypatch
+):
+    from dualcredit.dal import stripe_gateway
+    from dualcredit.logic import stripe_processing
+    from dualcredit.logic.reconciliation import ReconciliationIncomplete
+
+    # Given Bob paid while the webhook was down
+    with Outage(stripe_standin):
+        _pay(api, world, stripe_standin, "bob")
+    # And settling fails once part way (Stripe stopped answering mid-event)
+    settle = stripe_processing.card_paid
+    calls = []
+
+    def fails_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise stripe_gateway.StripeUnavailable("Stripe did not answer")
+        return settle(*args, **kwargs)
+
+    monkeypatch.setattr(stripe_processing, "card_paid", fails_once)
+    # When the run meets it, Then the run fails, and the event's in-progress record is
+    # released (Powertools deletes it: the role may delete idempotency records only)
+    with pytest.raises(ReconciliationIncomplete):
+        reconcile()
+    assert _status(api, world, "bob") == "due"
+    # And the next run applies it
+    again = reconcile()
+    assert (again["applied"], again["failed"]) == (1, 0)
+    assert _status(api, world, "bob") == "paid"

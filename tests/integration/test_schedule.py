@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from devstack import iam
 from tests.support.events import LambdaContext, sqs_record
 from tests.support.students import Student
 from tests.support.world import STAFF, World
@@ -55,7 +56,7 @@ class Jobs:
         self.responses: list[dict[str, Any]] = []
 
     def run(self, action: str, **extra: Any) -> dict[str, Any]:
-        return self.scheduled.lambda_handler(
+        return iam.guarded_handler(self.scheduled)(
             {"action": action, **extra}, LambdaContext(function_name="scheduled")
         )
 
@@ -79,7 +80,7 @@ class Jobs:
                 self.responses += responses
                 return responses
             event = {"Records": [sqs_record(m) for m in messages]}
-            response = self.sender.lambda_handler(
+            response = iam.guarded_handler(self.sender)(
                 event, LambdaContext(function_name="reminder-sender")
             )
             failed = {f["itemIdentifier"] for f in response["batchItemFailures"]}
