@@ -96,6 +96,11 @@ class MotoStack:
 
     def __enter__(self) -> MotoStack:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
+        from moto.moto_api._internal.models import moto_api_backend
+
+        # moto's backends are this process's: a stack started after another (the
+        # reminders' and the reconciliation's own) begins with no data.
+        moto_api_backend.reset()
         self.server.start()
         host, port = self.server.get_host_and_port()
         self.url = f"http://{host}:{port}"
