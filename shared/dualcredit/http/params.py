@@ -38,6 +38,7 @@ PARAMETER_LABELS = {
     "offering_id": "Class offering",
     "payment_id": "Payment",
     "session_id": "Payment reference",
+    "user_id": "School user",
     "sers_id": "SERS ID",
     "email": "Email address",
     "last_name": "Last name",
