@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from devstack import totp
+from tests.browser import journeys
 from tests.browser.journeys import set_up_authenticator, sign_in
 
 pytestmark = pytest.mark.browser
@@ -121,3 +122,30 @@ def test_staff_move_a_school_user_to_another_school_and_remove_another(contexts,
     expect(invite.get_by_role("status")).to_have_text(
         "We emailed mover@example.org a new temporary password."
     )
+
+
+def test_a_school_user_resets_a_forgotten_password_and_still_signs_in_with_a_code(contexts, stack):
+    # Given a school user with an authenticator, who forgot their password
+    email = "forgetful.teacher@example.org"
+    _new_staff_account(stack, email, "Temporary-Pass-1")
+    stack.client("cognito-idp").admin_set_user_password(
+        UserPoolId=stack.invited_user_pool_id,
+        Username=email,
+        Password="Teacher-Pass-2026",
+        Permanent=True,
+    )
+    journeys.TOTP_SECRETS[email] = stack.enrol_totp(email, "Teacher-Pass-2026")
+    page = contexts().new_page()
+    # When they ask for a code and choose a new password (moto accepts any code)
+    page.goto("/forgot-password/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_role("button", name="Email me a code").click()
+    expect(page.get_by_role("heading", name="Choose a new password")).to_be_focused()
+    page.get_by_label("Code from the email").fill("123456")
+    page.get_by_label("New password", exact=True).fill("Teacher-Pass-2027")
+    page.get_by_role("button", name="Save new password").click()
+    expect(page.get_by_role("status")).to_have_text(
+        "Your password is changed. Sign in with the new one."
+    )
+    # Then the new password and the authenticator's code sign them in
+    sign_in(page, email, "Teacher-Pass-2027", lands_on="/staff/")

@@ -101,12 +101,31 @@ export function resendCode(email) {
   return cognito("ResendConfirmationCode", { Username: email });
 }
 
-export function forgotPassword(email) {
-  return cognito("ForgotPassword", { Username: email });
+// A reset goes to both pools: the one that has the address emails a code (Cognito
+// answers the other as if it had sent one, so as not to tell who has an account).
+export async function forgotPassword(email) {
+  const config = await loadConfig();
+  const clients = [config.clientId, config.invitedClientId].filter(Boolean);
+  const sent = await Promise.allSettled(clients.map((clientId) => cognito("ForgotPassword", { Username: email }, { clientId })));
+  if (sent.every((result) => result.status === "rejected")) throw sent[0].reason;
+  return sent.find((result) => result.status === "fulfilled").value;
 }
 
-export function confirmForgotPassword(email, code, password) {
-  return cognito("ConfirmForgotPassword", { Username: email, ConfirmationCode: code, Password: password });
+const WRONG_CODE = ["CodeMismatchException", "ExpiredCodeException"];
+
+export async function confirmForgotPassword(email, code, password) {
+  const config = await loadConfig();
+  const request = { Username: email, ConfirmationCode: code, Password: password };
+  try {
+    return await cognito("ConfirmForgotPassword", request);
+  } catch (students) {
+    if (!config.invitedClientId || students.code === "InvalidPasswordException") throw students;
+    try {
+      return await cognito("ConfirmForgotPassword", request, { clientId: config.invitedClientId });
+    } catch (invited) {
+      throw WRONG_CODE.includes(invited.code) || !WRONG_CODE.includes(students.code) ? invited : students;
+    }
+  }
 }
 
 function keep(result) {
