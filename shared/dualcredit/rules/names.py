@@ -54,13 +54,20 @@ def normalize_person_name(text: str) -> str:
 
 def visible_name(text: str) -> str:
     """A legal name as it is kept: NFKC (fullwidth and other compatibility forms become
-    plain letters) with every invisible character (Unicode Cf, such as a zero-width
-    space, and the other default-ignorable code points) dropped, and the ends trimmed.
-    What renders is what is stored, sent to the colleges and matched."""
+    plain letters), the ends trimmed. A name with an invisible character in it (Unicode
+    format characters, category Cf, such as a zero-width space or a bidirectional
+    control, and the other default-ignorable code points) is refused: what renders must
+    be what is stored, sent to the colleges and matched, and nobody's legal name on a
+    school record holds a character that does not show."""
     if not isinstance(text, str):
         raise TypeError(f"expected a name as str, got {type(text).__name__}")
     normalized = unicodedata.normalize("NFKC", text)
-    return "".join(c for c in normalized if not is_invisible(c)).strip()
+    if any(is_invisible(c) for c in normalized):
+        raise RuleError(
+            "has a character that does not show (such as a zero-width space): "
+            "please type the name again as it is on your school records."
+        )
+    return normalized.strip()
 
 
 def _looks(text: str) -> str:

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dualcredit.rules import identity_fingerprint, normalize_person_name, visible_name
+from dualcredit.rules import RuleError, identity_fingerprint, normalize_person_name, visible_name
 from dualcredit.rules._confusables import LATIN_LOOK_ALIKES, is_invisible
 
 BORN = date(2009, 4, 2)
@@ -129,15 +129,45 @@ def test_no_two_names_that_render_alike_get_two_identities_for_one_birth_date(da
 @pytest.mark.parametrize(
     ("typed", "kept"),
     [
-        ("Al\u200bice", "Alice"),
-        ("\ufeff Alice\u2060 ", "Alice"),
-        ("\uff21\uff4c\uff49\uff43\uff45", "Alice"),
+        ("\uff21\uff4c\uff49\uff43\uff45", "Alice"),  # fullwidth
+        (" Alice  ", "Alice"),
         ("José", "José"),  # composed, as typed
+        ("Jose\u0301", "José"),  # decomposed, composed by NFKC
         ("O'Brien-Smith", "O'Brien-Smith"),
-        ("\u200b\u200d", ""),
     ],
 )
 def test_a_legal_name_is_kept_as_it_renders(typed, kept):
-    # Given a legal name as typed, When it is kept, Then invisible characters and
-    # compatibility forms are gone and the rest is as typed
+    # Given a legal name as typed, When it is kept, Then compatibility forms are gone,
+    # the ends trimmed and the rest is as typed
     assert visible_name(typed) == kept
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Al\u200bice",  # zero-width space
+        "\ufeffAlice",  # byte order mark
+        "Alice\u2060",  # word joiner
+        "Ali\u00adce",  # soft hyphen
+        "\u202eecilA",  # right-to-left override
+        "Al\u034fice",  # combining grapheme joiner (default-ignorable, not Cf)
+        "\u200b\u200d",
+    ],
+)
+def test_a_legal_name_with_a_character_that_does_not_show_is_refused(typed):
+    # Given a legal name holding an invisible character
+    # When it is kept, Then it is refused in words about the field
+    with pytest.raises(RuleError, match="character that does not show"):
+        visible_name(typed)
+
+
+@given(st.text(max_size=30))
+def test_a_kept_legal_name_never_holds_a_format_character(typed):
+    # Given any text typed as a legal name
+    # When it is kept
+    try:
+        kept = visible_name(typed)
+    except RuleError:
+        return
+    # Then nothing in it is a format character (Unicode Cf)
+    assert not any(unicodedata.category(c) == "Cf" for c in kept)
