@@ -10,6 +10,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from dualcredit.rules import (
+    DEFAULT_GRADING_REMINDER_DAYS,
     DEFAULT_RECONCILIATION_DAYS,
     DEFAULT_REMINDER_DAYS,
     DEFAULT_SERS_PREFIX,
@@ -57,6 +58,9 @@ class Settings:
     recovery_limit_per_client: int = 20
     #: Days before the window's last day on which deadline reminders go out ("30,14,7,3,1").
     reminder_days: tuple[int, ...] = DEFAULT_REMINDER_DAYS
+    #: Days before the grading deadline on which school users with students unconfirmed or
+    #: ungraded get one email listing them ("14,7,1").
+    grading_reminder_days: tuple[int, ...] = DEFAULT_GRADING_REMINDER_DAYS
     #: The SQS queue the scheduled job fans reminders out to (the sender function reads it).
     reminder_queue_url: str = ""
     #: Days of Stripe's events the daily reconciliation reads (1 to Stripe's 30).
@@ -87,6 +91,10 @@ class Settings:
                     values[name] = int(given[name])
             if "reminder_days" in given:
                 values["reminder_days"] = parse_reminder_days(given["reminder_days"])
+            if "grading_reminder_days" in given:
+                values["grading_reminder_days"] = parse_reminder_days(
+                    given["grading_reminder_days"]
+                )
             if "reconciliation_days" in given:
                 values["reconciliation_days"] = parse_reconciliation_days(
                     given["reconciliation_days"]
@@ -115,6 +123,7 @@ _ENV = {
     "recovery_limit_per_email": "RECOVERY_LIMIT_PER_EMAIL",
     "recovery_limit_per_client": "RECOVERY_LIMIT_PER_CLIENT",
     "reminder_days": "REMINDER_DAYS",
+    "grading_reminder_days": "GRADING_REMINDER_DAYS",
     "reminder_queue_url": "REMINDER_QUEUE_URL",
     "reconciliation_days": "RECONCILIATION_DAYS",
 }

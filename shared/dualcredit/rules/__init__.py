@@ -24,6 +24,7 @@ from dualcredit.rules._base import PACIFIC, RuleError
 from dualcredit.rules.calendar import (
     CHECKOUT_MAX_LIFETIME,
     CHECKOUT_MIN_LIFETIME,
+    DEFAULT_GRADING_REMINDER_DAYS,
     DEFAULT_REMINDER_DAYS,
     MAX_REMINDER_DAYS,
     SchoolYear,
@@ -31,6 +32,7 @@ from dualcredit.rules.calendar import (
     WindowStatus,
     checkout_expires_at,
     default_close_date,
+    grading_deadline,
     latest_opened_year,
     long_date,
     next_reminder,
@@ -42,6 +44,7 @@ from dualcredit.rules.calendar import (
     school_year_or_current,
     still_in_school,
     validate_close_extension,
+    validate_grading_deadline,
     validate_received_on,
     window_for,
 )
@@ -69,10 +72,14 @@ from dualcredit.rules.fees import (
 from dualcredit.rules.grades import (
     DEFAULT_GRADE_THRESHOLD,
     GRADE_SCALE,
+    RosterState,
     credit_is_sent,
     grade_may_be_posted,
+    may_finalize,
     normalize_grade,
     qualifies_for_credit,
+    roster_state,
+    school_may_change_grades,
 )
 from dualcredit.rules.names import (
     identity_fingerprint,
@@ -110,6 +117,7 @@ __all__ = [
     # calendar
     "CHECKOUT_MAX_LIFETIME",
     "CHECKOUT_MIN_LIFETIME",
+    "DEFAULT_GRADING_REMINDER_DAYS",
     "DEFAULT_REMINDER_DAYS",
     "MAX_REMINDER_DAYS",
     "SchoolYear",
@@ -117,6 +125,7 @@ __all__ = [
     "WindowStatus",
     "checkout_expires_at",
     "default_close_date",
+    "grading_deadline",
     "latest_opened_year",
     "long_date",
     "next_reminder",
@@ -128,6 +137,7 @@ __all__ = [
     "school_year_or_current",
     "still_in_school",
     "validate_close_extension",
+    "validate_grading_deadline",
     "validate_received_on",
     "window_for",
     # fees
@@ -153,8 +163,12 @@ __all__ = [
     # grades
     "DEFAULT_GRADE_THRESHOLD",
     "GRADE_SCALE",
+    "RosterState",
     "credit_is_sent",
     "grade_may_be_posted",
+    "may_finalize",
+    "roster_state",
+    "school_may_change_grades",
     "normalize_grade",
     "qualifies_for_credit",
     # names

@@ -17,6 +17,7 @@ from dualcredit.rules._base import PACIFIC, RuleError, _pacific_date, _plain_dat
 __all__ = [
     "CHECKOUT_MAX_LIFETIME",
     "CHECKOUT_MIN_LIFETIME",
+    "DEFAULT_GRADING_REMINDER_DAYS",
     "DEFAULT_REMINDER_DAYS",
     "MAX_REMINDER_DAYS",
     "PACIFIC",
@@ -25,6 +26,7 @@ __all__ = [
     "WindowStatus",
     "checkout_expires_at",
     "default_close_date",
+    "grading_deadline",
     "latest_opened_year",
     "long_date",
     "next_reminder",
@@ -36,6 +38,7 @@ __all__ = [
     "school_year_or_current",
     "still_in_school",
     "validate_close_extension",
+    "validate_grading_deadline",
     "validate_received_on",
     "window_for",
 ]
@@ -318,6 +321,35 @@ def latest_opened_year(instant: datetime) -> SchoolYear:
     June 30, and the job runs on July 1 too)."""
     year = school_year_of(instant)
     return year if _pacific_date(instant) >= _open_date(year) else year.previous()
+
+
+# --------------------------------------------------------------------------- grading
+
+#: The consortium's published grading deadline: June 25 of the year's second calendar year.
+_GRADING_MONTH_DAY = (6, 25)
+#: School users whose roster is not done hear this many Pacific days before the deadline.
+DEFAULT_GRADING_REMINDER_DAYS: tuple[int, ...] = (14, 7, 1)
+
+
+def grading_deadline(year: SchoolYear, override: date | None = None) -> date:
+    """The last Pacific day schools post grades for `year` (inclusive): June 25, or the
+    date staff set for that year (checked again, as a stored value may be bad)."""
+    if override is None:
+        return date(year.start + 1, *_GRADING_MONTH_DAY)
+    return validate_grading_deadline(year, override)
+
+
+def validate_grading_deadline(year: SchoolYear, deadline: date) -> date:
+    """A year's grading deadline falls after its window's default close (June 15: grades
+    come after registration) and by the year's last day (June 30)."""
+    _plain_date(deadline, "deadline")
+    earliest = default_close_date(year) + timedelta(days=1)
+    if not earliest <= deadline <= year.ends_on:
+        raise RuleError(
+            f"The {year} grading deadline must be from {long_date(earliest)} to "
+            f"{long_date(year.ends_on)}."
+        )
+    return deadline
 
 
 # --------------------------------------------------------------------------- checkout

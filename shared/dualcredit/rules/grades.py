@@ -4,6 +4,8 @@ goes to the college."""
 from __future__ import annotations
 
 import unicodedata
+from datetime import date
+from enum import StrEnum
 
 from dualcredit.rules._base import _DASH_TO_HYPHEN, RuleError
 from dualcredit.rules.fees import FeeStatus
@@ -11,8 +13,12 @@ from dualcredit.rules.fees import FeeStatus
 __all__ = [
     "DEFAULT_GRADE_THRESHOLD",
     "GRADE_SCALE",
+    "RosterState",
     "credit_is_sent",
     "grade_may_be_posted",
+    "may_finalize",
+    "roster_state",
+    "school_may_change_grades",
     "normalize_grade",
     "qualifies_for_credit",
 ]
@@ -88,3 +94,49 @@ def grade_may_be_posted(in_class: bool | None) -> None:
             "posted. If the student is in the class after all, confirm them on the roster "
             "first, then post the grade."
         )
+
+
+# --------------------------------------------------------------------------- the year's end
+
+
+class RosterState(StrEnum):
+    """Where one registration stands for the school before the grading deadline."""
+
+    UNCONFIRMED = "unconfirmed"  # the school has not said whether the student is in the class
+    MISSING_GRADE = "missing_grade"  # in the class, no grade yet
+    GRADED = "graded"
+    NOT_IN_CLASS = "not_in_class"  # nothing more is asked of the school
+
+
+def roster_state(in_class: bool | None, grade: str | None) -> RosterState:
+    """A posted grade confirms the student (posting marks them in the class), so a graded
+    registration is never unconfirmed."""
+    if in_class is False:
+        return RosterState.NOT_IN_CLASS
+    if grade is not None:
+        return RosterState.GRADED
+    return RosterState.UNCONFIRMED if in_class is None else RosterState.MISSING_GRADE
+
+
+def may_finalize(deadline: date, today: date) -> None:
+    """Staff finalize a year's grades once its grading deadline (inclusive, Pacific) is
+    over: schools may post grades through the deadline's last minute."""
+    if today <= deadline:
+        raise RuleError(
+            f"Grades are due by {_long(deadline)}; the year can be finalized from the day after."
+        )
+
+
+def school_may_change_grades(finalized: bool) -> None:
+    """Once staff finalize a year, its grades and class answers change only as a staff
+    correction with a reason; a school's change is refused."""
+    if finalized:
+        raise RuleError(
+            "This school year's grades are final: the consortium office finalized them after "
+            "the grading deadline, so they can no longer be changed here. To correct a grade, "
+            "email the office with the student's SERS ID, the class and the right grade."
+        )
+
+
+def _long(d: date) -> str:
+    return f"{d:%B} {d.day}, {d.year}"
