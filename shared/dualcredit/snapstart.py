@@ -7,7 +7,8 @@ the after-restore hooks before its first request. So:
 
 - before the snapshot, do the work every first request would otherwise pay for, without
   calling AWS or reading a secret: the clients made, libraries imported, and the
-  function's own warm-up (the API builds every route's validation);
+  function's own warm-up (the API builds every route's validation), and every
+  module the lazy packages would load on first use (`lazy.load_all`);
 - after a restore, drop what restored environments must not share: pooled connections,
   cached secrets, and the seed of `random` (ids and tokens come from `secrets`/`uuid4`,
   which read the OS's entropy, so they differ per environment anyway).
@@ -23,11 +24,13 @@ from collections.abc import Callable, Iterable
 
 from snapshot_restore_py import register_after_restore, register_before_snapshot
 
+from dualcredit import lazy
 from dualcredit.dal import aws, secrets
 
 
 def before_snapshot(services: tuple[str, ...], warm: Callable[[], object]) -> None:
     aws.prepare(*services)
+    lazy.load_all()
     warm()
 
 

@@ -61,6 +61,20 @@ def test_before_the_snapshot_the_clients_and_the_api_routes_are_ready_without_ca
     assert "/window" in schema.paths and "/students/me/registrations" in schema.paths
 
 
+def test_before_the_snapshot_the_lazy_packages_load_every_module(aws, monkeypatch):
+    # Given the API's before-snapshot hook
+    from dualcredit import lazy
+
+    _load("api")
+    loaded: list[str] = []
+    monkeypatch.setattr(lazy, "load_all", lambda: loaded.append("all"))
+    hook, args, kwargs = snapshot_restore_py.get_before_snapshot()[-1]
+    # When it runs
+    hook(*args, **kwargs)
+    # Then the modules the lazy packages load on first use are loaded before the snapshot
+    assert loaded == ["all"]
+
+
 def test_before_the_snapshot_the_webhook_loads_stripe_and_idempotency(aws):
     # Given the webhook's module
     import sys

@@ -5,7 +5,8 @@ refund, a lost dispute, a void). Settling a year with a payment is dal/settling.
 Card payments are keyed by Stripe's payment intent, so a redelivered event finds the
 payment it made.
 
-One module per job, all re-exported here, so callers write
+One module per job, all re-exported here (each loaded on first use:
+`dualcredit.lazy`), so callers write
 `from dualcredit.dal import payments as payment_data` and `payment_data.get_payment(...)`:
 
 - reading: a payment, the year's payments, the year's student-years (whole or by page)
@@ -16,26 +17,38 @@ One module per job, all re-exported here, so callers write
 
 from __future__ import annotations
 
-from dualcredit.dal.payments.card import CardPaid, note_card_payment
-from dualcredit.dal.payments.flags import (
-    STRIPE,
-    dispute_won,
-    hold,
-    mark_disputed,
-    mark_duplicate,
-    mark_partly_refunded,
-    mark_refunded,
-    note_duplicate_refund,
-    note_refund_refused,
-)
-from dualcredit.dal.payments.reading import (
-    get_payment,
-    payments_of_year,
-    student_year,
-    student_year_pages,
-    student_years,
-)
-from dualcredit.dal.payments.unsettling import dispute_lost, refund_settled, void
+from typing import TYPE_CHECKING
+
+from dualcredit import lazy
+
+if TYPE_CHECKING:  # the names, for the type checker; at run time lazy.exports loads them
+    from dualcredit.dal.payments.card import (
+        CardPaid,
+        note_card_payment,
+    )
+    from dualcredit.dal.payments.flags import (
+        STRIPE,
+        dispute_won,
+        hold,
+        mark_disputed,
+        mark_duplicate,
+        mark_partly_refunded,
+        mark_refunded,
+        note_duplicate_refund,
+        note_refund_refused,
+    )
+    from dualcredit.dal.payments.reading import (
+        get_payment,
+        payments_of_year,
+        student_year,
+        student_year_pages,
+        student_years,
+    )
+    from dualcredit.dal.payments.unsettling import (
+        dispute_lost,
+        refund_settled,
+        void,
+    )
 
 __all__ = [
     # reading
@@ -62,3 +75,28 @@ __all__ = [
     "refund_settled",
     "void",
 ]
+
+#: Where each of those names lives: the module to load on its first use.
+EXPORTS: dict[str, tuple[str, ...]] = {
+    "card": ("CardPaid", "note_card_payment"),
+    "flags": (
+        "STRIPE",
+        "dispute_won",
+        "hold",
+        "mark_disputed",
+        "mark_duplicate",
+        "mark_partly_refunded",
+        "mark_refunded",
+        "note_duplicate_refund",
+        "note_refund_refused",
+    ),
+    "reading": (
+        "get_payment",
+        "payments_of_year",
+        "student_year",
+        "student_year_pages",
+        "student_years",
+    ),
+    "unsettling": ("dispute_lost", "refund_settled", "void"),
+}
+__getattr__, __dir__ = lazy.exports(__name__, EXPORTS)

@@ -5,7 +5,8 @@ Each record is read from one item by `of_item`; the attribute names the table us
 dataclasses rather than pydantic models, so a Lambda's cold start does not build a
 validator for every record kind. API models read them with `from_attributes`.
 
-One module per aggregate, all re-exported here, so callers write
+One module per aggregate, all re-exported here (each loaded on first use:
+`dualcredit.lazy`), so callers write
 `from dualcredit.dal.records import StudentYear`:
 
 - profile: the profile, and the uniqueness claims (SERS ID, email) that point at it
@@ -19,28 +20,36 @@ One module per aggregate, all re-exported here, so callers write
 
 from __future__ import annotations
 
-from dualcredit.dal.records._base import without_none
-from dualcredit.dal.records.payment import (
-    CheckoutSession,
-    PaymentMethod,
-    PaymentRecord,
-    RefundError,
-    ReviewReason,
-)
-from dualcredit.dal.records.profile import ProfileRecord, StudentClaim
-from dualcredit.dal.records.registration import RegistrationRecord
-from dualcredit.dal.records.student_year import (
-    SLOT_ATTRIBUTE,
-    BankPayment,
-    OpenCheckout,
-    SettledPayment,
-    StudentYear,
-    VoidedPayment,
-    Waiver,
-    WaiverStatus,
-    fee_facts,
-)
-from dualcredit.dal.records.window import WindowRecord
+from typing import TYPE_CHECKING
+
+from dualcredit import lazy
+
+if TYPE_CHECKING:  # the names, for the type checker; at run time lazy.exports loads them
+    from dualcredit.dal.records._base import without_none
+    from dualcredit.dal.records.payment import (
+        CheckoutSession,
+        PaymentMethod,
+        PaymentRecord,
+        RefundError,
+        ReviewReason,
+    )
+    from dualcredit.dal.records.profile import (
+        ProfileRecord,
+        StudentClaim,
+    )
+    from dualcredit.dal.records.registration import RegistrationRecord
+    from dualcredit.dal.records.student_year import (
+        SLOT_ATTRIBUTE,
+        BankPayment,
+        OpenCheckout,
+        SettledPayment,
+        StudentYear,
+        VoidedPayment,
+        Waiver,
+        WaiverStatus,
+        fee_facts,
+    )
+    from dualcredit.dal.records.window import WindowRecord
 
 __all__ = [
     # profile
@@ -69,3 +78,24 @@ __all__ = [
     # shared
     "without_none",
 ]
+
+#: Where each of those names lives: the module to load on its first use.
+EXPORTS: dict[str, tuple[str, ...]] = {
+    "_base": ("without_none",),
+    "payment": ("CheckoutSession", "PaymentMethod", "PaymentRecord", "RefundError", "ReviewReason"),
+    "profile": ("ProfileRecord", "StudentClaim"),
+    "registration": ("RegistrationRecord",),
+    "student_year": (
+        "SLOT_ATTRIBUTE",
+        "BankPayment",
+        "OpenCheckout",
+        "SettledPayment",
+        "StudentYear",
+        "VoidedPayment",
+        "Waiver",
+        "WaiverStatus",
+        "fee_facts",
+    ),
+    "window": ("WindowRecord",),
+}
+__getattr__, __dir__ = lazy.exports(__name__, EXPORTS)
