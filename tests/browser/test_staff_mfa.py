@@ -127,9 +127,11 @@ def test_staff_move_a_school_user_to_another_school_and_remove_another(contexts,
     )
 
 
-def test_a_school_user_resets_a_forgotten_password_and_still_signs_in_with_a_code(contexts, stack):
-    # Given a school user with an authenticator, who forgot their password
-    email = "forgetful.teacher@example.org"
+def test_an_invited_user_resets_a_forgotten_password_and_still_signs_in_with_a_code(
+    contexts, stack
+):
+    # Given a staff member with an authenticator, who forgot their password
+    email = "forgetful.staff@example.org"
     _new_staff_account(stack, email, "Temporary-Pass-1")
     stack.client("cognito-idp").admin_set_user_password(
         UserPoolId=stack.invited_user_pool_id,
