@@ -55,6 +55,14 @@ MATRIX = {
         {"closes_on": "2027-06-20"},
         STAFF_ONLY,
     ),
+    ("GET", "/grading/{school_year}"): ("/grading/2026-27", None, STAFF_ONLY),
+    # The world's clock is inside the window, before the deadline: staff get a 409 there.
+    ("POST", "/grading/{school_year}/finalize"): ("/grading/2026-27/finalize", {}, STAFF_ONLY),
+    ("POST", "/students/{student_id}/grades/correction"): (
+        "/students/{a}/grades/correction",
+        {"school_year": "2026-27", "offering_id": "nope", "grade": "A", "reason": "typo"},
+        STAFF_ONLY,
+    ),
     ("GET", "/students"): ("/students?last_name=smith", None, STAFF_ONLY),
     ("GET", "/students/{student_id}"): ("/students/{a}", None, STAFF_ONLY),
     ("PATCH", "/students/{student_id}/identity"): (

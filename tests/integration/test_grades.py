@@ -274,9 +274,10 @@ def test_posting_grades_takes_one_query_and_one_transaction_per_49(grades_api, w
         body=_rows(world, ann="A", bea="B", cy="C"),
     )
     assert status == 200
-    # The teacher's record read once (not removed, still at this school), the roster
-    # (GSI1) once; three grades and their audit records in one transaction
-    assert dict(aws) == {"GetItem": 1, "Query": 1, "TransactWriteItems": 1}
+    # The teacher's record read once (not removed, still at this school), the year's
+    # window record once (its grades not finalized), the roster (GSI1) once; three grades
+    # and their audit records in one transaction
+    assert dict(aws) == {"GetItem": 2, "Query": 1, "TransactWriteItems": 1}
 
 
 def test_a_file_that_is_not_csv_is_a_clear_400(grades_api, world):

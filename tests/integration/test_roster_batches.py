@@ -93,8 +93,9 @@ def test_a_teacher_confirms_the_whole_roster_in_one_request(api, grades_api, wor
     # Then all three are in the class, read once and written in one transaction
     assert status == 200, result
     assert (result["recorded"], result["unchanged"]) == (3, 0)
-    # (GetItem: the teacher's record, read once: not removed, still at this school)
-    assert dict(aws) == {"GetItem": 1, "Query": 1, "TransactWriteItems": 1}
+    # (GetItem: the teacher's record, read once: not removed, still at this school; and
+    # the year's window record: its grades not finalized)
+    assert dict(aws) == {"GetItem": 2, "Query": 1, "TransactWriteItems": 1}
     assert {name: r["in_class"] for name, r in _roster(api, world).items()} == {
         "ann": True,
         "bea": True,
@@ -169,8 +170,9 @@ def test_the_rosters_grades_are_saved_together_or_not_at_all(api, grades_api, wo
     )
     # Then all three are saved in one transaction, with the credit each earns
     assert status == 200 and result["posted"] == 3, result
-    # (GetItem: the teacher's record, read once: not removed, still at this school)
-    assert dict(aws) == {"GetItem": 1, "Query": 1, "TransactWriteItems": 1}
+    # (GetItem: the teacher's record, read once: not removed, still at this school; and
+    # the year's window record: its grades not finalized)
+    assert dict(aws) == {"GetItem": 2, "Query": 1, "TransactWriteItems": 1}
     assert {n: (r["grade"], r["credit_earned"]) for n, r in _roster(api, world).items()} == {
         "ann": ("A", True),
         "bea": ("C", False),

@@ -280,3 +280,47 @@ def _in_transactions(
         dynamo.transact_each(len(changes), write, drop_failed=False)
     except dynamo.TransactionCancelled as cancelled:
         raise RegistrationChanged() from cancelled
+
+
+def correct_grade(change: GradeChange, *, reason: str, actor: Actor, at: datetime) -> None:
+    """A staff correction of one grade, with its reason in the audit record; conditional on
+    the grade read with it (RegistrationChanged otherwise). The student is then in the
+    class: staff attest the grade."""
+    r, before = change.registration, change.registration.grade
+    pk = keys.student_pk(r.student_id)
+    txn = dynamo.Transaction()
+    txn.update(
+        pk,
+        keys.registration_sk(r.school_year, r.offering_id),
+        expression="SET grade = :grade, credit_earned = :credit, grade_posted_at = :at, "
+        "grade_posted_by = :by, in_class = :in_class, grade_corrected = :corrected",
+        condition=_unchanged("grade", before),
+        values={
+            ":grade": change.grade,
+            ":credit": change.credit_earned,
+            ":at": at.isoformat(),
+            ":by": actor.user_id,
+            ":in_class": True,
+            ":corrected": True,
+            **_before(before),
+        },
+    )
+    add_audit(
+        txn,
+        entity_pk=pk,
+        action="grade.corrected",
+        actor=actor,
+        at=at,
+        before={"offering_id": r.offering_id, "school_year": r.school_year, "grade": before},
+        after={
+            "offering_id": r.offering_id,
+            "school_year": r.school_year,
+            "grade": change.grade,
+            "credit_earned": change.credit_earned,
+            "reason": reason,
+        },
+    )
+    try:
+        dynamo.transact(txn)
+    except dynamo.TransactionCancelled as cancelled:
+        raise RegistrationChanged() from cancelled

@@ -66,6 +66,55 @@ def set_close_date(
     return replace(before, version=before.version + 1, close_override=closes_on)
 
 
+class AlreadyFinalized(Exception):
+    """The year's grades were finalized already (by another staff member, or a retry)."""
+
+
+def get_consistent(school_year: str) -> WindowRecord:
+    """The year's window record as last written (a finalization a moment ago is seen)."""
+    item = dynamo.get_item(keys.window_pk(school_year), keys.META_SK, consistent=True)
+    return WindowRecord.of_item(school_year, item)
+
+
+def finalize(before: WindowRecord, *, actor: Actor, at: datetime) -> WindowRecord:
+    """Record that staff finalized the year's grades, once: AlreadyFinalized when it was
+    (the first finalization stands), audited in the same transaction."""
+    pk = keys.window_pk(before.school_year)
+    txn = dynamo.Transaction()
+    txn.update(
+        pk,
+        keys.META_SK,
+        expression=(
+            "SET finalized_at = :at, finalized_by = :by, #type = :type, school_year = :year, "
+            "version = if_not_exists(version, :zero) + :one"
+        ),
+        condition="attribute_not_exists(finalized_at)",
+        names={"#type": "type"},
+        values={
+            ":at": at.isoformat(),
+            ":by": actor.user_id,
+            ":type": "window",
+            ":year": before.school_year,
+            ":zero": 0,
+            ":one": 1,
+        },
+    )
+    add_audit(
+        txn,
+        entity_pk=pk,
+        action="grades.finalized",
+        actor=actor,
+        at=at,
+        before={"school_year": before.school_year, "finalized_at": None},
+        after={"school_year": before.school_year, "finalized_at": at.isoformat()},
+    )
+    try:
+        dynamo.transact(txn)
+    except dynamo.TransactionCancelled as cancelled:
+        raise AlreadyFinalized(pk) from cancelled
+    return replace(before, version=before.version + 1, finalized_at=at, finalized_by=actor.user_id)
+
+
 SCHEDULER = Actor(user_id="scheduler", role="scheduler")
 
 

@@ -21,6 +21,7 @@ def api_routers() -> list[Router]:
     """The registration API's routes (ApiFunction). Imported here, not at the top, so a
     function imports only the routes (and models) it serves."""
     from dualcredit.http import (
+        grading_routes,
         payment_routes,
         public_routes,
         reminder_routes,
@@ -34,6 +35,7 @@ def api_routers() -> list[Router]:
         staff_routes.router,
         payment_routes.router,
         reminder_routes.router,
+        grading_routes.router,
     ]
 
 

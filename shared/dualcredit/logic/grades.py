@@ -156,7 +156,9 @@ def _post(
         registration_data.post_grades(changes, actor=caller.actor, at=at)
         return results, len(changes)
 
-    results, posted = roster.against_roster(school_id, year, attempt, what="grades")
+    results, posted = roster.against_roster(
+        school_id, year, attempt, what="grades", by_staff=caller.role is Role.STAFF
+    )
     logger.info(
         "grades posted",
         extra={"school_year": year.name, "posted": posted, "unchanged": len(results) - posted},
@@ -206,7 +208,9 @@ def answer_enrollments(
         registration_data.set_enrollments(changes, actor=caller.actor, at=at)
         return answers, len(changes)
 
-    answers, recorded = roster.against_roster(school_id, year, attempt, what="answers")
+    answers, recorded = roster.against_roster(
+        school_id, year, attempt, what="answers", by_staff=caller.role is Role.STAFF
+    )
     logger.info("enrollments answered", extra={"school_year": year.name, "recorded": recorded})
     return EnrollmentResult(
         school_year=year.name, recorded=recorded, unchanged=len(answers) - recorded, entries=answers

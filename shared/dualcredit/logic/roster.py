@@ -15,6 +15,7 @@ from dualcredit import rules
 from dualcredit.dal import registrations as registration_data
 from dualcredit.dal.records import RegistrationRecord
 from dualcredit.errors import Conflict, InvalidInput
+from dualcredit.logic.grading import refuse_if_final
 from dualcredit.settings import get_settings
 
 #: Whether a registration is the class a row names.
@@ -143,10 +144,13 @@ def against_roster[T](
     attempt: Callable[[list[RegistrationRecord]], T],
     *,
     what: str,
+    by_staff: bool = False,
 ) -> T:
     """`attempt(roster)`: match and write against the school's roster as read now. When
     another post changed one of the registrations meanwhile, once more on a fresh read
-    (what is now as given counts as unchanged); a second change is a conflict."""
+    (what is now as given counts as unchanged); a second change is a conflict. Nothing is
+    written once staff finalized the year (logic.grading.refuse_if_final)."""
+    refuse_if_final(year, by_staff=by_staff)
     try:
         return attempt(registration_data.roster(school_id, year.name))
     except registration_data.RegistrationChanged:
