@@ -56,6 +56,11 @@ MATRIX = {
         STAFF_ONLY,
     ),
     ("GET", "/grading/{school_year}"): ("/grading/2026-27", None, STAFF_ONLY),
+    ("PUT", "/grading/{school_year}"): (
+        "/grading/2026-27",
+        {"deadline": "2027-06-20"},
+        STAFF_ONLY,
+    ),
     # The world's clock is inside the window, before the deadline: staff get a 409 there.
     ("POST", "/grading/{school_year}/finalize"): ("/grading/2026-27/finalize", {}, STAFF_ONLY),
     ("POST", "/students/{student_id}/grades/correction"): (

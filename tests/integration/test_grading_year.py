@@ -264,3 +264,25 @@ def test_a_bad_correction_is_refused_naming_the_field_and_writes_nothing(
         named = [e["field"] for e in answer["errors"]]
         assert any(name.endswith(field) for name in named), answer
     assert not [e for e in audit.history(keys.student_pk(ann)) if e["action"] == "grade.corrected"]
+
+
+def test_staff_move_the_grading_deadline_within_june_16_to_30_until_the_year_is_final(
+    api, world, clock
+):
+    from dualcredit.dal import audit, keys
+
+    # When staff set 2026-27's deadline to June 18
+    status, year = api("PUT", "/grading/2026-27", as_=STAFF, body={"deadline": "2027-06-18"})
+    # Then the year's deadline is June 18, audited, and finalizing waits only for it
+    assert status == 200 and year["deadline"] == "2027-06-18", year
+    actions = [e["action"] for e in audit.history(keys.window_pk("2026-27"))]
+    assert actions.count("grading_deadline.set") == 1
+    clock("2027-06-19T09:00:00-07:00")
+    assert api("POST", "/grading/2026-27/finalize", as_=STAFF)[0] == 200
+    # When a deadline outside June 16 .. June 30 is asked, Then a 400 names the field
+    status, refused = api("PUT", "/grading/2026-27", as_=STAFF, body={"deadline": "2027-07-02"})
+    assert status == 400 and refused["errors"][0]["field"] == "deadline", refused
+    # When the finalized year's deadline is moved, Then it is a 409 and it stays
+    status, refused = api("PUT", "/grading/2026-27", as_=STAFF, body={"deadline": "2027-06-28"})
+    assert status == 409, refused
+    assert api("GET", "/grading/2026-27", as_=STAFF)[1]["deadline"] == "2027-06-18"

@@ -76,6 +76,49 @@ def get_consistent(school_year: str) -> WindowRecord:
     return WindowRecord.of_item(school_year, item)
 
 
+def set_grading_deadline(
+    before: WindowRecord, deadline: date, *, actor: Actor, at: datetime
+) -> WindowRecord:
+    """Staff's grading deadline for the year, if the record is still the version read and
+    the year is not finalized (StaleRecord otherwise), audited."""
+    pk = keys.window_pk(before.school_year)
+    fields = {
+        "type": "window",
+        "school_year": before.school_year,
+        "grading_deadline": deadline.isoformat(),
+        "version": before.version + 1,
+    }
+    expression, names, values = dynamo.set_expression(fields)
+    if before.version == 0:
+        condition = "attribute_not_exists(PK) OR attribute_not_exists(version)"
+    else:
+        condition = "version = :expected"
+        values[":expected"] = before.version
+    condition = f"({condition}) AND attribute_not_exists(finalized_at)"
+    txn = dynamo.Transaction()
+    txn.update(
+        pk, keys.META_SK, expression=expression, names=names, values=values, condition=condition
+    )
+    previous = before.grading_deadline_override
+    add_audit(
+        txn,
+        entity_pk=pk,
+        action="grading_deadline.set",
+        actor=actor,
+        at=at,
+        before={
+            "school_year": before.school_year,
+            "grading_deadline": previous.isoformat() if previous else None,
+        },
+        after=fields,
+    )
+    try:
+        dynamo.transact(txn)
+    except dynamo.TransactionCancelled as cancelled:
+        raise StaleRecord(pk) from cancelled
+    return replace(before, version=before.version + 1, grading_deadline_override=deadline)
+
+
 def finalize(before: WindowRecord, *, actor: Actor, at: datetime) -> WindowRecord:
     """Record that staff finalized the year's grades, once: AlreadyFinalized when it was
     (the first finalization stands), audited in the same transaction."""

@@ -9,7 +9,12 @@ from dualcredit import clock
 from dualcredit.http.context import caller
 from dualcredit.http.params import IdPath, SchoolYearPath
 from dualcredit.logic import grading
-from dualcredit.models.grading import CorrectedGrade, GradeCorrection, GradingYear
+from dualcredit.models.grading import (
+    CorrectedGrade,
+    GradeCorrection,
+    GradingDeadlineIn,
+    GradingYear,
+)
 
 router = Router()
 
@@ -21,6 +26,15 @@ router = Router()
 )
 def get_grading(school_year: SchoolYearPath) -> GradingYear:
     return grading.progress(caller(router), school_year, clock.now())
+
+
+@router.put(
+    "/grading/<school_year>",
+    summary="Set a school year's grading deadline (June 16 to June 30)",
+    tags=["staff"],
+)
+def put_grading(school_year: SchoolYearPath, setting: GradingDeadlineIn) -> GradingYear:
+    return grading.set_deadline(caller(router), school_year, setting.deadline, clock.now())
 
 
 @router.post(

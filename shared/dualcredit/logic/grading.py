@@ -6,7 +6,7 @@ final (logic.roster asks `refuse_if_final` before any batch is written)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 
 from dualcredit import rules
 from dualcredit.dal import catalog as catalog_data
@@ -113,6 +113,27 @@ def finalize(caller: Caller, school_year: str, at: datetime) -> GradingYear:
             logger.info("grades finalized", extra={"school_year": year.name})
         except window_data.AlreadyFinalized:
             record = window_data.get_consistent(year.name)
+    return _answer(record, at)
+
+
+def set_deadline(caller: Caller, school_year: str, deadline: date, at: datetime) -> GradingYear:
+    """Staff set a year's grading deadline (June 16 to June 30), until the year is final."""
+    caller.require(Role.STAFF)
+    year = _year(school_year)
+    try:
+        rules.validate_grading_deadline(year, deadline)
+    except rules.RuleError as error:
+        raise InvalidInput(str(error), field="deadline") from None
+    record = window_data.get_consistent(year.name)
+    if record.finalized:
+        raise Conflict("This school year's grades are final; its deadline no longer moves.")
+    if record.grading_deadline_override != deadline:
+        try:
+            record = window_data.set_grading_deadline(record, deadline, actor=caller.actor, at=at)
+        except window_data.StaleRecord:
+            raise Conflict(
+                "This school year's grading changed a moment ago. Reload and try again."
+            ) from None
     return _answer(record, at)
 
 

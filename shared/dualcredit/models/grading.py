@@ -42,6 +42,12 @@ class GradingYear(Model):
     schools: list[SchoolProgress]
 
 
+class GradingDeadlineIn(ApiModel):
+    labels = {"deadline": "Grading deadline"}
+
+    deadline: date
+
+
 class GradeCorrection(ApiModel):
     """A staff correction of one class's grade (after the year is finalized, the only way
     a grade changes); the reason is kept in the audit history."""
