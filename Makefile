@@ -37,6 +37,7 @@ lint: install
 
 test: install browser-deps lint
 	uv run pytest -q
+	uv run python -m devstack.iam unused .pytest_cache/iam-usage.json
 	bash scripts/sam-check.sh
 	bash scripts/checkov.sh
 
