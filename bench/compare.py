@@ -1,4 +1,5 @@
-"""`uv run python -m bench.compare COMMIT [-n RUNS]`: did any handler's cold import grow?
+"""`uv run python -m bench.compare COMMIT [-n RUNS] [--against OTHER]`: did any handler's
+cold import grow?
 
 Builds COMMIT's `shared/` and `functions/` by this checkout's build steps, with this
 checkout's requirements (the same third-party wheels: only our own code differs), beside
@@ -6,7 +7,8 @@ the working tree's, and imports every function from both as Lambda runs it (benc
 `python -I -B`, nothing written). The processes alternate between the two trees, and
 which tree goes first flips every round, so drift and cache warmth hit both alike. It
 prints, per function, the median and fastest import of each tree and their ratio, and
-writes bench/results/compare.json.
+writes bench/results/compare.json. `--against OTHER` compares two commits (the figure
+for a change that landed between them while other work went on after it).
 
 A structural change that should not cost cold-start time (issue 14) is held to these
 ratios, not to `make bench`'s absolute figures: those move more between two runs of one
@@ -64,11 +66,16 @@ def _handlers(built: artifact.Built, tag: str) -> dict[str, Handler]:
     return found
 
 
-def compare(commit: str, runs: int) -> dict[str, Any]:
+def compare(commit: str, runs: int, against: str | None = None) -> dict[str, Any]:
+    """`commit` against the working tree, or against the commit `against`."""
     base_src = _extract(commit, ROOT / "source")
     base = artifact.build(ROOT / "base", source=base_src)
-    head = artifact.build(ROOT / "head")
-    base_handlers, head_handlers = _handlers(base, commit), _handlers(head, "working tree")
+    if against is None:
+        head, head_tag = artifact.build(ROOT / "head"), "the working tree"
+    else:
+        head_src = _extract(against, ROOT / "against")
+        head, head_tag = artifact.build(ROOT / "head", source=head_src), against
+    base_handlers, head_handlers = _handlers(base, commit), _handlers(head, head_tag)
     names = sorted(set(base_handlers) & set(head_handlers))
     env = stack.child_env("http://127.0.0.1:9", "http://127.0.0.1:9")  # import only: no request
     samples: dict[str, dict[str, list[float]]] = {n: {"base": [], "head": []} for n in names}
@@ -100,13 +107,13 @@ def compare(commit: str, runs: int) -> dict[str, Any]:
                 "min_ratio": round(min(head_s) / min(base_s), 3),
             }
         )
-    return {"base": commit, "runs": runs, "rows": rows}
+    return {"base": commit, "head": head_tag, "runs": runs, "rows": rows}
 
 
 def _table(result: dict[str, Any]) -> str:
     lines = [
         f"Cold import (spawn -> imported), {result['runs']} processes per tree, "
-        f"{result['base']} against the working tree:",
+        f"{result['base']} against {result.get('head', 'the working tree')}:",
         "",
         "| function | base median | head median | ratio | base fastest | head fastest | ratio |",
         "|---|---|---|---|---|---|---|",
@@ -124,11 +131,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.compare", description=__doc__)
     parser.add_argument("commit", help="the commit to compare the working tree with")
     parser.add_argument("-n", "--runs", type=int, default=21, help="processes per tree")
+    parser.add_argument(
+        "--against", metavar="COMMIT", help="compare with this commit, not the working tree"
+    )
     args = parser.parse_args(argv)
     for path in (str(REPO / "shared"), str(REPO)):
         if path not in sys.path:
             sys.path.insert(0, path)
-    result = compare(args.commit, args.runs)
+    result = compare(args.commit, args.runs, args.against)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2) + "\n")
     print(_table(result))
