@@ -211,6 +211,9 @@ class Api:
 
     def __init__(self, folder: str = "api") -> None:
         self.module = load_module(REPO / "functions" / folder / "app.py", f"bench_{folder}_app")
+        from devstack import iam
+
+        self.handler = iam.guarded_handler(self.module)  # with its template role's permissions
 
     def __call__(
         self, method: str, url: str, *, as_: dict | None = None, body: Any = None
@@ -219,7 +222,7 @@ class Api:
 
         event = api_event(method, url, body=body, claims=as_)
         with contextlib.redirect_stdout(io.StringIO()):  # the metrics' EMF lines
-            response = self.module.lambda_handler(event, LambdaContext())
+            response = self.handler(event, LambdaContext())
         headers = {k.lower(): v for k, v in (response.get("headers") or {}).items()}
         headers |= {
             k.lower(): v[0] for k, v in (response.get("multiValueHeaders") or {}).items() if v
@@ -260,6 +263,9 @@ class Webhook:
         self.module = load_module(
             REPO / "functions" / "stripe_webhook" / "app.py", "bench_stripe_webhook_app"
         )
+        from devstack import iam
+
+        self.handler = iam.guarded_handler(self.module)  # with its template role's permissions
 
     def __call__(self, event: dict[str, Any]) -> tuple[int, Any]:
         """Deliver a Stripe event (freshly signed, as each delivery attempt is)."""
@@ -267,7 +273,7 @@ class Webhook:
 
         body, signature = self.stripe.signed_delivery(event)
         with contextlib.redirect_stdout(io.StringIO()):  # the metrics' EMF lines
-            response = self.module.lambda_handler(webhook_event(body, signature), LambdaContext())
+            response = self.handler(webhook_event(body, signature), LambdaContext())
         return response["statusCode"], json.loads(response.get("body") or "null")
 
 

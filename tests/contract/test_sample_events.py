@@ -1,5 +1,5 @@
 """The sample events in events/ (for `sam local invoke` and people) are answered by
-their function: no 5xx, a JSON body."""
+their function, run with its template role's permissions: no 5xx, a JSON body."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from devstack import iam
 from tests.support.events import LambdaContext
 
 EVENTS = sorted((Path(__file__).resolve().parents[2] / "events").glob("api-*.json"))
@@ -19,7 +20,8 @@ def test_there_is_a_sample_event_for_the_api():
 
 @pytest.mark.parametrize("path", EVENTS, ids=lambda p: p.name)
 def test_sample_event_is_answered(aws, api_module, path):
-    response = api_module.lambda_handler(json.loads(path.read_text()), LambdaContext())
+    handler = iam.guarded_handler(api_module)
+    response = handler(json.loads(path.read_text()), LambdaContext())
     assert response["statusCode"] < 500
     json.loads(response["body"])
 
@@ -30,6 +32,7 @@ GRADE_EVENTS = sorted((Path(__file__).resolve().parents[2] / "events").glob("gra
 @pytest.mark.parametrize("path", GRADE_EVENTS, ids=lambda p: p.name)
 def test_grade_import_sample_event_is_answered(aws, grade_module, path):
     assert GRADE_EVENTS
-    response = grade_module.lambda_handler(json.loads(path.read_text()), LambdaContext())
+    handler = iam.guarded_handler(grade_module)
+    response = handler(json.loads(path.read_text()), LambdaContext())
     assert response["statusCode"] < 500
     json.loads(response["body"])
