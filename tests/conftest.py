@@ -12,17 +12,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from moto import mock_aws
 
+from devstack import moto_fixes
+from devstack.template import create_table
 from tests.support import env
 
-env.apply()
 
-from moto import mock_aws  # noqa: E402
+def pytest_configure(config: pytest.Config) -> None:
+    """Before any test module is collected (they import the handlers, which read their
+    settings at import): the test environment, and moto's fixes."""
+    env.apply()
+    moto_fixes.install()
 
-from devstack import moto_fixes  # noqa: E402
-from devstack.template import create_table  # noqa: E402
-
-moto_fixes.install()
 
 REPO = Path(__file__).resolve().parents[1]
 
