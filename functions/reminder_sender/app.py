@@ -14,7 +14,8 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from dualcredit import clock
-from dualcredit.logic.reminders.sending import send_batch
+from dualcredit.logic.reminders import grading
+from dualcredit.logic.reminders.sending import BatchOutcome, send_batch
 from dualcredit.observability import logger, metrics, tracer
 from dualcredit.settings import get_settings
 
@@ -28,7 +29,16 @@ processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failu
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    batch = send_batch([(r["messageId"], r["body"]) for r in event.get("Records", [])], clock.now())
+    records = [(r["messageId"], r["body"]) for r in event.get("Records", [])]
+    # School users' grading reminders (one email each, its own list) go their own way.
+    at = clock.now()
+    by_kind = [r for r in records if grading.is_grading(r[1])]
+    batch = BatchOutcome(
+        {
+            **send_batch([r for r in records if not grading.is_grading(r[1])], at).outcomes,
+            **grading.send_batch(by_kind, at).outcomes,
+        }
+    )
 
     def send(record: SQSRecord) -> str:
         return batch.deliver(record.message_id)

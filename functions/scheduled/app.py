@@ -1,5 +1,5 @@
 """Scheduled jobs, invoked by EventBridge Scheduler with {"action": "open" | "close" |
-"remind" | "reconcile"}.
+"remind" | "reconcile" | "grading_remind"}.
 
 The time is the application clock; what each job does is in dualcredit.logic.schedule.
 A job that fails part-way raises, so the scheduler's retry (and the next scheduled run)

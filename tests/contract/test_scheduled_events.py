@@ -44,7 +44,7 @@ def test_there_is_a_sample_event_for_each_schedule_and_the_sender():
     assert (
         {json.loads(p.read_text())["action"] for p in SCHEDULED}
         == actions
-        == {"open", "close", "remind", "reconcile"}
+        == {"open", "close", "remind", "reconcile", "grading_remind"}
     )
     assert SENDER
 

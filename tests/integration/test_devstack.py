@@ -702,10 +702,13 @@ def test_make_dev_runs_the_schedules_when_due_and_the_reminder_queue(stack, stud
         os.environ["CLOCK_OVERRIDE"] = "2027-06-08T09:00:00-07:00"
         get_settings.cache_clear()
         # When the scheduler ticks, Then the daily reminder schedule runs and fans out
-        # (and the night's reconciliation with Stripe, due at 03:30, ran too)
+        # (and the night's reconciliation with Stripe, due at 03:30, ran too, and the
+        # grading reminders' 08:00 run: June 8 is not 14, 7 or 1 days before June 25)
         runs = {run.schedule: run for run in stack.scheduler.tick()}
-        assert set(runs) == {"RemindDaily", "ReconcileDaily"}
+        assert set(runs) == {"RemindDaily", "ReconcileDaily", "GradingRemindDaily"}
         assert runs["ReconcileDaily"].ok and runs["ReconcileDaily"].result["action"] == "reconcile"
+        grading = runs["GradingRemindDaily"]
+        assert grading.ok and grading.result["outcome"] == "no_reminder_today", grading.result
         run = runs["RemindDaily"]
         assert (run.schedule, run.ok, run.result["outcome"]) == ("RemindDaily", True, "enqueued")
         assert run.result["enqueued"] >= 1

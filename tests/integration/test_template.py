@@ -396,6 +396,7 @@ def test_schedules_run_in_pacific_time(resources: dict[str, Any]) -> None:
         ("cron(5 0 1 7 ? *)", '{"action":"close"}'),
         ("cron(0 9 * 5,6 ? *)", '{"action":"remind"}'),
         ("cron(30 3 * * ? *)", '{"action":"reconcile"}'),
+        ("cron(0 8 * 5,6 ? *)", '{"action":"grading_remind"}'),
     }
     for name, schedule in schedules.items():
         assert schedule["ScheduleExpressionTimezone"] == "America/Los_Angeles", name
@@ -470,6 +471,18 @@ def test_reminder_days_parameter_accepts_what_the_rules_accept(template: dict[st
     assert _is_ref(
         template["Globals"]["Function"]["Environment"]["Variables"]["REMINDER_DAYS"], "ReminderDays"
     )
+
+
+def test_grading_reminder_days_parameter_accepts_what_the_rules_accept(
+    template: dict[str, Any],
+) -> None:
+    from dualcredit import rules
+
+    param = template["Parameters"]["GradingReminderDays"]
+    assert rules.parse_reminder_days(param["Default"]) == rules.DEFAULT_GRADING_REMINDER_DAYS
+    assert param["AllowedPattern"] == template["Parameters"]["ReminderDays"]["AllowedPattern"]
+    variables = template["Globals"]["Function"]["Environment"]["Variables"]
+    assert _is_ref(variables["GRADING_REMINDER_DAYS"], "GradingReminderDays")
 
 
 def test_every_queue_is_encrypted(resources: dict[str, Any]) -> None:

@@ -45,6 +45,7 @@ class Action(StrEnum):
     CLOSE = "close"
     REMIND = "remind"
     RECONCILE = "reconcile"
+    GRADING_REMIND = "grading_remind"
 
 
 class JobIncomplete(Exception):
@@ -72,6 +73,10 @@ def run(action: str, at: datetime, school_year: str | None = None) -> dict[str, 
             from dualcredit.logic.reconciliation import reconcile
 
             return reconcile(at)
+        case Action.GRADING_REMIND:
+            from dualcredit.logic.reminders.grading import fan_out
+
+            return fan_out(at)
 
 
 def _queue_url() -> str:
