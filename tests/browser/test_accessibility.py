@@ -145,6 +145,7 @@ def test_staff_pages(contexts, stack):
         "/staff/catalog/",
         "/staff/window/",
         "/staff/report/",
+        "/staff/grading/",
     ):
         check(page, path, found)
     # The catalog's form that changes a class: open, then with an error next to a field

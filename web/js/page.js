@@ -13,6 +13,7 @@ const NAV = {
     ["/staff/review/", "Payment review"],
     ["/staff/catalog/", "Catalog"],
     ["/staff/window/", "Window"],
+    ["/staff/grading/", "Grading"],
     ["/staff/report/", "Payments report"],
   ],
 };
