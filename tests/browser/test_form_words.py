@@ -17,7 +17,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from pydantic import ValidationError
 
 from dualcredit.http.errors import _invalid_request
-from dualcredit.models import catalog, payments, student
+from dualcredit.models import catalog, grading, payments, student
 from dualcredit.models.common import ApiModel
 
 WEB = Path(__file__).resolve().parents[2] / "web"
@@ -39,6 +39,8 @@ FORMS: dict[tuple[str, str], list[type[ApiModel]]] = {
     ("staff/student", "check-form"): [payments.CheckIn],
     ("staff/student", "void-form"): [payments.VoidRequest],
     ("staff/student", "identity-form"): [student.IdentityCorrection],
+    ("staff/student", "grade-form"): [grading.GradeCorrection],
+    ("staff/grading", "deadline-form"): [grading.GradingDeadlineIn],
     ("staff/window", "extend-form"): [catalog.WindowExtension],
 }
 

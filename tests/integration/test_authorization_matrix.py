@@ -70,6 +70,7 @@ MATRIX = {
     ),
     ("GET", "/students"): ("/students?last_name=smith", None, STAFF_ONLY),
     ("GET", "/students/{student_id}"): ("/students/{a}", None, STAFF_ONLY),
+    ("GET", "/students/{student_id}/record"): ("/students/{a}/record", None, STAFF_ONLY),
     ("PATCH", "/students/{student_id}/identity"): (
         "/students/{a}/identity",
         {"legal_last_name": "Jones", "reason": "typo"},

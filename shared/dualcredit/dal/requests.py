@@ -216,3 +216,8 @@ def get_prior_year(student_id: str, school_year: str, request_id: str) -> dict[s
     return dynamo.get_item(
         keys.student_pk(student_id), keys.prior_year_sk(school_year, request_id), consistent=True
     )
+
+
+def prior_year_of(student_id: str) -> list[dict[str, Any]]:
+    """Every prior-year credit request of one student (one Query of their partition)."""
+    return dynamo.query(pk=keys.student_pk(student_id), sk_prefix="PRIOR#")

@@ -32,6 +32,7 @@ from dualcredit.models.catalog import (
 )
 from dualcredit.models.common import SchoolYearName
 from dualcredit.models.student import Dashboard, IdentityCorrection, Profile, StudentSummary
+from dualcredit.models.student_record import StudentRecord
 
 router = Router()
 
@@ -151,6 +152,17 @@ def get_students(
 @router.get("/students/<student_id>", summary="A student's dashboard, for staff", tags=["staff"])
 def get_student(student_id: IdPath) -> Dashboard:
     return registration.dashboard(caller(router), student_id)
+
+
+@router.get(
+    "/students/<student_id>/record",
+    summary="The whole student, for staff: identity, classes, payments, requests, history",
+    tags=["staff"],
+)
+def get_student_record(student_id: IdPath) -> StudentRecord:
+    from dualcredit.logic.student_record import student_record
+
+    return student_record(caller(router), student_id)
 
 
 @router.patch(

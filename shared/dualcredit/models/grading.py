@@ -43,7 +43,7 @@ class GradingYear(Model):
 
 
 class GradingDeadlineIn(ApiModel):
-    labels = {"deadline": "Grading deadline"}
+    labels = {"deadline": "Last day to post grades"}
 
     deadline: date
 
