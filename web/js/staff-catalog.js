@@ -101,9 +101,31 @@ async function loadOfferings() {
 async function loadUsers(schoolId, name) {
   if (!schoolId) return;
   const users = await api(`/schools/${encodeURIComponent(schoolId)}/users`);
+  const status = (u) => {
+    if (u.status === "removed") return `Removed ${dateTime(u.removed_at)}`;
+    if (!u.invitation_pending) return "Active";
+    return [`Invitation pending${u.invitation_resent_at ? `, sent again ${dateTime(u.invitation_resent_at)}` : ""} `,
+      h("button", {
+        type: "button", class: "secondary", "aria-label": `Send the invitation again to ${u.email}`,
+        onclick: async (event) => {
+          const button = event.currentTarget;
+          const said = document.getElementById("users-status");
+          button.disabled = true;
+          button.setAttribute("aria-busy", "true");
+          button.textContent = "Sending…";
+          try {
+            await api("/school-users/resend", { method: "POST", body: { email: u.email, school_id: u.school_id } });
+            await loadUsers(schoolId, name);
+            said.textContent = `The invitation is sent again to ${u.email}.`;
+          } catch (error) {
+            await loadUsers(schoolId, name);
+            said.textContent = `${u.email}: ${error.message}`;
+          }
+        },
+      }, "Send again")];
+  };
   document.getElementById("users-body").replaceChildren(users.length
-    ? table(`Users at ${name}`, ["Email", "Invited", "Status"], users.map((u) => [u.email, dateTime(u.invited_at),
-      u.status === "removed" ? `Removed ${dateTime(u.removed_at)}` : "Active"]))
+    ? table(`Users at ${name}`, ["Email", "Invited", "Status"], users.map((u) => [u.email, dateTime(u.invited_at), status(u)]))
     : h("p", {}, `No user is invited at ${name} yet.`));
   const active = users.filter((u) => u.status !== "removed");
   userForm.elements.user_id.replaceChildren(...active.map((u) => h("option", { value: u.user_id }, u.email)));

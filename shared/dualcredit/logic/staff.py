@@ -97,9 +97,26 @@ def invite_school_user(caller: Caller, invite: SchoolUserInvite, at: datetime) -
     return SchoolUser.model_validate(record)
 
 
+#: Cognito's status of an invited user who has not chosen a password yet.
+INVITATION_PENDING = "FORCE_CHANGE_PASSWORD"
+
+
 def list_school_users(caller: Caller, school_id: str) -> list[SchoolUser]:
+    """A school's users, each active one with whether their invitation is still pending
+    (they have not signed in and chosen a password: one AdminGetUser each, a school has a
+    handful), so staff know whom to send it again."""
     caller.require(Role.STAFF)
-    return [SchoolUser.model_validate(item) for item in catalog_data.list_school_users(school_id)]
+    users = []
+    for item in catalog_data.list_school_users(school_id):
+        pending = False
+        if item.get("status") != "removed":
+            try:
+                found = identity.invited_user(item["email"])
+            except identity.IdentityBusy:
+                raise Unavailable("The sign-in service is busy; reload in a minute.") from None
+            pending = found is not None and found[1] == INVITATION_PENDING
+        users.append(SchoolUser.model_validate({**item, "invitation_pending": pending}))
+    return users
 
 
 def correct_identity(

@@ -149,6 +149,9 @@ class SchoolUser(Model):
     #: "removed": staff took the sign-in away (disabled, signed out, out of the group).
     status: Literal["active", "removed"] = "active"
     removed_at: datetime | None = None
+    #: Invited and not signed in yet (no password chosen): the invitation may be sent again.
+    invitation_pending: bool = False
+    invitation_resent_at: datetime | None = None
 
 
 class WindowOut(Model):
