@@ -8,7 +8,8 @@ const REASONS = { free_reduced_lunch: "Free or reduced-price lunch", hardship: "
 const OUTCOMES = { approved: "approved", denied: "denied", not_pending: "already decided by someone else", not_found: "no such request (nothing was changed)" };
 
 function studentLink(item) {
-  return h("a", { href: `/staff/student/?id=${encodeURIComponent(item.student_id)}` }, item.sers_id);
+  return [item.student_name ? `${item.student_name}, ` : "",
+    h("a", { href: `/staff/student/?id=${encodeURIComponent(item.student_id)}` }, item.sers_id)];
 }
 
 /** One request as a card: its facts, an optional note, Approve and Deny (and, with
@@ -35,6 +36,7 @@ async function loadWaivers() {
     h("ul", { class: "cards" }, waivers.map((w) => requestCard(`${w.student_id}|${w.school_year}`,
       `Waiver for ${w.sers_id}, ${w.school_year}`, [
         ["Student", studentLink(w)],
+        ["School", w.school_name || "Not given"],
         ["Reason", REASONS[w.reason] || w.reason],
         ["Explanation", w.explanation || "None given"],
         ["Asked", dateTime(w.requested_at)],
@@ -52,6 +54,7 @@ async function loadPrior() {
     ? h("ul", { class: "cards" }, requests.map((r) => requestCard(`${r.student_id}|${r.school_year}|${r.request_id}`,
       `Prior-year credit for ${r.sers_id}, ${r.school_year}`, [
         ["Student", studentLink(r)],
+        ["School", r.school_name || "Not given"],
         ["Class", `${r.high_school_course} with ${r.teacher}`],
         ["Reason", r.reason],
         ["Cost if approved", money(r.cost_if_approved_cents)],

@@ -62,8 +62,20 @@ def request_waiver(caller: Caller, request: WaiverRequest, at: datetime) -> Pend
     )
 
 
+def _names(student_ids: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """(legal name by student id, school name by school id) for the staff queues' cards:
+    the profiles 100 per BatchGetItem, the schools in one Query."""
+    profiles = student_data.get_profiles(list(dict.fromkeys(student_ids)))
+    names = {sid: f"{p.legal_first_name} {p.legal_last_name}" for sid, p in profiles.items()}
+    schools = {s["school_id"]: s["name"] for s in catalog_data.list_schools()}
+    return names, schools
+
+
 def pending_waivers(caller: Caller) -> list[PendingWaiver]:
+    """The waiting waivers, each naming the student and their school."""
     caller.require(Role.STAFF)
+    years = [year for year in request_data.pending_waivers() if year.waiver is not None]
+    names, schools = _names([year.student_id for year in years]) if years else ({}, {})
     return [
         PendingWaiver(
             student_id=year.student_id,
@@ -73,8 +85,10 @@ def pending_waivers(caller: Caller) -> list[PendingWaiver]:
             reason=year.waiver.reason,
             explanation=year.waiver.explanation,
             requested_at=year.waiver.requested_at,
+            student_name=names.get(year.student_id),
+            school_name=schools.get(year.school_id or ""),
         )
-        for year in request_data.pending_waivers()
+        for year in years
         if year.waiver is not None
     ]
 
@@ -162,14 +176,18 @@ def _cost(student_id: str, school_year: str, at: datetime, *, field: str) -> int
 
 def pending_prior_year(caller: Caller, at: datetime) -> list[PriorYearRequest]:
     caller.require(Role.STAFF)
+    items = request_data.pending_prior_year()
+    names, schools = _names([item["student_id"] for item in items]) if items else ({}, {})
     return [
         PriorYearRequest(
             **item,
             cost_if_approved_cents=_cost(
                 item["student_id"], item["school_year"], at, field="school_year"
             ),
+            student_name=names.get(item["student_id"]),
+            school_name=schools.get(item.get("school_id", "")),
         )
-        for item in request_data.pending_prior_year()
+        for item in items
     ]
 
 

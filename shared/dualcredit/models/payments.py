@@ -175,6 +175,9 @@ class PendingWaiver(Model):
     reason: str
     explanation: str | None = None
     requested_at: datetime
+    #: Who asks, for the staff card: the student's legal name and their school.
+    student_name: str | None = None
+    school_name: str | None = None
 
 
 class PriorYearRequestIn(ApiModel):
@@ -205,6 +208,9 @@ class PriorYearRequest(Model):
     status: Literal["pending", "approved", "denied"]
     cost_if_approved_cents: int
     requested_at: datetime
+    #: For the staff card: the student's legal name, and the school the class was taken at.
+    student_name: str | None = None
+    school_name: str | None = None
 
 
 class ReportRow(Model):
