@@ -13,6 +13,7 @@ here, so callers write `from dualcredit import rules` and `rules.window_for(...)
 - fees: the $50 fee, the $15 late fee, FeeFacts and what a year owes or a payment settles
 - grades: the grade scale, the credit threshold, when credit is sent
 - sers_id: the SERS ID format
+- transcripts: what a college's next transcript batch holds (new, corrected, withdrawn)
 - names: name matching and search keys, the one-person-one-account fingerprint
 - stripe: the reconciliation window, the events it reads, how long events are
   remembered, how long a bank payment takes
@@ -109,6 +110,13 @@ from dualcredit.rules.stripe import (
     parse_reconciliation_days,
     reconciliation_since,
 )
+from dualcredit.rules.transcripts import (
+    BatchLine,
+    LineMark,
+    SentLine,
+    sent_state,
+    transcript_delta,
+)
 
 __all__ = [
     # base
@@ -196,4 +204,10 @@ __all__ = [
     "RECONCILED_EVENT_TYPES",
     "parse_reconciliation_days",
     "reconciliation_since",
+    # transcripts
+    "BatchLine",
+    "LineMark",
+    "SentLine",
+    "sent_state",
+    "transcript_delta",
 ]

@@ -19,9 +19,10 @@ from dualcredit.rules import (
     names,
     sers_id,
     stripe,
+    transcripts,
 )
 
-TOPICS = (calendar, fees, grades, names, sers_id, stripe)
+TOPICS = (calendar, fees, grades, names, sers_id, stripe, transcripts)
 SHARED = Path(rules.__file__).parents[2]
 
 
