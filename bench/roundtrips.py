@@ -178,7 +178,8 @@ def _steps() -> list[Step]:
             "PUT",
             "/schools/{school_id}/grades",
             "post 1 grade, school user",
-            {"Query": 1, "TransactWriteItems": 1},
+            {"GetItem": 2, "Query": 1, "TransactWriteItems": 1},
+            "the teacher's record and the year's window record (not finalized): 2 GetItem; "
             "the roster: 1 Query (GSI1) + 1 TransactWriteItems per 49 changed grades",
             lambda w: (
                 f"/schools/{w.school_x}/grades",
@@ -304,6 +305,63 @@ def _steps() -> list[Step]:
             one_query,
             "catalog list: 1 Query",
             lambda w: (f"/schools/{w.school_x}/users", STAFF, None),
+            required=False,
+        ),
+        Step(
+            "GET",
+            "/grading/{school_year}",
+            "each school's grading progress, staff",
+            {"GetItem": 1, "Query": 4},
+            "the year's window record: 1 GetItem; the schools: 1 Query; each school's "
+            "roster: 1 Query (GSI1) per school (3 here, with the one a step above adds)",
+            lambda w: ("/grading/2026-27", STAFF, None),
+            required=False,
+        ),
+        Step(
+            "PUT",
+            "/grading/{school_year}",
+            "set the grading deadline",
+            {"GetItem": 1, "TransactWriteItems": 1, "Query": 4},
+            "1 GetItem (before) + 1 TransactWriteItems (record, audit); the answer's "
+            "progress: 1 Query of schools + 1 roster Query per school",
+            lambda w: ("/grading/2026-27", STAFF, {"deadline": "2027-06-20"}),
+            required=False,
+        ),
+        Step(
+            "POST",
+            "/grading/{school_year}/finalize",
+            "finalize a past year",
+            {"GetItem": 1, "TransactWriteItems": 1, "Query": 4},
+            "1 GetItem (before) + 1 TransactWriteItems (record, audit); the answer's "
+            "progress: 1 Query of schools + 1 roster Query per school",
+            lambda w: ("/grading/2025-26/finalize", STAFF, None),
+            required=False,
+        ),
+        Step(
+            "POST",
+            "/students/{student_id}/grades/correction",
+            "a staff correction of a grade",
+            {"Query": 1, "TransactWriteItems": 1},
+            "the student's partition: 1 Query + 1 TransactWriteItems (grade, audit)",
+            lambda w: (
+                f"/students/{w.students['alice'].student_id}/grades/correction",
+                STAFF,
+                {
+                    "school_year": "2026-27",
+                    "offering_id": w.offering_x,
+                    "grade": "B+",
+                    "reason": "bench",
+                },
+            ),
+            required=False,
+        ),
+        Step(
+            "GET",
+            "/students/{student_id}/record",
+            "the whole student, staff",
+            {"Query": 4},
+            "the student's partition, prior-year requests, schools, audit history: 4 Query",
+            lambda w: (f"/students/{w.students['alice'].student_id}/record", STAFF, None),
             required=False,
         ),
     ]
