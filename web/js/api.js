@@ -3,28 +3,36 @@
 // shape the API itself answers with, so forms render all errors the same way.
 import { clearSession, idToken, isSigningOut, ServiceError } from "./auth.js";
 import { loadConfig } from "./config.js";
+import { language, loadCatalogs, t } from "./i18n.js";
 
 export { ServiceError };
 
-const STATUS_MESSAGES = {
-  401: "Your session has ended. Please sign in again.",
-  403: "Your account cannot do this.",
-  404: "We could not find that.",
-  413: "That is too large to send.",
-  429: "Too many tries. Please wait and try again.",
+await loadCatalogs(); // the words below are the common catalog's
+
+const STATUS_KEYS = {
+  401: "common.error_401",
+  403: "common.error_403",
+  404: "common.error_404",
+  413: "common.error_413",
+  429: "common.error_429",
 };
 
+function statusMessage(status) {
+  return t(STATUS_KEYS[status] || "common.error_server");
+}
+
+// The API words its own messages (in the language of Accept-Language); the page
+// words only what the API could not say: a lost connection, a server failure.
 function errorFrom(status, body) {
   if (status >= 500 || status === 0) {
-    return new ServiceError(status, `http_${status}`, "Something went wrong on our side. Please try again in a moment.");
+    return new ServiceError(status, `http_${status}`, t("common.error_server"));
   }
   if (body && typeof body === "object" && typeof body.message === "string") {
     const errors = Array.isArray(body.errors) ? body.errors.filter((e) => e && e.message) : [];
-    const message = status === 401 || (status === 403 && !body.code) ? STATUS_MESSAGES[status] : body.message;
+    const message = status === 401 || (status === 403 && !body.code) ? statusMessage(status) : body.message;
     return new ServiceError(status, body.code || `http_${status}`, message, errors);
   }
-  const message = STATUS_MESSAGES[status] || "Something went wrong on our side. Please try again in a moment.";
-  return new ServiceError(status, `http_${status}`, message);
+  return new ServiceError(status, `http_${status}`, statusMessage(status));
 }
 
 /** Send the user to sign in, coming back here afterwards. */
@@ -38,14 +46,16 @@ export function goToSignIn() {
 async function send(path, { method = "GET", body, text, contentType = "text/plain", auth = true,
   accept = "application/json" } = {}) {
   const { apiUrl } = await loadConfig();
-  const headers = { Accept: accept };
+  // The API answers in this language and saves it as the student's (Accept-Language is
+  // a CORS-safelisted header: no preflight).
+  const headers = { Accept: accept, "Accept-Language": language() };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   else if (text !== undefined) headers["Content-Type"] = contentType;
   if (auth) {
     const token = idToken();
     if (!token) {
       goToSignIn();
-      throw new ServiceError(401, "signed_out", STATUS_MESSAGES[401]);
+      throw new ServiceError(401, "signed_out", statusMessage(401));
     }
     headers.Authorization = `Bearer ${token}`;
   }
@@ -57,7 +67,7 @@ async function send(path, { method = "GET", body, text, contentType = "text/plai
       body: body !== undefined ? JSON.stringify(body) : text,
     });
   } catch {
-    throw new ServiceError(0, "network", "We could not reach the server. Check your connection and try again.");
+    throw new ServiceError(0, "network", t("common.error_network"));
   }
   if (response.status === 401 && auth) {
     clearSession();

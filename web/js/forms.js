@@ -1,5 +1,8 @@
 // Form plumbing shared by every page: reading a form into the API's JSON shape,
 // showing the API's errors next to their fields, and showing progress.
+import { loadCatalogs, t } from "./i18n.js";
+
+await loadCatalogs(); // the words below are the common catalog's
 
 /**
  * The form's values as an object. Names with dots nest ("mailing_address.city").
@@ -164,7 +167,7 @@ export function showErrors(form, error, { fieldFor = (field) => field } = {}) {
   if (unplaced.length || !placed) {
     const box = document.createElement("div");
     const lead = document.createElement("p");
-    lead.textContent = error.message || "Something went wrong. Please try again.";
+    lead.textContent = error.message || t("common.error_try_again");
     box.append(lead);
     if (unplaced.length && placed === 0 && unplaced.length > 1) {
       const list = document.createElement("ul");
@@ -177,7 +180,7 @@ export function showErrors(form, error, { fieldFor = (field) => field } = {}) {
     }
     showAlert(form, box);
   } else {
-    showAlert(form, placed === 1 ? "Please correct the field marked below." : `Please correct the ${placed} fields marked below.`);
+    showAlert(form, placed === 1 ? t("common.correct_one_field") : t("common.correct_fields", { count: placed }));
   }
   if (first) first.focus();
 }
@@ -202,7 +205,7 @@ export async function whileBusy(button, busyLabel, work) {
  * Handle a form's submit: clear errors, show progress on the button that
  * submitted it, run `action(data, submitter)`, and show any error it throws.
  */
-export function onSubmit(form, action, { busyLabel = "Saving…", fieldFor } = {}) {
+export function onSubmit(form, action, { busyLabel = t("common.saving"), fieldFor } = {}) {
   form.noValidate = true;
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -214,7 +217,7 @@ export function onSubmit(form, action, { busyLabel = "Saving…", fieldFor } = {
         await action(readForm(form), button);
       } catch (error) {
         if (error && typeof error === "object" && "status" in error) showErrors(form, error, { fieldFor });
-        else showAlert(form, "Something went wrong in this page. Please reload and try again.");
+        else showAlert(form, t("common.error_page"));
         if (!(error && "status" in error)) console.error(error);
       }
     });
@@ -235,13 +238,13 @@ export function showStatus(form, text) {
   status.textContent = text;
 }
 
-/** Throws a field error for each named field left empty: requireFields(data, {email: "Enter …"}). */
+/** Throws a field error for each named field left empty: requireFields(data, {email: message}). */
 export function requireFields(data, messages) {
   const errors = Object.entries(messages)
     .filter(([field]) => data[field] === undefined || data[field] === "")
     .map(([field, message]) => ({ field, message }));
   if (errors.length) {
-    const error = new Error(errors.length === 1 ? errors[0].message : "Please fill in the fields marked below.");
+    const error = new Error(errors.length === 1 ? errors[0].message : t("common.fill_in_fields"));
     error.status = 400;
     error.code = "missing";
     error.errors = errors;

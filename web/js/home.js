@@ -1,14 +1,16 @@
 import { api } from "./api.js";
-import { longDate, ready } from "./page.js";
+import { loadCatalogs, t } from "./i18n.js";
+import { longDate, ready, showPage } from "./page.js";
 
+await loadCatalogs("home");
+showPage();
+
+const WINDOW_KEYS = { open: "home.window_open", not_yet_open: "home.window_not_yet_open" };
 const status = document.getElementById("window-status");
 try {
   const window_ = await api("/window", { auth: false });
-  status.textContent = window_.status === "open"
-    ? `Registration for ${window_.school_year} is open until ${longDate(window_.closes_on)}.`
-    : window_.status === "not_yet_open"
-      ? `Registration for ${window_.school_year} opens on ${longDate(window_.opens_on)}.`
-      : `Registration for ${window_.school_year} closed on ${longDate(window_.closes_on)}.`;
+  const date = longDate(window_.status === "not_yet_open" ? window_.opens_on : window_.closes_on);
+  status.textContent = t(WINDOW_KEYS[window_.status] || "home.window_closed", { year: window_.school_year, date });
   status.hidden = false;
 } catch {
   // The links still work without the window line.

@@ -2,19 +2,24 @@
 // a tiny element builder (text is always set as text, never as HTML).
 import { currentUser, signOut } from "./auth.js";
 import { goToSignIn } from "./api.js";
+import { languageSwitch, loadCatalogs, locale, t, translatePage } from "./i18n.js";
+
+// Every page needs the common catalog (navigation, header, the API client's words)
+// before any of its scripts renders a word.
+await loadCatalogs();
 
 const NAV = {
-  guest: [["/signin/", "Sign in"], ["/signup/", "Create an account"], ["/pay/", "Pay a fee"]],
-  student: [["/dashboard/", "My dashboard"], ["/classes/", "Register a class"], ["/profile/", "Profile"]],
-  school: [["/school/", "Roster"]],
+  guest: [["/signin/", "common.nav_sign_in"], ["/signup/", "common.nav_sign_up"], ["/pay/", "common.nav_pay"]],
+  student: [["/dashboard/", "common.nav_dashboard"], ["/classes/", "common.nav_classes"], ["/profile/", "common.nav_profile"]],
+  school: [["/school/", "common.nav_roster"]],
   staff: [
-    ["/staff/", "Students"],
-    ["/staff/requests/", "Requests"],
-    ["/staff/review/", "Payment review"],
-    ["/staff/catalog/", "Catalog"],
-    ["/staff/window/", "Window"],
-    ["/staff/grading/", "Grading"],
-    ["/staff/report/", "Payments report"],
+    ["/staff/", "common.nav_students"],
+    ["/staff/requests/", "common.nav_requests"],
+    ["/staff/review/", "common.nav_review"],
+    ["/staff/catalog/", "common.nav_catalog"],
+    ["/staff/window/", "common.nav_window"],
+    ["/staff/grading/", "common.nav_grading"],
+    ["/staff/report/", "common.nav_report"],
   ],
 };
 
@@ -44,7 +49,7 @@ function renderNav() {
   const links = NAV[user ? user.role : "guest"];
   const here = location.pathname;
   const list = h("ul", {},
-    links.map(([href, text]) => h("li", {}, h("a", { href, "aria-current": here === href ? "page" : false }, text))));
+    links.map(([href, key]) => h("li", {}, h("a", { href, "aria-current": here === href ? "page" : false }, t(key)))));
   if (user) {
     list.append(h("li", {}, h("button", {
       type: "button",
@@ -52,13 +57,30 @@ function renderNav() {
       onclick: async (event) => {
         event.currentTarget.disabled = true;
         event.currentTarget.setAttribute("aria-busy", "true");
-        event.currentTarget.textContent = "Signing out…";
+        event.currentTarget.textContent = t("common.signing_out");
         await signOut();
         location.assign("/");
       },
-    }, "Sign out")));
+    }, t("common.sign_out"))));
   }
   nav.replaceChildren(list);
+}
+
+function renderLanguageSwitch() {
+  const header = document.querySelector(".site-header");
+  if (!header || header.querySelector(".language-switch")) return;
+  header.append(languageSwitch());
+}
+
+/**
+ * A page's start, before it shows anything: its words (every data-i18n key, the
+ * <title>, <html lang>), the navigation and the language switch. Load the page's own
+ * catalogs first (`await loadCatalogs("signup")`); startPage calls this itself.
+ */
+export function showPage() {
+  translatePage();
+  renderNav();
+  renderLanguageSwitch();
 }
 
 /**
@@ -74,9 +96,9 @@ export function requireRole(...roles) {
   if (!roles.includes(user.role)) {
     const main = document.getElementById("main");
     main.replaceChildren(
-      h("h1", {}, "This page is not for your account"),
-      h("p", {}, "You are signed in as ", h("strong", {}, user.email), ". ",
-        h("a", { href: { staff: "/staff/", school: "/school/", student: "/dashboard/" }[user.role] }, "Go to your start page"), "."),
+      h("h1", {}, t("common.not_your_page")),
+      h("p", {}, t("common.signed_in_as"), " ", h("strong", { translate: "no" }, user.email), " ",
+        h("a", { href: { staff: "/staff/", school: "/school/", student: "/dashboard/" }[user.role] }, t("common.go_to_start"))),
     );
     return null;
   }
@@ -84,12 +106,13 @@ export function requireRole(...roles) {
 }
 
 /**
- * The start-up a signed-in page shares: the guard (requireRole), then `load()`,
+ * The start-up a signed-in page shares: its words (showPage), the guard (requireRole), then `load()`,
  * the page's first requests. A student without a profile yet is sent to complete
  * it; any other failure is shown in the page's alert. Resolves to the user, or to
  * null when the page is not theirs (then the page binds nothing).
  */
 export async function startPage(role, load = async () => {}) {
+  showPage();
   const user = requireRole(role);
   if (!user) return null;
   try {
@@ -102,27 +125,33 @@ export async function startPage(role, load = async () => {}) {
 }
 
 export function money(cents) {
-  return (Number(cents || 0) / 100).toLocaleString("en-US", { style: "currency", currency: "USD" });
+  return (Number(cents || 0) / 100).toLocaleString(locale(), { style: "currency", currency: "USD" });
 }
 
-export const FEE_STATUS = { due: "Due", paid: "Paid", waived: "Waived", waiver_pending: "Waiver pending" };
+/** A fee status's words in the current language: FEE_STATUS.due -> "Due" / "Pendiente". */
+export const FEE_STATUS = Object.freeze({
+  get due() { return t("common.fee_due"); },
+  get paid() { return t("common.fee_paid"); },
+  get waived() { return t("common.fee_waived"); },
+  get waiver_pending() { return t("common.fee_waiver_pending"); },
+});
 
 export function feeStatus(status) {
   return h("span", { class: `badge badge-${status}` }, FEE_STATUS[status] || status);
 }
 
-/** "2027-06-15" -> "June 15, 2027" (a date, without time-zone shifts). */
+/** "2027-06-15" -> "June 15, 2027" / "15 de junio de 2027" (a date, without time-zone shifts). */
 export function longDate(isoDate) {
   if (!isoDate) return "";
   const [y, m, d] = String(isoDate).slice(0, 10).split("-").map(Number);
-  return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString("en-US", {
+  return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString(locale(), {
     year: "numeric", month: "long", day: "numeric", timeZone: "UTC",
   });
 }
 
 export function dateTime(iso) {
   if (!iso) return "";
-  return new Date(iso).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "America/Los_Angeles" });
+  return new Date(iso).toLocaleString(locale(), { dateStyle: "medium", timeStyle: "short", timeZone: "America/Los_Angeles" });
 }
 
 /** A table in a scrollable, keyboard-focusable region. */
@@ -139,18 +168,18 @@ export function table(caption, headers, rows) {
 /** Options for a <select> of schools. */
 export function schoolOptions(select, schools, selected) {
   select.replaceChildren(
-    h("option", { value: "" }, "Choose a school"),
+    h("option", { value: "" }, t("common.choose_school")),
     ...schools
       .slice()
       .sort((a, b) => a.name.localeCompare(b.name))
-      .map((s) => h("option", { value: s.school_id, selected: s.school_id === selected }, s.name)),
+      .map((s) => h("option", { value: s.school_id, selected: s.school_id === selected, translate: "no" }, s.name)),
   );
 }
 
 /** Show a page-level problem (loading failed) in the page's alert region. */
 export function pageError(error) {
   const region = document.getElementById("page-alert");
-  const text = error?.message || "Something went wrong. Please reload the page.";
+  const text = error?.message || t("common.error_reload");
   if (region) {
     region.textContent = text;
     region.hidden = false;
@@ -170,10 +199,9 @@ export function previousYears(current, count) {
 
 /** Marks the page loaded (data-ready on <body>), for tests and for styles. */
 export function ready() {
+  if (!document.documentElement.dataset.translated) showPage(); // a page that has not called it
   document.body.dataset.ready = "true";
 }
-
-renderNav();
 
 // "Show password" checkboxes: data-toggles names the password input's id.
 for (const toggle of document.querySelectorAll("input[data-toggles]")) {

@@ -1,0 +1,213 @@
+"""Issue 11: the site in English and Spanish.
+
+A first visit follows the browser's language (navigator.languages), the switch in the
+header changes it and the choice is remembered across pages and reloads; <html lang>
+follows it; every page walked in each language shows only that language's catalog
+strings (web/i18n/*.json), data the page marks translate="no" (names, SERS IDs,
+emails) and numbers, amounts and dates; axe is clean in Spanish.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.test_accessibility import problems
+
+pytestmark = pytest.mark.browser
+
+WEB = Path(__file__).resolve().parents[2] / "web"
+#: The public pages that are words only (no data), walked as a visitor sees them.
+PUBLIC_PAGES = ("/",)
+
+
+def _catalog_patterns(language: str) -> list[re.Pattern[str]]:
+    """Each catalog string of `language` as a whole-text pattern, a placeholder
+    standing for any text."""
+    patterns = []
+    for path in sorted((WEB / "i18n").glob("*.json")):
+        for entry in json.loads(path.read_text(encoding="utf-8")).values():
+            parts = re.split(r"\{\w+\}", entry[language].strip())
+            patterns.append(re.compile("^" + ".+?".join(map(re.escape, parts)) + "$", re.S))
+    return patterns
+
+
+PATTERNS = {language: _catalog_patterns(language) for language in ("en", "es")}
+MONTHS = {
+    "en": "January|February|March|April|May|June|July|August|September|October|November|December"
+    "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec",
+    "es": "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre"
+    "|diciembre|ene|feb|mar|abr|may|jun|jul|ago|sept|sep|oct|nov|dic",
+}
+#: What is no word of either language: numbers, amounts, school years, punctuation.
+NO_WORDS = re.compile(r"^[\s\d$.,:;·•|/()%+\-–—*#]*$")
+
+
+def _a_date(language: str) -> re.Pattern[str]:
+    months = MONTHS[language]
+    if language == "en":
+        return re.compile(rf"^({months})\.? \d{{1,2}}, \d{{4}}(,? \d{{1,2}}:\d\d\s?[AP]M)?$")
+    return re.compile(
+        rf"^\d{{1,2}} (de )?({months})\.?( de)? \d{{4}}(,? \d{{1,2}}:\d\d(\s?[ap]\.?\s?m\.?)?)?$"
+    )
+
+
+_VISIBLE_TEXT = """() => {
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const element = node.parentElement;
+    const text = node.textContent.trim();
+    if (!text || !element || element.closest("script, style, [translate=no]")) continue;
+    if (!element.checkVisibility({visibilityProperty: true})) continue;
+    found.push(text);
+  }
+  for (const element of document.querySelectorAll("[aria-label], [placeholder], [title]")) {
+    if (element.closest("[translate=no]")) continue;
+    for (const name of ["aria-label", "placeholder", "title"]) {
+      const value = (element.getAttribute(name) || "").trim();
+      if (value) found.push(value);
+    }
+  }
+  found.push(document.title);
+  return found;
+}"""
+
+
+def foreign_strings(page: Page, language: str) -> list[str]:
+    """The strings the page shows now that are not a catalog string of `language`,
+    a date in that language, or no word at all."""
+    page.locator("body[data-ready]").wait_for(state="attached")
+    date = _a_date(language)
+    return [
+        text
+        for text in page.evaluate(_VISIBLE_TEXT)
+        if not NO_WORDS.match(text)
+        and not date.match(text)
+        and not any(p.match(text) for p in PATTERNS[language])
+    ]
+
+
+@pytest.fixture
+def browser_in(browser: Browser, stack) -> Iterator[Callable[..., BrowserContext]]:
+    """browser_in("es-ES") -> a fresh profile whose browser prefers that language;
+    like conftest's contexts, a CSP refusal fails the test."""
+    made: list[BrowserContext] = []
+    refused: list[str] = []
+
+    def watch(message: Any) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            refused.append(message.text)
+
+    def new(locale: str, viewport: dict[str, int] = DESKTOP) -> BrowserContext:
+        context = browser.new_context(
+            base_url=stack.site_url,
+            viewport=viewport,
+            locale=locale,
+            timezone_id="America/Los_Angeles",
+        )
+        context.set_default_timeout(10_000)
+        context.on("console", watch)
+        made.append(context)
+        return context
+
+    yield new
+    for context in made:
+        context.close()
+    assert not refused, f"the site's Content-Security-Policy refused: {refused}"
+
+
+def test_a_spanish_browser_sees_spanish_on_its_first_visit(browser_in):
+    # Given a browser that prefers Spanish, on its first visit
+    page = browser_in("es-ES").new_page()
+    # When it opens the home page
+    page.goto("/")
+    # Then the page is in Spanish, and says so
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Crédito universitario por su clase de CTE"
+    )
+    expect(page).to_have_title("Inicio · Crédito Doble CTE")
+    expect(page.get_by_role("link", name="Iniciar sesión").first).to_be_visible()
+    # and the switch shows Español chosen, each name in its own language
+    switch = page.get_by_role("group", name="Idioma")
+    expect(switch.get_by_role("button", name="Español")).to_have_attribute("aria-pressed", "true")
+    expect(switch.get_by_role("button", name="English")).to_have_attribute("lang", "en")
+
+
+def test_an_english_browser_sees_english(browser_in):
+    # Given a browser that prefers English (then French, which the site does not have)
+    page = browser_in("en-US").new_page()
+    # When it opens the home page / Then it is in English
+    page.goto("/")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text("College credit for your CTE class")
+
+
+def test_the_switch_changes_the_language_and_it_is_remembered(browser_in):
+    # Given an English browser on the home page
+    page = browser_in("en-US").new_page()
+    page.goto("/")
+    # When the visitor chooses Español
+    page.get_by_role("group", name="Language").get_by_role("button", name="Español").click()
+    # Then the page is in Spanish
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Crédito universitario por su clase de CTE"
+    )
+    # and stays so on a reload and on the next page
+    page.reload()
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    page.get_by_role("navigation", name="Principal").get_by_role(
+        "link", name="Iniciar sesión"
+    ).click()
+    expect(page).to_have_url("/signin/")
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    # When the visitor chooses English again / Then the page is in English
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("College credit for your CTE class")
+
+
+@pytest.mark.parametrize("locale,language", [("en-US", "en"), ("es-ES", "es")])
+def test_the_public_pages_show_only_their_languages_catalog_strings(browser_in, locale, language):
+    # Given a browser in the language
+    page = browser_in(locale).new_page()
+    found = []
+    # When it walks the public pages
+    for path in PUBLIC_PAGES:
+        page.goto(path)
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        # Then every string shown is one of that language's catalog strings
+        found += [f"{path}: {text!r}" for text in foreign_strings(page, language)]
+    assert not found, "\n".join(found)
+
+
+def test_the_walk_finds_a_string_left_in_english(browser_in):
+    # Given a Spanish page into which an English sentence slipped
+    page = browser_in("es-ES").new_page()
+    page.goto("/")
+    page.locator("body[data-ready]").wait_for(state="attached")
+    page.evaluate("() => document.querySelector('main p').append(' Left in English.')")
+    # When the walk reads it / Then it names that string and only that one
+    assert foreign_strings(page, "es") == ["Left in English."]
+
+
+def test_axe_is_clean_in_spanish_on_the_public_pages(browser_in):
+    # Given a Spanish browser at phone width
+    page = browser_in("es-ES", PHONE).new_page()
+    found: list[str] = []
+    # When axe runs on each public page / Then it finds no serious or critical problem
+    for path in PUBLIC_PAGES:
+        page.goto(path)
+        expect(page.locator("html")).to_have_attribute("lang", "es")
+        found += problems(page, f"{path} (es)")
+    assert not found, "\n".join(found)
