@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from dualcredit import mail, rules
@@ -258,7 +258,7 @@ def _send(
         metrics.add_metric(name="ReminderUnmarked", unit="Count", value=len(sent))
 
 
-def _message(school: str, deadline: Any, students: list[RegistrationRecord]) -> dict[str, str]:
+def _message(school: str, deadline: date, students: list[RegistrationRecord]) -> dict[str, str]:
     """The email's subject and bodies: who is unconfirmed, who has no grade yet."""
     lines = [
         f"{r.legal_last_name}, {r.legal_first_name} ({r.sers_id}), {r.high_school_course}: "
