@@ -15,6 +15,7 @@ here, so callers write `from dualcredit import rules` and `rules.window_for(...)
 - sers_id: the SERS ID format
 - transcripts: what a college's next transcript batch holds (new, corrected, withdrawn)
 - names: name matching and search keys, the one-person-one-account fingerprint
+- stages: each class's stage and next step, a year's fee in its parts
 - stripe: the reconciliation window, the events it reads, how long events are
   remembered, how long a bank payment takes
 """
@@ -99,6 +100,14 @@ from dualcredit.rules.sers_id import (
     new_sers_id,
     parse_sers_id,
     sers_id_year,
+)
+from dualcredit.rules.stages import (
+    ClassProgress,
+    ClassStage,
+    FeeParts,
+    NextStep,
+    class_progress,
+    fee_parts,
 )
 from dualcredit.rules.stripe import (
     BANK_PAYMENT_BUSINESS_DAYS,
@@ -204,6 +213,13 @@ __all__ = [
     "RECONCILED_EVENT_TYPES",
     "parse_reconciliation_days",
     "reconciliation_since",
+    # stages
+    "ClassProgress",
+    "ClassStage",
+    "FeeParts",
+    "NextStep",
+    "class_progress",
+    "fee_parts",
     # transcripts
     "BatchLine",
     "LineMark",

@@ -18,11 +18,12 @@ from dualcredit.rules import (
     grades,
     names,
     sers_id,
+    stages,
     stripe,
     transcripts,
 )
 
-TOPICS = (calendar, fees, grades, names, sers_id, stripe, transcripts)
+TOPICS = (calendar, fees, grades, names, sers_id, stages, stripe, transcripts)
 SHARED = Path(rules.__file__).parents[2]
 
 
