@@ -22,6 +22,14 @@ from dualcredit.models.common import ApiModel
 
 WEB = Path(__file__).resolve().parents[2] / "web"
 
+
+def _english(key: str) -> str:
+    """A catalog key's English (issue 11: the pages name web/i18n/ keys, not words)."""
+    namespace, _, name = key.partition(".")
+    catalog = json.loads((WEB / "i18n" / f"{namespace}.json").read_text(encoding="utf-8"))
+    return str(catalog[name]["en"])
+
+
 #: Each form of the pages, and the API models its data is sent as.
 FORMS: dict[tuple[str, str], list[type[ApiModel]]] = {
     ("profile", "profile-form"): [student.ProfileIn, student.ProfileUpdate],
@@ -46,8 +54,9 @@ FORMS: dict[tuple[str, str], list[type[ApiModel]]] = {
 
 
 class _Form(HTMLParser):
-    """The label of each named input of one form, as its page shows it: the <label>'s
-    text, or the <legend>'s for a group of radio buttons; "(optional)" and "*" left out."""
+    """The label of each named input of one form, as its page shows it in English: the
+    <label>'s text, or the <legend>'s for a group of radio buttons (a data-i18n key's
+    English); "(optional)" and "*" left out."""
 
     def __init__(self, form_id: str) -> None:
         super().__init__()
@@ -76,6 +85,8 @@ class _Form(HTMLParser):
             if a.get("type") not in ("hidden", "submit", "button"):
                 group = self.legends[-1] if a.get("type") == "radio" and self.legends else ""
                 self.inputs.append((str(a["name"]), a.get("id"), group))
+        if a.get("data-i18n"):
+            self.handle_data(_english(str(a["data-i18n"])))
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "form":

@@ -25,7 +25,14 @@ pytestmark = pytest.mark.browser
 
 WEB = Path(__file__).resolve().parents[2] / "web"
 #: The public pages that are words only (no data), walked as a visitor sees them.
-PUBLIC_PAGES = ("/",)
+PUBLIC_PAGES = (
+    "/",
+    "/signin/",
+    "/signup/",
+    "/signup/?confirm=sam%40example.org",
+    "/forgot-password/",
+    "/recover/",
+)
 
 
 def _catalog_patterns(language: str) -> list[re.Pattern[str]]:

@@ -2,6 +2,9 @@
 // against moto locally and against https://cognito-idp.<region>.amazonaws.com/).
 // The ID token lives in sessionStorage only, so closing the tab signs out.
 import { loadConfig } from "./config.js";
+import { loadCatalogs, t } from "./i18n.js";
+
+await loadCatalogs(); // the sign-in service's errors are worded in the common catalog
 
 const ID_TOKEN = "dualcredit.idToken";
 const ACCESS_TOKEN = "dualcredit.accessToken";
@@ -16,41 +19,57 @@ export class ServiceError extends Error {
   }
 }
 
-// Cognito's error types, in plain words, and the form field each belongs to.
+// Cognito's error types, in plain words (common catalog keys), and the form field each belongs to.
 const COGNITO_ERRORS = {
-  UsernameExistsException: ["email", "An account already uses this email address. Sign in, or reset your password."],
+  UsernameExistsException: ["email", "common.auth_email_taken"],
   InvalidPasswordException: ["password", null],
-  CodeMismatchException: ["code", "That code is not right. Check the email and try again."],
-  EnableSoftwareTokenMFAException: ["code", "That code is not right. Enter the code your authenticator app shows now."],
-  ExpiredCodeException: ["code", "That code has expired. Ask for a new one."],
-  NotAuthorizedException: [null, "The email address or password is not right."],
-  UserNotFoundException: [null, "The email address or password is not right."],
-  PasswordResetRequiredException: [null, "You need to reset your password first."],
-  LimitExceededException: [null, "Too many attempts. Wait a while and try again."],
-  TooManyRequestsException: [null, "Too many attempts. Wait a while and try again."],
-  TooManyFailedAttemptsException: [null, "Too many attempts. Wait a while and try again."],
+  CodeMismatchException: ["code", "common.auth_code_wrong"],
+  EnableSoftwareTokenMFAException: ["code", "common.auth_totp_wrong"],
+  ExpiredCodeException: ["code", "common.auth_code_expired"],
+  NotAuthorizedException: [null, "common.auth_wrong_password"],
+  UserNotFoundException: [null, "common.auth_wrong_password"],
+  PasswordResetRequiredException: [null, "common.auth_reset_first"],
+  LimitExceededException: [null, "common.auth_too_many"],
+  TooManyRequestsException: [null, "common.auth_too_many"],
+  TooManyFailedAttemptsException: [null, "common.auth_too_many"],
 };
+
+// What Cognito's password policy found missing (its own English), in the site's words.
+const PASSWORD_RULES = [
+  [/long enough|length/i, "common.password_too_short"],
+  [/uppercase/i, "common.password_needs_upper"],
+  [/lowercase/i, "common.password_needs_lower"],
+  [/numeric|number/i, "common.password_needs_number"],
+  [/symbol/i, "common.password_needs_symbol"],
+];
+
+function passwordMessage(raw) {
+  const missing = PASSWORD_RULES.filter(([pattern]) => pattern.test(raw)).map(([, key]) => t(key));
+  return missing.length ? t("common.password_weak", { rules: missing.join(" ") }) : t("common.password_weak_general");
+}
 
 function cognitoError(action, status, body) {
   const type = String(body.__type || body.code || "UnknownError").split("#").pop();
-  const raw = String(body.message || body.Message || "Something went wrong. Please try again.");
+  const raw = String(body.message || body.Message || "");
   // NotAuthorizedException means a wrong password only when signing in.
   const known = type === "NotAuthorizedException" && action !== "InitiateAuth" ? null : COGNITO_ERRORS[type];
   const [field, plain] = known || [null, null];
-  let message = plain || raw.replace(/^Password does not conform to policy: /, "");
+  let message = plain ? t(plain) : t("common.error_try_again");
   const totpStep = action === "VerifySoftwareToken" || action === "RespondToAuthChallenge";
   if (totpStep && type === "CodeMismatchException") {
-    message = "That code is not right. Enter the code your authenticator app shows now.";
+    message = t("common.auth_totp_wrong");
   } else if (totpStep && type === "NotAuthorizedException") {
-    message = "This sign-in has timed out. Reload the page and sign in again.";
+    message = t("common.auth_timed_out");
   }
   if (type === "InvalidParameterException" && /password/i.test(raw)) {
-    return new ServiceError(status, type, raw, [{ field: "password", message: raw }]);
+    const words = passwordMessage(raw);
+    return new ServiceError(status, type, words, [{ field: "password", message: words }]);
   }
   if (type === "InvalidParameterException" && /email|username/i.test(raw)) {
-    return new ServiceError(status, type, raw, [{ field: "email", message: "Enter a valid email address." }]);
+    const words = t("common.auth_email_invalid");
+    return new ServiceError(status, type, words, [{ field: "email", message: words }]);
   }
-  if (type === "InvalidPasswordException") message = `Choose a stronger password: ${message}`;
+  if (type === "InvalidPasswordException") message = passwordMessage(raw);
   return new ServiceError(status, type, message, field ? [{ field, message }] : []);
 }
 
@@ -72,7 +91,7 @@ export async function cognito(action, body, { withClient = true, clientId = null
       body: JSON.stringify(withClient ? { ClientId: clientId || config.clientId, ...body } : body),
     });
   } catch {
-    throw new ServiceError(0, "network", "We could not reach the sign-in service. Check your connection and try again.");
+    throw new ServiceError(0, "network", t("common.auth_network"));
   }
   const text = await response.text();
   let data = {};
@@ -143,7 +162,7 @@ function next(answer, clientId) {
   if (CHALLENGES.includes(answer.ChallengeName)) {
     return { challenge: answer.ChallengeName, session: answer.Session, clientId };
   }
-  throw new ServiceError(400, "UnsupportedChallenge", "This account needs a sign-in step this site does not support. Contact the consortium office.");
+  throw new ServiceError(400, "UnsupportedChallenge", t("common.auth_unsupported_step"));
 }
 
 /**

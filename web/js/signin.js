@@ -1,6 +1,10 @@
 import { answerTotp, currentUser, finishTotpSetup, homeFor, setNewPassword, signIn, startTotpSetup, totpUri } from "./auth.js";
 import { onSubmit, requireFields } from "./forms.js";
-import { ready } from "./page.js";
+import { loadCatalogs, t } from "./i18n.js";
+import { ready, showPage } from "./page.js";
+
+await loadCatalogs("signin");
+showPage();
 
 const params = new URLSearchParams(location.search);
 const form = document.getElementById("signin-form");
@@ -9,8 +13,8 @@ const challenge = { email: "", session: "", clientId: null };
 const STEPS = ["step-signin", "step-new-password", "step-totp-setup", "step-totp"];
 
 if (params.get("email")) form.elements.email.value = params.get("email");
-if (params.get("confirmed")) notice.textContent = "Your email address is verified. Sign in to continue.";
-if (params.get("reset")) notice.textContent = "Your password is changed. Sign in with the new one.";
+if (params.get("confirmed")) notice.textContent = t("signin.email_verified");
+if (params.get("reset")) notice.textContent = t("signin.password_changed");
 
 /** Only a path on this site, never another origin. */
 function nextPage(user) {
@@ -48,12 +52,12 @@ async function proceed(answer) {
 }
 
 function requireCode(data) {
-  requireFields(data, { code: "Enter the 6-digit code from your authenticator app." });
+  requireFields(data, { code: t("signin.code_missing") });
   data.code = data.code.replace(/\s+/g, "");
 }
 
 onSubmit(form, async (data) => {
-  requireFields(data, { email: "Enter your email address.", password: "Enter your password." });
+  requireFields(data, { email: t("signin.email_missing"), password: t("signin.password_missing") });
   let answer;
   try {
     answer = await signIn(data.email, data.password);
@@ -66,10 +70,10 @@ onSubmit(form, async (data) => {
   }
   challenge.email = data.email;
   await proceed(answer);
-}, { busyLabel: "Signing in…" });
+}, { busyLabel: t("signin.signing_in") });
 
 onSubmit(document.getElementById("new-password-form"), async (data) => {
-  requireFields(data, { password: "Choose a new password." });
+  requireFields(data, { password: t("signin.new_password_missing") });
   await proceed(await setNewPassword(challenge.email, data.password, challenge.session, challenge.clientId));
 });
 

@@ -1,6 +1,10 @@
 import { confirmSignUp, resendCode, signIn, signUp } from "./auth.js";
 import { clearErrors, onSubmit, requireFields, showErrors, showStatus, whileBusy } from "./forms.js";
-import { ready } from "./page.js";
+import { loadCatalogs, t } from "./i18n.js";
+import { ready, showPage } from "./page.js";
+
+await loadCatalogs("signup");
+showPage();
 
 const accountStep = document.getElementById("step-account");
 const confirmStep = document.getElementById("step-confirm");
@@ -18,14 +22,14 @@ function showConfirmStep(email) {
 }
 
 onSubmit(signupForm, async (data) => {
-  requireFields(data, { email: "Enter your email address.", password: "Choose a password." });
+  requireFields(data, { email: t("signup.email_missing"), password: t("signup.password_missing") });
   await signUp(data.email, data.password);
   pending.password = data.password;
   showConfirmStep(data.email);
-}, { busyLabel: "Creating account…" });
+}, { busyLabel: t("signup.creating_account") });
 
 onSubmit(confirmForm, async (data) => {
-  requireFields(data, { code: "Enter the code from the email." });
+  requireFields(data, { code: t("signup.code_missing") });
   await confirmSignUp(pending.email, data.code);
   if (pending.password) {
     await signIn(pending.email, pending.password);
@@ -33,14 +37,14 @@ onSubmit(confirmForm, async (data) => {
   } else {
     location.assign(`/signin/?confirmed=1&email=${encodeURIComponent(pending.email)}`);
   }
-}, { busyLabel: "Checking…" });
+}, { busyLabel: t("signup.checking") });
 
 const resend = document.getElementById("resend");
-resend.addEventListener("click", () => whileBusy(resend, "Sending…", async () => {
+resend.addEventListener("click", () => whileBusy(resend, t("signup.sending"), async () => {
   clearErrors(confirmForm);
   try {
     await resendCode(pending.email);
-    showStatus(confirmForm, `We sent a new code to ${pending.email}.`);
+    showStatus(confirmForm, t("signup.code_sent", { email: pending.email }));
   } catch (error) {
     showErrors(confirmForm, error);
   }
