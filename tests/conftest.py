@@ -63,7 +63,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[DynamoCalls]:
             UsernameAttributes=["email"],
             Schema=[{"Name": "school_id", "AttributeDataType": "String", "Mutable": True}],
         )["UserPool"]["Id"]
-        for group in ("staff", "school"):
+        for group in ("staff", "school", "college"):
             cognito.create_group(UserPoolId=pool, GroupName=group)
         monkeypatch.setenv("USER_POOL_ID", pool)
         # One pool stands for both here: the handlers only administer the invited one.

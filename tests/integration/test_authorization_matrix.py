@@ -13,7 +13,7 @@ from tests.support.events import claims
 from tests.support.students import a_student
 from tests.support.world import STAFF, World
 
-ROLES = ("anonymous", "student_a", "student_b", "school_x", "school_y", "staff")
+ROLES = ("anonymous", "student_a", "student_b", "school_x", "school_y", "college", "staff")
 EVERYONE = set(ROLES)
 STUDENTS = {"student_a", "student_b"}
 STAFF_ONLY = {"staff"}
@@ -144,6 +144,26 @@ MATRIX = {
         {"school_x", "staff"},
     ),
     ("GET", "/grades/transcript"): ("/grades/transcript", None, STAFF_ONLY),
+    # College registrars and transcript batches (ApiFunction). Nothing is new for the
+    # world's college, so staff's close is a 409; an unknown batch is a 404 to those allowed.
+    ("POST", "/college-users"): ("/college-users", "college_invite", STAFF_ONLY),
+    ("GET", "/college-users"): ("/college-users?college=Bellevue%20College", None, STAFF_ONLY),
+    ("GET", "/transcript-batches"): ("/transcript-batches", None, {"college", "staff"}),
+    ("POST", "/transcript-batches"): (
+        "/transcript-batches",
+        {"college": "Bellevue College", "school_year": "2026-27"},
+        STAFF_ONLY,
+    ),
+    ("GET", "/transcript-batches/{batch_id}/csv"): (
+        "/transcript-batches/nope/csv",
+        None,
+        {"college", "staff"},
+    ),
+    ("POST", "/transcript-batches/{batch_id}/posted"): (
+        "/transcript-batches/nope/posted",
+        {},
+        {"college"},
+    ),
 }
 API_FUNCTIONS = ("ApiFunction", "GradeImportFunction")
 
@@ -158,6 +178,9 @@ def world(api, clock) -> World:
     built = World(api).build("2026-27")
     built.student("a")
     built.student("b", birth_date="2008-03-03")
+    built.registrar = built.ok(
+        "POST", "/college-users", body={"email": "reg@bellevue.edu", "college": "Bellevue College"}
+    )["user_id"]
     return built
 
 
@@ -168,6 +191,7 @@ def _callers(world: World) -> dict[str, Any]:
         "student_b": world.students["b"],
         "school_x": claims("teacher-x", groups=["school"], school_id=world.school_x),
         "school_y": claims("teacher-y", groups=["school"], school_id=world.school_y),
+        "college": claims(world.registrar, groups=["college"]),
         "staff": STAFF,
     }
 
@@ -221,6 +245,8 @@ def _body(kind, world: World, role: str):
         }
     if kind == "invite":
         return {"email": f"invite-{role}@example.org", "school_id": world.school_x}
+    if kind == "college_invite":
+        return {"email": f"registrar-{role}@example.edu", "college": "Bellevue College"}
     if kind == "move":
         return {"school_id": world.school_y}
     if kind == "enrollments":

@@ -288,8 +288,8 @@ def test_user_pool(resources: dict[str, Any]) -> None:
     custom = {a["Name"]: a for a in pool["Schema"]}
     assert custom["school_id"]["AttributeDataType"] == "String"
     assert custom["school_id"]["Mutable"] is True
-    # Nobody in the students' pool is staff or a school user: the groups are the
-    # invited pool's.
+    # Nobody in the students' pool is staff, a school user or a college registrar: the
+    # groups are the invited pool's (TOTP required at every sign-in).
     groups = {
         r["Properties"]["GroupName"]: r["Properties"]["UserPoolId"]
         for r in _of_type(resources, "AWS::Cognito::UserPoolGroup").values()
@@ -297,6 +297,7 @@ def test_user_pool(resources: dict[str, Any]) -> None:
     assert groups == {
         "staff": {"Ref": "InvitedUserPool"},
         "school": {"Ref": "InvitedUserPool"},
+        "college": {"Ref": "InvitedUserPool"},
     }
 
 

@@ -20,6 +20,8 @@ class World:
     offering_x: str = ""
     offering_x2: str = ""
     offering_y: str = ""
+    #: A college registrar's user id, once a test invites one (tied to Bellevue College).
+    registrar: str = ""
     students: dict[str, Student] = field(default_factory=dict)
 
     def ok(self, method: str, url: str, *, as_: Any = STAFF, body: Any = None) -> Any:

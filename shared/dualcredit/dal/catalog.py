@@ -129,6 +129,19 @@ def school_user_item(user_id: str, email: str, school_id: str, at: datetime) -> 
     }
 
 
+def college_user_item(user_id: str, email: str, college: str, at: datetime) -> dict[str, Any]:
+    """A college registrar's record, listed under their college."""
+    return {
+        "PK": keys.college_user_pk(user_id),
+        "GSI1PK": keys.college_users_gsi(college),
+        "GSI1SK": keys.school_user_sort(email, user_id),
+        "user_id": user_id,
+        "email": email.lower(),
+        "college": college,
+        "invited_at": at.isoformat(),
+    }
+
+
 def _list(gsi_pk: str) -> list[dict[str, Any]]:
     return dynamo.query(index="GSI1", pk_name="GSI1PK", pk=gsi_pk)
 
@@ -147,3 +160,7 @@ def list_offerings(school_id: str, school_year: str) -> list[dict[str, Any]]:
 
 def list_school_users(school_id: str) -> list[dict[str, Any]]:
     return _list(keys.school_users_gsi(school_id))
+
+
+def list_college_users(college: str) -> list[dict[str, Any]]:
+    return _list(keys.college_users_gsi(college))

@@ -1,5 +1,6 @@
-"""Cognito administration of the invited pool (staff, school users): inviting school
-users, sending an invitation again, moving a school user to another school, removing one.
+"""Cognito administration of the invited pool (staff, school users, college registrars):
+inviting school users and registrars, sending an invitation again, moving a school user to
+another school, removing one.
 
 Cognito's answers become this module's exceptions, by error code: an existing user is
 UserExists, throttling or an outage is IdentityBusy (the request can be retried), and
@@ -15,6 +16,7 @@ from dualcredit.observability import logger
 from dualcredit.settings import get_settings
 
 SCHOOL_GROUP = "school"
+COLLEGE_GROUP = "college"
 
 #: Cognito's error codes for "an account already has this name".
 EXISTS = frozenset({"UsernameExistsException", "AliasExistsException"})
@@ -66,6 +68,17 @@ def invite_school_user(email: str, school_id: str) -> str:
     through the admin-only `custom:school_id` attribute, and put it in the school
     group. Returns the user's `sub`. If putting it in the group fails, the user is
     deleted again, so no half-made account (one that would sign in as a student) stays."""
+    return _invite(email, SCHOOL_GROUP, [{"Name": "custom:school_id", "Value": school_id}])
+
+
+def invite_college_user(email: str) -> str:
+    """Create a college registrar in the invited pool (the same TOTP sign-in as staff)
+    and put it in the college group; their college is their record's, not a token
+    attribute. Returns the user's `sub`; undone when the group step fails."""
+    return _invite(email, COLLEGE_GROUP, [])
+
+
+def _invite(email: str, group: str, attributes: list[dict[str, str]]) -> str:
     cognito = client("cognito-idp")
     pool = _pool()
     try:
@@ -75,14 +88,14 @@ def invite_school_user(email: str, school_id: str) -> str:
             UserAttributes=[
                 {"Name": "email", "Value": email},
                 {"Name": "email_verified", "Value": "true"},
-                {"Name": "custom:school_id", "Value": school_id},
+                *attributes,
             ],
             DesiredDeliveryMediums=["EMAIL"],
         )
     except ClientError as error:
         raise _refusal(error) from error
     try:
-        cognito.admin_add_user_to_group(UserPoolId=pool, Username=email, GroupName=SCHOOL_GROUP)
+        cognito.admin_add_user_to_group(UserPoolId=pool, Username=email, GroupName=group)
     except ClientError as error:
         remove_user(email)
         raise _refusal(error) from error

@@ -98,6 +98,40 @@ def school_user_pk(user_id: str) -> str:
     return f"SCHOOL_USER#{user_id}"
 
 
+def college_user_pk(user_id: str) -> str:
+    return f"COLLEGE_USER#{user_id}"
+
+
+def college_users_gsi(college: str) -> str:
+    """GSI1 partition listing a college's registrars (the college's name, as its
+    articulated courses spell it)."""
+    return f"COLLEGE_USERS#{college}"
+
+
+# --- transcript batches (one partition per college and school year) ---
+
+
+def transcript_pk(school_year: str, college: str) -> str:
+    return f"TRANSCRIPT#{school_year}#{college}"
+
+
+#: The item holding the number of the partition's last batch (claimed per batch).
+TRANSCRIPT_HEAD_SK = "HEAD"
+
+
+def transcript_batch_sk(number: int) -> str:
+    return f"BATCH#{number:05d}"
+
+
+def transcript_line_sk(batch_id: str, student_id: str, offering_id: str) -> str:
+    return f"LINE#{batch_id}#{student_id}#{offering_id}"
+
+
+def transcript_batch_pk(batch_id: str) -> str:
+    """A batch's pointer (which college and year it belongs to), for its routes."""
+    return f"TRANSCRIPT_BATCH#{batch_id}"
+
+
 def student_name_gsi(index_key: str) -> str:
     """GSI1 partition for the staff name search, split by the last name's first letter."""
     return f"STUDENT_NAME#{index_key}"

@@ -27,6 +27,7 @@ def api_routers() -> list[Router]:
         reminder_routes,
         staff_routes,
         student_routes,
+        transcript_routes,
     )
 
     return [
@@ -36,6 +37,7 @@ def api_routers() -> list[Router]:
         payment_routes.router,
         reminder_routes.router,
         grading_routes.router,
+        transcript_routes.router,
     ]
 
 

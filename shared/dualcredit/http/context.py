@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, cast
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from dualcredit.logic import school_users
+from dualcredit.logic import college_users, school_users
 from dualcredit.logic.caller import Caller, caller_from_claims
 
 if TYPE_CHECKING:  # the data classes package is not loaded on a cold start
@@ -21,9 +21,11 @@ def _event(router: Router) -> APIGatewayProxyEvent:
 def caller(router: Router) -> Caller:
     """The caller from the Cognito authorizer's claims; anonymous on public routes. A
     school user is as their record has them now (refused once removed, at the school
-    they were moved to), whatever their still-valid token says."""
+    they were moved to), whatever their still-valid token says; a college registrar is
+    tied to the college their record names."""
     authorizer = _event(router).request_context.authorizer
-    return school_users.current(caller_from_claims(authorizer.claims if authorizer else None))
+    claimed = caller_from_claims(authorizer.claims if authorizer else None)
+    return college_users.current(school_users.current(claimed))
 
 
 def client_address(router: Router) -> str:

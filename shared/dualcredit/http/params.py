@@ -39,6 +39,8 @@ PARAMETER_LABELS = {
     "payment_id": "Payment",
     "session_id": "Payment reference",
     "user_id": "School user",
+    "batch_id": "Transcript batch",
+    "college": "College",
     "sers_id": "SERS ID",
     "email": "Email address",
     "last_name": "Last name",

@@ -16,10 +16,12 @@ class Role(StrEnum):
     STUDENT = "student"
     SCHOOL = "school"
     STAFF = "staff"
+    COLLEGE = "college"  # a college registrar, tied to one college by their record
 
 
 STAFF_GROUP = "staff"
 SCHOOL_GROUP = "school"
+COLLEGE_GROUP = "college"
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,9 @@ class Caller:
     role: Role
     email: str | None = None
     school_id: str | None = None
+    #: A registrar's college (its name, as the articulated courses spell it), from their
+    #: record (dualcredit.logic.college_users.current), never from the token.
+    college: str | None = None
 
     @property
     def user(self) -> str:
@@ -52,6 +57,14 @@ class Caller:
             return
         raise Forbidden("Your account cannot see this school's records.")
 
+    def require_college(self, college: str) -> None:
+        """Staff see every college's batches; a registrar only their own college's."""
+        if self.role is Role.STAFF:
+            return
+        if self.role is Role.COLLEGE and self.college is not None and self.college == college:
+            return
+        raise Forbidden("Your account cannot see this college's records.")
+
 
 ANONYMOUS = Caller(user_id=None, role=Role.ANONYMOUS)
 
@@ -74,6 +87,8 @@ def caller_from_claims(claims: Mapping[str, Any] | None) -> Caller:
         role = Role.STAFF
     elif SCHOOL_GROUP in groups:
         role = Role.SCHOOL
+    elif COLLEGE_GROUP in groups:
+        role = Role.COLLEGE
     else:
         role = Role.STUDENT
     # An address Cognito has not verified is not the caller's (an email change takes

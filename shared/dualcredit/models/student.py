@@ -7,6 +7,7 @@ from pydantic import BeforeValidator, EmailStr, Field, StringConstraints, field_
 
 from dualcredit import clock, rules
 from dualcredit.models.common import ApiModel, Email, Id, Model, OptionalText, Text, worded
+from dualcredit.models.transcripts import CreditPosted
 
 MISMATCH = "string_pattern_mismatch"
 Phone = Annotated[
@@ -166,6 +167,10 @@ class Registration(Model):
     #: Posted by the school; `credit_earned` when it meets the course's threshold.
     grade: str | None = None
     credit_earned: bool | None = None
+    #: The college posted the credit: the dashboard says "credit posted by <college> on
+    #: <posted_on>". None until the college's registrar marks it posted (and again if a
+    #: later transcript batch withdrew it).
+    credit_posted: CreditPosted | None = None
 
 
 class SettledPayment(Model):

@@ -3,9 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from dualcredit.dal.codec import Item
 from dualcredit.dal.records._base import _bool, _str
+
+
+@dataclass(frozen=True)
+class CreditPostedRecord:
+    """The college posted this class's credit (its registrar marked the batch line)."""
+
+    college: str
+    posted_on: date
+    batch_number: int
+
+    @classmethod
+    def of_item(cls, item: Item) -> CreditPostedRecord | None:
+        """None unless posted, and None once a later batch's withdrawal was posted."""
+        posted = item.get("credit_posted")
+        if not isinstance(posted, dict) or posted.get("withdrawn"):
+            return None
+        return cls(
+            college=str(posted["college"]),
+            posted_on=date.fromisoformat(posted["posted_on"]),
+            batch_number=int(posted["batch_number"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -32,6 +54,8 @@ class RegistrationRecord:
     grade: str | None = None
     credit_earned: bool | None = None
     in_class: bool | None = None
+    #: Written by the registrar's posting of a transcript batch (dal/transcripts.py).
+    credit_posted: CreditPostedRecord | None = None
 
     @classmethod
     def of_item(cls, item: Item) -> RegistrationRecord:
@@ -55,4 +79,5 @@ class RegistrationRecord:
             grade=_str(item, "grade"),
             credit_earned=_bool(item, "credit_earned"),
             in_class=_bool(item, "in_class"),
+            credit_posted=CreditPostedRecord.of_item(item),
         )
