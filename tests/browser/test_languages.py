@@ -18,7 +18,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.browser.conftest import DESKTOP, PHONE
+from devstack import totp
+from tests.browser.conftest import DESKTOP, PHONE, api_student
+from tests.browser.journeys import TOTP_SECRETS
 from tests.browser.test_accessibility import problems
 
 pytestmark = pytest.mark.browser
@@ -35,14 +37,23 @@ PUBLIC_PAGES = (
 )
 
 
+#: A signed-in student's pages (the dashboard and the confirmation are the issue's
+#: content pages, walked once they are in the catalogs).
+STUDENT_PAGES = ("/profile/", "/classes/", "/waiver/", "/prior-year/")
+
+
 def _catalog_patterns(language: str) -> list[re.Pattern[str]]:
     """Each catalog string of `language` as a whole-text pattern, a placeholder
-    standing for any text."""
+    standing for any text; and each piece between its placeholders as is (tNodes()
+    puts each placeholder's value in its own element)."""
     patterns = []
     for path in sorted((WEB / "i18n").glob("*.json")):
         for entry in json.loads(path.read_text(encoding="utf-8")).values():
             parts = re.split(r"\{\w+\}", entry[language].strip())
             patterns.append(re.compile("^" + ".+?".join(map(re.escape, parts)) + "$", re.S))
+            if len(parts) > 1:
+                pieces = {part.strip() for part in parts} - {""}
+                patterns += [re.compile(f"^{re.escape(piece)}$") for piece in pieces]
     return patterns
 
 
@@ -100,6 +111,29 @@ def foreign_strings(page: Page, language: str) -> list[str]:
         and not date.match(text)
         and not any(p.match(text) for p in PATTERNS[language])
     ]
+
+
+def sign_in(page: Page, email: str, password: str) -> None:
+    """Sign in through the page in whatever language it shows (fields found by id)."""
+    page.goto("/signin/")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(password)
+    page.locator("#signin-form button[type=submit]").click()
+    secret = TOTP_SECRETS.get(email.lower())
+    if secret is not None:
+        page.locator("#totp-code").fill(totp.code(secret))
+        page.locator("#totp-form button[type=submit]").click()
+    expect(page).not_to_have_url(re.compile(r"/signin/"))
+
+
+def walk(page: Page, paths: tuple[str, ...], language: str) -> list[str]:
+    """Open each page; the strings it shows that are not `language`'s catalog strings."""
+    found = []
+    for path in paths:
+        page.goto(path)
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        found += [f"{path}: {text!r}" for text in foreign_strings(page, language)]
+    return found
 
 
 @pytest.fixture
@@ -188,13 +222,23 @@ def test_the_switch_changes_the_language_and_it_is_remembered(browser_in):
 def test_the_public_pages_show_only_their_languages_catalog_strings(browser_in, locale, language):
     # Given a browser in the language
     page = browser_in(locale).new_page()
-    found = []
     # When it walks the public pages
-    for path in PUBLIC_PAGES:
-        page.goto(path)
-        expect(page.locator("html")).to_have_attribute("lang", language)
-        # Then every string shown is one of that language's catalog strings
-        found += [f"{path}: {text!r}" for text in foreign_strings(page, language)]
+    found = walk(page, PUBLIC_PAGES, language)
+    # Then every string shown is one of that language's catalog strings
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("locale,language", [("en-US", "en"), ("es-ES", "es")])
+def test_a_students_pages_show_only_their_languages_catalog_strings(
+    browser_in, stack, locale, language
+):
+    # Given a registered student, signed in with a browser in the language
+    student = api_student(stack)
+    page = browser_in(locale).new_page()
+    sign_in(page, student.email, student.password)
+    # When they walk their pages
+    found = walk(page, STUDENT_PAGES, language)
+    # Then every string shown is one of that language's catalog strings
     assert not found, "\n".join(found)
 
 
@@ -208,13 +252,28 @@ def test_the_walk_finds_a_string_left_in_english(browser_in):
     assert foreign_strings(page, "es") == ["Left in English."]
 
 
-def test_axe_is_clean_in_spanish_on_the_public_pages(browser_in):
-    # Given a Spanish browser at phone width
-    page = browser_in("es-ES", PHONE).new_page()
+def _axe(page: Page, paths: tuple[str, ...]) -> list[str]:
     found: list[str] = []
-    # When axe runs on each public page / Then it finds no serious or critical problem
-    for path in PUBLIC_PAGES:
+    for path in paths:
         page.goto(path)
         expect(page.locator("html")).to_have_attribute("lang", "es")
         found += problems(page, f"{path} (es)")
+    return found
+
+
+def test_axe_is_clean_in_spanish_on_the_public_pages(browser_in):
+    # Given a Spanish browser at phone width
+    page = browser_in("es-ES", PHONE).new_page()
+    # When axe runs on each public page / Then it finds no serious or critical problem
+    found = _axe(page, PUBLIC_PAGES)
+    assert not found, "\n".join(found)
+
+
+def test_axe_is_clean_in_spanish_on_a_students_pages(browser_in, stack):
+    # Given a registered student signed in with a Spanish browser at phone width
+    student = api_student(stack)
+    page = browser_in("es-ES", PHONE).new_page()
+    sign_in(page, student.email, student.password)
+    # When axe runs on each of their pages / Then it finds no serious or critical problem
+    found = _axe(page, STUDENT_PAGES)
     assert not found, "\n".join(found)

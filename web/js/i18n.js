@@ -134,6 +134,32 @@ export function t(key, vars = {}) {
 }
 
 /**
+ * The string `key` as nodes for an element builder, each placeholder its own node:
+ * a Node as given (a link, a <strong>), any other value in a <span translate="no">
+ * (a name, a date: data, not the site's words). tNodes("ns.key", {school: strong}).
+ */
+export function tNodes(key, vars = {}) {
+  const text = t(key);
+  const nodes = [];
+  let last = 0;
+  for (const match of text.matchAll(/\{(\w+)\}/g)) {
+    if (!Object.prototype.hasOwnProperty.call(vars, match[1])) continue;
+    if (match.index > last) nodes.push(text.slice(last, match.index));
+    const value = vars[match[1]];
+    if (value instanceof Node) nodes.push(value);
+    else {
+      const span = document.createElement("span");
+      span.translate = false;
+      span.textContent = String(value);
+      nodes.push(span);
+    }
+    last = match.index + match[0].length;
+  }
+  if (last < text.length) nodes.push(text.slice(last));
+  return nodes;
+}
+
+/**
  * Fill every [data-i18n] element's text and every [data-i18n-attr] element's
  * attributes ("placeholder:ns.key;aria-label:ns.key2") under `root`; on the whole
  * document also <html lang> and the <title>, and show the page.

@@ -1,6 +1,9 @@
 import { api } from "./api.js";
 import { onSubmit, showStatus } from "./forms.js";
+import { loadCatalogs, t } from "./i18n.js";
 import { h, money, previousYears, startPage, schoolOptions, ready } from "./page.js";
+
+await loadCatalogs("prior_year");
 
 const form = document.getElementById("prior-form");
 
@@ -18,8 +21,8 @@ async function load() {
 if (await startPage("student", load)) {
   onSubmit(form, async (data) => {
     const request = await api("/students/me/prior-year-requests", { method: "POST", body: data });
-    showStatus(form, `Your request for ${request.school_year} is sent. If staff approve it, ` +
-      `${money(request.cost_if_approved_cents)} will be due. We will email you the decision.`);
-  }, { busyLabel: "Sending…" });
+    form.reset(); // a sent request is not sent twice by mistake
+    showStatus(form, t("prior_year.sent", { year: request.school_year, amount: money(request.cost_if_approved_cents) }));
+  }, { busyLabel: t("prior_year.sending") });
 }
 ready();

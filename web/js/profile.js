@@ -1,6 +1,9 @@
 import { api } from "./api.js";
 import { fillForm, onSubmit, showStatus } from "./forms.js";
+import { loadCatalogs, t } from "./i18n.js";
 import { h, ready, schoolOptions, startPage } from "./page.js";
+
+await loadCatalogs("profile");
 
 const form = document.getElementById("profile-form");
 const IDENTITY = ["legal_first_name", "legal_last_name", "birth_date"];
@@ -19,15 +22,15 @@ async function load() {
   ]);
   schoolOptions(form.elements.school_id, schools, profile?.school_id);
   if (!profile) return null;
-  document.getElementById("profile-heading").textContent = "Your profile";
+  document.getElementById("profile-heading").textContent = t("profile.your_profile");
   const intro = document.getElementById("profile-intro");
   intro.replaceChildren(
-    "Your SERS ID is ", h("strong", {}, profile.sers_id), ". ",
-    "Your legal name and date of birth identify you; to correct them, email the consortium office.",
+    t("profile.your_sers_id_is"), " ", h("strong", { translate: "no" }, profile.sers_id), " ",
+    t("profile.identity_fixed"),
   );
   fillForm(form, profile);
   for (const name of IDENTITY) form.elements[name].disabled = true;
-  document.getElementById("profile-submit").textContent = "Save changes";
+  document.getElementById("profile-submit").textContent = t("profile.save_changes");
   return profile;
 }
 
@@ -41,7 +44,7 @@ if (await startPage("student", async () => { existing = await load(); })) {
         if (!(name in changes) && existing[name]) changes[name] = null;
       }
       existing = await api("/students/me", { method: "PATCH", body: changes });
-      showStatus(form, "Your changes are saved.");
+      showStatus(form, t("profile.saved"));
     } else {
       await api("/students/me", { method: "POST", body: data });
       location.assign("/dashboard/?welcome=1");

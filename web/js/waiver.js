@@ -1,6 +1,9 @@
 import { api } from "./api.js";
 import { onSubmit, showStatus } from "./forms.js";
+import { loadCatalogs, t } from "./i18n.js";
 import { h, startPage, ready } from "./page.js";
+
+await loadCatalogs("waiver");
 
 const form = document.getElementById("waiver-form");
 
@@ -19,7 +22,8 @@ async function load() {
 if (await startPage("student", load)) {
   onSubmit(form, async (data) => {
     const waiver = await api("/students/me/waivers", { method: "POST", body: data });
-    showStatus(form, `Your waiver request for ${waiver.school_year} is sent. We will email you the decision.`);
-  }, { busyLabel: "Sending…" });
+    form.reset(); // a sent request is not sent twice by mistake
+    showStatus(form, t("waiver.sent", { year: waiver.school_year }));
+  }, { busyLabel: t("waiver.sending") });
 }
 ready();
