@@ -46,6 +46,17 @@ class Settings:
     #: The pool of invited accounts (staff, school users), TOTP required.
     invited_user_pool_id: str = ""
     staff_email: str = "info@pnwcollegecredit.org"
+    #: The consortium as families know it (the printable confirmation's heading).
+    consortium_name: str = "PNW College Credit"
+    #: Checks and money orders: whom they are made out to and where they are mailed
+    #: (program-info.md; CHECK_MAILING_ADDRESS gives the lines separated by "|").
+    check_payee: str = "PNW College Credit"
+    check_mailing_address: tuple[str, ...] = (
+        "PNW College Credit",
+        "Bellevue College, MS N-211",
+        "3000 Landerholm Circle SE",
+        "Bellevue WA 98007",
+    )
     #: SSM parameter names (SecureString) of the Stripe secret key and webhook signing secret.
     stripe_secret_key_parameter: str = "/dual-credit/prod/stripe/secret-key"  # noqa: S105 - a name
     stripe_webhook_secret_parameter: str = "/dual-credit/prod/stripe/webhook-secret"  # noqa: S105
@@ -73,6 +84,10 @@ class Settings:
             raise InvalidSettings("EMAIL_TEMPLATE_PREFIX must be 1-40 letters, digits, - or _")
         if not _SERS_PREFIX.fullmatch(self.sers_prefix):
             raise InvalidSettings("SERS_PREFIX must be 2-6 capital letters or digits")
+        if not self.check_payee.strip() or not any(
+            line.strip() for line in self.check_mailing_address
+        ):
+            raise InvalidSettings("CHECK_PAYEE and CHECK_MAILING_ADDRESS must not be empty")
         for name in ("recovery_limit_per_email", "recovery_limit_per_client"):
             if getattr(self, name) < 1:
                 raise InvalidSettings(f"{name.upper()} must be at least 1")
@@ -95,6 +110,12 @@ class Settings:
                 values["grading_reminder_days"] = parse_reminder_days(
                     given["grading_reminder_days"]
                 )
+            if "check_mailing_address" in given:
+                values["check_mailing_address"] = tuple(
+                    line.strip()
+                    for line in given["check_mailing_address"].split("|")
+                    if line.strip()
+                )
             if "reconciliation_days" in given:
                 values["reconciliation_days"] = parse_reconciliation_days(
                     given["reconciliation_days"]
@@ -116,6 +137,9 @@ _ENV = {
     "user_pool_id": "USER_POOL_ID",
     "invited_user_pool_id": "INVITED_USER_POOL_ID",
     "staff_email": "STAFF_EMAIL",
+    "consortium_name": "CONSORTIUM_NAME",
+    "check_payee": "CHECK_PAYEE",
+    "check_mailing_address": "CHECK_MAILING_ADDRESS",
     "clock_override": "CLOCK_OVERRIDE",
     "stripe_secret_key_parameter": "STRIPE_SECRET_KEY_PARAMETER",
     "stripe_webhook_secret_parameter": "STRIPE_WEBHOOK_SECRET_PARAMETER",

@@ -23,6 +23,7 @@ MATRIX = {
     ("GET", "/schools"): ("/schools", None, EVERYONE),
     ("GET", "/schools/{school_id}/offerings"): ("/schools/{x}/offerings", None, EVERYONE),
     ("GET", "/window"): ("/window", None, EVERYONE),
+    ("GET", "/program"): ("/program", None, EVERYONE),
     ("POST", "/sers-id/recovery"): ("/sers-id/recovery", {"email": "a@example.org"}, EVERYONE),
     ("POST", "/students/me"): ("/students/me", "profile", STUDENTS),
     ("GET", "/students/me"): ("/students/me", None, STUDENTS),

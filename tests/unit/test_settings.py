@@ -68,3 +68,16 @@ def test_settings_are_frozen():
     settings = Settings.from_environment(BASE)
     with pytest.raises(AttributeError):
         settings.stage = "local"  # type: ignore[misc]
+
+
+def test_how_to_pay_by_check_is_the_program_pages_unless_set():
+    # Given no check settings, Then the program page's payee and address hold
+    settings = Settings.from_environment(BASE)
+    assert settings.check_payee == "PNW College Credit"
+    assert settings.check_mailing_address[-1] == "Bellevue WA 98007"
+    # When the address is set as lines separated by "|", Then each line is kept, trimmed
+    moved = Settings.from_environment({**BASE, "CHECK_MAILING_ADDRESS": " PNW | PO Box 1 |"})
+    assert moved.check_mailing_address == ("PNW", "PO Box 1")
+    # When it has no line, Then the cold start fails
+    with pytest.raises(InvalidSettings, match="CHECK_MAILING_ADDRESS"):
+        Settings.from_environment({**BASE, "CHECK_MAILING_ADDRESS": " | "})

@@ -236,8 +236,11 @@ def prior_year_queue_sort(requested_at: str, request_id: str) -> str:
     return f"{requested_at}#{request_id}"
 
 
+PRIOR_YEAR_SK_PREFIX = "PRIOR#"
+
+
 def prior_year_sk(school_year: str, request_id: str) -> str:
-    return f"PRIOR#{school_year}#{request_id}"
+    return f"{PRIOR_YEAR_SK_PREFIX}{school_year}#{request_id}"
 
 
 #: Powertools idempotency records of Stripe's events, shared by the webhook and the

@@ -42,6 +42,8 @@ class StudentPartition:
     profile: ProfileRecord | None = None
     years: dict[str, StudentYear] = field(default_factory=dict)
     registrations: list[RegistrationRecord] = field(default_factory=list)
+    #: Prior-year credit requests, as stored (pending, approved or denied).
+    prior_year_requests: list[dict[str, Any]] = field(default_factory=list)
 
 
 def create_student(
@@ -288,7 +290,8 @@ def change_email(*, before: ProfileRecord, email: str, actor: Actor, at: datetim
 
 
 def read_partition(student_id: str) -> StudentPartition:
-    """The dashboard's one Query: profile, student-years and registrations together."""
+    """The dashboard's one Query: profile, student-years, registrations and prior-year
+    requests together."""
     partition = StudentPartition()
     for item in dynamo.query(pk=keys.student_pk(student_id)):
         sk = item["SK"]
@@ -298,6 +301,8 @@ def read_partition(student_id: str) -> StudentPartition:
             partition.years[item["school_year"]] = StudentYear.of_item(item)
         elif sk.startswith(keys.REGISTRATION_SK_PREFIX):
             partition.registrations.append(RegistrationRecord.of_item(item))
+        elif sk.startswith(keys.PRIOR_YEAR_SK_PREFIX):
+            partition.prior_year_requests.append(item)
     return partition
 
 

@@ -1,4 +1,4 @@
-"""Routes anyone may call: the catalog, the window, SERS ID recovery."""
+"""Routes anyone may call: the catalog, the window, the program's facts, SERS ID recovery."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from dualcredit import clock, rules
 from dualcredit.http.context import client_address
 from dualcredit.http.params import IdPath
 from dualcredit.http.responses import accepted
-from dualcredit.logic import accounts, catalog, windows
+from dualcredit.logic import accounts, catalog, program, windows
 from dualcredit.models.catalog import Offering, School, WindowOut
 from dualcredit.models.common import Message, SchoolYearName
+from dualcredit.models.program import Program
 from dualcredit.models.student import RecoveryRequest
 
 router = Router()
@@ -50,6 +51,15 @@ def get_window(
     school_year: Annotated[SchoolYearName | None, Query(description="default: current")] = None,
 ) -> WindowOut:
     return windows.current_window(clock.now(), school_year)
+
+
+@router.get(
+    "/program",
+    summary="The fee, the grade rule, how to pay by check, the consortium's contact",
+    tags=["catalog"],
+)
+def get_program() -> Program:
+    return program.program()
 
 
 @router.post(

@@ -9,7 +9,8 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from dualcredit import clock
 from dualcredit.http.context import caller
 from dualcredit.http.responses import created
-from dualcredit.logic import accounts, registration
+from dualcredit.logic import accounts, dashboard, registration
+from dualcredit.models.overview import Overview
 from dualcredit.models.student import (
     Dashboard,
     Profile,
@@ -49,6 +50,15 @@ def patch_profile(changes: ProfileUpdate) -> Profile:
 )
 def get_dashboard() -> Dashboard:
     return registration.dashboard(caller(router))
+
+
+@router.get(
+    "/students/me/overview",
+    summary="Each year's fee in its parts and deadline, each class's stage, the requests",
+    tags=["students"],
+)
+def get_overview() -> Overview:
+    return dashboard.overview(caller(router), clock.now())
 
 
 @router.post(
