@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from devstack import totp
+from devstack import seed, totp
 from tests.browser.conftest import DESKTOP, PHONE, api_student
 from tests.browser.journeys import TOTP_SECRETS
 from tests.browser.test_accessibility import problems
@@ -40,6 +40,10 @@ PUBLIC_PAGES = (
 #: A signed-in student's pages (the dashboard and the confirmation are the issue's
 #: content pages, walked once they are in the catalogs).
 STUDENT_PAGES = ("/profile/", "/classes/", "/waiver/", "/prior-year/")
+#: Each signed-in role's pages, with who signs in to see them.
+ROLE_PAGES = {
+    "school": ((seed.SCHOOL_USER_EMAIL, seed.SCHOOL_USER_PASSWORD), ("/school/",)),
+}
 
 
 def _catalog_patterns(language: str) -> list[re.Pattern[str]]:
@@ -250,6 +254,32 @@ def test_the_walk_finds_a_string_left_in_english(browser_in):
     page.evaluate("() => document.querySelector('main p').append(' Left in English.')")
     # When the walk reads it / Then it names that string and only that one
     assert foreign_strings(page, "es") == ["Left in English."]
+
+
+@pytest.mark.parametrize("role", sorted(ROLE_PAGES))
+@pytest.mark.parametrize("locale,language", [("en-US", "en"), ("es-ES", "es")])
+def test_the_school_and_staff_pages_show_only_their_languages_catalog_strings(
+    browser_in, stack, role, locale, language
+):
+    # Given a registered student, and the role's account signed in with a browser in the language
+    api_student(stack)
+    (email, password), paths = ROLE_PAGES[role]
+    page = browser_in(locale).new_page()
+    sign_in(page, email, password)
+    # When they walk their pages / Then every string shown is that language's
+    found = walk(page, paths, language)
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("role", sorted(ROLE_PAGES))
+def test_axe_is_clean_in_spanish_on_the_school_and_staff_pages(browser_in, stack, role):
+    # Given the role's account signed in with a Spanish browser at phone width
+    (email, password), paths = ROLE_PAGES[role]
+    page = browser_in("es-ES", PHONE).new_page()
+    sign_in(page, email, password)
+    # When axe runs on each of their pages / Then it finds no serious or critical problem
+    found = _axe(page, paths)
+    assert not found, "\n".join(found)
 
 
 def _axe(page: Page, paths: tuple[str, ...]) -> list[str]:

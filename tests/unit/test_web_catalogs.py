@@ -31,7 +31,6 @@ NOT_YET_CONVERTED = frozenset(
         "dashboard/index.html",
         "pay/index.html",
         "confirmation/index.html",
-        "school/index.html",
         "staff/index.html",
         "staff/catalog/index.html",
         "staff/grading/index.html",

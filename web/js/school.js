@@ -1,7 +1,11 @@
 import { api } from "./api.js";
 import { onSubmit, requireFields, showStatus } from "./forms.js";
-import { h, pageError, requireRole, schoolYears, ready } from "./page.js";
+import { loadCatalogs, t } from "./i18n.js";
+import { h, pageError, requireRole, schoolYears, ready, showPage } from "./page.js";
 import { rosterView, selectedRows, sortRoster, studentName, syncSelection } from "./roster.js";
+
+await loadCatalogs("school");
+showPage();
 
 const form = document.getElementById("year-form");
 const roster = document.getElementById("roster");
@@ -20,12 +24,9 @@ async function load(schoolId, year) {
   grades.hidden = shown.length === 0;
 }
 
-function plural(count, word) {
-  return `${count} ${word}${count === 1 ? "" : "s"}`;
-}
-
 function summary(result) {
-  return `${plural(result.posted, "grade")} posted, ${result.unchanged} unchanged, for ${result.school_year}.`;
+  return t(result.posted === 1 ? "school.grades_posted_one" : "school.grades_posted",
+    { count: result.posted, unchanged: result.unchanged, year: result.school_year });
 }
 
 /** An error of the last request ("grades[2].grade", or "grades.2.grade" from a 422;
@@ -55,7 +56,7 @@ roster.addEventListener("keydown", (event) => {
 const user = requireRole("school");
 if (user) {
   try {
-    if (!user.schoolId) throw new Error("Your account is not linked to a school. Contact the consortium office.");
+    if (!user.schoolId) throw new Error(t("school.no_school"));
     const [schools, current] = await Promise.all([api("/schools", { auth: false }), api("/window", { auth: false })]);
     const school = schools.find((s) => s.school_id === user.schoolId);
     document.getElementById("school-name").textContent = school ? school.name : user.schoolId;
@@ -65,7 +66,7 @@ if (user) {
     await load(user.schoolId, current.school_year);
     const year = () => form.elements.school_year.value;
     const school_path = `/schools/${encodeURIComponent(user.schoolId)}`;
-    onSubmit(form, (data) => load(user.schoolId, data.school_year), { busyLabel: "Loading…" });
+    onSubmit(form, (data) => load(user.schoolId, data.school_year), { busyLabel: t("school.loading") });
 
     /** Say whether the students of these roster rows are in the class: one request. */
     const answer = async (indexes, inClass) => {
@@ -76,9 +77,12 @@ if (user) {
       } });
       const one = indexes.length === 1 ? shown[indexes[0]] : null;
       await load(user.schoolId, year());
-      showStatus(rosterForm, one
-        ? `${studentName(one)} is marked ${inClass ? "in" : "not in"} ${one.high_school_course}.`
-        : `${plural(result.recorded, "student")} marked ${inClass ? "in" : "not in"} the class, ${result.unchanged} unchanged.`);
+      const vars = { name: studentName(one || {}), course: one?.high_school_course, count: result.recorded, unchanged: result.unchanged };
+      const key = one
+        ? (inClass ? "school.marked_in" : "school.marked_out")
+        : (inClass ? (result.recorded === 1 ? "school.marked_many_in_one" : "school.marked_many_in")
+          : (result.recorded === 1 ? "school.marked_many_out_one" : "school.marked_many_out"));
+      showStatus(rosterForm, t(key, vars));
       const again = one ? shown.findIndex((e) => e.sers_id === one.sers_id && e.offering_id === one.offering_id) : -1;
       (again >= 0 ? roster.querySelector(`[data-field="row-${again}"] button`) : roster.querySelector("#select-all"))?.focus();
     };
@@ -88,7 +92,7 @@ if (user) {
       const changed = shown.map((entry, i) => [i, rosterForm.elements.namedItem(`grade-${i}`).value.trim()])
         .filter(([i, value]) => value !== (shown[i].grade || ""));
       if (!changed.length) {
-        showStatus(rosterForm, "No grade was typed or changed; there is nothing to save.");
+        showStatus(rosterForm, t("school.nothing_to_save"));
         return;
       }
       sent = changed.map(([i]) => i);
@@ -111,12 +115,12 @@ if (user) {
 
     onSubmit(csvForm, async () => {
       const file = csvForm.elements.file.files[0];
-      requireFields({ file }, { file: "Choose the CSV file of grades." });
+      requireFields({ file }, { file: t("school.file_missing") });
       const result = await api(`${school_path}/grades/csv?school_year=${encodeURIComponent(year())}`,
         { method: "POST", text: await file.text(), contentType: "text/csv" });
       await load(user.schoolId, year());
       showStatus(csvForm, summary(result));
-    }, { busyLabel: "Posting…" });
+    }, { busyLabel: t("school.posting") });
   } catch (error) {
     pageError(error);
   }
