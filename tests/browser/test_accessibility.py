@@ -146,6 +146,7 @@ def test_staff_pages(contexts, stack):
         "/staff/window/",
         "/staff/report/",
         "/staff/grading/",
+        "/staff/batches/",
     ):
         check(page, path, found)
     # The catalog's form that changes a class: open, then with an error next to a field

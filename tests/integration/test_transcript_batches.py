@@ -208,6 +208,9 @@ def test_the_registrar_marks_rows_posted_and_the_student_sees_it(api, grades_api
         "posted_on": "2027-06-10",
         "batch_number": 1,
     }
+    # And the batch's file says when each row was posted
+    rows = _csv(api, batch["batch_id"], registrar)
+    assert {r["posted_on"] for r in rows} == {"2027-06-10"}
     # And staff see, for the college: earned, exported, posted
     (college,) = world.ok("GET", f"/transcript-batches?school_year={YEAR}")
     assert (college["earned"], college["exported"], college["posted"]) == (2, 2, 2)

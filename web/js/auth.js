@@ -273,7 +273,9 @@ export function currentUser() {
   if (!claims) return null;
   const raw = claims["cognito:groups"];
   const groups = Array.isArray(raw) ? raw : String(raw || "").replace(/[[\]]/g, "").split(/[\s,]+/).filter(Boolean);
-  const role = groups.includes("staff") ? "staff" : groups.includes("school") ? "school" : "student";
+  const role = groups.includes("staff") ? "staff"
+    : groups.includes("school") ? "school"
+    : groups.includes("college") ? "college" : "student";
   return { email: claims.email, sub: claims.sub, role, schoolId: claims["custom:school_id"] || null, claims };
 }
 
@@ -306,5 +308,5 @@ export async function signOut() {
 /** Where a role lands after signing in. */
 export function homeFor(user) {
   if (!user) return "/";
-  return { staff: "/staff/", school: "/school/", student: "/dashboard/" }[user.role];
+  return { staff: "/staff/", school: "/school/", college: "/college/", student: "/dashboard/" }[user.role];
 }

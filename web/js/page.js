@@ -12,6 +12,7 @@ const NAV = {
   guest: [["/signin/", "common.nav_sign_in"], ["/signup/", "common.nav_sign_up"], ["/pay/", "common.nav_pay"]],
   student: [["/dashboard/", "common.nav_dashboard"], ["/classes/", "common.nav_classes"], ["/profile/", "common.nav_profile"]],
   school: [["/school/", "common.nav_roster"]],
+  college: [["/college/", "common.nav_transcripts"]],
   staff: [
     ["/staff/", "common.nav_students"],
     ["/staff/requests/", "common.nav_requests"],
@@ -19,6 +20,7 @@ const NAV = {
     ["/staff/catalog/", "common.nav_catalog"],
     ["/staff/window/", "common.nav_window"],
     ["/staff/grading/", "common.nav_grading"],
+    ["/staff/batches/", "common.nav_batches"],
     ["/staff/report/", "common.nav_report"],
   ],
 };
@@ -98,7 +100,7 @@ export function requireRole(...roles) {
     main.replaceChildren(
       h("h1", {}, t("common.not_your_page")),
       h("p", {}, t("common.signed_in_as"), " ", h("strong", { translate: "no" }, user.email), " ",
-        h("a", { href: { staff: "/staff/", school: "/school/", student: "/dashboard/" }[user.role] }, t("common.go_to_start"))),
+        h("a", { href: { staff: "/staff/", school: "/school/", college: "/college/", student: "/dashboard/" }[user.role] }, t("common.go_to_start"))),
     );
     return null;
   }

@@ -47,7 +47,7 @@ FIELDS = (
     "school_year",
     "teacher",
 )
-CSV_COLUMNS = ("batch", "batch_date", "line", "mark", *FIELDS)
+CSV_COLUMNS = ("batch", "batch_date", "line", "mark", *FIELDS, "posted_on")
 #: Excel reads a CSV file as UTF-8 only when it starts with the byte order mark.
 BOM = "\ufeff"
 
@@ -228,13 +228,25 @@ def line_id(item: dict[str, Any]) -> str:
 def batch_csv(caller: Caller, batch_id: str) -> tuple[str, str]:
     """(file name, CSV) of a batch: UTF-8 with a byte order mark, every cell neutralized."""
     batch, lines = _batch(caller, batch_id)
-    closed_on = batch["closed_at"][:10]
+    closed_on = _pacific_day(batch["closed_at"])
     rows: list[list[Cell]] = [
-        [batch["number"], closed_on, line_id(item), item["mark"], *_fields(item)] for item in lines
+        [
+            batch["number"],
+            closed_on,
+            line_id(item),
+            item["mark"],
+            *_fields(item),
+            _pacific_day(item["posted_at"]) if item.get("posted_at") else None,
+        ]
+        for item in lines
     ]
     name = "".join(c if c.isalnum() else "-" for c in batch["college"]).strip("-").lower()
     filename = f"transcript-{name}-{batch['school_year']}-batch-{batch['number']}.csv"
     return filename, BOM + csv_text(CSV_COLUMNS, rows)
+
+
+def _pacific_day(iso: str) -> str:
+    return rules.pacific_date(datetime.fromisoformat(iso)).isoformat()
 
 
 def _fields(item: dict[str, Any]) -> list[Cell]:
