@@ -169,6 +169,9 @@ def test_a_later_batch_holds_only_what_is_new_corrected_or_withdrawn(api, grades
     assert marks == {"ann": "corrected", "bea": "new", "cy": "withdrawn"}
     assert _line(rows, world, "ann")["grade"] == "A"
     assert _line(rows, world, "cy")["grade"] == "B"  # what the college holds, to find it
+    # And each class names the last batch that sent it (Cy's, the withdrawal)
+    record = world.ok("GET", f"/students/{world.students['cy'].student_id}/record")
+    assert record["classes"][0]["batch"] == "2 (withdrawn, 2027-06-10)"
     # And closing again with nothing changed makes no third batch
     status, refused = _close(api)
     assert status == 409 and "batch 2" in refused["message"], refused
@@ -208,6 +211,9 @@ def test_the_registrar_marks_rows_posted_and_the_student_sees_it(api, grades_api
         "posted_on": "2027-06-10",
         "batch_number": 1,
     }
+    # And staff's page of the student names the batch that sent it and the posting
+    record = world.ok("GET", f"/students/{world.students['ann'].student_id}/record")
+    assert record["classes"][0]["batch"] == "1 (new, 2027-06-10; posted 2027-06-10)"
     # And the batch's file says when each row was posted
     rows = _csv(api, batch["batch_id"], registrar)
     assert {r["posted_on"] for r in rows} == {"2027-06-10"}

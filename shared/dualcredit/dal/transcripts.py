@@ -139,6 +139,37 @@ def claim_batch(
     return item
 
 
+def note_on_classes(
+    lines: Sequence[dict[str, Any]], *, number: int, college: str, closed_on: str
+) -> None:
+    """After a batch is claimed: each class it names says so (`transcript_batch`, for the
+    staff's student page), unless a later batch already did; a class gone since is left
+    out. A display field, not the record of what was sent (the batch's lines are): if
+    this fails partway, the batches stay whole and a class shows its earlier batch."""
+
+    def write(txn: dynamo.Transaction, i: int) -> None:
+        line = lines[i]
+        txn.update(
+            keys.student_pk(line["student_id"]),
+            keys.registration_sk(line["fields"]["school_year"], line["offering_id"]),
+            expression="SET transcript_batch = :sent",
+            condition="attribute_exists(PK) AND (attribute_not_exists(transcript_batch) "
+            "OR transcript_batch.#n < :n)",
+            names={"#n": "number"},
+            values={
+                ":n": number,
+                ":sent": {
+                    "college": college,
+                    "number": number,
+                    "closed_on": closed_on,
+                    "mark": line["mark"],
+                },
+            },
+        )
+
+    dynamo.transact_each(len(lines), write, drop_failed=True)
+
+
 def pointer(batch_id: str) -> dict[str, Any] | None:
     return dynamo.get_item(keys.transcript_batch_pk(batch_id), keys.META_SK)
 

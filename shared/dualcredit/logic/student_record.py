@@ -12,6 +12,7 @@ from dualcredit.dal import audit, keys
 from dualcredit.dal import catalog as catalog_data
 from dualcredit.dal import requests as request_data
 from dualcredit.dal import students as student_data
+from dualcredit.dal.records import RegistrationRecord
 from dualcredit.errors import NotFound
 from dualcredit.logic.caller import Caller, Role
 from dualcredit.logic.registration import build_dashboard
@@ -64,6 +65,7 @@ def student_record(caller: Caller, student_id: str) -> StudentRecord:
             in_class=r.in_class,
             grade=r.grade,
             credit_earned=r.credit_earned,
+            batch=_sent_in(r),
         )
         for r in sorted(
             partition.registrations, key=lambda r: (r.school_year, r.high_school_course)
@@ -115,3 +117,14 @@ def student_record(caller: Caller, student_id: str) -> StudentRecord:
         history=history,
         history_truncated=len(entries) > HISTORY_LIMIT,
     )
+
+
+def _sent_in(r: RegistrationRecord) -> str | None:
+    """ "2 (corrected, 2027-06-10; posted 2027-06-12)": the last transcript batch that named
+    the credit, and the college's posting."""
+    sent = r.transcript_batch
+    if sent is None:
+        return None
+    posted = r.credit_posted
+    tail = f"; posted {posted.posted_on.isoformat()}" if posted is not None else ""
+    return f"{sent.number} ({sent.mark}, {sent.closed_on.isoformat()}{tail})"

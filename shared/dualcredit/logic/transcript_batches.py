@@ -163,6 +163,9 @@ def close(caller: Caller, data: BatchClose, at: datetime) -> TranscriptBatch:
             f"Someone closed a batch for {college} in {year} at the same moment; reload to see it.",
             field="college",
         ) from None
+    transcript_data.note_on_classes(
+        lines, number=batch["number"], college=college, closed_on=_pacific_day(batch["closed_at"])
+    )
     logger.info("transcript batch closed", extra={"school_year": year, "lines": len(lines)})
     return _summary(batch, lines)
 

@@ -31,6 +31,28 @@ class CreditPostedRecord:
 
 
 @dataclass(frozen=True)
+class SentInBatchRecord:
+    """The last transcript batch that named this class's credit (dal/transcripts.py)."""
+
+    college: str
+    number: int
+    closed_on: date
+    mark: str
+
+    @classmethod
+    def of_item(cls, item: Item) -> SentInBatchRecord | None:
+        sent = item.get("transcript_batch")
+        if not isinstance(sent, dict):
+            return None
+        return cls(
+            college=str(sent["college"]),
+            number=int(sent["number"]),
+            closed_on=date.fromisoformat(sent["closed_on"]),
+            mark=str(sent["mark"]),
+        )
+
+
+@dataclass(frozen=True)
 class RegistrationRecord:
     """One class a student registered for a school year, with what was offered (a
     snapshot of the offering) and what the school posted (answer, grade)."""
@@ -56,6 +78,7 @@ class RegistrationRecord:
     in_class: bool | None = None
     #: Written by the registrar's posting of a transcript batch (dal/transcripts.py).
     credit_posted: CreditPostedRecord | None = None
+    transcript_batch: SentInBatchRecord | None = None
 
     @classmethod
     def of_item(cls, item: Item) -> RegistrationRecord:
@@ -80,4 +103,5 @@ class RegistrationRecord:
             credit_earned=_bool(item, "credit_earned"),
             in_class=_bool(item, "in_class"),
             credit_posted=CreditPostedRecord.of_item(item),
+            transcript_batch=SentInBatchRecord.of_item(item),
         )
