@@ -43,25 +43,20 @@ STUDENT_PAGES = ("/profile/", "/classes/", "/waiver/", "/prior-year/")
 #: Each signed-in role's pages, with who signs in to see them.
 ROLE_PAGES = {
     "school": ((seed.SCHOOL_USER_EMAIL, seed.SCHOOL_USER_PASSWORD), ("/school/",)),
+    "staff": (
+        (seed.STAFF_EMAIL, seed.STAFF_PASSWORD),
+        (
+            "/staff/",
+            "/staff/requests/",
+            "/staff/review/",
+            "/staff/window/",
+            "/staff/grading/",
+            "/staff/report/",
+        ),
+    ),
 }
 
 
-def _catalog_patterns(language: str) -> list[re.Pattern[str]]:
-    """Each catalog string of `language` as a whole-text pattern, a placeholder
-    standing for any text; and each piece between its placeholders as is (tNodes()
-    puts each placeholder's value in its own element)."""
-    patterns = []
-    for path in sorted((WEB / "i18n").glob("*.json")):
-        for entry in json.loads(path.read_text(encoding="utf-8")).values():
-            parts = re.split(r"\{\w+\}", entry[language].strip())
-            patterns.append(re.compile("^" + ".+?".join(map(re.escape, parts)) + "$", re.S))
-            if len(parts) > 1:
-                pieces = {part.strip() for part in parts} - {""}
-                patterns += [re.compile(f"^{re.escape(piece)}$") for piece in pieces]
-    return patterns
-
-
-PATTERNS = {language: _catalog_patterns(language) for language in ("en", "es")}
 MONTHS = {
     "en": "January|February|March|April|May|June|July|August|September|October|November|December"
     "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec",
@@ -70,6 +65,39 @@ MONTHS = {
 }
 #: What is no word of either language: numbers, amounts, school years, punctuation.
 NO_WORDS = re.compile(r"^[\s\d$.,:;·•|/()%+\-–—*#]*$")
+
+
+def _catalog_patterns(language: str) -> list[re.Pattern[str]]:
+    """Each catalog string of `language` as a whole-text pattern, a placeholder
+    standing for any text; and each piece between its placeholders as is (tNodes()
+    puts each placeholder's value in its own element). A string that is placeholders
+    and punctuation only ("{action}: {who}") must start with one of the language's
+    plain strings, or it would let any text through."""
+    values = [
+        entry[language].strip()
+        for path in sorted((WEB / "i18n").glob("*.json"))
+        for entry in json.loads(path.read_text(encoding="utf-8")).values()
+    ]
+    plain = "|".join(re.escape(v) for v in sorted(values, key=len, reverse=True) if "{" not in v)
+    patterns = []
+    for value in values:
+        parts = re.split(r"\{\w+\}", value)
+        if len(parts) == 1:
+            patterns.append(re.compile(f"^{re.escape(value)}$"))
+            continue
+        if all(NO_WORDS.match(part) for part in parts):
+            rest = ".+?".join(map(re.escape, parts[1:]))
+            patterns.append(re.compile(f"^{re.escape(parts[0])}({plain}){rest}$", re.S))
+            continue
+        patterns.append(re.compile("^" + ".+?".join(map(re.escape, parts)) + "$", re.S))
+        pieces = {part.strip() for part in parts} - {""}
+        patterns += [
+            re.compile(f"^{re.escape(piece)}$") for piece in pieces if not NO_WORDS.match(piece)
+        ]
+    return patterns
+
+
+PATTERNS = {language: _catalog_patterns(language) for language in ("en", "es")}
 
 
 def _a_date(language: str) -> re.Pattern[str]:

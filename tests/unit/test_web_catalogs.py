@@ -31,14 +31,8 @@ NOT_YET_CONVERTED = frozenset(
         "dashboard/index.html",
         "pay/index.html",
         "confirmation/index.html",
-        "staff/index.html",
         "staff/catalog/index.html",
-        "staff/grading/index.html",
-        "staff/report/index.html",
-        "staff/requests/index.html",
-        "staff/review/index.html",
         "staff/student/index.html",
-        "staff/window/index.html",
     }
 )
 

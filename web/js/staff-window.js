@@ -1,20 +1,25 @@
+import { loadCatalogs, t } from "./i18n.js";
 import { api } from "./api.js";
 import { onSubmit, showStatus } from "./forms.js";
 import { dateTime, h, longDate, startPage, schoolYears, ready } from "./page.js";
 
+await loadCatalogs("staff_window");
+
 const yearForm = document.getElementById("year-form");
 const extendForm = document.getElementById("extend-form");
-const STATUS = { not_yet_open: "Not open yet", open: "Open", closed: "Closed" };
+const STATUS = { not_yet_open: "staff_window.not_open_yet", open: "staff_window.open", closed: "staff_window.closed" };
 let year = "";
 
 function show(window_) {
   year = window_.school_year;
   document.getElementById("window-year").textContent = window_.school_year;
   document.getElementById("window-facts").replaceChildren(
-    h("dt", {}, "Status"), h("dd", { id: "window-status" }, STATUS[window_.status] || window_.status),
-    h("dt", {}, "Opens"), h("dd", {}, `${longDate(window_.opens_on)} (${dateTime(window_.opens_at)} Pacific)`),
-    h("dt", {}, "Last day"), h("dd", { id: "window-closes" }, `${longDate(window_.closes_on)}` +
-      (window_.extended ? " (extended)" : "")));
+    h("dt", {}, t("staff_window.status")), h("dd", { id: "window-status" }, STATUS[window_.status] ? t(STATUS[window_.status]) : window_.status),
+    h("dt", {}, t("staff_window.opens")),
+    h("dd", {}, t("staff_window.opens_at", { date: longDate(window_.opens_on), time: dateTime(window_.opens_at) })),
+    h("dt", {}, t("staff_window.last_day")),
+    h("dd", { id: "window-closes" }, window_.extended
+      ? t("staff_window.closes_extended", { date: longDate(window_.closes_on) }) : longDate(window_.closes_on)));
   extendForm.elements.closes_on.value = window_.closes_on;
   document.getElementById("window").hidden = false;
 }
@@ -29,11 +34,11 @@ if (await startPage("staff", async () => {
     .map((n) => h("option", { value: n, selected: n === current.school_year }, n)));
   await load(current.school_year);
 })) {
-  onSubmit(yearForm, (data) => load(data.school_year), { busyLabel: "Loading…" });
+  onSubmit(yearForm, (data) => load(data.school_year), { busyLabel: t("staff_window.loading") });
   onSubmit(extendForm, async (data) => {
     const window_ = await api(`/windows/${encodeURIComponent(year)}`, { method: "PUT", body: data });
     show(window_);
-    showStatus(extendForm, `The ${window_.school_year} window now closes at the end of ${longDate(window_.closes_on)}.`);
+    showStatus(extendForm, t("staff_window.extended", { year: window_.school_year, date: longDate(window_.closes_on) }));
   });
 }
 ready();
