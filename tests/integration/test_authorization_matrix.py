@@ -29,6 +29,7 @@ MATRIX = {
     ("GET", "/students/me"): ("/students/me", None, STUDENTS),
     ("PATCH", "/students/me"): ("/students/me", {"phone": "425-555-0101"}, STUDENTS),
     ("GET", "/students/me/dashboard"): ("/students/me/dashboard", None, STUDENTS),
+    ("GET", "/students/me/overview"): ("/students/me/overview", None, STUDENTS),
     ("POST", "/students/me/registrations"): (
         "/students/me/registrations",
         "registration",

@@ -1,92 +1,161 @@
 import { api } from "./api.js";
+import { checkHow } from "./check-payment.js";
 import { onSubmit } from "./forms.js";
+import { loadCatalogs, t, tNodes } from "./i18n.js";
 import { feeStatus, h, longDate, money, ready, startPage, table } from "./page.js";
 import { voidedList } from "./payment-review.js";
+
+await loadCatalogs("dashboard");
 
 const params = new URLSearchParams(location.search);
 const PAYING = "dualcredit.payingYear";
 const notice = document.getElementById("dashboard-notice");
+const loading = document.getElementById("loading");
 const yearsRegion = document.getElementById("years");
 
-function say(text) {
+/** Say the outcome of an action, and move the keyboard's focus to it. */
+function say(text, { focus = true } = {}) {
   notice.textContent = text;
-}
-
-function classRows(registrations) {
-  return registrations.map((r) => [
-    r.high_school_course,
-    r.teacher,
-    `${r.college}: ${r.college_course_code} ${r.college_course_title}`,
-    String(r.credits),
-  ]);
+  if (focus && text) notice.focus();
 }
 
 function payForm(year) {
+  const label = t("dashboard.pay_by_card", { amount: money(year.amount_due_cents) });
   const form = h("form", { class: "pay-form" },
     h("div", { class: "actions" },
-      h("button", { type: "submit", "data-busy": "Opening payment page…" }, `Pay ${money(year.amount_due_cents)}`)));
+      h("button", { type: "submit", "data-busy": t("dashboard.opening_payment") }, label)));
   onSubmit(form, async () => {
     const checkout = await api("/students/me/checkout", { method: "POST", body: { school_year: year.school_year } });
     sessionStorage.setItem(PAYING, year.school_year); // to confirm that year on the way back
     location.assign(checkout.checkout_url);
-  }, { busyLabel: "Opening payment page…" });
+  }, { busyLabel: t("dashboard.opening_payment") });
   return form;
 }
 
-function bankProcessing() {
-  return h("p", { class: "notice bank-processing" },
-    "Your bank payment is processing: banks take up to 4 business days. ",
-    "You do not need to pay again; we will email you if it does not go through.");
+/** What the year owes, in its parts: the fee, the late fee, and what a pending waiver holds back. */
+function owed(year) {
+  const parts = [];
+  if (year.fee_status === "waiver_pending") {
+    parts.push(h("p", { class: "if-not-waived" },
+      t("dashboard.if_not_waived", { amount: money(year.fee.if_not_waived_cents) })));
+  } else if (year.fee.late_fee_cents > 0) {
+    parts.push(h("p", { class: "fee-parts" }, t(year.fee.fee_cents > 0 ? "dashboard.parts_fee_and_late" : "dashboard.parts_late_only", {
+      fee: money(year.fee.fee_cents),
+      late_fee: money(year.fee.late_fee_cents),
+      total: money(year.fee.fee_cents + year.fee.late_fee_cents),
+    })));
+  }
+  return parts;
+}
+
+const STAGE_KEYS = {
+  registered: "dashboard.stage_registered",
+  not_in_class: "dashboard.stage_not_in_class",
+  confirmed: "dashboard.stage_confirmed",
+};
+const NEXT_KEYS = {
+  school_confirms: "dashboard.next_school_confirms",
+  teacher_posts_grade: "dashboard.next_teacher_posts_grade",
+  pay_fee: "dashboard.next_pay_fee",
+  waiver_decision: "dashboard.next_waiver_decision",
+  credit_to_be_sent: "dashboard.next_credit_to_be_sent",
+};
+
+/** Where one class stands and what happens next, as the API's rules decided. */
+function standing(course) {
+  const vars = {
+    grade: course.grade,
+    threshold: course.threshold,
+    college: course.college,
+    date: longDate(course.next_date || course.credit_sent_on),
+  };
+  let stage;
+  if (course.stage === "credit_sent") stage = t("dashboard.stage_credit_sent", vars);
+  else if (course.stage === "graded") stage = t(course.earns_credit ? "dashboard.stage_earns_credit" : "dashboard.stage_no_credit", vars);
+  else stage = t(STAGE_KEYS[course.stage]);
+  const next = NEXT_KEYS[course.next_step];
+  return h("div", { class: "class-stage", "data-stage": course.stage, "data-earns": String(course.earns_credit) },
+    h("p", { class: "stage" }, stage),
+    next ? h("p", { class: "next-step" }, t(next, vars)) : null);
+}
+
+function classRows(classes) {
+  return classes.map((c) => [
+    c.high_school_course,
+    c.teacher,
+    `${c.college}: ${c.college_course_code} ${c.college_course_title}`,
+    String(c.credits),
+    standing(c),
+  ]);
 }
 
 function yearCard(year) {
   const id = `year-${year.school_year}`;
   const facts = h("dl", { class: "facts" },
-    h("dt", {}, "Fee"), h("dd", { class: "fee-status" }, feeStatus(year.fee_status)),
-    h("dt", {}, "Amount due"), h("dd", { class: "amount-due" }, money(year.amount_due_cents)));
+    h("dt", {}, t("dashboard.fee")), h("dd", { class: "fee-status" }, feeStatus(year.fee_status)),
+    h("dt", {}, t("dashboard.amount_due")), h("dd", { class: "amount-due" }, money(year.amount_due_cents)),
+    h("dt", {}, t("dashboard.deadline")), h("dd", { class: "deadline" }, longDate(year.deadline)));
   const links = h("ul", {},
     h("li", {}, h("a", { href: `/confirmation/?year=${encodeURIComponent(year.school_year)}` },
-      `Print your ${year.school_year} registration confirmation`)),
-    year.fee_status === "due" ? h("li", {}, h("a", { href: `/waiver/?year=${encodeURIComponent(year.school_year)}` }, "Ask for a fee waiver")) : null);
+      t("dashboard.print_confirmation", { year: year.school_year }))),
+    year.fee_status === "due" ? h("li", {}, h("a", { href: `/waiver/?year=${encodeURIComponent(year.school_year)}` }, t("dashboard.ask_waiver"))) : null);
   return h("section", { class: "card year", "aria-labelledby": id, "data-year": year.school_year },
-    h("h2", { id }, `School year ${year.school_year}`),
+    h("h2", { id }, t("dashboard.school_year", { year: year.school_year })),
     facts,
-    year.registrations.length
-      ? table(`Your ${year.school_year} classes`, ["Class", "Teacher", "College course", "Credits"], classRows(year.registrations))
-      : h("p", {}, "No class registered."),
+    owed(year),
+    year.classes.length
+      ? table(t("dashboard.classes_caption", { year: year.school_year }),
+        [t("dashboard.col_class"), t("dashboard.col_teacher"), t("dashboard.col_college_course"), t("dashboard.col_credits"), t("dashboard.col_standing")],
+        classRows(year.classes))
+      : h("p", {}, t("dashboard.no_class")),
     voidedList(year),
-    year.bank_payment_processing ? bankProcessing() : year.amount_due_cents > 0 ? payForm(year) : null,
+    year.bank_payment_processing ? h("p", { class: "notice bank-processing" }, t("dashboard.bank_processing"))
+      : year.amount_due_cents > 0 ? payForm(year) : null,
     links);
 }
 
-async function render() {
-  const [dashboard, window_] = await Promise.all([
-    api("/students/me/dashboard"),
-    api("/window", { auth: false }).catch(() => null),
-  ]);
-  document.getElementById("sers-id").textContent = dashboard.sers_id;
-  document.getElementById("sers-box").hidden = false;
-  const years = dashboard.years.slice().sort((a, b) => b.school_year.localeCompare(a.school_year));
-  const cards = years.map(yearCard);
-  if (window_ && !years.some((y) => y.school_year === window_.school_year)) {
-    const open = window_.status === "open";
-    cards.unshift(h("section", { class: "card", "aria-labelledby": "year-current" },
-      h("h2", { id: "year-current" }, `School year ${window_.school_year}`),
-      h("p", {}, "You have not registered a class for this school year yet. ",
-        open ? `Registration is open until ${longDate(window_.closes_on)}.`
-          : window_.status === "not_yet_open" ? `Registration opens on ${longDate(window_.opens_on)}.`
-            : `Registration closed on ${longDate(window_.closes_on)}.`),
-      open ? h("p", {}, h("a", { class: "button", href: "/classes/" }, "Register a class")) : null));
-  }
-  yearsRegion.replaceChildren(...cards);
-  return dashboard;
+function currentYearCard(window_) {
+  const open = window_.status === "open";
+  const when = open ? t("dashboard.window_open", { date: longDate(window_.closes_on) })
+    : window_.status === "not_yet_open" ? t("dashboard.window_not_yet", { date: longDate(window_.opens_on) })
+      : t("dashboard.window_closed", { date: longDate(window_.closes_on) });
+  return h("section", { class: "card", "aria-labelledby": "year-current" },
+    h("h2", { id: "year-current" }, t("dashboard.school_year", { year: window_.school_year })),
+    h("p", {}, t("dashboard.not_registered_yet"), " ", when),
+    open ? h("p", {}, h("a", { class: "button", href: "/classes/" }, t("dashboard.register_class"))) : null);
 }
 
-const PAYMENT_WORDS = {
-  recorded: "Thank you. Your payment is recorded, and a receipt is on its way to your email.",
-  under_review: "Thank you. We received your payment; our office is checking it and will email you.",
-  processing: "Thank you. Your bank payment is processing: banks take up to 4 business days. You do not need to pay again.",
-  not_paid: "Your payment was not completed, and you were not charged.",
+const REQUEST_KEYS = { waiver: "dashboard.request_waiver", prior_year: "dashboard.request_prior_year" };
+const STATUS_KEYS = { pending: "dashboard.status_pending", approved: "dashboard.status_approved", denied: "dashboard.status_denied" };
+
+function renderRequests(requests) {
+  document.getElementById("requests-list").replaceChildren(...requests.map((r) =>
+    h("li", { "data-kind": r.kind, "data-status": r.status },
+      tNodes(REQUEST_KEYS[r.kind], { year: r.school_year, course: r.high_school_course || "" }),
+      " ", h("strong", {}, t(STATUS_KEYS[r.status])))));
+  document.getElementById("requests").hidden = !requests.length;
+}
+
+async function render() {
+  const overview = await api("/students/me/overview");
+  document.getElementById("sers-id").textContent = overview.sers_id;
+  document.getElementById("sers-box").hidden = false;
+  const cards = overview.years.map(yearCard);
+  if (!overview.years.some((y) => y.school_year === overview.window.school_year)) cards.unshift(currentYearCard(overview.window));
+  yearsRegion.replaceChildren(...cards);
+  renderRequests(overview.requests);
+  const owing = overview.years.some((y) => y.amount_due_cents > 0 || y.fee_status === "waiver_pending");
+  document.getElementById("check-how").replaceChildren(checkHow(overview.program, overview.sers_id));
+  document.getElementById("check-box").hidden = !owing;
+  loading.hidden = true;
+  return overview;
+}
+
+const PAYMENT_KEYS = {
+  recorded: "dashboard.paid_recorded",
+  under_review: "dashboard.paid_under_review",
+  processing: "dashboard.paid_processing",
+  not_paid: "dashboard.paid_not_paid",
 };
 
 async function fulfil(sessionId) {
@@ -95,44 +164,46 @@ async function fulfil(sessionId) {
     const result = await api(`/students/me/checkout/${encodeURIComponent(sessionId)}/fulfil`, { method: "POST", body: {} });
     if (result.payment !== "confirming") {
       await render();
-      say(PAYMENT_WORDS[result.payment]);
+      say(t(PAYMENT_KEYS[result.payment]));
       return;
     }
-    say("Thank you. We are confirming your payment…");
+    say(t("dashboard.paid_confirming"), { focus: false });
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   await render();
-  say("Your payment is still being confirmed. Reload this page in a minute to see it.");
+  say(t("dashboard.paid_still_confirming"));
 }
 
 async function waitForPayment(year) {
   // Stripe confirms the payment to the API by webhook, usually within seconds.
   for (let attempt = 0; attempt < 10; attempt += 1) {
-    const dashboard = await render();
-    const waiting = dashboard.years.filter((y) => (year ? y.school_year === year : true) && y.amount_due_cents > 0);
+    const overview = await render();
+    const waiting = overview.years.filter((y) => (year ? y.school_year === year : true) && y.amount_due_cents > 0);
     if (!waiting.length) {
-      say("Thank you. Your payment is recorded, and a receipt is on its way to your email.");
+      say(t("dashboard.paid_recorded"));
       return;
     }
-    say("Thank you. We are confirming your payment…");
+    say(t("dashboard.paid_confirming"), { focus: false });
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
-  say("Your payment is still being confirmed. Reload this page in a minute to see it.");
+  say(t("dashboard.paid_still_confirming"));
 }
 
 await startPage("student", async () => {
-  if (params.get("welcome")) say("Your account is ready. This is your SERS ID; we also emailed it to you.");
-  const sessionId = params.get("session_id");
-  if (params.get("paid") && sessionId && sessionId.startsWith("cs_")) {
-    sessionStorage.removeItem(PAYING);
-    await fulfil(sessionId);
+  try {
+    if (params.get("welcome")) say(t("dashboard.welcome"), { focus: false });
+    const sessionId = params.get("session_id");
+    if (params.get("paid") && sessionId && sessionId.startsWith("cs_")) {
+      sessionStorage.removeItem(PAYING);
+      await fulfil(sessionId);
+    } else if (params.get("paid")) {
+      const year = sessionStorage.getItem(PAYING);
+      sessionStorage.removeItem(PAYING);
+      await waitForPayment(year);
+    } else await render();
+  } finally {
+    loading.hidden = true;
   }
-  else if (params.get("paid")) {
-    const year = sessionStorage.getItem(PAYING);
-    sessionStorage.removeItem(PAYING);
-    await waitForPayment(year);
-  }
-  else await render();
 });
 
 const copyButton = document.getElementById("copy-sers");
@@ -153,7 +224,7 @@ copyButton.addEventListener("click", async () => {
     selection.addRange(range);
     copied = document.execCommand("copy");
   }
-  copyStatus.textContent = copied ? `Copied ${text}.` : "The SERS ID is selected: press Ctrl+C (or ⌘C) to copy it.";
+  copyStatus.textContent = copied ? t("dashboard.copied", { sers_id: text }) : t("dashboard.copy_selected");
 });
 copyButton.disabled = false;
 ready();

@@ -88,9 +88,8 @@ def _year(
 def _class(
     record: RegistrationRecord, facts: rules.FeeFacts, grading: date, pay_by: date
 ) -> ClassOverview:
-    # The registrar's posting of a transcript batch (issue 12) records the day the credit
-    # reached the college; a record written before that feature has none.
-    posted = getattr(record, "credit_posted", None)
+    # The day the college's registrar marked the credit posted (its transcript batch).
+    posted = record.credit_posted
     progress = rules.class_progress(
         in_class=record.in_class,
         grade=record.grade,
