@@ -150,6 +150,7 @@ MATRIX = {
     # world's college, so staff's close is a 409; an unknown batch is a 404 to those allowed.
     ("POST", "/college-users"): ("/college-users", "college_invite", STAFF_ONLY),
     ("GET", "/college-users"): ("/college-users?college=Bellevue%20College", None, STAFF_ONLY),
+    ("POST", "/college-users/{user_id}/remove"): ("/college-users/nope/remove", None, STAFF_ONLY),
     ("GET", "/transcript-batches"): ("/transcript-batches", None, {"college", "staff"}),
     ("POST", "/transcript-batches"): (
         "/transcript-batches",

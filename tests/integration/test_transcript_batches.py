@@ -318,3 +318,22 @@ def test_closing_the_same_batch_twice_at_once_makes_one_batch(
     assert [b["batch_id"] for b in college["batches"]] == [made["batch_id"]]
     assert college["exported"] == 2
     assert len(_csv(api, made["batch_id"], STAFF)) == 2
+
+
+def test_a_removed_registrar_is_refused_at_once(api, grades_api, world):
+    # Given a registrar who downloaded their college's batch
+    _grades(grades_api, world, ann="A-")
+    batch = _close(api)[1]
+    registrar = _registrar(world)
+    assert api("GET", f"/transcript-batches/{batch['batch_id']}/csv", as_=registrar)[0] == 200
+    # When staff remove them (twice: the second finds it done)
+    removed = world.ok("POST", f"/college-users/{registrar['sub']}/remove")
+    again = world.ok("POST", f"/college-users/{registrar['sub']}/remove")
+    # Then the record says removed, and their still-valid token is refused everywhere
+    assert removed["status"] == again["status"] == "removed"
+    assert removed["removed_at"] == again["removed_at"]
+    for method, url in (
+        ("GET", f"/transcript-batches?school_year={YEAR}"),
+        ("GET", f"/transcript-batches/{batch['batch_id']}/csv"),
+    ):
+        assert api(method, url, as_=registrar)[0] == 403, url

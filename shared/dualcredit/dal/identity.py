@@ -176,13 +176,17 @@ def remove_school_user(email: str) -> None:
     """Take away a school user's sign-in: disabled (no new sign-in), signed out
     everywhere (their refresh tokens revoked), out of the school group. Each step is
     idempotent, so a removal that failed halfway can be run again."""
+    remove_invited_user(email, SCHOOL_GROUP)
+
+
+def remove_invited_user(email: str, group: str) -> None:
+    """Disable an invited user, sign them out everywhere and take them out of `group`
+    (each step idempotent)."""
     cognito = client("cognito-idp")
     pool = _pool()
     try:
         cognito.admin_disable_user(UserPoolId=pool, Username=email)
         cognito.admin_user_global_sign_out(UserPoolId=pool, Username=email)
-        cognito.admin_remove_user_from_group(
-            UserPoolId=pool, Username=email, GroupName=SCHOOL_GROUP
-        )
+        cognito.admin_remove_user_from_group(UserPoolId=pool, Username=email, GroupName=group)
     except ClientError as error:
         raise _refusal(error) from error

@@ -47,6 +47,15 @@ def get_college_users(
     return college_users.list_users(caller(router), college)
 
 
+@router.post(
+    "/college-users/<user_id>/remove",
+    summary="Take a college registrar's access away",
+    tags=["transcripts"],
+)
+def post_college_user_remove(user_id: IdPath) -> CollegeUser:
+    return college_users.remove(caller(router), user_id, clock.now())
+
+
 @router.get(
     "/transcript-batches",
     summary="Per college: credit earned, exported and posted, and its batches",

@@ -9,9 +9,11 @@ from datetime import datetime
 
 from dualcredit.dal import catalog as catalog_data
 from dualcredit.dal import identity, keys
-from dualcredit.errors import Conflict, Forbidden, InvalidInput, Unavailable
+from dualcredit.errors import Conflict, Forbidden, InvalidInput, NotFound, Unavailable
 from dualcredit.logic.caller import Caller, Role
 from dualcredit.models.transcripts import CollegeUser, CollegeUserInvite
+
+REMOVED = "removed"
 
 
 def colleges() -> list[str]:
@@ -39,6 +41,8 @@ def current(caller: Caller) -> Caller:
     record = catalog_data.get(keys.college_user_pk(caller.user_id))
     if record is None or record.get("type") != "college_user":
         raise Forbidden("Your account is not tied to a college. Contact the consortium office.")
+    if record.get("status") == REMOVED:
+        raise Forbidden("This account was removed. Contact the consortium office.")
     return replace(caller, college=str(record["college"]))
 
 
@@ -77,3 +81,30 @@ def list_users(caller: Caller, college: str) -> list[CollegeUser]:
         CollegeUser.model_validate(item)
         for item in catalog_data.list_college_users(known_college(college))
     ]
+
+
+def remove(caller: Caller, user_id: str, at: datetime) -> CollegeUser:
+    """Staff take a registrar's access away: the record says removed first (the API
+    refuses them from then on), then Cognito disables the account, signs it out
+    everywhere and takes it out of the college group. Idempotent: a removal whose
+    Cognito part failed is finished by running it again."""
+    caller.require(Role.STAFF)
+    record = catalog_data.get(keys.college_user_pk(user_id))
+    if record is None or record.get("type") != "college_user":
+        raise NotFound("There is no such college registrar.")
+    if record.get("status") != REMOVED:
+        after = {**record, "status": REMOVED, "removed_at": at.isoformat()}
+        try:
+            record = catalog_data.replace("college_user", record, after, actor=caller.actor, at=at)
+        except catalog_data.StaleRecord:
+            raise Conflict("Someone changed this registrar at the same time; try again.") from None
+    try:
+        identity.remove_invited_user(str(record["email"]), identity.COLLEGE_GROUP)
+    except identity.IdentityBusy:
+        raise Unavailable(
+            "The sign-in service is busy; remove the user again in a minute."
+        ) from None
+    except identity.IdentityRefused as refused:
+        if refused.code != "UserNotFoundException":  # already gone from the pool
+            raise InvalidInput("The sign-in service refused to remove this user.") from None
+    return CollegeUser.model_validate(record)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -31,6 +31,9 @@ class CollegeUser(Model):
     email: str
     college: str
     invited_at: datetime
+    #: "removed": staff took the sign-in away (disabled, signed out, out of the group).
+    status: Literal["active", "removed"] = "active"
+    removed_at: datetime | None = None
 
 
 class BatchClose(ApiModel):
