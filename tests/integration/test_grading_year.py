@@ -286,3 +286,37 @@ def test_staff_move_the_grading_deadline_within_june_16_to_30_until_the_year_is_
     status, refused = api("PUT", "/grading/2026-27", as_=STAFF, body={"deadline": "2027-06-28"})
     assert status == 409, refused
     assert api("GET", "/grading/2026-27", as_=STAFF)[1]["deadline"] == "2027-06-18"
+
+
+def test_a_finalization_landing_while_a_batch_is_written_keeps_every_grade_out(
+    api, grades_api, world, clock, monkeypatch
+):
+    from dualcredit.dal import registrations
+
+    # Given the deadline is over, and staff finalize the year right after the teacher's
+    # batch read the roster (before it writes)
+    clock("2027-06-26T09:00:00-07:00")
+    read_roster = registrations.roster
+    finalized: list[int] = []
+
+    def roster_then_finalized(school_id: str, school_year: str) -> list:
+        found = read_roster(school_id, school_year)
+        if not finalized:  # once (finalizing reads the rosters too)
+            finalized.append(0)
+            finalized[0] = api("POST", "/grading/2026-27/finalize", as_=STAFF)[0]
+        return found
+
+    monkeypatch.setattr(registrations, "roster", roster_then_finalized)
+    # When the batch is written
+    status, answer = grades_api(
+        "PUT",
+        f"/schools/{world.school_x}/grades",
+        as_=_teacher(world),
+        body=_grades(world, ann="A", bea="B"),
+    )
+    monkeypatch.setattr(registrations, "roster", read_roster)
+    assert finalized == [200]
+    # Then it is refused in the words of a finalized year, and no grade landed
+    assert status == 409 and "final" in answer["message"], answer
+    roster = api("GET", f"/schools/{world.school_x}/roster?school_year=2026-27", as_=STAFF)[1]
+    assert {r["grade"] for r in roster} == {None}

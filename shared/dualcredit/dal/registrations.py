@@ -164,6 +164,15 @@ class RegistrationChanged(Exception):
     was read."""
 
 
+class YearFinalized(Exception):
+    """Staff finalized the year's grades while a school's batch was being written: the
+    transaction that met it wrote nothing (the ones before it were written before)."""
+
+
+#: Each guarded transaction's first item: the year's window record, not finalized.
+_NOT_FINALIZED = "attribute_not_exists(finalized_at)"
+
+
 @dataclass(frozen=True)
 class GradeChange:
     """One registration's new grade, against the grade read with it (None: none yet)."""
@@ -181,13 +190,18 @@ class EnrollmentChange:
     in_class: bool
 
 
-def post_grades(changes: list[GradeChange], *, actor: Actor, at: datetime) -> None:
+def post_grades(
+    changes: list[GradeChange], *, actor: Actor, at: datetime, open_year: str | None = None
+) -> None:
     """Write the grades with their audit records. Each grade is conditional on the grade
     read with it, so a concurrent change is not overwritten, and on the student not being
     marked out of the class meanwhile (rules.grade_may_be_posted holds at the write too);
-    a posted grade marks a student not answered for yet as in the class."""
+    a posted grade marks a student not answered for yet as in the class. With
+    `open_year`, each transaction also checks that year's grades are not finalized
+    (YearFinalized otherwise)."""
 
     def write(txn: dynamo.Transaction, i: int) -> None:
+        _guard(txn, open_year)
         change = changes[i]
         r, before = change.registration, change.registration.grade
         pk = keys.student_pk(r.student_id)
@@ -222,14 +236,21 @@ def post_grades(changes: list[GradeChange], *, actor: Actor, at: datetime) -> No
             },
         )
 
-    _in_transactions(changes, write)
+    _in_transactions(changes, write, guarded=open_year is not None)
 
 
-def set_enrollments(changes: list[EnrollmentChange], *, actor: Actor, at: datetime) -> None:
+def set_enrollments(
+    changes: list[EnrollmentChange],
+    *,
+    actor: Actor,
+    at: datetime,
+    open_year: str | None = None,
+) -> None:
     """Record the schools' answers with their audit records, each conditional on the
-    answer read with it."""
+    answer read with it (and, with `open_year`, on that year not finalized)."""
 
     def write(txn: dynamo.Transaction, i: int) -> None:
+        _guard(txn, open_year)
         change = changes[i]
         r, before = change.registration, change.registration.in_class
         pk = keys.student_pk(r.student_id)
@@ -255,7 +276,13 @@ def set_enrollments(changes: list[EnrollmentChange], *, actor: Actor, at: dateti
             after={"offering_id": r.offering_id, "in_class": change.in_class},
         )
 
-    _in_transactions(changes, write)
+    _in_transactions(changes, write, guarded=open_year is not None)
+
+
+def _guard(txn: dynamo.Transaction, open_year: str | None) -> None:
+    """A transaction's first item, when guarded: the year's grades are not finalized."""
+    if open_year is not None and not txn.items:
+        txn.check(keys.window_pk(open_year), keys.META_SK, condition=_NOT_FINALIZED)
 
 
 def _unchanged(attribute: str, before: Any) -> str:
@@ -270,15 +297,20 @@ def _before(before: Any) -> dict[str, Any]:
 
 
 def _in_transactions(
-    changes: Sequence[Any], write: Callable[[dynamo.Transaction, int], None]
+    changes: Sequence[Any],
+    write: Callable[[dynamo.Transaction, int], None],
+    *,
+    guarded: bool = False,
 ) -> None:
     """As few transactions as the item limit allows (each change is an update and its
-    audit record); RegistrationChanged when a condition fails, with the earlier
-    transactions written (writing the same changes again is safe: unchanged values are
-    not written)."""
+    audit record, after the guard when `guarded`); RegistrationChanged when a condition
+    fails (YearFinalized when it is the guard's), with the earlier transactions written
+    (writing the same changes again is safe: unchanged values are not written)."""
     try:
         dynamo.transact_each(len(changes), write, drop_failed=False)
     except dynamo.TransactionCancelled as cancelled:
+        if guarded and 0 in cancelled.failed:
+            raise YearFinalized() from cancelled
         raise RegistrationChanged() from cancelled
 
 

@@ -153,7 +153,7 @@ def _post(
                     status="unchanged" if unchanged else "posted",
                 )
             )
-        registration_data.post_grades(changes, actor=caller.actor, at=at)
+        registration_data.post_grades(changes, actor=caller.actor, at=at, open_year=year.name)
         return results, len(changes)
 
     results, posted = roster.against_roster(
@@ -205,7 +205,7 @@ def answer_enrollments(
                     status="unchanged" if unchanged else "recorded",
                 )
             )
-        registration_data.set_enrollments(changes, actor=caller.actor, at=at)
+        registration_data.set_enrollments(changes, actor=caller.actor, at=at, open_year=year.name)
         return answers, len(changes)
 
     answers, recorded = roster.against_roster(

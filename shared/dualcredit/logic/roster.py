@@ -152,13 +152,19 @@ def against_roster[T](
     written once staff finalized the year (logic.grading.refuse_if_final)."""
     refuse_if_final(year, by_staff=by_staff)
     try:
-        return attempt(registration_data.roster(school_id, year.name))
-    except registration_data.RegistrationChanged:
-        pass
-    try:
-        return attempt(registration_data.roster(school_id, year.name))
-    except registration_data.RegistrationChanged:
-        raise Conflict(
-            f"Some of these {what} were changed by someone else a moment ago. Reload and "
-            f"try again; {what} already saved stay as they are."
-        ) from None
+        try:
+            return attempt(registration_data.roster(school_id, year.name))
+        except registration_data.RegistrationChanged:
+            pass
+        try:
+            return attempt(registration_data.roster(school_id, year.name))
+        except registration_data.RegistrationChanged:
+            raise Conflict(
+                f"Some of these {what} were changed by someone else a moment ago. Reload and "
+                f"try again; {what} already saved stay as they are."
+            ) from None
+    except registration_data.YearFinalized:
+        # Staff finalized the year while this batch was written (the writes carry the
+        # check, so none landed after it): the same words as before the batch.
+        refuse_if_final(year, by_staff=by_staff)
+        raise Conflict("This school year's grades were finalized a moment ago.") from None
