@@ -337,3 +337,27 @@ def test_a_removed_registrar_is_refused_at_once(api, grades_api, world):
         ("GET", f"/transcript-batches/{batch['batch_id']}/csv"),
     ):
         assert api(method, url, as_=registrar)[0] == 403, url
+
+
+def test_closing_and_posting_take_a_bounded_number_of_requests(api, grades_api, world, aws):
+    # Given Ann and Cy's credits to send (two schools in the catalog, one college)
+    _grades(grades_api, world, ann="A-", cy="B")
+    registrar = _registrar(world)
+    # When staff close the batch
+    aws.clear()
+    status, batch = _close(api)
+    # Then: the colleges (1 Query), the batches so far (1 Query), the credits to send (the
+    # schools, each school's roster, the year's student-years: 4 Queries), the profiles
+    # (1 BatchGetItem); the lines (1 transaction per 100), the claim (1), the classes'
+    # note (1 per 100)
+    assert status == 201
+    assert dict(aws) == {"Query": 6, "BatchGetItem": 1, "TransactWriteItems": 3}
+    # When the registrar marks it posted whole
+    aws.clear()
+    status, _ = api(
+        "POST", f"/transcript-batches/{batch['batch_id']}/posted", as_=registrar, body={}
+    )
+    # Then: the registrar's record and the batch's pointer (2 GetItem), the batch (1 Query),
+    # the lines and the classes (1 transaction per 50 lines), the audit record (1)
+    assert status == 200
+    assert dict(aws) == {"GetItem": 2, "Query": 1, "TransactWriteItems": 2}
