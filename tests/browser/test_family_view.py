@@ -187,3 +187,25 @@ def test_a_slow_connection_shows_the_dashboard_is_loading(page: Page, stack):
     expect(page.locator("#loading")).to_contain_text("Loading")
     expect(_year(page)).to_be_visible(timeout=30_000)
     expect(page.locator("#loading")).to_be_hidden()
+
+
+def test_the_pay_page_says_how_to_pay_by_check_in_both_languages(page: Page, stack):
+    # Given a registered student whose fee is due
+    student = api_student(stack)
+    # When a parent opens the pay page
+    page.goto("/pay/")
+    check = page.get_by_role("region", name="Pay by check or money order")
+    # Then it gives the payee and the mailing address before any lookup
+    expect(check.locator(".check-payee")).to_have_text("PNW College Credit")
+    expect(check.locator(".check-address")).to_contain_text("Bellevue WA 98007")
+    expect(check).to_contain_text("Write the student's SERS ID on the check or money order.")
+    # When they look the fee up, Then it names the SERS ID to write on the check
+    page.get_by_label("SERS ID").fill(student.sers_id)
+    page.get_by_label("Student's date of birth").fill(student.birth_date)
+    page.get_by_role("button", name="Look up the fee").click()
+    expect(check).to_contain_text(f"Write the SERS ID {student.sers_id} on the check")
+    # And in Spanish, the same
+    _in_spanish(page)
+    check = page.get_by_role("region", name="Pagar con cheque o giro postal")
+    expect(check.locator(".check-payee")).to_have_text("PNW College Credit")
+    expect(check).to_contain_text("Escriba el SERS ID del estudiante en el cheque o giro postal.")

@@ -1,6 +1,11 @@
 import { api } from "./api.js";
+import { checkHow, loadProgram } from "./check-payment.js";
 import { onSubmit, requireFields, showErrors } from "./forms.js";
-import { FEE_STATUS, h, money, ready } from "./page.js";
+import { loadCatalogs, t } from "./i18n.js";
+import { FEE_STATUS, h, money, ready, showPage } from "./page.js";
+
+await loadCatalogs("pay");
+showPage();
 
 const lookupForm = document.getElementById("lookup-form");
 const payForm = document.getElementById("pay-form");
@@ -10,19 +15,21 @@ const notice = document.getElementById("pay-notice");
 // sessionStorage while the parent is at Stripe, so a cancel comes back looked up.
 const PROOF_KEY = "pay-proof";
 let proof = null;
+// How to pay by check (payee, address), from the API's settings; loaded with the page.
+const program = await loadProgram(api);
 const back = new URLSearchParams(location.search);
 
 function show(found) {
   document.getElementById("summary-year").textContent = found.school_year;
-  const status = found.registered ? (FEE_STATUS[found.fee_status] || found.fee_status) : "No class registered yet";
+  const status = found.registered ? (FEE_STATUS[found.fee_status] || found.fee_status) : t("pay.not_registered");
   document.getElementById("summary-facts").replaceChildren(
-    h("dt", {}, "Student"), h("dd", {}, found.masked_name),
-    h("dt", {}, "SERS ID"), h("dd", {}, found.sers_id),
-    h("dt", {}, "School year"), h("dd", {}, found.school_year),
-    h("dt", {}, "Status"), h("dd", {}, status),
-    h("dt", {}, "Amount due"), h("dd", {}, money(found.amount_due_cents)));
+    h("dt", {}, t("pay.student")), h("dd", { translate: "no" }, found.masked_name),
+    h("dt", {}, t("pay.sers_id")), h("dd", { translate: "no" }, found.sers_id),
+    h("dt", {}, t("pay.school_year")), h("dd", {}, found.school_year),
+    h("dt", {}, t("pay.status")), h("dd", {}, status),
+    h("dt", {}, t("pay.amount_due")), h("dd", {}, money(found.amount_due_cents)));
   const button = document.getElementById("pay-button");
-  button.textContent = `Pay ${money(found.amount_due_cents)} by card`;
+  button.textContent = t("pay.pay_amount_by_card", { amount: money(found.amount_due_cents) });
   const owes = found.amount_due_cents > 0 && !found.bank_payment_processing;
   payForm.hidden = !owes || !found.window_open;
   document.getElementById("bank-processing").hidden = !found.bank_payment_processing;
@@ -30,6 +37,14 @@ function show(found) {
   closed.hidden = !owes || found.window_open;
   document.getElementById("window-closed-when").textContent = found.window_message || "";
   summary.hidden = false;
+  showCheck(found.sers_id);
+}
+
+/** How to pay by check, with the student's SERS ID to write once it is looked up. */
+function showCheck(sersId) {
+  if (!program) return;
+  document.getElementById("check-how").replaceChildren(checkHow(program, sersId));
+  document.getElementById("check-box").hidden = false;
 }
 
 async function lookUp(data) {
@@ -40,27 +55,33 @@ async function lookUp(data) {
 }
 
 onSubmit(lookupForm, async (data) => {
-  requireFields(data, { sers_id: "Enter the SERS ID.", birth_date: "Enter the student's date of birth." });
+  requireFields(data, { sers_id: t("pay.enter_sers_id"), birth_date: t("pay.enter_birth_date") });
   summary.hidden = true;
   notice.textContent = "";
   await lookUp(data);
   document.getElementById("summary-heading").focus();
-}, { busyLabel: "Looking up…" });
+}, { busyLabel: t("pay.looking_up") });
 
 onSubmit(payForm, async (data) => {
   const body = { ...proof, ...(data.receipt_email ? { receipt_email: data.receipt_email } : {}) };
   const checkout = await api("/pay/checkout", { method: "POST", body, auth: false });
   sessionStorage.setItem(PROOF_KEY, JSON.stringify(proof));
   location.assign(checkout.checkout_url);
-}, { busyLabel: "Opening payment page…" });
+}, { busyLabel: t("pay.opening_payment") });
 
-const PAID_WORDS = {
-  recorded: "Thank you. The payment is recorded; a receipt is on its way to the student's email (and to yours, if you gave it).",
-  under_review: "Thank you. The payment is received; our office is checking it and will email the student.",
-  processing: "Thank you. The bank payment is processing: banks take up to 4 business days. You do not need to pay again.",
-  confirming: "Thank you. The payment is received and is being confirmed; a receipt will be emailed to the student.",
-  not_paid: "The payment was not completed, and you were not charged.",
+const PAID_KEYS = {
+  recorded: "pay.paid_recorded",
+  under_review: "pay.paid_under_review",
+  processing: "pay.paid_processing",
+  confirming: "pay.paid_confirming",
+  not_paid: "pay.paid_not_paid",
 };
+
+/** Say the outcome, and move the keyboard's focus to it. */
+function say(text) {
+  notice.textContent = text;
+  notice.focus();
+}
 
 async function confirmPaid(sessionId) {
   // The API asks Stripe for the session and records it at once (the webhook may come later).
@@ -69,12 +90,12 @@ async function confirmPaid(sessionId) {
     if (attempt) await new Promise((resolve) => setTimeout(resolve, 1000));
     result = await api(`/pay/checkout/${encodeURIComponent(sessionId)}/fulfil`, { method: "POST", body: {}, auth: false });
   }
-  notice.textContent = PAID_WORDS[result.payment] || PAID_WORDS.confirming;
+  say(t(PAID_KEYS[result.payment] || PAID_KEYS.confirming));
 }
 
 if (back.get("paid")) {
   sessionStorage.removeItem(PROOF_KEY);
-  notice.textContent = PAID_WORDS.confirming;
+  say(t(PAID_KEYS.confirming));
   const sessionId = back.get("session_id") || "";
   if (sessionId.startsWith("cs_")) {
     try {
@@ -84,7 +105,7 @@ if (back.get("paid")) {
     }
   }
 } else if (back.get("cancelled")) {
-  notice.textContent = "You were not charged. The payment was cancelled; you can pay below when you are ready.";
+  say(t("pay.cancelled"));
   const kept = JSON.parse(sessionStorage.getItem(PROOF_KEY) || "null");
   if (kept) {
     lookupForm.elements.sers_id.value = kept.sers_id;
@@ -96,4 +117,5 @@ if (back.get("paid")) {
     }
   }
 }
+showCheck(proof ? proof.sers_id : null);
 ready();
