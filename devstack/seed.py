@@ -21,6 +21,8 @@ STAFF_EMAIL = "staff@example.org"
 STAFF_PASSWORD = "Staff-Dev-Pass-1"  # noqa: S105
 SCHOOL_USER_EMAIL = "teacher@example.org"
 SCHOOL_USER_PASSWORD = "Teacher-Dev-Pass-1"  # noqa: S105
+REGISTRAR_EMAIL = "registrar@example.org"
+REGISTRAR_PASSWORD = "Registrar-Dev-Pass-1"  # noqa: S105
 STUDENT_EMAIL = "student@example.org"
 STUDENT_PASSWORD = "Student-Dev-Pass-1"  # noqa: S105
 STUDENT_BIRTH_DATE = "2009-03-14"  # with the SERS ID, what a parent pays with at /pay
@@ -155,7 +157,8 @@ def _sign_up_student(stack: Any) -> str:
 
 def seed(stack: Any) -> SeedResult:
     """Schools, articulated courses and this and next school year's offerings; a staff
-    user, a school user for the first school, and one student with a SERS ID who, while
+    user, a school user for the first school, a registrar of the first course's college,
+    and one student with a SERS ID who, while
     this school year's window is open (by the app's clock), is registered in a class,
     so the fee is due and Pay works at once."""
     cognito = stack.client("cognito-idp")
@@ -206,6 +209,21 @@ def seed(stack: Any) -> SeedResult:
             SCHOOL_USER_PASSWORD,
             f"school user at {first_school['name']}",
             stack.enrol_totp(SCHOOL_USER_EMAIL, SCHOOL_USER_PASSWORD),
+        )
+    )
+
+    college = str(result.courses[0]["college"])
+    staff.ok("POST", "/college-users", {"email": REGISTRAR_EMAIL, "college": college})
+    cognito.admin_set_user_password(
+        UserPoolId=pool, Username=REGISTRAR_EMAIL, Password=REGISTRAR_PASSWORD, Permanent=True
+    )
+    result.accounts.append(
+        DemoAccount(
+            "college",
+            REGISTRAR_EMAIL,
+            REGISTRAR_PASSWORD,
+            f"registrar at {college}",
+            stack.enrol_totp(REGISTRAR_EMAIL, REGISTRAR_PASSWORD),
         )
     )
 
