@@ -68,6 +68,8 @@ def test_a_registrar_is_invited_downloads_a_batch_and_marks_it_posted(page: Page
     invite.get_by_label("College").select_option(COLLEGE)
     invite.get_by_role("button", name="Send the invitation").click()
     expect(invite.get_by_role("status")).to_contain_text(f"{email} is invited as {COLLEGE}")
+    registrars = page.get_by_role("region", name="College registrars")
+    expect(registrars.get_by_role("row").filter(has_text=email)).to_contain_text("Active")
     page.get_by_role("button", name=f"Close the next batch for {COLLEGE}").click()
     expect(page.locator("#close-form").get_by_role("status")).to_contain_text(
         f"Batch 1 for {COLLEGE}"
@@ -132,3 +134,13 @@ def test_a_registrar_is_invited_downloads_a_batch_and_marks_it_posted(page: Page
     (registration,) = year_of(dashboard_of(stack, student))["registrations"]
     assert registration["credit_posted"]["college"] == COLLEGE
     assert registration["credit_posted"]["batch_number"] == 1
+
+    # When staff remove the registrar
+    page.get_by_role("button", name=f"Remove {email}").click()
+    expect(page.locator("#registrars-form").get_by_role("status")).to_have_text(
+        f"{email} can no longer sign in."
+    )
+    expect(registrars.get_by_role("row").filter(has_text=email)).to_contain_text("Removed")
+    # Then their open page, reloaded, is refused at once (their token is still valid)
+    registrar.reload()
+    expect(registrar.locator("#page-alert")).to_contain_text("This account was removed.")

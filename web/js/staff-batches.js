@@ -10,6 +10,8 @@ await loadCatalogs("batches");
 const yearForm = document.getElementById("year-form");
 const closeForm = document.getElementById("close-form");
 const inviteForm = document.getElementById("invite-form");
+const registrarsForm = document.getElementById("registrars-form");
+let colleges = [];
 let year = "";
 
 function save(blob, filename) {
@@ -50,7 +52,35 @@ function downloadButton(batch) {
   return button;
 }
 
-function show(colleges) {
+function removeButton(user) {
+  const button = h("button", { type: "button", class: "danger" }, t("batches.remove", { email: user.email }));
+  button.addEventListener("click", () => whileBusy(button, t("batches.removing"), async () => {
+    clearErrors(registrarsForm);
+    try {
+      await api(`/college-users/${encodeURIComponent(user.user_id)}/remove`, { method: "POST" });
+      await showRegistrars();
+      showStatus(registrarsForm, t("batches.removed", { email: user.email }));
+    } catch (error) {
+      showErrors(registrarsForm, error);
+    }
+  }));
+  return button;
+}
+
+async function showRegistrars() {
+  const lists = await Promise.all(colleges.map((c) => api(`/college-users${query({ college: c.college })}`)));
+  const users = lists.flat();
+  const headers = [t("batches.col_email"), t("batches.col_college"), t("batches.col_status"), t("batches.col_actions")];
+  document.getElementById("registrar-list").replaceChildren(users.length
+    ? table(t("batches.registrars"), headers, users.map((u) => [
+      h("span", { translate: "no" }, u.email), h("span", { translate: "no" }, u.college),
+      u.status === "removed" ? t("batches.status_removed") : t("batches.status_active"),
+      u.status === "removed" ? "" : removeButton(u)]))
+    : h("p", {}, t("batches.no_registrars")));
+}
+
+function show(found) {
+  colleges = found;
   document.getElementById("colleges-heading").textContent = t("batches.colleges_for", { year });
   const headers = [t("batches.col_college"), t("batches.col_earned"), t("batches.col_exported"), t("batches.col_posted"),
     t("batches.col_batches"), t("batches.col_actions")];
@@ -72,6 +102,7 @@ function show(colleges) {
 async function load(name) {
   year = name;
   show(await api(`/transcript-batches${query({ school_year: name })}`));
+  await showRegistrars();
 }
 
 if (await startPage("staff", async () => {
@@ -84,6 +115,7 @@ if (await startPage("staff", async () => {
   onSubmit(inviteForm, async (data) => {
     const user = await api("/college-users", { method: "POST", body: data });
     inviteForm.reset();
+    await showRegistrars();
     showStatus(inviteForm, t("batches.invited", { email: user.email, college: user.college }));
   });
 }
