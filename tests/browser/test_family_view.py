@@ -209,3 +209,27 @@ def test_the_pay_page_says_how_to_pay_by_check_in_both_languages(page: Page, sta
     check = page.get_by_role("region", name="Pagar con cheque o giro postal")
     expect(check.locator(".check-payee")).to_have_text("PNW College Credit")
     expect(check).to_contain_text("Escriba el SERS ID del estudiante en el cheque o giro postal.")
+
+
+def test_the_printable_confirmation_carries_the_consortium_and_how_to_pay_by_check(
+    page: Page, stack
+):
+    # Given a registered student whose fee is due
+    student = api_student(stack)
+    sign_in(page, student.email, student.password, lands_on=DASHBOARD)
+    # When they open the year's printable confirmation
+    page.get_by_role("link", name="Print your 2026-27 registration confirmation").click()
+    confirmation = page.locator("#confirmation")
+    # Then it names the consortium and its contact, and how to pay by check with the SERS ID
+    expect(confirmation.locator(".consortium")).to_contain_text("PNW College Credit")
+    expect(confirmation.locator(".consortium")).to_contain_text("info@pnwcollegecredit.org")
+    check = page.get_by_role("region", name="Pay by check or money order")
+    expect(check.locator(".check-address")).to_contain_text("3000 Landerholm Circle SE")
+    expect(check).to_contain_text(f"Write the SERS ID {student.sers_id} on the check")
+    expect(page.locator("#loading")).to_be_hidden()
+    # And in Spanish, the same page in Spanish
+    _in_spanish(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirmación de registro")
+    expect(page.get_by_role("region", name="Pagar con cheque o giro postal")).to_contain_text(
+        f"Escriba el SERS ID {student.sers_id} en el cheque"
+    )

@@ -1,38 +1,64 @@
 import { api } from "./api.js";
+import { checkHow } from "./check-payment.js";
+import { loadCatalogs, t } from "./i18n.js";
 import { dateTime, FEE_STATUS, h, money, ready, startPage, table } from "./page.js";
 
+await loadCatalogs("confirmation");
+
 const root = document.getElementById("confirmation");
+const loading = document.getElementById("loading");
 document.getElementById("print").addEventListener("click", () => window.print());
 
+/** The consortium's name and contact, as the settings give them (printed at the top). */
+function consortium(program) {
+  return h("section", { class: "consortium", "aria-labelledby": "consortium-name" },
+    h("p", { id: "consortium-name" }, h("strong", { translate: "no" }, program.consortium_name)),
+    h("p", {}, t("confirmation.contact"), " ",
+      h("a", { href: `mailto:${program.contact_email}`, translate: "no" }, program.contact_email)));
+}
+
 async function render() {
-  const [profile, dashboard] = await Promise.all([api("/students/me"), api("/students/me/dashboard")]);
+  const [profile, overview] = await Promise.all([api("/students/me"), api("/students/me/overview")]);
   const wanted = new URLSearchParams(location.search).get("year");
-  const years = dashboard.years.slice().sort((a, b) => b.school_year.localeCompare(a.school_year));
-  const year = years.find((y) => y.school_year === wanted) || years[0];
+  const year = overview.years.find((y) => y.school_year === wanted) || overview.years[0];
   if (!year) {
-    root.replaceChildren(h("p", {}, "You have not registered a class yet. ", h("a", { href: "/classes/" }, "Register a class"), "."));
+    root.replaceChildren(consortium(overview.program),
+      h("p", {}, t("confirmation.none_yet"), " ", h("a", { href: "/classes/" }, t("confirmation.register_class"))));
     return;
   }
   const name = [profile.legal_first_name, profile.legal_last_name].join(" ");
-  const latest = year.registrations.map((r) => r.registered_at).sort().at(-1);
+  const latest = year.classes.map((r) => r.registered_at).sort().at(-1);
+  const fee = FEE_STATUS[year.fee_status] || year.fee_status;
+  const owes = year.amount_due_cents > 0 || year.fee_status === "waiver_pending";
   root.replaceChildren(
+    consortium(overview.program),
     h("section", { class: "sers-id-box", "aria-labelledby": "confirm-sers-label" },
-      h("p", { id: "confirm-sers-label" }, h("strong", {}, "SERS ID")),
-      h("span", { class: "sers-id" }, dashboard.sers_id)),
+      h("p", { id: "confirm-sers-label" }, h("strong", {}, t("confirmation.sers_id"))),
+      h("span", { class: "sers-id", translate: "no" }, overview.sers_id)),
     h("dl", { class: "facts" },
-      h("dt", {}, "Student"), h("dd", {}, name),
-      h("dt", {}, "Date of birth"), h("dd", {}, profile.birth_date),
-      h("dt", {}, "School"), h("dd", {}, profile.school_name),
-      h("dt", {}, "School year"), h("dd", {}, year.school_year),
-      h("dt", {}, "Registered"), h("dd", {}, dateTime(latest)),
-      h("dt", {}, "Fee"), h("dd", {}, `${FEE_STATUS[year.fee_status] || year.fee_status}` +
-        (year.amount_due_cents > 0 ? ` (${money(year.amount_due_cents)})` : ""))),
-    table(`Classes registered for ${year.school_year}`, ["Class", "Teacher", "College course", "Credits"],
-      year.registrations.map((r) => [r.high_school_course, r.teacher,
+      h("dt", {}, t("confirmation.student")), h("dd", { translate: "no" }, name),
+      h("dt", {}, t("confirmation.birth_date")), h("dd", {}, profile.birth_date),
+      h("dt", {}, t("confirmation.school")), h("dd", { translate: "no" }, profile.school_name),
+      h("dt", {}, t("confirmation.school_year")), h("dd", {}, year.school_year),
+      h("dt", {}, t("confirmation.registered")), h("dd", {}, dateTime(latest)),
+      h("dt", {}, t("confirmation.fee")), h("dd", { class: "fee" },
+        year.amount_due_cents > 0 ? t("confirmation.fee_with_amount", { status: fee, amount: money(year.amount_due_cents) }) : fee)),
+    table(t("confirmation.classes_caption", { year: year.school_year }),
+      [t("confirmation.col_class"), t("confirmation.col_teacher"), t("confirmation.col_college_course"), t("confirmation.col_credits")],
+      year.classes.map((r) => [r.high_school_course, r.teacher,
         `${r.college}: ${r.college_course_code} ${r.college_course_title}`, String(r.credits)])),
-    h("p", { class: "muted" }, `Printed ${dateTime(new Date().toISOString())}. Keep this page with your records.`),
+    owes ? h("section", { class: "check-payment", "aria-labelledby": "confirm-check" },
+      h("h2", { id: "confirm-check" }, t("confirmation.check_heading")),
+      checkHow(overview.program, overview.sers_id)) : null,
+    h("p", { class: "muted" }, t("confirmation.printed", { when: dateTime(new Date().toISOString()) })),
   );
 }
 
-await startPage("student", render);
+await startPage("student", async () => {
+  try {
+    await render();
+  } finally {
+    loading.hidden = true;
+  }
+});
 ready();
