@@ -120,9 +120,13 @@ def close(caller: Caller, data: BatchClose, at: datetime) -> TranscriptBatch:
     partition = transcript_data.read_partition(year, college)
     delta = rules.transcript_delta(_to_send(year, college), _sent(partition))
     if not delta:
-        last = f"batch {partition.last_number}" if partition.last_number else "no batch yet"
+        since = (
+            f"since batch {partition.last_number}"
+            if partition.last_number
+            else "yet (no credit is earned with its fee paid or waived)"
+        )
         raise Conflict(
-            f"Nothing is new or changed for {college} in {year} since {last}: "
+            f"Nothing is new or changed for {college} in {year} {since}: "
             "there is no batch to close.",
             field="college",
         )
