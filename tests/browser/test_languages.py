@@ -48,6 +48,7 @@ ROLE_PAGES = {
         (
             "/staff/",
             "/staff/requests/",
+            "/staff/catalog/",
             "/staff/review/",
             "/staff/window/",
             "/staff/grading/",

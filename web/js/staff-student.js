@@ -1,7 +1,10 @@
+import { loadCatalogs, t, tNodes } from "./i18n.js";
 import { api, query } from "./api.js";
 import { onSubmit, requireFields, showStatus } from "./forms.js";
 import { dateTime, feeStatus, h, longDate, money, startPage, table, ready } from "./page.js";
 import { paymentLabel as flaggedLabel, refundRetryMessage, voidedList } from "./payment-review.js";
+
+await loadCatalogs("staff_student", "payments");
 
 const studentId = new URLSearchParams(location.search).get("id") || "";
 const checkForm = document.getElementById("check-form");
@@ -10,16 +13,23 @@ const identityForm = document.getElementById("identity-form");
 const gradeForm = document.getElementById("grade-form");
 // The payment the void form acts on: { payment_id, label }.
 let voidTarget = null;
-const METHODS = { card: "Card", check: "Check", money_order: "Money order" };
+const METHODS = { card: "staff_student.card", check: "payments.method_check", money_order: "payments.method_money_order" };
+const data = (text) => h("span", { translate: "no" }, text);
+
+function entryLabel(method, number, cents, schoolYear, lateFee = false) {
+  const kind = METHODS[method] ? t(METHODS[method]) : method;
+  const what = number ? `${kind} ${number}` : kind;
+  return t(lateFee ? "staff_student.payment_label_late" : "staff_student.payment_label",
+    { what, amount: money(cents), year: schoolYear });
+}
 
 function paymentLabel(year, payment) {
-  const what = `${METHODS[payment.method] || payment.method}${payment.instrument_number ? ` ${payment.instrument_number}` : ""}`;
-  return `${what} for ${money(payment.amount_cents)} (${year.school_year}${payment.settles === "late_fee" ? ", late fee" : ""})`;
+  return entryLabel(payment.method, payment.instrument_number, payment.amount_cents, year.school_year, payment.settles === "late_fee");
 }
 
 function offerVoid(target) {
   voidTarget = target;
-  document.getElementById("void-heading").textContent = `Void ${target.label}?`;
+  document.getElementById("void-heading").textContent = t("staff_student.void_question", { label: target.label });
   voidForm.hidden = false;
 }
 
@@ -28,45 +38,48 @@ function today() {
   return new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
 }
 
-const ANSWERS = { true: "In the class", false: "Not in the class", null: "Not answered yet" };
-const REQUEST_KINDS = { waiver: "Fee waiver", prior_year: "Prior-year credit" };
-const REQUEST_STATUS = { pending: "Pending", approved: "Approved", denied: "Denied" };
+const ANSWERS = { true: "staff_student.in_class", false: "staff_student.not_in_class", null: "staff_student.not_answered" };
+const REQUEST_KINDS = { waiver: "staff_student.kind_waiver", prior_year: "staff_student.kind_prior_year" };
+const REQUEST_STATUS = { pending: "staff_student.pending", approved: "staff_student.approved", denied: "staff_student.denied" };
+const known = (table_, name) => (table_[name] ? t(table_[name]) : name);
 
 function creditWords(c) {
-  if (c.in_class === false) return "No (not in the class)";
-  if (!c.grade) return "Not graded yet";
-  return c.credit_earned ? "Earned" : "Not earned";
+  if (c.in_class === false) return t("staff_student.credit_not_in_class");
+  if (!c.grade) return t("staff_student.not_graded");
+  return t(c.credit_earned ? "staff_student.earned" : "staff_student.not_earned");
 }
 
 // classes: this student's classes of the year, with the school's answer, grade and credit.
 function yearSection(year, classes) {
   const id = `year-${year.school_year}`;
   return h("section", { class: "card year", "aria-labelledby": id, "data-year": year.school_year },
-    h("h2", { id }, `School year ${year.school_year}`),
+    h("h2", { id }, t("staff_student.school_year", { year: year.school_year })),
     h("dl", { class: "facts" },
-      h("dt", {}, "Fee"), h("dd", { class: "fee-status" }, feeStatus(year.fee_status)),
-      h("dt", {}, "Amount due"), h("dd", { class: "amount-due" }, money(year.amount_due_cents))),
+      h("dt", {}, t("staff_student.fee")), h("dd", { class: "fee-status" }, feeStatus(year.fee_status)),
+      h("dt", {}, t("staff_student.amount_due")), h("dd", { class: "amount-due" }, money(year.amount_due_cents))),
     classes.length
-      ? table(`Classes in ${year.school_year}`,
-        ["Class", "School", "Teacher", "College course", "Credits", "School's answer", "Grade", "Credit", "Sent in batch"],
-        classes.map((c) => [c.high_school_course, c.school_name, c.teacher,
-          `${c.college}: ${c.college_course_code} ${c.college_course_title}`, String(c.credits),
-          ANSWERS[String(c.in_class)], c.grade || "None yet", creditWords(c),
+      ? table(t("staff_student.classes_in", { year: year.school_year }),
+        ["staff_student.class", "staff_student.school", "staff_student.teacher", "staff_student.college_course",
+          "staff_student.credits", "staff_student.schools_answer", "staff_student.grade", "staff_student.credit",
+          "staff_student.sent_in_batch"].map((key) => t(key)),
+        classes.map((c) => [data(c.high_school_course), data(c.school_name), data(c.teacher),
+          data(`${c.college}: ${c.college_course_code} ${c.college_course_title}`), String(c.credits),
+          t(ANSWERS[String(c.in_class)]), c.grade ? data(c.grade) : t("staff_student.none_yet"), creditWords(c),
           // The transcript batch, once batches exist (the record's `batch`).
-          c.batch || "Not sent yet"]))
-      : h("p", {}, "No class registered."),
+          c.batch ? data(c.batch) : t("staff_student.not_sent")]))
+      : h("p", {}, t("staff_student.no_class")),
     year.payments.length
-      ? h("ul", { class: "payments", "aria-label": `Payments for ${year.school_year}` },
+      ? h("ul", { class: "payments", "aria-label": t("staff_student.payments_for", { year: year.school_year }) },
         ...year.payments.map((payment) => {
           const label = paymentLabel(year, payment);
-          return h("li", {}, `${label}, received ${payment.received_on} `,
+          return h("li", {}, t("staff_student.received", { label, date: payment.received_on }), " ",
             payment.method === "card" ? "" : h("button", {
-              type: "button", class: "secondary", "aria-label": `Void ${label}`,
+              type: "button", class: "secondary", "aria-label": t("staff_student.void_label", { label }),
               onclick: () => {
                 offerVoid({ payment_id: payment.payment_id, label });
                 voidForm.elements.reason.focus();
               },
-            }, "Void…"));
+            }, t("staff_student.void_button")));
         }))
       : "",
     voidedList(year));
@@ -82,12 +95,12 @@ function renderFlagged(flagged) {
       h("h3", {}, label),
       h("ul", { class: "reasons" }, item.reasons.map((r) => h("li", { "data-code": r.code }, r.words))),
       item.refund_retryable && h("div", { class: "actions" }, h("button", {
-        type: "button", class: "secondary", "aria-label": `Retry the refund of ${label}`,
+        type: "button", class: "secondary", "aria-label": t("staff_student.retry_refund_of", { label }),
         onclick: async (event) => {
           const button = event.currentTarget;
           button.disabled = true;
           button.setAttribute("aria-busy", "true");
-          button.textContent = "Asking Stripe…";
+          button.textContent = t("staff_student.asking_stripe");
           const status = document.getElementById("flagged-status");
           try {
             const retry = await api(`/payments/${encodeURIComponent(item.payment_id)}/refund`, { method: "POST" });
@@ -95,21 +108,23 @@ function renderFlagged(flagged) {
             status.textContent = refundRetryMessage(label, retry);
           } catch (error) {
             await render();
-            status.textContent = `${label}: ${error.message}`;
+            status.textContent = t("staff_student.refund_error", { label, message: error.message });
           }
           document.getElementById("flagged-heading").focus();
         },
-      }, "Retry refund")));
+      }, t("staff_student.retry_refund"))));
   }));
 }
 
 function renderRequests(requests) {
   document.getElementById("student-requests").replaceChildren(requests.length
-    ? table("Waivers and prior-year requests", ["Request", "School year", "Status", "Asked on", "Details"],
-      requests.map((r) => [REQUEST_KINDS[r.kind] || r.kind, r.school_year, REQUEST_STATUS[r.status] || r.status,
+    ? table(t("staff_student.requests_caption"),
+      ["staff_student.request", "staff_student.school_year_column", "staff_student.status", "staff_student.asked_on",
+        "staff_student.details"].map((key) => t(key)),
+      requests.map((r) => [known(REQUEST_KINDS, r.kind), r.school_year, known(REQUEST_STATUS, r.status),
         r.requested_at ? dateTime(r.requested_at) : "",
-        [r.reason, r.high_school_course, r.school_name, r.note].filter(Boolean).join(" · ")]))
-    : h("p", {}, "No waiver or prior-year request."));
+        data([r.reason, r.high_school_course, r.school_name, r.note].filter(Boolean).join(" · "))]))
+    : h("p", {}, t("staff_student.no_requests")));
 }
 
 function changeWords(entry) {
@@ -124,13 +139,15 @@ function changeWords(entry) {
 function renderHistory(history, truncated) {
   document.getElementById("student-history").replaceChildren(
     history.length
-      ? h("ol", { class: "timeline", "aria-label": "Changes, newest first" },
+      ? h("ol", { class: "timeline", "aria-label": t("staff_student.history_label") },
+        // The audit log's own names of its actions and fields (data, as recorded).
         history.map((entry) => h("li", { "data-action": entry.action },
           h("time", { datetime: entry.at }, dateTime(entry.at)), " ",
-          h("strong", {}, entry.action.replaceAll(".", " ").replaceAll("_", " ")),
-          ` by ${entry.actor_role}`, changeWords(entry) ? ` (${changeWords(entry)})` : "")))
-      : h("p", {}, "No change recorded."),
-    truncated ? h("p", {}, "Older changes are left off.") : "");
+          h("strong", { translate: "no" }, entry.action.replaceAll(".", " ").replaceAll("_", " ")), " ",
+          tNodes("staff_student.by_role", { role: entry.actor_role }),
+          changeWords(entry) ? [" ", data(`(${changeWords(entry)})`)] : "")))
+      : h("p", {}, t("staff_student.no_history")),
+    truncated ? h("p", {}, t("staff_student.history_truncated")) : "");
 }
 
 function gradeOptions(classes) {
@@ -139,7 +156,8 @@ function gradeOptions(classes) {
   select.replaceChildren(...classes.map((c) => {
     const value = `${c.school_year}|${c.offering_id}`;
     return h("option", { value, selected: value === chosen },
-      `${c.school_year}: ${c.high_school_course} (${c.college_course_code}), grade ${c.grade || "none yet"}`);
+      t(c.grade ? "staff_student.grade_option" : "staff_student.grade_option_none",
+        { year: c.school_year, course: c.high_school_course, code: c.college_course_code, grade: c.grade }));
   }));
   gradeForm.hidden = classes.length === 0;
 }
@@ -154,22 +172,22 @@ async function render() {
   const profile = record.profile;
   const name = [profile.legal_first_name, profile.legal_last_name].join(" ");
   document.getElementById("student-heading").textContent = name;
-  document.title = `${name} · CTE Dual Credit`;
+  document.title = t("staff_student.page_title", { name });
   const address = profile.mailing_address;
   document.getElementById("student-facts").replaceChildren(
-    h("dt", {}, "SERS ID"), h("dd", { id: "student-sers-id" }, profile.sers_id),
-    h("dt", {}, "Date of birth"), h("dd", { id: "student-birth-date" }, longDate(profile.birth_date)),
-    h("dt", {}, "School"), h("dd", { id: "student-school" }, profile.school_name),
-    h("dt", {}, "Expected graduation"), h("dd", {}, String(profile.expected_graduation_year)),
-    h("dt", {}, "Email"), h("dd", { id: "student-email" }, profile.email),
-    h("dt", {}, "Phone"), h("dd", {}, profile.phone || "None given"),
-    h("dt", {}, "Mailing address"), h("dd", {}, [address.line1, address.line2, `${address.city}, ${address.state} ${address.postal_code}`]
+    h("dt", {}, t("staff_student.sers_id")), h("dd", { id: "student-sers-id", translate: "no" }, profile.sers_id),
+    h("dt", {}, t("staff_student.birth_date")), h("dd", { id: "student-birth-date" }, longDate(profile.birth_date)),
+    h("dt", {}, t("staff_student.school")), h("dd", { id: "student-school", translate: "no" }, profile.school_name),
+    h("dt", {}, t("staff_student.expected_graduation")), h("dd", {}, String(profile.expected_graduation_year)),
+    h("dt", {}, t("staff_student.email")), h("dd", { id: "student-email", translate: "no" }, profile.email),
+    h("dt", {}, t("staff_student.phone")), profile.phone ? h("dd", { translate: "no" }, profile.phone) : h("dd", {}, t("staff_student.none_given")),
+    h("dt", {}, t("staff_student.mailing_address")), h("dd", { translate: "no" }, [address.line1, address.line2, `${address.city}, ${address.state} ${address.postal_code}`]
       .filter(Boolean).join(", ")));
   const years = record.years.slice().sort((a, b) => b.school_year.localeCompare(a.school_year));
   document.getElementById("student-years").replaceChildren(
     ...(years.length
       ? years.map((y) => yearSection(y, record.classes.filter((c) => c.school_year === y.school_year)))
-      : [h("p", {}, "No class registered yet.")]));
+      : [h("p", {}, t("staff_student.no_class_yet"))]));
   renderRequests(record.requests);
   renderHistory(record.history, record.history_truncated);
   gradeOptions(record.classes);
@@ -188,20 +206,24 @@ if (await startPage("staff", async () => {
   onSubmit(checkForm, async (data) => {
     const payment = await api(`/students/${encodeURIComponent(studentId)}/payments`, { method: "POST", body: data });
     await render();
-    const kind = payment.method === "money_order" ? "Money order" : "Check";
-    showStatus(checkForm, `${kind} ${payment.instrument_number} for ${money(payment.amount_cents)} is recorded for ${payment.school_year}.`);
+    const method = payment.method === "money_order" ? "money_order" : "check";
+    const kind = t(METHODS[method]);
+    showStatus(checkForm, t("staff_student.recorded",
+      { what: `${kind} ${payment.instrument_number}`, amount: money(payment.amount_cents), year: payment.school_year }));
     checkForm.elements.instrument_number.value = "";
-    offerVoid({ payment_id: payment.payment_id, label: `${kind} ${payment.instrument_number} for ${money(payment.amount_cents)} (${payment.school_year})` });
-  }, { busyLabel: "Recording…" });
+    offerVoid({ payment_id: payment.payment_id,
+      label: entryLabel(method, payment.instrument_number, payment.amount_cents, payment.school_year) });
+  }, { busyLabel: t("staff_student.recording") });
   onSubmit(identityForm, async (data) => {
-    requireFields(data, { reason: "Say why the name or date of birth is corrected." });
+    requireFields(data, { reason: t("staff_student.identity_reason_missing") });
     const profile = await api(`/students/${encodeURIComponent(studentId)}/identity`, { method: "PATCH", body: data });
     await render();
     for (const name of ["legal_first_name", "legal_last_name", "birth_date", "reason"]) identityForm.elements[name].value = "";
-    showStatus(identityForm, `Saved: ${profile.legal_first_name} ${profile.legal_last_name}, born ${profile.birth_date}.`);
-  }, { busyLabel: "Saving…" });
+    showStatus(identityForm, t("staff_student.identity_saved",
+      { name: `${profile.legal_first_name} ${profile.legal_last_name}`, date: profile.birth_date }));
+  }, { busyLabel: t("common.saving") });
   onSubmit(gradeForm, async (data) => {
-    requireFields(data, { grade: "Enter the corrected grade.", reason: "Say why the grade is corrected." });
+    requireFields(data, { grade: t("staff_student.grade_missing"), reason: t("staff_student.grade_reason_missing") });
     const [school_year, offering_id] = String(data.class || "").split("|");
     const fixed = await api(`/students/${encodeURIComponent(studentId)}/grades/correction`, {
       method: "POST", body: { school_year, offering_id, grade: data.grade, reason: data.reason },
@@ -210,16 +232,17 @@ if (await startPage("staff", async () => {
     gradeForm.elements.grade.value = "";
     gradeForm.elements.reason.value = "";
     showStatus(gradeForm, fixed.status === "unchanged"
-      ? `${fixed.college_course_code} already has the grade ${fixed.grade}; nothing changed.`
-      : `${fixed.college_course_code}, ${fixed.school_year}: grade ${fixed.previous_grade || "none"} corrected to ${fixed.grade}.`);
-  }, { busyLabel: "Saving…", fieldFor: (field) => (["school_year", "offering_id"].includes(field) ? "class" : field) });
+      ? t("staff_student.grade_unchanged", { code: fixed.college_course_code, grade: fixed.grade })
+      : t(fixed.previous_grade ? "staff_student.grade_corrected" : "staff_student.grade_corrected_from_none",
+        { code: fixed.college_course_code, year: fixed.school_year, previous: fixed.previous_grade, grade: fixed.grade }));
+  }, { busyLabel: t("common.saving"), fieldFor: (field) => (["school_year", "offering_id"].includes(field) ? "class" : field) });
   onSubmit(voidForm, async (data) => {
     if (!voidTarget) return;
     await api(`/payments/${encodeURIComponent(voidTarget.payment_id)}/void`, { method: "POST", body: data });
     await render();
-    showStatus(voidForm, `${voidTarget.label} is void.`);
+    showStatus(voidForm, t("staff_student.is_void", { label: voidTarget.label }));
     voidTarget = null;
     voidForm.elements.reason.value = "";
-  }, { busyLabel: "Voiding…" });
+  }, { busyLabel: t("staff_student.voiding") });
 }
 ready();
