@@ -361,3 +361,24 @@ def test_closing_and_posting_take_a_bounded_number_of_requests(api, grades_api, 
     # the lines and the classes (1 transaction per 50 lines), the audit record (1)
     assert status == 200
     assert dict(aws) == {"GetItem": 2, "Query": 1, "TransactWriteItems": 2}
+
+
+def test_postings_in_any_order_end_with_the_latest_batch(api, grades_api, world):
+    # Given Cy sent in batch 1, then withdrawn in batch 2, neither posted yet
+    _grades(grades_api, world, cy="B")
+    registrar = _registrar(world)
+    first = _close(api)[1]
+    _grades(grades_api, world, cy="B-")
+    second = _close(api)[1]
+    # When the registrar posts batch 2 first, then batch 1
+    for batch in (second, first):
+        status, _ = api(
+            "POST", f"/transcript-batches/{batch['batch_id']}/posted", as_=registrar, body={}
+        )
+        assert status == 200
+    # Then Cy's class does not say posted: the older batch's posting did not bring it back
+    dashboard = world.ok("GET", "/students/me/dashboard", as_=world.students["cy"])
+    assert dashboard["years"][0]["registrations"][0]["credit_posted"] is None
+    # And both batches' rows are posted
+    (college,) = world.ok("GET", f"/transcript-batches?school_year={YEAR}")
+    assert [b["posted"] for b in college["batches"]] == [1, 1]
