@@ -233,3 +233,26 @@ def test_the_printable_confirmation_carries_the_consortium_and_how_to_pay_by_che
     expect(page.get_by_role("region", name="Pagar con cheque o giro postal")).to_contain_text(
         f"Escriba el SERS ID {student.sers_id} en el cheque"
     )
+
+
+def test_the_fee_and_the_grade_rule_are_stated_before_registering(page: Page, stack):
+    # When a visitor opens the home page
+    page.goto("/")
+    statement = page.get_by_role("region", name="The fee and the grade you need")
+    # Then the fee, what it covers and the grade rule are stated, from the program's facts
+    expect(statement).to_contain_text("The fee is $50.00 per student per school year")
+    expect(statement).to_contain_text("covers every class you register that year")
+    expect(statement).to_contain_text("a grade of B or better")
+    # And in Spanish
+    _in_spanish(page)
+    expect(
+        page.get_by_role("region", name="La cuota y la calificación que necesita")
+    ).to_contain_text("una calificación de B o más")
+    # When a signed-in student opens the class page, Then it is stated there too
+    student = api_student(stack, register=None)
+    page.evaluate("localStorage.setItem('language', 'en')")
+    sign_in(page, student.email, student.password, lands_on=DASHBOARD)
+    page.goto("/classes/")
+    expect(page.get_by_role("region", name="The fee and the grade you need")).to_contain_text(
+        "The fee is $50.00 per student per school year"
+    )
