@@ -5,7 +5,9 @@ to this instead. It keeps Checkout Sessions, payment intents, charges, refunds a
 disputes in memory, emits Stripe-shaped events signed the way Stripe signs them,
 and delivers them to a webhook URL or to an injected function. Its modules:
 
-    parameters  form decoding and parameter validation (errors: the API's errors)
+    parameters  form decoding, and the checks Stripe makes beyond parameters' types
+    param_types parameters checked against the stripe library's types (stripe.params)
+    errors      the API's errors, shaped like Stripe's
     objects     the shapes of the Stripe objects
     state       the objects in memory and their changes (Store)
     events      emitting, signing and delivering events (EventLog, Delivery)

@@ -9,9 +9,10 @@
     GET  /v1/events                             list events (listing.py: type/types[],
                                                 created[...], limit, starting_after ...)
 
-`Authorization: Bearer <api_key>` is required. POSTs honour `Idempotency-Key` as
-Stripe does: the same key and parameters replay the first answer; the same key with
-other parameters is a 400 `idempotency_error`.
+Each route first checks its parameters against the stripe library's type for that
+request (param_types.py). `Authorization: Bearer <api_key>` is required. POSTs honour
+`Idempotency-Key` as Stripe does: the same key and parameters replay the first answer;
+the same key with other parameters is a 400 `idempotency_error`.
 """
 
 from __future__ import annotations
@@ -24,27 +25,28 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from stripe import params as stripe_params
+from stripe.params import checkout
+
 from devstack.stripe_standin.errors import StandInError, no_such
 from devstack.stripe_standin.listing import list_events
 from devstack.stripe_standin.objects import line_items_url, list_of, new_id
-from devstack.stripe_standin.parameters import (
-    REFUND_PARAMS,
-    decode_form,
-    expand,
-    integer,
-    metadata,
-    only,
-)
+from devstack.stripe_standin.param_types import check
+from devstack.stripe_standin.parameters import decode_form, expand, integer, metadata
 from devstack.stripe_standin.settings import StandInSettings
 from devstack.stripe_standin.state import Store
 
-#: GET /v1/<collection>/<id>: (the object's kind, the store's attribute).
-_COLLECTIONS = {
-    "payment_intents": ("payment_intent", "payment_intents"),
-    "charges": ("charge", "charges"),
-    "refunds": ("refund", "refunds"),
-    "disputes": ("dispute", "disputes"),
-    "events": ("event", "events"),
+#: GET /v1/<collection>/<id>: (the object's kind, the store's attribute, its params type).
+_COLLECTIONS: dict[str, tuple[str, str, type]] = {
+    "payment_intents": (
+        "payment_intent",
+        "payment_intents",
+        stripe_params.PaymentIntentRetrieveParams,
+    ),
+    "charges": ("charge", "charges", stripe_params.ChargeRetrieveParams),
+    "refunds": ("refund", "refunds", stripe_params.RefundRetrieveParams),
+    "disputes": ("dispute", "disputes", stripe_params.DisputeRetrieveParams),
+    "events": ("event", "events", stripe_params.EventRetrieveParams),
 }
 
 
@@ -142,21 +144,24 @@ class Api(Store):
 
     def _route(self, method: str, path: str, params: dict[str, Any]) -> dict[str, Any]:
         segments = path.split("/")[2:]  # after "", "v1"
+        # Every route checks its parameters against the library's type for it first.
         match method, segments:
             case "POST", ["checkout", "sessions"]:
+                check(params, checkout.SessionCreateParams)
                 return self._create_session(params)
             case "GET", ["checkout", "sessions", session_id]:
+                check(params, checkout.SessionRetrieveParams)
                 return self._session_view(self._retrieve_session(session_id), expand(params))
             case "GET", ["checkout", "sessions", session_id, "line_items"]:
-                only(params, set())
+                check(params, checkout.SessionListLineItemsParams)
                 self._retrieve_session(session_id)
                 items = copy.deepcopy(self._line_items[session_id])
                 return list_of(items, line_items_url(session_id))
             case "POST", ["checkout", "sessions", session_id, "expire"]:
-                only(params, {"expand"})
+                check(params, checkout.SessionExpireParams)
                 return self._session_view(self._expire(session_id), expand(params))
             case "POST", ["refunds"]:
-                only(params, REFUND_PARAMS)
+                check(params, stripe_params.RefundCreateParams)
                 amount = params.get("amount")
                 return self._refund(
                     params.get("payment_intent"),
@@ -166,10 +171,11 @@ class Api(Store):
                     metadata(params.get("metadata"), "metadata"),
                 )
             case "GET", ["events"]:
+                check(params, stripe_params.EventListParams)
                 return list_events(self.events, params)
             case "GET", [collection, object_id] if collection in _COLLECTIONS:
-                only(params, {"expand"})
-                kind, attribute = _COLLECTIONS[collection]
+                kind, attribute, params_type = _COLLECTIONS[collection]
+                check(params, params_type)
                 if attribute == "events":
                     found = next((e for e in self.events if e["id"] == object_id), None)
                 else:

@@ -10,30 +10,17 @@ import fnmatch
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from devstack.stripe_standin.errors import StandInError, unknown
+from devstack.stripe_standin.errors import StandInError
 from devstack.stripe_standin.parameters import integer
 
-EVENT_LIST_PARAMS = {
-    "created",
-    "delivery_success",
-    "ending_before",
-    "expand",
-    "limit",
-    "starting_after",
-    "type",
-    "types",
-}
-CREATED_BOUNDS = ("gt", "gte", "lt", "lte")
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 10
 MAX_TYPES = 20
 
 
 def list_events(events: Sequence[Mapping[str, Any]], params: Mapping[str, Any]) -> dict[str, Any]:
-    """One page of `events` (oldest first, as emitted) as Stripe lists them."""
-    for name in params:
-        if name not in EVENT_LIST_PARAMS:
-            raise unknown(name)
+    """One page of `events` (oldest first, as emitted) as Stripe lists them; `params`
+    fit EventListParams."""
     if "type" in params and "types" in params:
         raise StandInError(
             400, "You may only specify one of these parameters: type, types.", param="type"
@@ -85,14 +72,9 @@ def _limit(value: Any) -> int:
 def _of_type(event: Mapping[str, Any], params: Mapping[str, Any]) -> bool:
     kind = event["type"]
     if "type" in params:
-        wanted = params["type"]
-        if not isinstance(wanted, str):
-            raise StandInError(400, "Invalid string", param="type", code="parameter_invalid_string")
-        return fnmatch.fnmatchcase(kind, wanted)
+        return fnmatch.fnmatchcase(kind, params["type"])
     if "types" in params:
         types = params["types"]
-        if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
-            raise StandInError(400, "Invalid array", param="types", code="parameter_invalid_array")
         if len(types) > MAX_TYPES:
             raise StandInError(
                 400,
@@ -109,9 +91,6 @@ def _in_range(created: int, bounds: Any) -> bool:
         return True
     if not isinstance(bounds, Mapping):
         return created == integer(bounds, "created")
-    for name in bounds:
-        if name not in CREATED_BOUNDS:
-            raise unknown(f"created[{name}]")
     checks = {
         "gt": lambda limit: created > limit,
         "gte": lambda limit: created >= limit,

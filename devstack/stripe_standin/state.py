@@ -13,12 +13,7 @@ from devstack.stripe_standin import objects
 from devstack.stripe_standin.errors import StandInError, no_such
 from devstack.stripe_standin.events import EventLog
 from devstack.stripe_standin.objects import new_id
-from devstack.stripe_standin.parameters import (
-    REFUND_REASONS,
-    expand,
-    format_amount,
-    session_request,
-)
+from devstack.stripe_standin.parameters import expand, format_amount, session_request
 from devstack.stripe_standin.settings import StandInSettings
 
 IN_PROCESS_BASE_URL = "http://stripe-standin.test"
@@ -240,12 +235,6 @@ class Store(EventLog):
         charge = self._paid_charge(payment_intent, charge_id)
         if self._refusals:
             raise self._refusals.pop(0)
-        if reason is not None and reason not in REFUND_REASONS:
-            raise StandInError(
-                400,
-                "Invalid reason: must be one of duplicate, fraudulent, or requested_by_customer",
-                param="reason",
-            )
         if charge["disputed"]:
             raise StandInError(
                 400,

@@ -183,7 +183,7 @@ def test_a_session_without_expires_at_lasts_24_hours(client):
         ({"line_items": None}, "line_items"),
         ({"customer_email": "not-an-email"}, "customer_email"),
         ({"success_url": "/relative"}, "success_url"),
-        ({"automatic_tax": {"enabled": True}}, "automatic_tax"),
+        ({"colour": "blue"}, "colour"),
         (
             {
                 "line_items": [

@@ -12,7 +12,7 @@ import stripe
 import stripe.params._event_list_params as event_list_params
 
 from devstack.stripe_standin import StripeStandIn
-from devstack.stripe_standin.listing import CREATED_BOUNDS, EVENT_LIST_PARAMS
+from devstack.stripe_standin.param_types import fields
 from tests.integration.test_stripe_standin import checkout_params
 
 FIXTURES = Path(__file__).resolve().parents[1] / "support" / "stripe_fixtures" / "fixtures3.json"
@@ -51,12 +51,14 @@ def _ids(page: Any) -> list[str]:
 
 
 def test_the_stand_in_takes_exactly_the_parameters_of_the_pinned_library():
-    # Stripe's own types for the pinned API version (less the per-request options)
+    # Given Stripe's own types for the pinned API version (less the per-request options)
     request_options = set(stripe.RequestOptions.__annotations__)
-    assert EVENT_LIST_PARAMS == set(event_list_params.EventListParams.__annotations__) - (
-        request_options
+    expected = set(event_list_params.EventListParams.__annotations__) - request_options
+    # Then the stand-in's checker takes exactly those, and created's bounds
+    assert set(fields(event_list_params.EventListParams)) == expected
+    assert set(fields(event_list_params.EventListParamsCreated)) == set(
+        event_list_params.EventListParamsCreated.__annotations__
     )
-    assert set(CREATED_BOUNDS) == set(event_list_params.EventListParamsCreated.__annotations__)
 
 
 def test_events_are_listed_newest_first_filtered_by_types(standin, client):
