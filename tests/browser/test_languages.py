@@ -52,6 +52,7 @@ ROLE_PAGES = {
             "/staff/review/",
             "/staff/window/",
             "/staff/grading/",
+            "/staff/batches/",
             "/staff/report/",
         ),
     ),
@@ -291,8 +292,10 @@ def test_the_school_and_staff_pages_show_only_their_languages_catalog_strings(
     browser_in, stack, role, locale, language
 ):
     # Given a registered student, and the role's account signed in with a browser in the language
-    api_student(stack)
+    student = api_student(stack)
     (email, password), paths = ROLE_PAGES[role]
+    if role == "staff":
+        paths += (f"/staff/student/?id={student.student_id}",)
     page = browser_in(locale).new_page()
     sign_in(page, email, password)
     # When they walk their pages / Then every string shown is that language's

@@ -171,7 +171,9 @@ async function render() {
   renderFlagged(flagged);
   const profile = record.profile;
   const name = [profile.legal_first_name, profile.legal_last_name].join(" ");
-  document.getElementById("student-heading").textContent = name;
+  const heading = document.getElementById("student-heading");
+  heading.textContent = name;
+  heading.translate = false; // a name, not the site's words
   document.title = t("staff_student.page_title", { name });
   const address = profile.mailing_address;
   document.getElementById("student-facts").replaceChildren(
