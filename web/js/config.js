@@ -1,6 +1,8 @@
 // Where the pages find the API and Cognito. `make dev` serves CONFIG_URL; a
 // production deploy writes FALLBACK_CONFIG_URL next to the pages. Nothing else in
 // the front end knows an address, a pool id or a client id.
+import { loadCatalogs, t } from "./i18n.js";
+
 export const CONFIG_URL = "/_dev/config.json";
 export const FALLBACK_CONFIG_URL = "/config.json";
 
@@ -33,7 +35,8 @@ export function loadConfig() {
         }
       }
       loading = null;
-      throw new Error("The site is not configured: no configuration file could be read.");
+      await loadCatalogs();
+      throw new Error(t("common.error_not_configured"));
     })();
   }
   return loading;
