@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
@@ -339,3 +340,24 @@ def test_axe_is_clean_in_spanish_on_a_students_pages(browser_in, stack):
     # When axe runs on each of their pages / Then it finds no serious or critical problem
     found = _axe(page, STUDENT_PAGES)
     assert not found, "\n".join(found)
+
+
+def _window_request(request: Any) -> bool:
+    return urlsplit(request.url).path.endswith("/window")
+
+
+def test_the_api_is_asked_in_the_pages_language(browser_in):
+    # Given a Spanish browser, and an English one that then chooses Español
+    page = browser_in("es-ES").new_page()
+    # When the home page asks the API for the registration window
+    with page.expect_request(_window_request) as asked:
+        page.goto("/")
+    # Then it asks in Spanish
+    assert asked.value.headers.get("accept-language") == "es"
+    english = browser_in("en-US").new_page()
+    with english.expect_request(_window_request) as asked:
+        english.goto("/")
+    assert asked.value.headers.get("accept-language") == "en"
+    with english.expect_request(_window_request) as asked:
+        english.get_by_role("button", name="Español").click()
+    assert asked.value.headers.get("accept-language") == "es"
