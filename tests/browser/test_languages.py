@@ -35,11 +35,13 @@ PUBLIC_PAGES = (
     "/signup/?confirm=sam%40example.org",
     "/forgot-password/",
     "/recover/",
+    "/pay/",
 )
 
 
-#: A signed-in student's pages (the dashboard and the confirmation are the issue's
-#: content pages, walked once they are in the catalogs).
+#: A signed-in student's pages. (The dashboard and the printable confirmation, the
+#: issue's content pages, are not walked yet: the dashboard's class rows do not mark
+#: their data translate="no".)
 STUDENT_PAGES = ("/profile/", "/classes/", "/waiver/", "/prior-year/")
 #: Each signed-in role's pages, with who signs in to see them.
 ROLE_PAGES = {
