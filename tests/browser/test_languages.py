@@ -363,3 +363,18 @@ def test_the_api_is_asked_in_the_pages_language(browser_in):
     with english.expect_request(_window_request) as asked:
         english.get_by_role("button", name="Español").click()
     assert asked.value.headers.get("accept-language") == "es"
+
+
+def test_a_page_not_for_the_account_says_so_in_spanish(browser_in, stack):
+    # Given a student signed in with a Spanish browser
+    student = api_student(stack)
+    page = browser_in("es-ES").new_page()
+    sign_in(page, student.email, student.password)
+    # When they open a staff page
+    page.goto("/staff/")
+    # Then it says, in Spanish only, that the page is not for their account
+    expect(page.get_by_role("heading", level=1)).to_have_text("Esta página no es para su cuenta")
+    expect(page.get_by_role("link", name="Vaya a su página de inicio.")).to_have_attribute(
+        "href", "/dashboard/"
+    )
+    assert foreign_strings(page, "es") == []
