@@ -1,13 +1,17 @@
 """Grade import: schools post grades (rows or their information system's CSV export)
 and staff export the credit earned for the colleges, behind API Gateway's Cognito
-authorizer. Separate from the registration API so each imports only its own routes."""
+authorizer; and the large grade files uploaded to S3 (the bucket's events). Separate
+from the registration API so each imports only its own routes."""
 
+from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import unquote_plus
 
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from dualcredit.http.app import build_resolver, grade_routers
+from dualcredit.logic import grade_files
 from dualcredit.observability import logger, metrics, tracer
 from dualcredit.settings import get_settings
 
@@ -21,4 +25,17 @@ app = build_resolver(grade_routers())
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    records = event.get("Records")
+    if isinstance(records, list) and records and "s3" in records[0]:
+        return _files(records)
     return app.resolve(event, context)
+
+
+def _files(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """The grade-files bucket's events: each uploaded file imported (logic.grade_files)."""
+    imported = 0
+    for record in records:
+        key = unquote_plus(record["s3"]["object"]["key"])
+        grade_files.run(key, datetime.now(UTC))
+        imported += 1
+    return {"imported": imported}

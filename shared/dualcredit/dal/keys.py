@@ -264,3 +264,14 @@ def reminder_pk(school_year: str, label: str) -> str:
     """The claims of one reminder of a school year: label "7" (days before the close) or
     "open" (registration is open); the sort key is the student's partition key."""
     return f"REMINDER#{school_year}#{label}"
+
+
+# --- grade files (a school's large grade imports, uploaded to S3) ---
+
+
+def grade_import_pk(school_id: str) -> str:
+    return f"GRADEIMPORT#{school_id}"
+
+
+def grade_import_sk(import_id: str) -> str:
+    return f"IMPORT#{import_id}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -61,49 +61,72 @@ def import_csv(
     line, and the column as the header names it."""
     caller.require_school(school_id)
     year = rules.school_year_or_current(school_year, at)
+    rows = csv_rows(io.StringIO(text.lstrip("\ufeff")), max_rows=MAX_GRADE_ROWS)
+    return _post(caller, school_id, year, rows, at, offering_field="college_course_code")
+
+
+def post_csv_rows(
+    caller: Caller, school_id: str, year: rules.SchoolYear, rows: Sequence[roster.Row], at: datetime
+) -> GradeResult:
+    """`import_csv` for rows already read (`csv_rows`), such as a large file's from S3:
+    the same checks, all or nothing, the same writes."""
+    caller.require_school(school_id)
+    return _post(caller, school_id, year, rows, at, offering_field="college_course_code")
+
+
+def csv_rows(lines: Iterable[str], *, max_rows: int) -> list[roster.Row]:
+    """The grade rows of a CSV read line by line (a string's or a file's stream): a
+    header naming the columns sers_id, college_course_code and grade (any case, spaces
+    or underscores; other columns ignored), blank lines skipped. Each row remembers its
+    line and the column names as the header spells them, for its errors."""
+    reader = csv.reader(lines)
     try:
-        lines = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+        header = next(reader, None)
+        if not header:
+            raise InvalidInput(
+                f"The file is empty. Its first line must name the columns "
+                f"{', '.join(CSV_COLUMNS)}.",
+                field="file",
+            )
+        names = [cell.strip().lower().replace(" ", "_") for cell in header]
+        missing = [column for column in CSV_COLUMNS if column not in names]
+        if missing:
+            raise InvalidInput(
+                f"The first line must name the columns {', '.join(CSV_COLUMNS)}; "
+                f"missing: {', '.join(missing)}.",
+                field="file",
+            )
+        index = {column: names.index(column) for column in CSV_COLUMNS}
+        columns = {column: header[i].strip() for column, i in index.items()}
+        rows: list[roster.Row] = []
+        for cells in reader:
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(rows) == max_rows:
+                raise InvalidInput(f"At most {max_rows} grades per file; split it.", field="file")
+            line = reader.line_num
+            value = {c: (cells[i].strip() if i < len(cells) else "") for c, i in index.items()}
+            rows.append(
+                roster.Row(
+                    f"line {line}",
+                    value["sers_id"],
+                    roster.same_course(roster.course_code(value["college_course_code"])),
+                    value["grade"],
+                    label=f"Line {line}",
+                    columns=columns,
+                )
+            )
     except csv.Error as error:
         raise InvalidInput(
             f"The file is not a CSV file this form can read ({error}).", field="file"
         ) from None
-    reader = iter(lines)
-    header = next(reader, None)
-    if not header:
+    except UnicodeDecodeError:
         raise InvalidInput(
-            f"The file is empty. Its first line must name the columns {', '.join(CSV_COLUMNS)}.",
-            field="file",
-        )
-    names = [cell.strip().lower().replace(" ", "_") for cell in header]
-    missing = [column for column in CSV_COLUMNS if column not in names]
-    if missing:
-        raise InvalidInput(
-            f"The first line must name the columns {', '.join(CSV_COLUMNS)}; "
-            f"missing: {', '.join(missing)}.",
-            field="file",
-        )
-    index = {column: names.index(column) for column in CSV_COLUMNS}
-    columns = {column: header[i].strip() for column, i in index.items()}
-    rows = []
-    for line, cells in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in cells):
-            continue
-        value = {c: (cells[i].strip() if i < len(cells) else "") for c, i in index.items()}
-        rows.append(
-            roster.Row(
-                f"line {line}",
-                value["sers_id"],
-                roster.same_course(roster.course_code(value["college_course_code"])),
-                value["grade"],
-                label=f"Line {line}",
-                columns=columns,
-            )
-        )
+            "The file is not UTF-8 text; save it as CSV UTF-8.", field="file"
+        ) from None
     if not rows:
         raise InvalidInput("The file has no grades under its header line.", field="file")
-    if len(rows) > MAX_GRADE_ROWS:
-        raise InvalidInput(f"At most {MAX_GRADE_ROWS} grades per file; split it.", field="file")
-    return _post(caller, school_id, year, rows, at, offering_field="college_course_code")
+    return rows
 
 
 def _grade(text: Any) -> str:

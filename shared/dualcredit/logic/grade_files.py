@@ -1,0 +1,178 @@
+"""Large grade files (a district's export, up to 20,000 rows and 10 MB) arrive through S3,
+not API Gateway: the school's user asks for a presigned POST (`start`), the browser uploads
+the file straight to the bucket, and the bucket's event runs `run` in the grade-import
+function. The rows are read as a stream and checked with the CSV route's own rules
+(logic.grades.csv_rows, roster.match): any bad row refuses the whole file, as the CSV
+route does, and nothing is written. Otherwise only the grades that change are written
+(registrations.post_grades: 100-item transactions, each grade conditional on the grade
+read), so the same file twice writes nothing and a corrected file writes only what
+changed. The status record says rows checked, rows written and the state; the per-row
+report is a CSV beside the upload (neutralized like every export)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime
+from typing import Any
+
+from dualcredit import rules
+from dualcredit.dal import grade_files as file_data
+from dualcredit.errors import Conflict, DomainError, InvalidInput, NotFound
+from dualcredit.logic import grades, roster
+from dualcredit.logic.caller import Caller, Role
+from dualcredit.logic.csv_export import Cell, csv_text
+from dualcredit.observability import logger, metrics
+
+#: The most rows one file may hold.
+MAX_FILE_ROWS = 20_000
+REPORT_COLUMNS = ("line", "sers_id", "college_course_code", "grade", "status", "problem")
+_KEY = re.compile(r"^imports/(?P<school>[A-Za-z0-9_-]{1,64})/(?P<id>[0-9a-f]{32})\.csv$")
+
+
+def start(caller: Caller, school_id: str, school_year: str | None, at: datetime) -> dict[str, Any]:
+    """A presigned POST for one grade file of `school_id` (its school users and staff),
+    with the import's status record (state waiting, who asked, the year)."""
+    caller.require_school(school_id)
+    year = rules.school_year_or_current(school_year, at)
+    import_id = uuid.uuid4().hex
+    file_data.create(
+        school_id,
+        import_id,
+        {
+            "state": "waiting",
+            "school_year": year.name,
+            "user_id": caller.user,
+            "role": caller.role.value,
+            "created_at": at.isoformat(),
+            "rows_checked": 0,
+            "rows_written": 0,
+        },
+    )
+    post = file_data.presigned_post(school_id, import_id)
+    return {"import_id": import_id, "url": post["url"], "fields": post["fields"]}
+
+
+def status(caller: Caller, school_id: str, import_id: str) -> dict[str, Any]:
+    """An import's status, for the school's users and staff only."""
+    caller.require_school(school_id)
+    item = file_data.get(school_id, import_id) if re.fullmatch(r"[0-9a-f]{32}", import_id) else None
+    if item is None:
+        raise NotFound("No grade file with this id at this school.")
+    return {
+        name: item.get(name)
+        for name in (
+            "import_id",
+            "school_year",
+            "state",
+            "rows_checked",
+            "rows_written",
+            "rows_unchanged",
+            "rows_refused",
+            "message",
+        )
+    }
+
+
+def report(caller: Caller, school_id: str, import_id: str) -> tuple[str, str]:
+    """(file name, CSV) of an import's per-row report, once it is done or refused."""
+    found = status(caller, school_id, import_id)
+    if found["state"] not in ("done", "refused"):
+        raise Conflict("The file is still being checked; its report comes when it is done.")
+    return f"grade-file-{import_id}.csv", file_data.get_report(school_id, import_id)
+
+
+def run(key: str, at: datetime) -> None:
+    """Import the file an S3 event names. A key this bucket never presigned is logged and
+    left alone; a second delivery of the event does nothing (the claim)."""
+    match = _KEY.match(key)
+    item = file_data.get(match["school"], match["id"]) if match else None
+    if match is None or item is None:
+        logger.warning("grade file without an import record", extra={"key": key})
+        return
+    school_id, import_id = match["school"], match["id"]
+    if not file_data.claim(school_id, import_id, at.isoformat()):
+        logger.info("grade file already claimed", extra={"import_id": import_id})
+        return
+    caller = Caller(user_id=str(item["user_id"]), role=Role(item["role"]), school_id=school_id)
+    year = rules.school_year_or_current(str(item["school_year"]), at)
+    rows: list[roster.Row] = []
+    try:
+        rows = grades.csv_rows(file_data.lines(key), max_rows=MAX_FILE_ROWS)
+        file_data.record(school_id, import_id, {"rows_checked": len(rows), "state": "writing"})
+        result = grades.post_csv_rows(caller, school_id, year, rows, at)
+    except InvalidInput as error:
+        problems = error.errors or [(error.field or "file", str(error))]
+        _refused(school_id, import_id, rows, problems, str(error), at)
+        return
+    except DomainError as error:
+        file_data.record(
+            school_id,
+            import_id,
+            {"state": "refused", "message": str(error), "finished_at": at.isoformat()},
+        )
+        return
+    lines: list[list[Cell]] = [
+        [
+            row.label or "",
+            row.sers_text,
+            posted.college_course_code,
+            posted.grade,
+            posted.status,
+            "",
+        ]
+        for row, posted in zip(rows, result.grades, strict=False)
+    ]
+    file_data.put_report(school_id, import_id, csv_text(REPORT_COLUMNS, lines))
+    file_data.record(
+        school_id,
+        import_id,
+        {
+            "state": "done",
+            "rows_checked": len(rows),
+            "rows_written": result.posted,
+            "rows_unchanged": result.unchanged,
+            "finished_at": at.isoformat(),
+        },
+    )
+    metrics.add_metric(name="GradeFileRows", unit="Count", value=len(rows))
+    logger.info(
+        "grade file imported",
+        extra={"import_id": import_id, "written": result.posted, "unchanged": result.unchanged},
+    )
+
+
+def _refused(
+    school_id: str,
+    import_id: str,
+    rows: list[roster.Row],
+    problems: list[tuple[str, str]],
+    message: str,
+    at: datetime,
+) -> None:
+    by_where = {row.where: row for row in rows}
+    lines: list[list[Cell]] = []
+    for where, problem in problems:
+        row = by_where.get(where.split(".")[0])
+        lines.append(
+            [
+                row.label if row else "",
+                row.sers_text if row else "",
+                "",
+                str(row.raw) if row else "",
+                "refused",
+                problem,
+            ]
+        )
+    file_data.put_report(school_id, import_id, csv_text(REPORT_COLUMNS, lines))
+    file_data.record(
+        school_id,
+        import_id,
+        {
+            "state": "refused",
+            "rows_checked": len(rows),
+            "rows_refused": len(problems),
+            "message": message,
+            "finished_at": at.isoformat(),
+        },
+    )
