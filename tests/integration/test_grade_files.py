@@ -167,3 +167,29 @@ def test_a_school_user_reads_only_their_own_schools_imports(api, world, grade_fu
         grade_files.start(other, world.school_x, "2026-27", datetime.now(UTC))
     with pytest.raises(Forbidden):
         grade_files.status(other, world.school_x, imported)
+
+
+def test_a_file_is_written_in_as_few_transactions_as_the_limits_allow(
+    api, world, grade_function, aws
+):
+    from dualcredit.dal import dynamo
+
+    # Given 120 students in the class (the world's three and 117 more)
+    for i in range(117):
+        name = f"student{i}"
+        world.ok(
+            "POST",
+            "/students/me/registrations",
+            as_=world.student(name),
+            body={"offering_ids": [world.offering_x]},
+        )
+    code = _code(api, world)
+    text = _file(world, code, **{name: "B" for name in world.students})
+    # When their file is imported
+    aws.clear()
+    imported = _upload(world, text, grade_function)
+    # Then each transaction is full: a grade and its audit record are two items, and
+    # each transaction starts with the year's guard, so 49 grades per transaction
+    assert _status(world, imported)["rows_written"] == 120
+    per_transaction = (dynamo.TRANSACTION_LIMIT - 1) // 2
+    assert aws["TransactWriteItems"] == -(-120 // per_transaction)
