@@ -193,3 +193,36 @@ def test_a_file_is_written_in_as_few_transactions_as_the_limits_allow(
     assert _status(world, imported)["rows_written"] == 120
     per_transaction = (dynamo.TRANSACTION_LIMIT - 1) // 2
     assert aws["TransactWriteItems"] == -(-120 // per_transaction)
+
+
+def test_a_grade_for_a_student_marked_not_in_the_class_is_a_row_error(
+    api, grades_api, world, grade_function
+):
+    # Given the teacher marked Cy not in the class
+    status, _ = grades_api(
+        "PUT",
+        f"/schools/{world.school_x}/enrollments",
+        as_=_teacher(world),
+        body={
+            "school_year": "2026-27",
+            "entries": [
+                {
+                    "sers_id": world.students["cy"].sers_id,
+                    "offering_id": world.offering_x,
+                    "in_class": False,
+                }
+            ],
+        },
+    )
+    assert status == 200
+    # When a file grades Ann and Cy
+    imported = _upload(world, _file(world, _code(api, world), ann="A", cy="B"), grade_function)
+    # Then the file is refused, its report naming Cy's row and the conflict, Ann not graded
+    assert _status(world, imported)["state"] == "refused"
+    (row,) = _report(world, imported)
+    assert row["sers_id"] == world.students["cy"].sers_id
+    assert "marked this student not in this class" in row["problem"]
+    roster = api(
+        "GET", f"/schools/{world.school_x}/roster?school_year=2026-27", as_=_teacher(world)
+    )[1]
+    assert {r["sers_id"]: r.get("grade") for r in roster}[world.students["ann"].sers_id] is None
