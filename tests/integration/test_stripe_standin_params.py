@@ -276,3 +276,59 @@ def test_a_parameter_the_library_has_is_accepted_even_if_the_app_does_not_send_i
     # A key the old hand-written list did not have is accepted, as Stripe accepts it
     session = client.v1.checkout.sessions.create(checkout_params(allow_promotion_codes=True))
     assert session.status == "open"
+
+
+def _params_types() -> list[type]:
+    """Every TypedDict reachable from the params types the stand-in's routes check."""
+    from typing import get_args
+
+    from stripe import params as stripe_params
+    from stripe.params import checkout
+    from typing_extensions import is_typeddict
+
+    roots = [
+        checkout.SessionCreateParams,
+        checkout.SessionRetrieveParams,
+        checkout.SessionExpireParams,
+        checkout.SessionListLineItemsParams,
+        stripe_params.RefundCreateParams,
+        stripe_params.EventListParams,
+        stripe_params.PaymentIntentRetrieveParams,
+        stripe_params.ChargeRetrieveParams,
+        stripe_params.RefundRetrieveParams,
+        stripe_params.DisputeRetrieveParams,
+        stripe_params.EventRetrieveParams,
+    ]
+    seen: list[type] = []
+
+    def visit(hint: Any) -> None:
+        if is_typeddict(hint):
+            if hint not in seen:
+                seen.append(hint)
+                for field in fields(hint).values():
+                    visit(field)
+        for argument in get_args(hint):
+            visit(argument)
+
+    for root in roots:
+        visit(root)
+    return seen
+
+
+def test_every_type_the_library_uses_there_is_one_the_checker_knows():
+    # Given every parameter of every params type the routes check, nested ones too
+    from devstack.stripe_standin import StandInError
+    from devstack.stripe_standin.param_types import check
+
+    types = _params_types()
+    checked = 0
+    for params_type in types:
+        for name in fields(params_type):
+            # When it is sent a value of a shape no parameter takes (a hash of a hash)
+            with pytest.raises(StandInError) as caught:
+                check({name: {"x": {"y": "z"}}}, params_type)
+            # Then it is a Stripe 400 naming it (never a stand-in bug, a 500)
+            assert caught.value.status == 400
+            assert caught.value.param is not None and caught.value.param.startswith(name)
+            checked += 1
+    assert len(types) > 100 and checked > 400
