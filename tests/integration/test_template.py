@@ -28,6 +28,7 @@ PUBLIC_ROUTES = {
     ("GET", "/schools"),
     ("GET", "/schools/{school_id}/offerings"),
     ("GET", "/window"),
+    ("GET", "/program"),  # the fee, what it covers, the grade rule, the payee
     ("POST", "/sers-id/recovery"),
 }
 
