@@ -243,6 +243,14 @@ def prior_year_sk(school_year: str, request_id: str) -> str:
     return f"{PRIOR_YEAR_SK_PREFIX}{school_year}#{request_id}"
 
 
+def prior_year_claim_sk(school_year: str, class_key: str) -> str:
+    """The student's one waiting prior-year request for a class and year (its SK, in the
+    student's partition): `class_key` is rules.same_class_key of the class name, hashed
+    so any name fits a key. Not under PRIOR_YEAR_SK_PREFIX: no request is read from it."""
+    digest = hashlib.sha256(class_key.encode()).hexdigest()[:32]
+    return f"PRIORCLAIM#{school_year}#{digest}"
+
+
 #: Powertools idempotency records of Stripe's events, shared by the webhook and the
 #: reconciliation (`stripe-event#<hash of the event id>` is the SK).
 IDEMPOTENCY_PK = "IDEMPOTENCY#stripe-webhook"

@@ -108,10 +108,19 @@ def pending_waivers() -> list[StudentYear]:
     return [StudentYear.of_item(item) for item in items]
 
 
+class AlreadyPending(Exception):
+    """The student already has a request for this class and year waiting for staff."""
+
+
 def request_prior_year(
-    *, student_id: str, request: dict[str, Any], actor: Actor, at: datetime
+    *, student_id: str, request: dict[str, Any], class_key: str, actor: Actor, at: datetime
 ) -> None:
+    """Write a waiting prior-year request, and claim its class and year for it
+    (`class_key`: rules.same_class_key of its class name) in the same transaction: the
+    claim is written only when no other request of that class and year still waits, so
+    two requests sent at once make one. AlreadyPending, nothing written, otherwise."""
     pk = keys.student_pk(student_id)
+    claim_sk = keys.prior_year_claim_sk(request["school_year"], class_key)
     item = {
         "PK": pk,
         "SK": keys.prior_year_sk(request["school_year"], request["request_id"]),
@@ -121,10 +130,23 @@ def request_prior_year(
         "status": "pending",
         "student_id": student_id,
         "requested_at": at.isoformat(),
+        "claim_sk": claim_sk,
         **request,
     }
     txn = dynamo.Transaction()
     txn.put(item, condition="attribute_not_exists(PK)")
+    claim = txn.put(
+        {
+            "PK": pk,
+            "SK": claim_sk,
+            "type": "prior_year_claim",
+            "school_year": request["school_year"],
+            "request_id": request["request_id"],
+            "pending": True,
+        },
+        condition="attribute_not_exists(PK) OR pending = :no",
+        values={":no": False},
+    )
     add_audit(
         txn,
         entity_pk=pk,
@@ -132,9 +154,14 @@ def request_prior_year(
         actor=actor,
         at=at,
         before=None,
-        after=item,
+        after={k: v for k, v in item.items() if k != "claim_sk"},
     )
-    dynamo.transact(txn)
+    try:
+        dynamo.transact(txn)
+    except dynamo.TransactionCancelled as cancelled:
+        if claim in cancelled.failed:
+            raise AlreadyPending() from cancelled
+        raise
 
 
 def pending_prior_year() -> list[dict[str, Any]]:
@@ -172,6 +199,16 @@ def decide_prior_year(
             ":pending": "pending",
         },
     )
+    if request.get("claim_sk"):
+        # The class and year may be asked about again (requests from before claims
+        # existed have none to free).
+        txn.update(
+            pk,
+            request["claim_sk"],
+            expression="SET pending = :no",
+            condition="request_id = :rid",
+            values={":no": False, ":rid": request["request_id"]},
+        )
     if approve:
         year = request["school_year"]
         txn.update(

@@ -149,9 +149,22 @@ def request_prior_year(
         "request_id": uuid.uuid4().hex[:12],
         "sers_id": profile.sers_id,
     }
-    request_data.request_prior_year(
-        student_id=caller.user, request=fields, actor=caller.actor, at=at
-    )
+    try:
+        request_data.request_prior_year(
+            student_id=caller.user,
+            request=fields,
+            class_key=rules.same_class_key(request.high_school_course),
+            actor=caller.actor,
+            at=at,
+        )
+    except request_data.AlreadyPending:
+        raise Conflict(
+            f"You already asked for credit for {request.high_school_course} in "
+            f"{request.school_year}, and our office has not decided yet. You will get an "
+            "email when it does.",
+            field="high_school_course",
+            code="prior_year_pending",
+        ) from None
     return PriorYearRequest(
         **fields,
         student_id=caller.user,

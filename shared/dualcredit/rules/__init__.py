@@ -15,6 +15,7 @@ here, so callers write `from dualcredit import rules` and `rules.window_for(...)
 - sers_id: the SERS ID format
 - transcripts: what a college's next transcript batch holds (new, corrected, withdrawn)
 - names: name matching and search keys, the one-person-one-account fingerprint
+- requests: which prior-year credit requests ask about the same class (one may wait)
 - stages: each class's stage and next step, a year's fee in its parts
 - stripe: the reconciliation window, the events it reads, how long events are
   remembered, how long a bank payment takes
@@ -92,6 +93,7 @@ from dualcredit.rules.names import (
     normalize_person_name,
     visible_name,
 )
+from dualcredit.rules.requests import same_class_key
 from dualcredit.rules.sers_id import (
     CROCKFORD_ALPHABET,
     DEFAULT_SERS_PREFIX,
@@ -213,6 +215,8 @@ __all__ = [
     "RECONCILED_EVENT_TYPES",
     "parse_reconciliation_days",
     "reconciliation_since",
+    # requests
+    "same_class_key",
     # stages
     "ClassProgress",
     "ClassStage",

@@ -17,13 +17,14 @@ from dualcredit.rules import (
     fees,
     grades,
     names,
+    requests,
     sers_id,
     stages,
     stripe,
     transcripts,
 )
 
-TOPICS = (calendar, fees, grades, names, sers_id, stages, stripe, transcripts)
+TOPICS = (calendar, fees, grades, names, requests, sers_id, stages, stripe, transcripts)
 SHARED = Path(rules.__file__).parents[2]
 
 
