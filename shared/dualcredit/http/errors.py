@@ -2,18 +2,23 @@
 
 This is the one place that turns errors into words. A field's message names the
 field as its page does ("Legal first name is required"): the models give each
-field's label (dualcredit.models.common.ApiModel), this module the words."""
+field's label (dualcredit.models.common.ApiModel), this module the words. Every
+answer is in the request's language (Accept-Language, dualcredit.i18n): the words
+are written in English where they are raised, and said in Spanish from the server's
+catalog (dualcredit.messages), labels and phrases each on their own ("El campo
+«Nombre legal» es obligatorio")."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
+from dualcredit import messages
 from dualcredit.errors import (
     Conflict,
     DomainError,
@@ -27,6 +32,7 @@ from dualcredit.errors import (
 )
 from dualcredit.http.body import JSON_MEDIA_TYPE
 from dualcredit.http.params import PARAMETER_LABELS
+from dualcredit.i18n import Language, language_of
 from dualcredit.models.common import FIELD_LABEL, ErrorBody, FieldError
 from dualcredit.observability import logger
 from dualcredit.rules import RuleError
@@ -69,10 +75,26 @@ WORDS = {
 _ABOUT_THE_FIELD = re.compile(r"(is|must|should|has|cannot) ", re.IGNORECASE)
 
 
-def _answer(status: int, body: ErrorBody) -> Response[str]:
+def _answer(status: int, body: ErrorBody, language: Language) -> Response[str]:
     return Response(
-        status_code=status, content_type=content_types.APPLICATION_JSON, body=body.model_dump_json()
+        status_code=status,
+        content_type=content_types.APPLICATION_JSON,
+        body=body.model_dump_json(),
+        headers={"Content-Language": language, "Vary": "Accept-Language"},
     )
+
+
+def _say(text: str, language: Language) -> str:
+    """An English message in `language` (dualcredit.messages); in English when its
+    catalog lacks it, which tests/unit/test_server_messages.py prevents."""
+    if language == "en":
+        return text
+    said = messages.say(text, language)
+    if said == text and not messages.has_words(text, language):
+        logger.warning(
+            "a message has no words in the request's language", extra={"language": language}
+        )
+    return said
 
 
 def _field(location: Sequence[str | int]) -> str:
@@ -110,11 +132,20 @@ def _number(bound: object) -> str:
     return str(int(bound)) if isinstance(bound, float) and bound.is_integer() else str(bound)
 
 
-def _message(error: Mapping[str, Any]) -> str:
-    """The field's message as its page shows it: "Legal first name is required"."""
+def _message(error: Mapping[str, Any], language: Language) -> tuple[str, bool]:
+    """The field's message as its page shows it ("Legal first name is required"), and
+    whether it is words about a field that has no label ("is required")."""
     words = _words(error)
     label = (error.get("ctx") or {}).get(FIELD_LABEL) or _parameter_label(error.get("loc", ()))
-    return f"{label} {words}" if label and _ABOUT_THE_FIELD.match(words) else words
+    about = bool(_ABOUT_THE_FIELD.match(words))
+    if not (label and about):
+        return _say(words, language), about
+    if language == "en":
+        return f"{label} {words}", False
+    shape = messages.phrase(
+        "{label} {words}", language, label=_say(label, language), words=_say(words, language)
+    )
+    return shape, False
 
 
 def _parameter_label(location: Sequence[str | int]) -> str | None:
@@ -124,45 +155,62 @@ def _parameter_label(location: Sequence[str | int]) -> str | None:
     return None
 
 
-def _invalid_request(error: RequestValidationError) -> Response[str]:
-    found = [(_field(e.get("loc", ())), e) for e in error.errors()]
-    fields = [FieldError(field=field, message=_message(e)) for field, e in found]
+def _invalid_request(error: RequestValidationError, language: Language = "en") -> Response[str]:
+    found = [(_field(e.get("loc", ())), _message(e, language)) for e in error.errors()]
+    fields = [FieldError(field=field, message=message) for field, (message, _) in found]
     summary = "; ".join(
-        # A message without its field's name ("is required") gets the field's key.
-        (f"{f.field} {f.message}" if _ABOUT_THE_FIELD.match(f.message) else f.message).rstrip(".")
-        for f in fields[:3]
+        # Words without their field's name ("is required") get the field's key.
+        (
+            messages.phrase("{field} {words}", language, field=field, words=message)
+            if bare
+            else message
+        ).rstrip(".")
+        for field, (message, bare) in found[:3]
     )
-    return _answer(
-        422,
-        ErrorBody(code="validation_error", message=f"Check the form: {summary}.", errors=fields),
-    )
+    text = messages.phrase("Check the form: {summary}.", language, summary=summary)
+    return _answer(422, ErrorBody(code="validation_error", message=text, errors=fields), language)
 
 
-def _domain_error(error: DomainError) -> Response[str]:
+def _domain_error(error: DomainError, language: Language = "en") -> Response[str]:
     status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
-    errors = [FieldError(field=field, message=message) for field, message in error.errors]
+    errors = [
+        FieldError(field=field, message=_say(message, language)) for field, message in error.errors
+    ]
     logger.info("request refused", extra={"code": error.code, "status": status})
-    return _answer(status, ErrorBody(code=error.code, message=error.message, errors=errors))
+    body = ErrorBody(code=error.code, message=_say(error.message, language), errors=errors)
+    return _answer(status, body, language)
 
 
-def _rule_refused(error: RuleError) -> Response[str]:
+def _rule_refused(error: RuleError, language: Language = "en") -> Response[str]:
     """A rules-module refusal that reached a route unchecked (a model validator turns the
     ones it meets into a 422): the rule's words, as a 400."""
-    return _domain_error(InvalidInput(str(error), code="rule_refused"))
+    return _domain_error(InvalidInput(str(error), code="rule_refused"), language)
 
 
-def _no_route(_: NotFoundError) -> Response[str]:
+def _no_route(_: NotFoundError, language: Language = "en") -> Response[str]:
     """A request API Gateway routed here that no route's pattern matches: Powertools'
     patterns take fewer characters than API Gateway's (no control or non-ASCII
     characters in a path parameter). Its own answer is not the error shape."""
-    return _domain_error(NotFound("There is nothing at this address.", code="no_such_path"))
+    return _domain_error(
+        NotFound("There is nothing at this address.", code="no_such_path"), language
+    )
 
 
 def register_error_handlers(app: APIGatewayRestResolver) -> None:
-    app.not_found(_no_route)
-    app.exception_handler(RequestValidationError)(_invalid_request)
-    app.exception_handler(DomainError)(_domain_error)
-    app.exception_handler(RuleError)(_rule_refused)
+    """Each error answered in the request's language (its Accept-Language header)."""
+
+    def in_language[E: Exception](
+        answer: Callable[[E, Language], Response[str]],
+    ) -> Callable[[E], Response[str]]:
+        def answer_in_language(error: E) -> Response[str]:
+            return answer(error, language_of(app.current_event.headers.get("accept-language")))
+
+        return answer_in_language
+
+    app.not_found(in_language(_no_route))
+    app.exception_handler(RequestValidationError)(in_language(_invalid_request))
+    app.exception_handler(DomainError)(in_language(_domain_error))
+    app.exception_handler(RuleError)(in_language(_rule_refused))
 
 
 #: What each error status an operation may answer means, for the OpenAPI document.
