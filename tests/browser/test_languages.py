@@ -39,10 +39,16 @@ PUBLIC_PAGES = (
 )
 
 
-#: A signed-in student's pages. (The dashboard and the printable confirmation, the
-#: issue's content pages, are not walked yet: the dashboard's class rows do not mark
-#: their data translate="no".)
-STUDENT_PAGES = ("/profile/", "/classes/", "/waiver/", "/prior-year/")
+#: A signed-in student's pages (the dashboard and the printable confirmation mark their
+#: data translate="no": classes, teachers, courses, the college, grades and dates).
+STUDENT_PAGES = (
+    "/dashboard/",
+    "/confirmation/",
+    "/profile/",
+    "/classes/",
+    "/waiver/",
+    "/prior-year/",
+)
 #: Each signed-in role's pages, with who signs in to see them.
 ROLE_PAGES = {
     "school": ((seed.SCHOOL_USER_EMAIL, seed.SCHOOL_USER_PASSWORD), ("/school/",)),

@@ -45,8 +45,11 @@ async function render() {
         year.amount_due_cents > 0 ? t("confirmation.fee_with_amount", { status: fee, amount: money(year.amount_due_cents) }) : fee)),
     table(t("confirmation.classes_caption", { year: year.school_year }),
       [t("confirmation.col_class"), t("confirmation.col_teacher"), t("confirmation.col_college_course"), t("confirmation.col_credits")],
-      year.classes.map((r) => [r.high_school_course, r.teacher,
-        `${r.college}: ${r.college_course_code} ${r.college_course_title}`, String(r.credits)])),
+      year.classes.map((r) => [
+        h("span", { translate: "no" }, r.high_school_course),
+        h("span", { translate: "no" }, r.teacher),
+        h("span", { translate: "no" }, `${r.college}: ${r.college_course_code} ${r.college_course_title}`),
+        String(r.credits)])),
     owes ? h("section", { class: "check-payment", "aria-labelledby": "confirm-check" },
       h("h2", { id: "confirm-check" }, t("confirmation.check_heading")),
       checkHow(overview.program, overview.sers_id)) : null,

@@ -59,31 +59,39 @@ const NEXT_KEYS = {
   pay_fee: "dashboard.next_pay_fee",
   waiver_decision: "dashboard.next_waiver_decision",
   credit_to_be_sent: "dashboard.next_credit_to_be_sent",
+  college_posts: "dashboard.next_college_posts",
+};
+const GRADED_KEYS = {
+  credit_sent: "dashboard.stage_credit_sent",
+  credit_posted: "dashboard.stage_credit_posted",
 };
 
-/** Where one class stands and what happens next, as the API's rules decided. */
+/** Where one class stands and what happens next, as the API's rules decided. Data (the
+ * grade, the college, dates) sits in the sentence marked translate="no" (tNodes). */
 function standing(course) {
   const vars = {
     grade: course.grade,
     threshold: course.threshold,
     college: course.college,
-    date: longDate(course.next_date || course.credit_sent_on),
+    date: longDate(course.next_date),
+    sent_date: longDate(course.credit_sent_on),
+    posted_date: longDate(course.credit_posted_on),
   };
   let stage;
-  if (course.stage === "credit_sent") stage = t("dashboard.stage_credit_sent", vars);
-  else if (course.stage === "graded") stage = t(course.earns_credit ? "dashboard.stage_earns_credit" : "dashboard.stage_no_credit", vars);
+  if (GRADED_KEYS[course.stage]) stage = tNodes(GRADED_KEYS[course.stage], vars);
+  else if (course.stage === "graded") stage = tNodes(course.earns_credit ? "dashboard.stage_earns_credit" : "dashboard.stage_no_credit", vars);
   else stage = t(STAGE_KEYS[course.stage]);
   const next = NEXT_KEYS[course.next_step];
   return h("div", { class: "class-stage", "data-stage": course.stage, "data-earns": String(course.earns_credit) },
     h("p", { class: "stage" }, stage),
-    next ? h("p", { class: "next-step" }, t(next, vars)) : null);
+    next ? h("p", { class: "next-step" }, tNodes(next, vars)) : null);
 }
 
 function classRows(classes) {
   return classes.map((c) => [
-    c.high_school_course,
-    c.teacher,
-    `${c.college}: ${c.college_course_code} ${c.college_course_title}`,
+    h("span", { translate: "no" }, c.high_school_course),
+    h("span", { translate: "no" }, c.teacher),
+    h("span", { translate: "no" }, `${c.college}: ${c.college_course_code} ${c.college_course_title}`),
     String(c.credits),
     standing(c),
   ]);

@@ -88,8 +88,11 @@ def _year(
 def _class(
     record: RegistrationRecord, facts: rules.FeeFacts, grading: date, pay_by: date
 ) -> ClassOverview:
-    # The day the college's registrar marked the credit posted (its transcript batch).
-    posted = record.credit_posted
+    # The day staff's transcript batch sent the credit, and the day the college's
+    # registrar posted it; neither once the last batch naming it withdrew it.
+    sent = record.transcript_batch
+    withdrawn = sent is not None and sent.mark == rules.LineMark.WITHDRAWN
+    posted = None if withdrawn else record.credit_posted
     progress = rules.class_progress(
         in_class=record.in_class,
         grade=record.grade,
@@ -97,7 +100,8 @@ def _class(
         facts=facts,
         grading_deadline=grading,
         pay_by=pay_by,
-        credit_sent_on=posted.posted_on if posted else None,
+        credit_sent_on=sent.closed_on if sent and not withdrawn else None,
+        credit_posted_on=posted.posted_on if posted else None,
     )
     registration = Registration.model_validate(record, from_attributes=True)
     return ClassOverview(
@@ -108,6 +112,7 @@ def _class(
         threshold=progress.threshold,
         earns_credit=progress.earns_credit,
         credit_sent_on=progress.credit_sent_on,
+        credit_posted_on=progress.credit_posted_on,
     )
 
 

@@ -11,13 +11,14 @@ from dualcredit.models.common import Model
 from dualcredit.models.program import Program
 from dualcredit.models.student import Registration, SettledPayment, VoidedPayment
 
-Stage = Literal["registered", "not_in_class", "confirmed", "graded", "credit_sent"]
+Stage = Literal["registered", "not_in_class", "confirmed", "graded", "credit_sent", "credit_posted"]
 Step = Literal[
     "school_confirms",
     "teacher_posts_grade",
     "pay_fee",
     "waiver_decision",
     "credit_to_be_sent",
+    "college_posts",
     "no_credit",
     "ask_school",
     "none",
@@ -35,8 +36,10 @@ class ClassOverview(Registration):
     threshold: str
     #: Whether the posted grade earns the credit; None before a grade is posted.
     earns_credit: bool | None = None
-    #: The day the credit went to the college.
+    #: The day staff sent the credit to the college (its transcript batch was closed).
     credit_sent_on: date | None = None
+    #: The day the college's registrar posted it ("credit posted by <college> on <date>").
+    credit_posted_on: date | None = None
 
 
 class FeeBreakdown(Model):

@@ -37,7 +37,8 @@ class ClassStage(StrEnum):
     NOT_IN_CLASS = "not_in_class"  # the school said the student is not in the class
     CONFIRMED = "confirmed"  # the school confirmed the student is in the class
     GRADED = "graded"  # the school posted the grade
-    CREDIT_SENT = "credit_sent"  # the credit went to the college
+    CREDIT_SENT = "credit_sent"  # staff sent the credit to the college (a transcript batch)
+    CREDIT_POSTED = "credit_posted"  # the college's registrar posted it to the transcript
 
 
 class NextStep(StrEnum):
@@ -48,9 +49,10 @@ class NextStep(StrEnum):
     PAY_FEE = "pay_fee"  # credit is sent when the fee is paid (by the window's close)
     WAIVER_DECISION = "waiver_decision"  # credit is sent once the waiver is approved
     CREDIT_TO_BE_SENT = "credit_to_be_sent"  # the office sends it to the college
+    COLLEGE_POSTS = "college_posts"  # the college posts the credit it was sent
     NO_CREDIT = "no_credit"  # the grade is below the threshold: no credit for this class
     ASK_SCHOOL = "ask_school"  # not in the class: the student asks the school if wrong
-    NONE = "none"  # the credit was sent: nothing more to do
+    NONE = "none"  # the college posted the credit: nothing more to do
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,10 @@ class ClassProgress:
     threshold: str
     #: Whether the posted grade earns the credit (None before a grade is posted).
     earns_credit: bool | None
-    #: The day the credit went to the college (CREDIT_SENT only).
+    #: The day the credit went to the college (CREDIT_SENT and CREDIT_POSTED).
     credit_sent_on: date | None = None
+    #: The day the college posted it (CREDIT_POSTED only).
+    credit_posted_on: date | None = None
 
 
 def class_progress(
@@ -76,19 +80,21 @@ def class_progress(
     grading_deadline: date,
     pay_by: date,
     credit_sent_on: date | None = None,
+    credit_posted_on: date | None = None,
 ) -> ClassProgress:
     """One class's stage and next step. A posted grade means the student is in the class
     (posting confirms them); credit is sent only when the grade earns it, the school did
-    not say the student is out of the class, and the fee is paid or waived."""
+    not say the student is out of the class, and the fee is paid or waived.
+    `credit_sent_on` is the day staff's transcript batch sent it to the college, and
+    `credit_posted_on` the day the college's registrar posted it (None for a credit
+    withdrawn since); each counts only while the credit is still to be sent."""
     held_to = normalize_grade(threshold) or DEFAULT_GRADE_THRESHOLD
     status = fee_status(facts)
     graded = grade is not None and in_class is not False
     earns = qualifies_for_credit(grade, held_to) if graded else None
 
-    def progress(
-        stage: ClassStage, step: NextStep, on: date | None = None, sent: date | None = None
-    ) -> ClassProgress:
-        return ClassProgress(stage, step, on, held_to, earns, sent)
+    def progress(stage: ClassStage, step: NextStep, on: date | None = None) -> ClassProgress:
+        return ClassProgress(stage, step, on, held_to, earns)
 
     if in_class is False:
         return progress(ClassStage.NOT_IN_CLASS, NextStep.ASK_SCHOOL)
@@ -98,9 +104,26 @@ def class_progress(
         return progress(ClassStage.CONFIRMED, NextStep.TEACHER_POSTS_GRADE, grading_deadline)
     if not earns:
         return progress(ClassStage.GRADED, NextStep.NO_CREDIT)
-    if credit_sent_on is not None:
-        return progress(ClassStage.CREDIT_SENT, NextStep.NONE, sent=credit_sent_on)
     if credit_is_sent(True, status, in_class):
+        if credit_posted_on is not None:
+            return ClassProgress(
+                ClassStage.CREDIT_POSTED,
+                NextStep.NONE,
+                None,
+                held_to,
+                earns,
+                credit_sent_on=credit_sent_on or credit_posted_on,
+                credit_posted_on=credit_posted_on,
+            )
+        if credit_sent_on is not None:
+            return ClassProgress(
+                ClassStage.CREDIT_SENT,
+                NextStep.COLLEGE_POSTS,
+                None,
+                held_to,
+                earns,
+                credit_sent_on=credit_sent_on,
+            )
         return progress(ClassStage.GRADED, NextStep.CREDIT_TO_BE_SENT)
     if status is FeeStatus.WAIVER_PENDING:
         return progress(ClassStage.GRADED, NextStep.WAIVER_DECISION)

@@ -104,15 +104,47 @@ def test_earned_credit_with_a_pending_waiver_waits_for_the_decision():
     assert result.next_step is NextStep.WAIVER_DECISION
 
 
-def test_sent_credit_carries_its_date():
-    # Given credit the college received on June 30
+def test_sent_credit_carries_its_date_and_waits_for_the_college():
+    # Given credit staff sent to the college in a transcript batch on June 30
     result = progress(grade="A", credit_sent_on=date(2026, 6, 30))
-    # Then the class's stage is credit sent, with that date, and nothing is left to do
+    # Then the class's stage is credit sent, with that date, and the college posts it next
     assert (result.stage, result.next_step, result.credit_sent_on) == (
         ClassStage.CREDIT_SENT,
-        NextStep.NONE,
+        NextStep.COLLEGE_POSTS,
         date(2026, 6, 30),
     )
+    assert result.credit_posted_on is None
+
+
+def test_posted_credit_carries_both_dates_and_nothing_is_left_to_do():
+    # Given credit sent on June 30 and posted by the college on July 8
+    result = progress(
+        grade="B", credit_sent_on=date(2026, 6, 30), credit_posted_on=date(2026, 7, 8)
+    )
+    # Then the class's stage is credit posted, with both dates, and nothing is left to do
+    assert (result.stage, result.next_step) == (ClassStage.CREDIT_POSTED, NextStep.NONE)
+    assert (result.credit_sent_on, result.credit_posted_on) == (date(2026, 6, 30), date(2026, 7, 8))
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        {"grade": "C"},  # the grade was corrected below the threshold
+        {"facts": DUE},  # the fee's payment was voided
+        {"in_class": False},  # the school said the student is not in the class
+    ],
+)
+def test_a_credit_no_longer_to_send_is_not_shown_as_sent_or_posted(changed):
+    # Given a class whose credit was sent and posted, then changed so it is not to send
+    facts = {
+        "grade": "A",
+        "credit_sent_on": date(2026, 6, 30),
+        "credit_posted_on": date(2026, 7, 8),
+    }
+    result = progress(**(facts | changed))
+    # Then the class says where it stands now, not that its credit is with the college
+    assert result.stage not in (ClassStage.CREDIT_SENT, ClassStage.CREDIT_POSTED)
+    assert result.next_step is not NextStep.NONE
 
 
 fee_facts = st.builds(
@@ -130,12 +162,21 @@ fee_facts = st.builds(
     grade=st.one_of(st.none(), st.sampled_from(GRADE_SCALE)),
     threshold=st.sampled_from(["B", "B-", "A", None]),
     facts=fee_facts,
+    sent=st.one_of(st.none(), st.just(date(2026, 6, 30))),
+    posted=st.one_of(st.none(), st.just(date(2026, 7, 8))),
 )
 def test_only_a_qualifying_grade_of_a_student_in_the_class_earns_credit(
-    in_class, grade, threshold, facts
+    in_class, grade, threshold, facts, sent, posted
 ):
-    # Given any class, grade, threshold and fee
-    result = progress(in_class=in_class, grade=grade, threshold=threshold, facts=facts)
+    # Given any class, grade, threshold, fee, and day sent to or posted by the college
+    result = progress(
+        in_class=in_class,
+        grade=grade,
+        threshold=threshold,
+        facts=facts,
+        credit_sent_on=sent,
+        credit_posted_on=posted,
+    )
     # Then credit is earned exactly when the grade qualifies for a student in the class
     expected = (
         None if grade is None or in_class is False else qualifies_for_credit(grade, threshold)
@@ -143,7 +184,11 @@ def test_only_a_qualifying_grade_of_a_student_in_the_class_earns_credit(
     assert result.earns_credit == expected
     # And a dated next step is always one of the deadlines
     assert result.next_date in (None, GRADING, PAY_BY)
-    assert (result.next_step is NextStep.NONE) == (result.stage is ClassStage.CREDIT_SENT)
+    assert (result.next_step is NextStep.NONE) == (result.stage is ClassStage.CREDIT_POSTED)
+    # And a credit is with the college only when it earns credit and is to be sent
+    if result.stage in (ClassStage.CREDIT_SENT, ClassStage.CREDIT_POSTED):
+        assert result.earns_credit and result.credit_sent_on is not None
+    assert (result.credit_posted_on is not None) == (result.stage is ClassStage.CREDIT_POSTED)
 
 
 @given(fee_facts)
