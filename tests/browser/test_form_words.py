@@ -16,18 +16,21 @@ import pytest
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
+from dualcredit import messages
 from dualcredit.http.errors import _invalid_request
+from dualcredit.i18n import Language
 from dualcredit.models import catalog, grading, payments, student
 from dualcredit.models.common import ApiModel
 
 WEB = Path(__file__).resolve().parents[2] / "web"
 
 
-def _english(key: str) -> str:
-    """A catalog key's English (issue 11: the pages name web/i18n/ keys, not words)."""
+def _english(key: str, language: Language = "en") -> str:
+    """A catalog key's English, or other `language` (issue 11: the pages name web/i18n/
+    keys, not words)."""
     namespace, _, name = key.partition(".")
     catalog = json.loads((WEB / "i18n" / f"{namespace}.json").read_text(encoding="utf-8"))
-    return str(catalog[name]["en"])
+    return str(catalog[name][language])
 
 
 #: Each form of the pages, and the API models its data is sent as.
@@ -56,11 +59,12 @@ FORMS: dict[tuple[str, str], list[type[ApiModel]]] = {
 class _Form(HTMLParser):
     """The label of each named input of one form, as its page shows it in English: the
     <label>'s text, or the <legend>'s for a group of radio buttons (a data-i18n key's
-    English); "(optional)" and "*" left out."""
+    words in `language`); "(optional)" and "*" left out."""
 
-    def __init__(self, form_id: str) -> None:
+    def __init__(self, form_id: str, language: Language = "en") -> None:
         super().__init__()
         self.form_id = form_id
+        self.language = language
         self.inside = False
         self.texts: dict[str, str] = {}  # label text by the input id it is for
         self.label_for: str | None = None
@@ -86,7 +90,7 @@ class _Form(HTMLParser):
                 group = self.legends[-1] if a.get("type") == "radio" and self.legends else ""
                 self.inputs.append((str(a["name"]), a.get("id"), group))
         if a.get("data-i18n"):
-            self.handle_data(_english(str(a["data-i18n"])))
+            self.handle_data(_english(str(a["data-i18n"]), self.language))
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "form":
@@ -109,12 +113,14 @@ class _Form(HTMLParser):
         found: dict[str, str] = {}
         for name, id_, group in self.inputs:
             text = group or self.texts.get(id_ or "", "")
-            found.setdefault(name, re.sub(r"\(.*?\)|\*|optional", "", text, flags=re.I).strip())
+            found.setdefault(
+                name, re.sub(r"\(.*?\)|\*|optional|opcional", "", text, flags=re.I).strip()
+            )
         return found
 
 
-def _page_labels(page: str, form_id: str) -> dict[str, str]:
-    parser = _Form(form_id)
+def _page_labels(page: str, form_id: str, language: Language = "en") -> dict[str, str]:
+    parser = _Form(form_id, language)
     parser.feed((WEB / page / "index.html").read_text(encoding="utf-8"))
     assert parser.inputs, f"no form #{form_id} on /{page}/"
     return parser.labels()
@@ -145,12 +151,27 @@ def test_the_api_names_each_field_as_its_form_does(page: str, form_id: str) -> N
                 assert label == shown, f"{model.__name__}: {name} is labelled {shown!r} on /{page}/"
 
 
-def _answer(model: type[ApiModel], body: dict[str, Any]) -> dict[str, str]:
+@pytest.mark.parametrize(("page", "form_id"), list(FORMS), ids=[f for _, f in FORMS])
+def test_the_api_names_each_field_as_its_spanish_form_does(page: str, form_id: str) -> None:
+    # Given each field of the form as the page labels it in Spanish
+    for name, shown in _page_labels(page, form_id, "es").items():
+        for model in FORMS[(page, form_id)]:
+            takes, label = _model_label(model, name)
+            if takes:
+                # Then the API's Spanish for the field's label is the page's
+                assert label is not None and messages.say(label, "es") == shown, (
+                    f"{model.__name__}: {name} is labelled {shown!r} on the Spanish /{page}/"
+                )
+
+
+def _answer(
+    model: type[ApiModel], body: dict[str, Any], language: Language = "en"
+) -> dict[str, str]:
     """The API's 422 answer for `body`, as {field: message}."""
     with pytest.raises(ValidationError) as refused:
         model.model_validate(body)
     errors = [{**e, "loc": ("body", *e["loc"])} for e in refused.value.errors()]
-    answer = json.loads(_invalid_request(RequestValidationError(errors)).body)
+    answer = json.loads(_invalid_request(RequestValidationError(errors), language).body)
     assert answer["code"] == "validation_error"
     return {e["field"]: e["message"] for e in answer["errors"]}
 
@@ -203,4 +224,36 @@ def test_a_422_answer_names_fields_on_other_forms_too() -> None:
     # A field no form has keeps plain words, without a name.
     assert _answer(student.ProfileUpdate, {"legal_last_name": "Jones"}) == {
         "legal_last_name": "is not a field this form accepts"
+    }
+
+
+def test_a_422_answer_says_what_the_spanish_profile_page_shows() -> None:
+    # Given the profile form sent from the Spanish page with blanks and bad values
+    body = {
+        "legal_first_name": "",
+        "birth_date": "2009-02-30",
+        "phone": "12",
+        "mailing_address": {"line1": "1 Pine St", "state": "W1", "postal_code": "98O52"},
+        "school_id": "s-1",
+        "expected_graduation_year": 1999,
+    }
+    # When the API answers in Spanish
+    answer = _answer(student.ProfileIn, body, "es")
+    # Then each field is named as the Spanish page labels it, in Spanish words
+    assert answer == {
+        "legal_first_name": "El campo «Nombre legal» es obligatorio",
+        "legal_last_name": "El campo «Apellido legal» es obligatorio",
+        "birth_date": "El campo «Fecha de nacimiento» debe ser una fecha",
+        "phone": "Escriba un número de teléfono de 7 a 20 dígitos, como 425-555-0142.",
+        "mailing_address.city": "El campo «Ciudad» es obligatorio",
+        "mailing_address.state": "Escriba el estado con dos letras, como WA.",
+        "mailing_address.postal_code": "Escriba un código postal de 5 dígitos, como 98052.",
+        "expected_graduation_year": "El campo «Año en que espera graduarse» debe ser al menos 2000",
+    }
+    # And a school year the rules refuse says what it should look like, in Spanish
+    assert _answer(
+        payments.WaiverRequest, {"school_year": "2026-28", "reason": "hardship"}, "es"
+    ) == {
+        "school_year": "2026-28 no es un año escolar: el año después de 2026 termina en 27. "
+        "Un año escolar se escribe así: 2026-27."
     }

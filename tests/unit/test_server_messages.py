@@ -67,6 +67,8 @@ def _words_about_a_field() -> set[str]:
     bounded = {
         "must be at least {number}",
         "must be at most {number}",
+        "must be more than {number}",
+        "must be less than {number}",
         "must be at most {count} characters",
         "must have at most {count} entries",
         "must have at least {count} entries",

@@ -56,6 +56,11 @@ WORDS = {
     "date_type": "must be a date",
     "date_parsing": "must be a date",
     "date_from_datetime_parsing": "must be a date",
+    "date_from_datetime_inexact": "must be a date",
+    "datetime_type": "must be a date and time",
+    "datetime_parsing": "must be a date and time",
+    "literal_error": "is not one of the choices",
+    "enum": "is not one of the choices",
     "int_type": "must be a whole number",
     "int_parsing": "must be a whole number",
     "int_from_float": "must be a whole number",
@@ -118,6 +123,10 @@ def _words(error: Mapping[str, Any]) -> str:
         return f"must be at least {_number(context['ge'])}"
     if kind == "less_than_equal":
         return f"must be at most {_number(context['le'])}"
+    if kind == "greater_than":
+        return f"must be more than {_number(context['gt'])}"
+    if kind == "less_than":
+        return f"must be less than {_number(context['lt'])}"
     if kind == "string_too_long":
         return f"must be at most {context['max_length']} characters"
     if kind == "too_long":

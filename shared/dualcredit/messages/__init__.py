@@ -9,8 +9,8 @@ key's words with the same values. A value is kept as it is (a SERS ID, a course 
 a number), except:
 
 - a value whose name ends in `date` ("June 15, 2027") is said as the language says dates;
-  one ending in `year` is a school year ("2026-27"), one named `number`, `count` ... a
-  whole number (_NUMBERS);
+  one ending in `year` is a school year ("2026-27"), one ending in `id` a word without
+  spaces (a SERS ID), one named `number`, `count` ... a whole number (_NUMBERS);
 - a value named `message`, `problem`, `what` or `status`, or ending in `_words`, is
   itself a message (a row's refusal inside "Line 4: ..."), said through the catalog in
   turn (a template whose such value the catalog cannot say is not the text's);
@@ -116,7 +116,9 @@ def _compile(key: str, words: str) -> _Template:
 def _shape(name: str) -> str:
     """What a value named `name` looks like, as a pattern."""
     if name in _NUMBERS:
-        return "[0-9]+"
+        return r"-?[0-9]+(?:\.[0-9]+)?"
+    if name.endswith("id"):
+        return r"\S+"
     if name.endswith("year"):
         return "[0-9]{4}-[0-9]{2}"
     if name.endswith("date"):
