@@ -179,10 +179,14 @@ export function showErrors(form, error, { fieldFor = (field) => field } = {}) {
       box.append(list);
     }
     showAlert(form, box);
+    if (!placed) first = formAlert(form); // no field to go to: the message itself
   } else {
     showAlert(form, placed === 1 ? t("common.correct_one_field") : t("common.correct_fields", { count: placed }));
   }
-  if (first) first.focus();
+  if (first) {
+    if (!first.matches("input, select, textarea, button")) first.tabIndex = -1;
+    first.focus();
+  }
 }
 
 /** Mark a button busy while `work` runs: disabled, aria-busy, and a progress label. */
@@ -226,8 +230,13 @@ export function onSubmit(form, action, { busyLabel = t("common.saving"), fieldFo
   for (const button of form.querySelectorAll("button[type=submit]")) button.disabled = false;
 }
 
-/** A polite message under the form (role="status"). */
-export function showStatus(form, text) {
+/**
+ * A polite message under the form (role="status"): an action's result. The keyboard's
+ * focus moves to it, so the next Tab goes on from the result and a screen reader reads
+ * it; a page that keeps focus elsewhere (the roster's row) moves it after, or passes
+ * { focus: false }.
+ */
+export function showStatus(form, text, { focus = true } = {}) {
   let status = form.querySelector(".form-status");
   if (!status) {
     status = document.createElement("p");
@@ -236,6 +245,10 @@ export function showStatus(form, text) {
     form.append(status);
   }
   status.textContent = text;
+  if (focus && text) {
+    status.tabIndex = -1;
+    status.focus();
+  }
 }
 
 /** Throws a field error for each named field left empty: requireFields(data, {email: message}). */

@@ -117,13 +117,36 @@ export async function startPage(role, load = async () => {}) {
   showPage();
   const user = requireRole(role);
   if (!user) return null;
+  const loaded = showLoading();
   try {
     await load(user);
   } catch (error) {
     if (role === "student" && error?.code === "profile_missing") location.replace("/profile/");
     else pageError(error);
+  } finally {
+    loaded();
   }
   return user;
+}
+
+/**
+ * While a signed-in page's first requests run, it says it is loading (a status message
+ * in its language, first in <main>) and shows nothing else of <main> (site.css), so
+ * nobody reads or fills in a form its data has not reached: an existing student never
+ * sees the blank first-time profile form. A page with a loading message of its own
+ * (#loading: the dashboard, the confirmation) shows that one instead. Returns the
+ * function that ends it.
+ */
+function showLoading() {
+  const main = document.getElementById("main");
+  if (!main || document.getElementById("loading")) return () => {};
+  const message = h("p", { id: "page-loading", class: "loading page-loading", role: "status" }, t("common.loading"));
+  main.prepend(message);
+  document.body.dataset.loading = "true";
+  return () => {
+    delete document.body.dataset.loading;
+    message.remove();
+  };
 }
 
 export function money(cents) {
