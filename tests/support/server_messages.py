@@ -17,7 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2] / "shared" / "dualcredit"
 #: Not the API's words: the emails speak their own catalogs (dualcredit.mail).
 SKIPPED = ("mail",)
-#: The calls whose argument is a message, and which argument (position, keyword).
+#: The calls whose argument is a message, and which argument (position, keyword; a
+#: route's Message answer is a message too, by keyword only).
 MESSAGE_CALLS = {
     name: (0, "message")
     for name in (
@@ -33,7 +34,7 @@ MESSAGE_CALLS = {
         "RuleError",
         "worded",
     )
-} | {"refuse": (2, "problem"), "_cognito": (0, "action")}
+} | {"refuse": (2, "problem"), "_cognito": (0, "action"), "Message": (-1, "message")}
 #: Calls whose keyword's text goes into a message: a roster row's label ("Line 4"), what
 #: a roster batch changes ("grades").
 FRAGMENT_KEYWORDS = {"Row": "label", "against_roster": "what"}
@@ -179,7 +180,7 @@ class _Module:
             arguments: list[ast.expr] = []
             if name in MESSAGE_CALLS:
                 position, keyword = MESSAGE_CALLS[name]
-                if len(node.args) > position:
+                if 0 <= position < len(node.args):
                     arguments.append(node.args[position])
                 arguments += [k.value for k in node.keywords if k.arg == keyword]
             elif name == "ValueError" and self.relative.startswith(VALUE_ERROR_PACKAGES):

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import pkgutil
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -187,3 +190,29 @@ def test_an_english_error_never_reads_the_catalog() -> None:
     assert messages.catalog.cache_info().currsize == 1
     assert json.loads(answer.body)["message"] == "No existe esa escuela."
     assert answer.headers["Content-Language"] == "es"
+
+
+def test_the_api_loads_the_spanish_words_only_for_a_spanish_answer() -> None:
+    # Given a fresh interpreter with the API's error handling (as on a cold start)
+    code = (
+        "import sys\n"
+        "from dualcredit.errors import NotFound\n"
+        "from dualcredit.http import errors\n"
+        "print('dualcredit.messages' in sys.modules)\n"
+        "errors._domain_error(NotFound('There is no such school.'), 'en')\n"
+        "print('dualcredit.messages' in sys.modules)\n"
+        "errors._domain_error(NotFound('There is no such school.'), 'es')\n"
+        "print('dualcredit.messages' in sys.modules)\n"
+    )
+    path = os.pathsep.join(p for p in sys.path if p)
+    # When it answers an English error, then a Spanish one
+    printed = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": path},
+    ).stdout.splitlines()
+    printed = [line for line in printed if line in ("True", "False")]  # not the logs
+    # Then the catalog's module is imported for the Spanish one only
+    assert printed == ["False", "False", "True"]

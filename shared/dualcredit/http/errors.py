@@ -18,7 +18,6 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
-from dualcredit import messages
 from dualcredit.errors import (
     Conflict,
     DomainError,
@@ -90,16 +89,26 @@ def _answer(status: int, body: ErrorBody, language: Language) -> Response[str]:
 
 
 def _say(text: str, language: Language) -> str:
-    """An English message in `language` (dualcredit.messages); in English when its
-    catalog lacks it, which tests/unit/test_server_messages.py prevents."""
+    """An English message in `language` (dualcredit.messages, imported and read on the
+    first message said in another language: an English request pays nothing for it); in
+    English when its catalog lacks it, which tests/unit/test_server_messages.py prevents."""
     if language == "en":
         return text
+    from dualcredit import messages
+
     said = messages.say(text, language)
     if said == text and not messages.has_words(text, language):
-        logger.warning(
-            "a message has no words in the request's language", extra={"language": language}
-        )
+        logger.warning("a message has no words in its language", extra={"language": language})
     return said
+
+
+def _phrase(shape: str, language: Language, **values: str) -> str:
+    """One of the shapes this module fills ("Check the form: {summary}.") in `language`."""
+    if language == "en":
+        return shape.format_map(values)
+    from dualcredit import messages
+
+    return messages.phrase(shape, language, **values)
 
 
 def _field(location: Sequence[str | int]) -> str:
@@ -151,7 +160,7 @@ def _message(error: Mapping[str, Any], language: Language) -> tuple[str, bool]:
         return _say(words, language), about
     if language == "en":
         return f"{label} {words}", False
-    shape = messages.phrase(
+    shape = _phrase(
         "{label} {words}", language, label=_say(label, language), words=_say(words, language)
     )
     return shape, False
@@ -170,13 +179,11 @@ def _invalid_request(error: RequestValidationError, language: Language = "en") -
     summary = "; ".join(
         # Words without their field's name ("is required") get the field's key.
         (
-            messages.phrase("{field} {words}", language, field=field, words=message)
-            if bare
-            else message
+            _phrase("{field} {words}", language, field=field, words=message) if bare else message
         ).rstrip(".")
         for field, (message, bare) in found[:3]
     )
-    text = messages.phrase("Check the form: {summary}.", language, summary=summary)
+    text = _phrase("Check the form: {summary}.", language, summary=summary)
     return _answer(422, ErrorBody(code="validation_error", message=text, errors=fields), language)
 
 
