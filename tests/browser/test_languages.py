@@ -52,6 +52,7 @@ STUDENT_PAGES = (
 #: Each signed-in role's pages, with who signs in to see them.
 ROLE_PAGES = {
     "school": ((seed.SCHOOL_USER_EMAIL, seed.SCHOOL_USER_PASSWORD), ("/school/",)),
+    "college": ((seed.REGISTRAR_EMAIL, seed.REGISTRAR_PASSWORD), ("/college/",)),
     "staff": (
         (seed.STAFF_EMAIL, seed.STAFF_PASSWORD),
         (
@@ -316,6 +317,8 @@ def test_the_school_and_staff_pages_show_only_their_languages_catalog_strings(
 def test_axe_is_clean_in_spanish_on_the_school_and_staff_pages(browser_in, stack, role):
     # Given the role's account signed in with a Spanish browser at phone width
     (email, password), paths = ROLE_PAGES[role]
+    if role == "staff":
+        paths += (f"/staff/student/?id={api_student(stack).student_id}",)
     page = browser_in("es-ES", PHONE).new_page()
     sign_in(page, email, password)
     # When axe runs on each of their pages / Then it finds no serious or critical problem
