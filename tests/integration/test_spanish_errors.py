@@ -249,8 +249,41 @@ def test_every_forms_refusals_are_in_spanish(api, grades_api, world, method, pat
     for body in bodies:
         # When a bad form is sent in English and in Spanish
         status, _, answer = _ask(target, method, url, SPANISH, as_=STAFF, body=body)
-        if status != 422:
-            continue  # not refused as a form (the body suits, or the record is missing)
+        if status < 400:
+            continue  # not refused
+        english, spanish = _both(target, method, url, as_=STAFF, body=body)
+        # Then every message is Spanish words, with no library or English text
+        _assert_spanish(english, spanish)
+
+
+def _parameter_routes() -> list[tuple[str, str, list[dict[str, Any]]]]:
+    return [
+        (method.upper(), path, operation["parameters"])
+        for path, operations in SPEC["paths"].items()
+        for method, operation in operations.items()
+        if operation.get("parameters")
+    ]
+
+
+#: Values no page would put in a path or query parameter.
+BAD_PARAMETERS = ["x" * 300, "2026-28", "-5", "abc"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "parameters"), _parameter_routes(), ids=lambda v: str(v)[:40]
+)
+def test_every_parameters_refusals_are_in_spanish(api, grades_api, world, method, path, parameters):
+    # Given a route that takes path or query parameters
+    target = grades_api if path.startswith(GRADE_ROUTES) else api
+    body = {} if any(p in path for p in ("/csv",)) else None
+    for value in BAD_PARAMETERS:
+        # When each parameter is given a value no page sends, in English and in Spanish
+        url = re.sub(r"\{(\w+)\}", value, path)
+        query = "&".join(f"{p['name']}={value}" for p in parameters if p["in"] == "query")
+        url = f"{url}?{query}" if query else url
+        status, _, _ = _ask(target, method, url, SPANISH, as_=STAFF, body=body)
+        if status < 400:
+            continue
         english, spanish = _both(target, method, url, as_=STAFF, body=body)
         # Then every message is Spanish words, with no library or English text
         _assert_spanish(english, spanish)

@@ -17,6 +17,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from pydantic_core import PydanticKnownError
 
 from dualcredit.errors import (
     Conflict,
@@ -142,7 +143,18 @@ def _words(error: Mapping[str, Any]) -> str:
         return f"must have at most {context['max_length']} entries"
     if kind == "too_short":
         return f"must have at least {context['min_length']} entries"
-    return str(error.get("msg") or "is not valid").removeprefix("Value error, ")
+    said = str(error.get("msg") or "")
+    if not said or (kind != "value_error" and said == _library_words(kind, context)):
+        return "is not valid"  # pydantic's own words ("String should match pattern ...")
+    return said.removeprefix("Value error, ")
+
+
+def _library_words(kind: str, context: Mapping[str, Any]) -> str | None:
+    """Pydantic's own message for an error of `kind` (a `worded(...)` one differs)."""
+    try:
+        return PydanticKnownError(kind, {**context}).message()  # type: ignore[arg-type]
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _number(bound: object) -> str:
