@@ -228,10 +228,14 @@ def _json_routes() -> list[tuple[str, str, dict[str, Any]]]:
     return routes
 
 
-def _properties(schema: dict[str, Any]) -> list[str]:
+def _schema(schema: dict[str, Any]) -> dict[str, Any]:
     if "$ref" in schema:
-        schema = SPEC["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
-    return list(schema.get("properties", {}))
+        return dict(SPEC["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]])
+    return schema
+
+
+def _properties(schema: dict[str, Any]) -> list[str]:
+    return list(_schema(schema).get("properties", {}))
 
 
 #: The grade import function's routes (the others are the API function's).
@@ -254,6 +258,10 @@ def test_every_forms_refusals_are_in_spanish(api, grades_api, world, method, pat
         english, spanish = _both(target, method, url, as_=STAFF, body=body)
         # Then every message is Spanish words, with no library or English text
         _assert_spanish(english, spanish)
+        if body == {} and status == 422:
+            # And an empty form names every required field at once
+            required = set(_schema(schema).get("required", []))
+            assert required <= {e["field"] for e in spanish["errors"]}, spanish
 
 
 def _parameter_routes() -> list[tuple[str, str, list[dict[str, Any]]]]:
