@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, Route, expect
 
+from devstack import seed
 from tests.browser.conftest import api_student
 from tests.browser.journeys import sign_in
 
@@ -104,6 +105,21 @@ def test_a_students_form_pages_say_they_are_loading(page: Page, stack, path, api
     expect(page.locator(form).first).to_be_hidden()
     held.release()
     expect(page.locator(form).first).to_be_visible()
+    expect(page.locator("#page-loading")).to_have_count(0)
+
+
+def test_the_school_roster_says_it_is_loading(page: Page, stack):
+    # Given the school user, signed in, whose roster is slow to come
+    sign_in(page, seed.SCHOOL_USER_EMAIL, seed.SCHOOL_USER_PASSWORD, lands_on="/school/")
+    held = Held(page, "/roster")
+    # When they open the roster page
+    held.open("/school/")
+    # Then it says it is loading, and shows no roster yet
+    expect(page.get_by_role("status").filter(has_text="Loading…")).to_be_visible()
+    expect(page.locator("#roster-form")).to_be_hidden()
+    held.release()
+    # And once the roster comes, the roster
+    expect(page.locator("#roster-form")).to_be_visible()
     expect(page.locator("#page-loading")).to_have_count(0)
 
 

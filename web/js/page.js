@@ -137,7 +137,7 @@ export async function startPage(role, load = async () => {}) {
  * (#loading: the dashboard, the confirmation) shows that one instead. Returns the
  * function that ends it.
  */
-function showLoading() {
+export function showLoading() {
   const main = document.getElementById("main");
   if (!main || document.getElementById("loading")) return () => {};
   const message = h("p", { id: "page-loading", class: "loading page-loading", role: "status" }, t("common.loading"));

@@ -1,7 +1,7 @@
 import { api } from "./api.js";
 import { onSubmit, requireFields, showStatus } from "./forms.js";
 import { loadCatalogs, t } from "./i18n.js";
-import { h, pageError, requireRole, schoolYears, ready, showPage } from "./page.js";
+import { h, pageError, requireRole, schoolYears, ready, showLoading, showPage } from "./page.js";
 import { rosterView, selectedRows, sortRoster, studentName, syncSelection } from "./roster.js";
 
 await loadCatalogs("school");
@@ -55,6 +55,7 @@ roster.addEventListener("keydown", (event) => {
 
 const user = requireRole("school");
 if (user) {
+  const loaded = showLoading(); // the roster and its forms once the data came
   try {
     if (!user.schoolId) throw new Error(t("school.no_school"));
     const [schools, current] = await Promise.all([api("/schools", { auth: false }), api("/window", { auth: false })]);
@@ -123,6 +124,8 @@ if (user) {
     }, { busyLabel: t("school.posting") });
   } catch (error) {
     pageError(error);
+  } finally {
+    loaded();
   }
 }
 ready();
