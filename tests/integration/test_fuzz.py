@@ -2,7 +2,9 @@
 operation, as anonymous, as a student and as staff, with valid and invalid input.
 
 Fails on any 5xx, on any status the document does not declare for the operation, on a
-content type it does not declare, and on a body that breaks its documented schema.
+content type it does not declare, on a body that breaks its documented schema, and on an
+error not in the language asked for or in a library's words (issue 11: the families'
+roles ask in Spanish, staff in English).
 Deterministic (hypothesis derandomized, no example database) and bounded: a fixed
 number of cases per operation and role.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -32,6 +35,7 @@ from schemathesis.specs.openapi.checks import (
 
 from devstack import seed
 from devstack.stack import DualCreditStack
+from dualcredit.i18n import language_of
 
 pytestmark = pytest.mark.fuzz
 
@@ -44,11 +48,39 @@ ROLES = ("anonymous", "student", "staff")
 #: FUZZ_CASES=100 explores further by hand; `make test` runs the default.
 CASES_PER_OPERATION = int(os.environ.get("FUZZ_CASES", "9"))
 MIN_CASES = 1_000
+#: The language each role's requests ask for (Accept-Language).
+LANGUAGES = {"anonymous": "es-MX,es;q=0.9", "student": "es", "staff": "en-US"}
+#: A library's words, which no error may answer with.
+RAW_WORDS = re.compile(r"Input should|String should|Value error|Field required|\[type=")
+
+
+@schemathesis.check
+def errors_in_plain_words(ctx: Any, response: Any, case: Any) -> bool | None:
+    """An error in the error shape is in the language the request asked for
+    (Content-Language), and none of its messages is a library's words."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    if response.status_code < 400 or not isinstance(body, dict) or "code" not in body:
+        return None  # not an error, or API Gateway's own body
+    asked = language_of(response.request.headers.get("Accept-Language"))
+    headers = {name.lower(): values for name, values in response.headers.items()}
+    answered = (headers.get("content-language") or [""])[0]
+    if answered != asked:
+        raise AssertionError(f"answered in {answered!r}, asked for {asked!r}: {body}")
+    for message in [body["message"], *(e["message"] for e in body.get("errors", []))]:
+        if RAW_WORDS.search(message):
+            raise AssertionError(f"a library's words: {message!r}")
+    return None
+
+
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
     content_type_conformance,
     response_schema_conformance,
+    errors_in_plain_words,
 ]
 
 
@@ -95,11 +127,18 @@ def known_records(stack: DualCreditStack) -> dict[str, str]:
 
 
 def fuzz_operation(
-    operation: Any, api_url: str, token: str | None, known: dict[str, str], seen: Counter
+    operation: Any,
+    api_url: str,
+    token: str | None,
+    known: dict[str, str],
+    seen: Counter,
+    language: str = "en",
 ) -> None:
     """Run CASES_PER_OPERATION generated cases of `operation`: valid input, valid input
-    naming stored records, invalid input. Raise on the first failure (shrunk)."""
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    naming stored records, invalid input, asking for `language`. Raise on the first
+    failure (shrunk)."""
+    headers = {"Accept-Language": language}
+    headers |= {"Authorization": f"Bearer {token}"} if token else {}
     session = requests.Session()
     session.trust_env = False  # the local stack, never through a proxy
     names = {parameter.name for parameter in operation.path_parameters}
@@ -143,7 +182,7 @@ def test_no_input_answers_a_5xx_or_an_undocumented_answer(stack, tokens, known_r
     # When every operation is called with generated valid and invalid input
     for operation in operations():
         try:
-            fuzz_operation(operation, stack.api_url, token, known_records, seen)
+            fuzz_operation(operation, stack.api_url, token, known_records, seen, LANGUAGES[role])
         except (Exception, BaseExceptionGroup) as failure:  # noqa: BLE001 - report each one
             failures.append(f"{operation.label} as {role}:\n{failure}")
     elapsed = time.monotonic() - started
