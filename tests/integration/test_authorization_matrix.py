@@ -25,6 +25,12 @@ MATRIX = {
     ("GET", "/window"): ("/window", None, EVERYONE),
     ("GET", "/program"): ("/program", None, EVERYONE),
     ("POST", "/sers-id/recovery"): ("/sers-id/recovery", {"email": "a@example.org"}, EVERYONE),
+    # Anyone holding a link may stop its copies; an unknown token is a 404 for everyone.
+    ("POST", "/guardian-copies/stop"): (
+        "/guardian-copies/stop",
+        {"token": "x" * 43},
+        EVERYONE,
+    ),
     ("POST", "/students/me"): ("/students/me", "profile", STUDENTS),
     ("GET", "/students/me"): ("/students/me", None, STUDENTS),
     ("PATCH", "/students/me"): ("/students/me", {"phone": "425-555-0101"}, STUDENTS),

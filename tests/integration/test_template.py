@@ -30,6 +30,7 @@ PUBLIC_ROUTES = {
     ("GET", "/window"),
     ("GET", "/program"),  # the fee, what it covers, the grade rule, the payee
     ("POST", "/sers-id/recovery"),
+    ("POST", "/guardian-copies/stop"),  # the emailed link's unguessable token is the proof
 }
 
 AUTHORIZED_ROUTES = {

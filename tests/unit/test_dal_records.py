@@ -119,10 +119,53 @@ def test_a_profile_reads_its_birth_date_and_writes_it_back_as_stored():
         },
         "created_at": "2026-12-02T10:00:00+00:00",
         "version": 3,
+        "language": "es",
     }
     profile = ProfileRecord.of_item(item)
     assert profile.birth_date == date(2010, 4, 5)
     assert profile.fields() == item
+
+
+def test_a_profile_stored_before_languages_reads_as_english_without_a_guardian():
+    # Given a profile item written before issue 11 (no language, no guardian)
+    item = {
+        "student_id": "s-1",
+        "sers_id": "TP3-26-7KQ2",
+        "email": "ana@example.org",
+        "legal_first_name": "Ana",
+        "legal_last_name": "Lopez",
+        "birth_date": "2010-04-05",
+        "school_id": "sch-1",
+        "expected_graduation_year": 2028,
+        "created_at": "2026-12-02T10:00:00+00:00",
+    }
+    # When it is read
+    profile = ProfileRecord.of_item(item)
+    # Then its emails are English and nobody gets copies; written back, it says English
+    assert (profile.language, profile.copies_to) == ("en", None)
+    assert profile.fields()["language"] == "en" and "guardian_copies" not in profile.fields()
+
+
+def test_a_guardian_who_stopped_the_copies_gets_none_and_one_without_a_language_the_students():
+    base = {
+        "student_id": "s-1",
+        "sers_id": "TP3-26-7KQ2",
+        "email": "ana@example.org",
+        "legal_first_name": "Ana",
+        "legal_last_name": "Lopez",
+        "birth_date": "2010-04-05",
+        "school_id": "sch-1",
+        "expected_graduation_year": 2028,
+        "created_at": "2026-12-02T10:00:00+00:00",
+        "language": "es",
+        "guardian_email": "mom@example.net",
+    }
+    # Given a guardian with copies on and no language of their own, and one who stopped them
+    on = ProfileRecord.of_item(base)
+    stopped = ProfileRecord.of_item({**base, "guardian_copies": False})
+    # Then the first gets copies in the student's language, the second none
+    assert on.copies_to == ("mom@example.net", "es")
+    assert stopped.copies_to is None
 
 
 def test_a_payment_known_only_by_its_intent_reads_as_unsettled():

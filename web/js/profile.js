@@ -1,6 +1,6 @@
 import { api } from "./api.js";
 import { fillForm, onSubmit, showStatus } from "./forms.js";
-import { loadCatalogs, t } from "./i18n.js";
+import { language, loadCatalogs, t } from "./i18n.js";
 import { h, ready, schoolOptions, startPage } from "./page.js";
 
 await loadCatalogs("profile");
@@ -8,9 +8,16 @@ await loadCatalogs("profile");
 const form = document.getElementById("profile-form");
 const IDENTITY = ["legal_first_name", "legal_last_name", "birth_date"];
 // What PATCH /students/me accepts; the rest of the profile goes through staff.
-const CHANGEABLE = ["preferred_name", "phone", "mailing_address", "school_id", "expected_graduation_year"];
+const CHANGEABLE = [
+  "preferred_name", "phone", "mailing_address", "school_id", "expected_graduation_year",
+  "language", "guardian_email", "guardian_language",
+];
 // Optional details a student may empty: an emptied field is sent as null, which clears it.
-const CLEARABLE = ["preferred_name", "phone"];
+const CLEARABLE = ["preferred_name", "phone", "guardian_email"];
+
+// A new profile's emails start in the language the page is shown in.
+form.elements.language.value = language();
+form.elements.guardian_language.value = language();
 
 async function load() {
   const [schools, profile] = await Promise.all([
@@ -29,6 +36,8 @@ async function load() {
     t("profile.identity_fixed"),
   );
   fillForm(form, profile);
+  if (!profile.guardian_language) form.elements.guardian_language.value = profile.language;
+  document.getElementById("guardian-stopped").hidden = !profile.guardian_email || profile.guardian_copies;
   for (const name of IDENTITY) form.elements[name].disabled = true;
   document.getElementById("profile-submit").textContent = t("profile.save_changes");
   return profile;
@@ -43,7 +52,11 @@ if (await startPage("student", async () => { existing = await load(); })) {
       for (const name of CLEARABLE) {
         if (!(name in changes) && existing[name]) changes[name] = null;
       }
+      // A guardian's language goes with a guardian's email.
+      if (!changes.guardian_email) delete changes.guardian_language;
       existing = await api("/students/me", { method: "PATCH", body: changes });
+      document.getElementById("guardian-stopped").hidden =
+        !existing.guardian_email || existing.guardian_copies;
       showStatus(form, t("profile.saved"));
     } else {
       await api("/students/me", { method: "POST", body: data });

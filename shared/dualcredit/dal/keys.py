@@ -45,6 +45,14 @@ def identity_pk(fingerprint: str) -> str:
 
 CLAIM_SK = "CLAIM"
 
+
+def guardian_stop_pk(token: str) -> str:
+    """The item behind a parent's or guardian's stop link: the token names the student."""
+    return f"GUARDIANSTOP#{token}"
+
+
+GUARDIAN_STOP_SK = "STOP"
+
 # --- catalog ---
 
 SCHOOLS_INDEX_PK = "SCHOOLS"

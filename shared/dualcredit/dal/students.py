@@ -7,11 +7,18 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from dualcredit.dal import dynamo, keys
+from dualcredit.dal import dynamo, guardians, keys
 from dualcredit.dal.audit import Actor, add_audit
 from dualcredit.dal.records import ProfileRecord, RegistrationRecord, StudentClaim, StudentYear
 
 NOT_EXISTS = "attribute_not_exists(PK)"
+
+#: Kept out of audit records: whoever reads the history need not hold the stop link.
+_SECRET_FIELDS = ("guardian_token",)
+
+
+def _audited(fields: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in fields.items() if k not in _SECRET_FIELDS}
 
 
 class Claimed(StrEnum):
@@ -87,8 +94,16 @@ def create_student(
             condition=NOT_EXISTS,
         ): Claimed.IDENTITY,
     }
+    if profile.guardian_token:
+        guardians.add_stop_link(txn, profile.guardian_token, student_id, at)
     add_audit(
-        txn, entity_pk=pk, action="student.created", actor=actor, at=at, before=None, after=item
+        txn,
+        entity_pk=pk,
+        action="student.created",
+        actor=actor,
+        at=at,
+        before=None,
+        after=_audited(item),
     )
     try:
         dynamo.transact(txn)
@@ -224,14 +239,19 @@ def update_profile(
         values=values,
         condition="version = :expected",
     )
+    if "guardian_token" in changes and changes["guardian_token"] != before.guardian_token:
+        if before.guardian_token:
+            guardians.remove_stop_link(txn, before.guardian_token)
+        if changes["guardian_token"]:
+            guardians.add_stop_link(txn, changes["guardian_token"], before.student_id, at)
     add_audit(
         txn,
         entity_pk=keys.student_pk(before.student_id),
         action="student.updated",
         actor=actor,
         at=at,
-        before=stored_before,
-        after=after,
+        before=_audited(stored_before),
+        after=_audited(after),
     )
     try:
         dynamo.transact(txn)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, cast
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
+from dualcredit.i18n import Language, language_of
 from dualcredit.logic import college_users, school_users
 from dualcredit.logic.caller import Caller, caller_from_claims
 
@@ -30,3 +31,9 @@ def caller(router: Router) -> Caller:
 
 def client_address(router: Router) -> str:
     return _event(router).request_context.identity.source_ip or "unknown"
+
+
+def request_language(router: Router) -> Language:
+    """The language the request's `Accept-Language` asks for (the pages send theirs)."""
+    # Powertools' event headers are case-insensitive.
+    return language_of(_event(router).headers.get("accept-language"))

@@ -1,4 +1,5 @@
-"""Routes anyone may call: the catalog, the window, the program's facts, SERS ID recovery."""
+"""Routes anyone may call: the catalog, the window, the program's facts, SERS ID recovery,
+a parent's or guardian's stop link."""
 
 from __future__ import annotations
 
@@ -12,13 +13,15 @@ from dualcredit import clock, rules
 from dualcredit.http.context import client_address
 from dualcredit.http.params import IdPath
 from dualcredit.http.responses import accepted
-from dualcredit.logic import accounts, catalog, program, windows
+from dualcredit.logic import accounts, catalog, guardians, program, windows
 from dualcredit.models.catalog import Offering, School, WindowOut
 from dualcredit.models.common import Message, SchoolYearName
 from dualcredit.models.program import Program
-from dualcredit.models.student import RecoveryRequest
+from dualcredit.models.student import GuardianStop, RecoveryRequest
 
 router = Router()
+
+GUARDIAN_STOPPED = "Copies of this student's emails no longer go to this address."
 
 RECOVERY_ANSWER = (
     "If an account uses that email address, we have emailed its SERS ID there. "
@@ -71,3 +74,13 @@ def get_program() -> Program:
 def post_recovery(request: RecoveryRequest) -> Response[Message]:
     accounts.recover_sers_id(str(request.email), client_address(router), clock.now())
     return accepted(Message(message=RECOVERY_ANSWER))
+
+
+@router.post(
+    "/guardian-copies/stop",
+    summary="Stop a parent's or guardian's copies (the token of their email's link)",
+    tags=["accounts"],
+)
+def post_guardian_stop(request: GuardianStop) -> Message:
+    guardians.stop_copies(request.token, clock.now())
+    return Message(message=GUARDIAN_STOPPED)

@@ -7,7 +7,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from dualcredit import clock
-from dualcredit.http.context import caller
+from dualcredit.http.context import caller, request_language
 from dualcredit.http.responses import created
 from dualcredit.logic import accounts, dashboard, registration
 from dualcredit.models.overview import Overview
@@ -30,7 +30,11 @@ router = Router()
     status_code=201,
 )
 def post_profile(profile: ProfileIn) -> Response[Profile]:
-    return created(accounts.create_profile(caller(router), profile, clock.now()))
+    return created(
+        accounts.create_profile(
+            caller(router), profile, clock.now(), request_language=request_language(router)
+        )
+    )
 
 
 @router.get("/students/me", summary="The caller's profile", tags=["students"])

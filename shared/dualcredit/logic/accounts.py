@@ -12,8 +12,10 @@ from dualcredit.dal import students as student_data
 from dualcredit.dal import throttle
 from dualcredit.dal.records import ProfileRecord
 from dualcredit.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyRequests
+from dualcredit.i18n import DEFAULT, Language
 from dualcredit.logic import notify
 from dualcredit.logic.caller import Caller, Role
+from dualcredit.logic.guardians import guardian_fields
 from dualcredit.models.student import Profile, ProfileIn, ProfileUpdate
 from dualcredit.observability import logger, metrics
 from dualcredit.settings import get_settings
@@ -34,12 +36,28 @@ def _school_or_error(school_id: str) -> dict[str, Any]:
     return school
 
 
-def create_profile(caller: Caller, data: ProfileIn, at: datetime) -> Profile:
-    """Create the student's record and give them a SERS ID, once per person."""
+def create_profile(
+    caller: Caller, data: ProfileIn, at: datetime, *, request_language: Language = DEFAULT
+) -> Profile:
+    """Create the student's record and give them a SERS ID, once per person. The
+    language of their emails is the form's, else the one the request asked in."""
     caller.require(Role.STUDENT)
     if not caller.email:
         raise Forbidden("Your sign-in carries no verified email address.")
     school = _school_or_error(data.school_id)
+    language = data.language or request_language
+    guardian = (
+        guardian_fields(
+            None,
+            {
+                **data.model_dump(mode="json", include={"guardian_email", "guardian_language"}),
+                "language": language,
+            },
+            student_email=caller.email,
+        )
+        if data.guardian_email
+        else {}
+    )
     new = ProfileRecord(
         student_id=caller.user,
         sers_id="",
@@ -55,6 +73,8 @@ def create_profile(caller: Caller, data: ProfileIn, at: datetime) -> Profile:
         expected_graduation_year=data.expected_graduation_year,
         created_at=at.isoformat(),
         version=1,
+        language=language,
+        **guardian,
     )
     fingerprint = rules.identity_fingerprint(
         data.legal_first_name, data.legal_last_name, data.birth_date
@@ -81,7 +101,7 @@ def create_profile(caller: Caller, data: ProfileIn, at: datetime) -> Profile:
         raise Conflict("We could not assign a SERS ID just now. Please try again.")
     logger.info("student created", extra={"student_id": caller.user, "sers_id": profile.sers_id})
     metrics.add_metric(name="StudentCreated", unit="Count", value=1)
-    _send_welcome(profile.email, profile.sers_id, at)
+    _send_welcome(profile, at)
     return Profile.model_validate(profile, from_attributes=True)
 
 
@@ -104,18 +124,19 @@ def _refuse_duplicate(taken: set[student_data.Claimed]) -> None:
         )
 
 
-def _send_welcome(email: str, sers_id: str, at: datetime) -> None:
+def _send_welcome(profile: ProfileRecord, at: datetime) -> None:
     window = rules.window_for(rules.school_year_of(at))
+    language = mail.language(profile.language)
     message = mail.render(
         "account_created",
-        "Your CTE Dual Credit SERS ID",
-        sers_id=sers_id,
+        language,
+        sers_id=profile.sers_id,
         school_year=window.school_year.name,
-        opens_on=rules.long_date(window.opens_on),
-        closes_on=rules.long_date(window.closes_on),
+        opens_on=rules.long_date(window.opens_on, language),
+        closes_on=rules.long_date(window.closes_on, language),
         dashboard_url=f"{get_settings().app_base_url}/dashboard",
     )
-    notify.deliver(email, message, kind="account_created")
+    notify.deliver(profile.email, message, kind="account_created")
 
 
 def get_profile(caller: Caller, at: datetime) -> Profile:
@@ -153,6 +174,7 @@ def update_profile(caller: Caller, changes: ProfileUpdate, at: datetime) -> Prof
         raise NotFound("Complete your profile to get your SERS ID.", code="profile_missing")
     if "school_id" in fields and fields["school_id"] != before.school_id:
         fields["school_name"] = _school_or_error(fields["school_id"])["name"]
+    fields.update(guardian_fields(before, fields, student_email=before.email))
     try:
         after = student_data.update_profile(
             before=before, changes=fields, actor=caller.actor, at=at
@@ -186,9 +208,10 @@ def recover_sers_id(email: str, client_address: str, at: datetime) -> None:
     claim = student_data.claim_for_email(email)
     if claim is None:
         return
+    profile = student_data.get_profile(claim.student_id)
     message = mail.render(
         "sers_id_recovery",
-        "Your CTE Dual Credit SERS ID",
+        mail.language(profile.language if profile else None),
         sers_id=claim.sers_id,
         dashboard_url=f"{settings.app_base_url}/dashboard",
     )

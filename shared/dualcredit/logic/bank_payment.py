@@ -11,7 +11,7 @@ from dualcredit import mail, rules
 from dualcredit.dal import checkouts
 from dualcredit.dal import payments as payment_data
 from dualcredit.dal import students as student_data
-from dualcredit.logic import notify
+from dualcredit.logic import family_mail
 from dualcredit.observability import metrics
 from dualcredit.settings import get_settings
 
@@ -46,13 +46,11 @@ def failed(session: dict[str, Any]) -> None:
     if profile is None or due == 0:
         return
     base = get_settings().app_base_url
-    message = mail.render(
-        "bank_payment_failed",
-        f"Your CTE Dual Credit bank payment did not go through (SERS ID {profile.sers_id})",
-        sers_id=profile.sers_id,
-        school_year=school_year,
-        amount=mail.money(due),
-        dashboard_url=f"{base}/dashboard",
-        pay_url=f"{base}/pay",
-    )
-    notify.deliver(profile.email, message, kind="bank_payment_failed")
+    values = {
+        "sers_id": profile.sers_id,
+        "school_year": school_year,
+        "amount": mail.money(due),
+        "dashboard_url": f"{base}/dashboard",
+        "pay_url": f"{base}/pay",
+    }
+    family_mail.send(profile, "bank_payment_failed", lambda _: values, kind="bank_payment_failed")

@@ -7,9 +7,10 @@ from datetime import datetime
 from dualcredit import mail, rules
 from dualcredit.dal import registrations as registration_data
 from dualcredit.dal import students as student_data
-from dualcredit.dal.records import RegistrationRecord, fee_facts
+from dualcredit.dal.records import ProfileRecord, RegistrationRecord, fee_facts
 from dualcredit.errors import Conflict, InvalidInput, NotFound
-from dualcredit.logic import notify
+from dualcredit.i18n import Language
+from dualcredit.logic import family_mail
 from dualcredit.logic.caller import Caller, Role
 from dualcredit.models.student import (
     Dashboard,
@@ -73,7 +74,7 @@ def register(caller: Caller, request: RegistrationRequest, at: datetime) -> Regi
         school_year=year.name,
         registrations=[_registration(r) for r in registrations],
     )
-    _send_confirmation(profile.email, result, window)
+    _send_confirmation(profile, result, window)
     return result
 
 
@@ -94,24 +95,34 @@ def _require_open(window: rules.Window, at: datetime) -> None:
         )
 
 
-def _send_confirmation(to: str, result: RegistrationResult, window: rules.Window) -> None:
-    lines = [
-        f"{r.high_school_course} with {r.teacher}: {r.college} {r.college_course_code} "
-        f"{r.college_course_title}, {r.credits:g} credits"
-        for r in result.registrations
-    ]
-    message = mail.render(
-        "registration_confirmed",
-        f"You registered for CTE Dual Credit {result.school_year} (SERS ID {result.sers_id})",
-        sers_id=result.sers_id,
-        school_year=result.school_year,
-        classes_html=mail.html_list(lines),
-        classes_text="\n".join(f"- {line}" for line in lines),
-        fee=mail.money(rules.BASE_FEE_CENTS),
-        deadline=rules.long_date(window.closes_on),
-        dashboard_url=f"{get_settings().app_base_url}/dashboard",
-    )
-    notify.deliver(to, message, kind="registration_confirmed")
+def _send_confirmation(
+    profile: ProfileRecord, result: RegistrationResult, window: rules.Window
+) -> None:
+    def values(language: Language) -> dict[str, str]:
+        lines = [
+            mail.phrase(
+                "registration.class",
+                language,
+                course=r.high_school_course,
+                teacher=r.teacher,
+                college=r.college,
+                code=r.college_course_code,
+                title=r.college_course_title,
+                credits=f"{r.credits:g}",
+            )
+            for r in result.registrations
+        ]
+        return {
+            "sers_id": result.sers_id,
+            "school_year": result.school_year,
+            "classes_html": mail.html_list(lines),
+            "classes_text": "\n".join(f"- {line}" for line in lines),
+            "fee": mail.money(rules.BASE_FEE_CENTS),
+            "deadline": rules.long_date(window.closes_on, language),
+            "dashboard_url": f"{get_settings().app_base_url}/dashboard",
+        }
+
+    family_mail.send(profile, "registration_confirmed", values, kind="registration_confirmed")
 
 
 def dashboard(caller: Caller, student_id: str | None = None) -> Dashboard:

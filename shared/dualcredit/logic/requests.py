@@ -13,7 +13,8 @@ from dualcredit.dal import requests as request_data
 from dualcredit.dal import students as student_data
 from dualcredit.dal.records import ProfileRecord, fee_facts
 from dualcredit.errors import Conflict, InvalidInput, UnknownReference
-from dualcredit.logic import notify
+from dualcredit.i18n import Language
+from dualcredit.logic import family_mail
 from dualcredit.logic.caller import Caller, Role
 from dualcredit.models.payments import (
     DecisionResult,
@@ -113,15 +114,13 @@ def decide_waivers(caller: Caller, decisions: Decisions, at: datetime) -> list[D
             outcome = "approved" if decision.approve else "denied"
             _tell(
                 student_data.get_profile(decision.student_id),
-                f"Your {decision.school_year} fee waiver was {outcome}",
-                what=f"fee waiver for {decision.school_year}",
+                what=("decision.waiver", {"year": decision.school_year}),
                 outcome=outcome,
                 note=decision.note,
                 next_step=(
-                    "Nothing is due for that school year."
+                    ("decision.waiver_approved", {})
                     if decision.approve
-                    else f"The {mail.money(rules.BASE_FEE_CENTS)} fee is due; pay by card with "
-                    "your SERS ID, or by check."
+                    else ("decision.waiver_denied", {"fee": mail.money(rules.BASE_FEE_CENTS)})
                 ),
             )
         results.append(
@@ -255,20 +254,21 @@ def decide_prior_year(caller: Caller, decisions: Decisions, at: datetime) -> lis
             )
             _tell(
                 profile,
-                f"Your {decision.school_year} prior-year credit request was {outcome}",
                 what=(
-                    f"prior-year credit for {request['high_school_course']} "
-                    f"({decision.school_year})"
+                    "decision.prior_year",
+                    {"course": request["high_school_course"], "year": decision.school_year},
                 ),
                 outcome=outcome,
                 note=decision.note,
                 next_step=(
-                    f"{mail.money(due)} is due for {decision.school_year}, including the late fee. "
-                    "You can pay it by card at any time, or by check."
+                    (
+                        "decision.prior_year_due",
+                        {"amount": mail.money(due), "year": decision.school_year},
+                    )
                     if decision.approve and due
-                    else "Nothing more is needed."
+                    else ("decision.nothing_more", {})
                     if decision.approve
-                    else "Email info@PNWcollegecredit.org with any questions."
+                    else ("decision.questions", {})
                 ),
             )
         results.append(
@@ -282,25 +282,30 @@ def decide_prior_year(caller: Caller, decisions: Decisions, at: datetime) -> lis
     return results
 
 
+#: A phrase of mail/phrases.py and its values.
+Phrased = tuple[str, dict[str, str]]
+
+
 def _tell(
     profile: ProfileRecord | None,
-    subject: str,
     *,
-    what: str,
+    what: Phrased,
     outcome: str,
     note: str | None,
-    next_step: str,
+    next_step: Phrased,
 ) -> None:
+    """The decision's email, to the student and their parent's or guardian's copy."""
     if profile is None:
         return
-    message = mail.render(
-        "decision",
-        subject,
-        sers_id=profile.sers_id,
-        what=what,
-        outcome=outcome,
-        note=note or "",
-        next_step=next_step,
-        dashboard_url=f"{get_settings().app_base_url}/dashboard",
-    )
-    notify.deliver(profile.email, message, kind="decision")
+
+    def values(language: Language) -> dict[str, str]:
+        return {
+            "sers_id": profile.sers_id,
+            "what": mail.phrase(what[0], language, **what[1]),
+            "outcome": mail.phrase(f"outcome.{outcome}", language),
+            "note": note or "",
+            "next_step": mail.phrase(next_step[0], language, **next_step[1]),
+            "dashboard_url": f"{get_settings().app_base_url}/dashboard",
+        }
+
+    family_mail.send(profile, "decision", values, kind="decision")

@@ -201,9 +201,10 @@ def _summary(
     rows_text = "\n".join(
         f"  {name}: {' / '.join(str(n) for n in counts)}" for name, *counts in rows
     )
+    # To staff, in English.
     return mail.render(
         "close_summary",
-        f"{window.school_year} registration window closed: summary",
+        "en",
         school_year=window.school_year.name,
         closes_on=rules.long_date(window.closes_on),
         **{c: str(report.totals[c]) for c in columns},

@@ -19,7 +19,8 @@ from dualcredit.dal import settling
 from dualcredit.dal import students as student_data
 from dualcredit.dal.audit import Actor
 from dualcredit.dal.records import PaymentMethod, PaymentRecord, ProfileRecord, StudentYear
-from dualcredit.logic import notify
+from dualcredit.i18n import Language
+from dualcredit.logic import family_mail
 from dualcredit.observability import metrics
 from dualcredit.settings import get_settings
 
@@ -137,10 +138,10 @@ def _settle(
     return Settlement.DUPLICATE
 
 
-_METHOD_WORDS = {
-    PaymentMethod.CARD: "card",
-    PaymentMethod.CHECK: "check",
-    PaymentMethod.MONEY_ORDER: "money order",
+_METHOD_PHRASES = {
+    PaymentMethod.CARD: "method.card",
+    PaymentMethod.CHECK: "method.check",
+    PaymentMethod.MONEY_ORDER: "method.money_order",
 }
 
 
@@ -149,15 +150,18 @@ def _send_receipt(payment: PaymentRecord, profile: ProfileRecord | None = None) 
         profile = student_data.get_profile(str(payment.student_id))
     if profile is None or payment.method is None or payment.received_on is None:
         return
-    message = mail.render(
-        "payment_receipt",
-        f"Receipt: CTE Dual Credit {payment.school_year} (SERS ID {profile.sers_id})",
-        sers_id=profile.sers_id,
-        amount=mail.money(payment.amount_cents),
-        school_year=str(payment.school_year),
-        paid_on=rules.long_date(date.fromisoformat(payment.received_on)),
-        method=_METHOD_WORDS[payment.method],
-        reference=payment.payment_id,
-        dashboard_url=f"{get_settings().app_base_url}/dashboard",
-    )
-    notify.deliver(profile.email, message, kind="payment_receipt")
+    method, received_on = payment.method, date.fromisoformat(payment.received_on)
+    sers_id = profile.sers_id
+
+    def values(language: Language) -> dict[str, str]:
+        return {
+            "sers_id": sers_id,
+            "amount": mail.money(payment.amount_cents),
+            "school_year": str(payment.school_year),
+            "paid_on": rules.long_date(received_on, language),
+            "method": mail.phrase(_METHOD_PHRASES[method], language),
+            "reference": payment.payment_id,
+            "dashboard_url": f"{get_settings().app_base_url}/dashboard",
+        }
+
+    family_mail.send(profile, "payment_receipt", values, kind="payment_receipt")

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, EmailStr, Field, StringConstraints, field_validator
 
 from dualcredit import clock, rules
+from dualcredit.i18n import Language
 from dualcredit.models.common import ApiModel, Email, Id, Model, OptionalText, Text, worded
 from dualcredit.models.transcripts import CreditPosted
 
@@ -26,6 +27,11 @@ PostalCode = Annotated[
     worded("Enter a ZIP code of 5 digits, like 98052.", error=MISMATCH),
 ]
 
+#: English or Spanish, as the profile's language choices name them.
+LanguageChoice = Annotated[
+    Language, worded("must be English (en) or Spanish (es)", error="literal_error")
+]
+
 #: The fields that identify a student, as the profile page and staff's student page name them.
 IDENTITY_LABELS = {
     "legal_first_name": "Legal first name",
@@ -39,6 +45,9 @@ CONTACT_LABELS = {
     "mailing_address": "Mailing address",
     "school_id": "High school or skill center",
     "expected_graduation_year": "Year you expect to graduate",
+    "language": "Language for emails",
+    "guardian_email": "Parent or guardian email",
+    "guardian_language": "Parent or guardian language",
 }
 
 
@@ -79,6 +88,12 @@ class ProfileIn(ApiModel):
     mailing_address: Address
     school_id: Id
     expected_graduation_year: int = Field(ge=2000, le=2100)
+    #: The student's language for emails; left out, the request's Accept-Language.
+    language: LanguageChoice | None = None
+    #: A parent or guardian who gets a copy of receipts, reminders and decisions.
+    guardian_email: Email | None = None
+    #: Their language; left out, the student's.
+    guardian_language: LanguageChoice | None = None
 
     @field_validator("birth_date")
     @classmethod
@@ -112,7 +127,7 @@ class IdentityCorrection(ApiModel):
 class ProfileUpdate(ApiModel):
     """Contact details a student may change; legal name and birth date go through staff.
     A field left out stays as it is; `null` clears an optional one (preferred name,
-    phone) and is refused for the others."""
+    phone, the parent or guardian) and is refused for the others."""
 
     labels = CONTACT_LABELS
 
@@ -121,8 +136,14 @@ class ProfileUpdate(ApiModel):
     mailing_address: Address | None = None
     school_id: Id | None = None
     expected_graduation_year: int | None = Field(default=None, ge=2000, le=2100)
+    language: LanguageChoice | None = None
+    #: `null` removes the parent or guardian (and their copies).
+    guardian_email: Email | None = None
+    guardian_language: LanguageChoice | None = None
 
-    @field_validator("mailing_address", "school_id", "expected_graduation_year", mode="after")
+    @field_validator(
+        "mailing_address", "school_id", "expected_graduation_year", "language", mode="after"
+    )
     @classmethod
     def _required_once_given(cls, value: object) -> object:
         # Runs only for values given: a null here would empty a field the profile needs.
@@ -145,6 +166,26 @@ class Profile(Model):
     school_name: str
     expected_graduation_year: int
     created_at: datetime
+    language: Language = "en"
+    guardian_email: str | None = None
+    guardian_language: Language | None = None
+    #: False once the parent or guardian stopped the copies from an email's link.
+    guardian_copies: bool = True
+
+
+class GuardianStop(ApiModel):
+    """The token of a parent's or guardian's stop link."""
+
+    labels = {"token": "Link"}
+
+    token: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9_-]{20,100}$"),
+        worded(
+            "is not complete. Open the link from the email again.",
+            error="string_pattern_mismatch",
+        ),
+    ]
 
 
 class RecoveryRequest(ApiModel):

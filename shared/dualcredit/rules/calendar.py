@@ -49,10 +49,18 @@ _OPEN_MONTH_DAY = (12, 1)
 _CLOSE_MONTH_DAY = (6, 15)
 
 
-def long_date(d: date) -> str:
-    """'June 15, 2027': how dates appear in messages for users. A calendar date only:
-    a datetime is refused, since its own date need not be the Pacific one."""
+_SPANISH_MONTHS = (
+    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre"
+).split()
+
+
+def long_date(d: date, language: str = "en") -> str:
+    """'June 15, 2027' (English) or '15 de junio de 2027' (language "es"): how dates
+    appear in messages for users. A calendar date only: a datetime is refused, since
+    its own date need not be the Pacific one."""
     _plain_date(d, "d")
+    if language == "es":
+        return f"{d.day} de {_SPANISH_MONTHS[d.month - 1]} de {d.year}"
     return f"{d:%B} {d.day}, {d.year}"
 
 

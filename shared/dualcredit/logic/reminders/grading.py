@@ -270,9 +270,9 @@ def _message(school: str, deadline: date, students: list[RegistrationRecord]) ->
         for r in students
     ]
     due = rules.long_date(deadline)
+    # School users have no language setting: their mail is in English.
     rendered = mail.render(
         "grading_reminder",
-        f"Grades are due by {due}: {len(students)} to finish at {school}",
         school=school,
         deadline=due,
         count=str(len(students)),

@@ -11,6 +11,7 @@ from datetime import datetime
 from dualcredit import mail, rules
 from dualcredit.dal import mailer
 from dualcredit.dal.records import ProfileRecord, StudentYear
+from dualcredit.i18n import LANGUAGES, Language
 from dualcredit.settings import get_settings
 
 REMINDER = "reminder"
@@ -77,46 +78,58 @@ def is_due(student_year: StudentYear) -> bool:
     return rules.amount_due(student_year.fee_facts) > 0
 
 
-#: The stored SES template and subject of each kind of notice (string.Template values,
-#: filled by `reminder_values` and `open_values`).
-TEMPLATES = {
-    REMINDER: ("reminder", "Reminder: your $school_year CTE Dual Credit fee is due by $closes_on"),
-    WINDOW_OPEN: ("window_open", "CTE Dual Credit registration for $school_year is open"),
-}
+#: The mail template of each kind of notice (values filled by `reminder_values` and
+#: `open_values`), and whether a parent or guardian gets a copy of it.
+TEMPLATES = {REMINDER: "reminder", WINDOW_OPEN: "window_open"}
+COPIED = {REMINDER: True, WINDOW_OPEN: False}
+
+
+def stored_templates(kind: str) -> list[tuple[str, Language, bool]]:
+    """(SES template name, language, guardian's copy) of every stored template a kind
+    of notice is sent with: one per language, and for a copied kind one per language of
+    the guardian's copy."""
+    name = TEMPLATES[kind]
+    return [
+        (mail.bulk_name(name, language, guardian=guardian), language, guardian)
+        for guardian in ((False, True) if COPIED[kind] else (False,))
+        for language in LANGUAGES
+    ]
 
 
 def publish_template(kind: str) -> None:
-    """Store the SES template of a kind of notice from the repository's mail templates,
-    before the notices are fanned out (one or two SES requests per job run)."""
-    name, subject = TEMPLATES[kind]
-    message = mail.bulk_template(name, subject)
-    mailer.put_template(name, subject=message.subject, html=message.html, text=message.text)
+    """Store the SES templates of a kind of notice from the repository's mail templates,
+    before the notices are fanned out (one or two SES requests per template and job run)."""
+    for stored, language, guardian in stored_templates(kind):
+        message = mail.bulk_template(TEMPLATES[kind], language, guardian=guardian)
+        mailer.put_template(stored, subject=message.subject, html=message.html, text=message.text)
 
 
 def reminder_values(
-    profile: ProfileRecord, window: rules.Window, amount: int, at: datetime
+    profile: ProfileRecord, window: rules.Window, amount: int, at: datetime, language: Language
 ) -> dict[str, str]:
-    """A reminder's template values."""
+    """A reminder's template values in `language`."""
     left = (window.closes_on - rules.pacific_date(at)).days
-    closes_on = rules.long_date(window.closes_on)
+    closes_on = rules.long_date(window.closes_on, language)
     return mail.bulk_values(
         sers_id=profile.sers_id,
         school_year=window.school_year.name,
         amount=mail.money(amount),
         closes_on=closes_on,
-        deadline=f"{closes_on}, 11:59 pm Pacific time",
-        days_left="tomorrow" if left == 1 else f"in {left} days",
+        deadline=mail.phrase("reminder.deadline", language, date=closes_on),
+        days_left=mail.phrase("reminder.tomorrow", language)
+        if left == 1
+        else mail.phrase("reminder.in_days", language, days=left),
         pay_url=f"{get_settings().app_base_url}/pay",
     )
 
 
-def open_values(profile: ProfileRecord, window: rules.Window) -> dict[str, str]:
-    """An open notice's template values."""
+def open_values(profile: ProfileRecord, window: rules.Window, language: Language) -> dict[str, str]:
+    """An open notice's template values in `language`."""
     return mail.bulk_values(
         sers_id=profile.sers_id,
         school_year=window.school_year.name,
-        opens_on=rules.long_date(window.opens_on),
-        closes_on=rules.long_date(window.closes_on),
+        opens_on=rules.long_date(window.opens_on, language),
+        closes_on=rules.long_date(window.closes_on, language),
         fee=mail.money(rules.BASE_FEE_CENTS),
         dashboard_url=f"{get_settings().app_base_url}/dashboard",
     )

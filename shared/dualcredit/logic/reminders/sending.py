@@ -11,16 +11,19 @@ claim can be taken over.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from dualcredit import rules
+from dualcredit import mail, rules
 from dualcredit.dal import mailer
 from dualcredit.dal import reminders as reminder_data
 from dualcredit.dal.records import ProfileRecord
+from dualcredit.i18n import Language
+from dualcredit.logic import family_mail
 from dualcredit.logic.reminders.notices import (
+    COPIED,
     TEMPLATES,
     WINDOW_OPEN,
     BadMessage,
@@ -45,12 +48,24 @@ class NotSent(Exception):
 
 
 @dataclass(frozen=True)
+class _Copy:
+    """A parent's or guardian's copy of one notice: where, which stored template, values."""
+
+    address: str
+    template: str
+    values: dict[str, str]
+
+
+@dataclass(frozen=True)
 class _Pending:
     message_id: str
     notice: Notice
     profile: ProfileRecord
+    #: The stored SES template in the student's language, and its values.
+    template: str
     values: dict[str, str]
     details: dict[str, Any]
+    copy: _Copy | None = None
     claim: reminder_data.Claim | None = None
 
 
@@ -127,6 +142,11 @@ class _Sender:
             try:
                 details = _details(profile, notice)
                 reason, values = self._compose(notice, profile, facts, details)
+                pending = (
+                    _pending(message_id, notice, profile, values, details)
+                    if reason is None and profile is not None and values is not None
+                    else None
+                )
             except Exception as error:  # noqa: BLE001 - this record fails (to the DLQ), the batch goes on
                 logger.error(
                     "reminder not composed",
@@ -144,11 +164,6 @@ class _Sender:
                 notice.student_id,
                 notice.kind,
                 skipped={**details, "reason": reason} if reason else None,
-            )
-            pending = (
-                _Pending(message_id, notice, profile, values, details)
-                if reason is None and profile is not None
-                else None
             )
             entries.append((message_id, take, pending))
         if not entries:
@@ -177,12 +192,10 @@ class _Sender:
 
     def _send(self, to_send: list[_Pending]) -> None:
         sent: list[tuple[_Pending, reminder_data.Claim, str]] = []
-        for kind in dict.fromkeys(p.notice.kind for p in to_send):
-            group = [p for p in to_send if p.notice.kind == kind]
+        for template in dict.fromkeys(p.template for p in to_send):
+            group = [p for p in to_send if p.template == template]
             try:
-                ids = mailer.send_bulk(
-                    TEMPLATES[kind][0], [(p.profile.email, p.values) for p in group]
-                )
+                ids = mailer.send_bulk(template, [(p.profile.email, p.values) for p in group])
             except Exception as error:  # noqa: BLE001 - these records fail, SQS retries them
                 # The claims stay "sending" under their lease; SQS retries these records
                 # after the visibility timeout, when the lease has run out.
@@ -202,6 +215,7 @@ class _Sender:
                     self.outcome[p.message_id] = NotSent(p.message_id)
                 elif p.claim is not None:
                     sent.append((p, p.claim, ses_id))
+        _send_copies([p for p, _, _ in sent])
         if not sent:
             return
         for p, _, _ in sent:
@@ -240,34 +254,91 @@ class _Sender:
         profile: ProfileRecord | None,
         facts: reminder_data.SendingFacts,
         details: dict[str, Any],
-    ) -> tuple[str | None, dict[str, str]]:
-        """(why to skip, {}) or (None, the email's template values), from the records read
-        just now."""
+    ) -> tuple[str | None, Values | None]:
+        """(why to skip, None) or (None, the email's template values in a language), from
+        the records read just now."""
         if profile is None:
-            return "no_profile", {}
+            return "no_profile", None
         year = rules.SchoolYear.parse(notice.school_year)
         window = facts.windows[year.name].window
         record = facts.years.get((notice.student_id, year.name))
         if notice.kind == WINDOW_OPEN:
             if not rules.still_in_school(profile.expected_graduation_year, year):
-                return "graduated", {}
+                return "graduated", None
             if record is not None:
-                return "registered", {}
+                return "registered", None
             if window.status(self.at) is rules.WindowStatus.CLOSED:
-                return "window_closed", {}
-            return None, open_values(profile, window)
+                return "window_closed", None
+            return None, lambda language: open_values(profile, window, language)
         if record is None:
-            return "not_registered", {}
+            return "not_registered", None
         status = rules.fee_status(record.fee_facts)
         if status is not rules.FeeStatus.DUE:
-            return status.value, {}
+            return status.value, None
         amount = rules.amount_due(record.fee_facts)
         if amount == 0:
-            return "nothing_due", {}
+            return "nothing_due", None
         if not window.is_open(self.at):
-            return "window_closed", {}
+            return "window_closed", None
         details["amount_cents"] = amount
-        return None, reminder_values(profile, window, amount, self.at)
+        return None, lambda language: reminder_values(profile, window, amount, self.at, language)
+
+
+#: A notice's template values in a language.
+Values = Callable[[Language], dict[str, str]]
+
+
+def _pending(
+    message_id: str,
+    notice: Notice,
+    profile: ProfileRecord,
+    values: Values,
+    details: dict[str, Any],
+) -> _Pending:
+    """A notice to send: the student's template and values in their language, and the
+    parent's or guardian's copy in theirs when the kind is copied and they get copies."""
+    name = TEMPLATES[notice.kind]
+    language = mail.language(profile.language)
+    guardian = family_mail.guardian_copy(profile) if COPIED[notice.kind] else None
+    copy = None
+    if guardian is not None:
+        address, guardian_language, link = guardian
+        copy = _Copy(
+            address,
+            mail.bulk_name(name, guardian_language, guardian=True),
+            {**values(guardian_language), **mail.bulk_values(stop_url=link)},
+        )
+    return _Pending(
+        message_id,
+        notice,
+        profile,
+        mail.bulk_name(name, language),
+        values(language),
+        details,
+        copy,
+    )
+
+
+def _send_copies(sent: list[_Pending]) -> None:
+    """The parents' and guardians' copies of the notices sent, one bulk send per stored
+    template. A copy that fails is logged and counted, and never sent again: the
+    student's notice went out and its claim is what SQS and the history follow."""
+    copies = [p.copy for p in sent if p.copy is not None]
+    for template in dict.fromkeys(c.template for c in copies):
+        group = [c for c in copies if c.template == template]
+        try:
+            ids = mailer.send_bulk(template, [(c.address, c.values) for c in group])
+        except Exception as error:  # noqa: BLE001 - the students' notices stand
+            logger.error(
+                "guardian copies not sent",
+                extra={"count": len(group), "error": type(error).__name__},
+            )
+            metrics.add_metric(name="GuardianCopyFailed", unit="Count", value=len(group))
+            continue
+        refused = sum(1 for ses_id in ids if ses_id is None)
+        if refused:
+            metrics.add_metric(name="GuardianCopyFailed", unit="Count", value=refused)
+        metrics.add_metric(name="GuardianCopySent", unit="Count", value=len(group) - refused)
 
 
 def _details(profile: ProfileRecord | None, notice: Notice) -> dict[str, Any]:
