@@ -36,6 +36,7 @@ PUBLIC_PAGES = (
     "/forgot-password/",
     "/recover/",
     "/pay/",
+    "/guardian-stop/",
 )
 
 
