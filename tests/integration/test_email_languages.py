@@ -307,3 +307,31 @@ def test_the_guardians_email_never_reaches_the_logs(world, sent_emails, caplog, 
     # Then neither address is in anything logged
     logged = caplog.text + capsys.readouterr().out
     assert PARENT not in logged and "tia@example.net" not in logged
+
+
+def test_fifty_mixed_reminders_take_one_bulk_send_per_template_used(
+    world, jobs, clock, aws, sent_emails, monkeypatch
+):
+    # Given 50 due students: 25 reading Spanish, and 10 of all 50 with a parent reading
+    # English (the other language's copies: none)
+    for i in range(50):
+        fields: dict[str, Any] = {"language": "es" if i % 2 else "en"}
+        if i % 5 == 0:
+            fields |= {"guardian_email": f"parent{i:02d}@example.net", "guardian_language": "en"}
+        _register(world, _sign_up(world, f"s{i:02d}", **fields))
+    monkeypatch.setenv("EMAIL_TEMPLATE_PREFIX", STACK_NAME)
+    clock("2027-06-08T09:00:00-07:00")
+    assert jobs.run("remind")["enqueued"] == 50
+    aws.clear()
+    ses = test_schedule._ses_requests()
+    # When the sender gets them as one batch
+    (response,) = jobs.deliver()
+    # Then the table requests are those of one language (2 reads, 2 transactions), and
+    # SES takes one bulk send per stored template used: reminder, reminder-es and
+    # reminder-guardian
+    assert response["batchItemFailures"] == []
+    assert dict(aws) == {"BatchGetItem": 2, "TransactWriteItems": 2}
+    assert ses == {"SendBulkTemplatedEmail": 3}
+    # And 50 students and 10 parents got theirs
+    sent = [to for to, subject, _ in sent_emails() if subject.startswith(("Reminder", "Record"))]
+    assert len(sent) == 60 and sum(to.startswith("parent") for to in sent) == 10
