@@ -106,16 +106,23 @@ def _schedules(
     return json_page(404, {"message": "Not Found"})
 
 
-def site_headers(api_origin: str, cognito_origin: str) -> list[tuple[str, str]]:
+def site_headers(
+    api_origin: str, cognito_origin: str, grade_files_origin: str | None = None
+) -> list[tuple[str, str]]:
     """The headers CloudFront adds to the site's files (the template's
-    SiteResponseHeadersPolicy), with this stack's API and Cognito origins: the pages run
-    here under the Content-Security-Policy that ships. HSTS is left out (plain http)."""
+    SiteResponseHeadersPolicy), with this stack's API, Cognito and grade-files bucket
+    origins (moto serves both of the latter locally): the pages run here under the
+    Content-Security-Policy that ships. HSTS is left out (plain http)."""
     from devstack.template import resources
 
     config = resources()["SiteResponseHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]
     security = config["SecurityHeadersConfig"]
     policy, origins = security["ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::Sub"]
-    local = {"ApiOrigin": api_origin, "CognitoOrigin": cognito_origin}
+    local = {
+        "ApiOrigin": api_origin,
+        "CognitoOrigin": cognito_origin,
+        "GradeFilesOrigin": grade_files_origin or cognito_origin,
+    }
     if set(origins) != set(local):
         raise ValueError(
             f"the site's CSP names origins {sorted(origins)}; the dev stack knows {sorted(local)}"

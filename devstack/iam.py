@@ -28,6 +28,7 @@ from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 
+from devstack.names import STACK_NAME
 from devstack.template import TEMPLATE_PATH, function_code, load_template
 
 ACCOUNT_ID = "123456789012"  # moto's
@@ -95,6 +96,7 @@ def _arn_of(logical_id: str, ref: str) -> str:
 
 def _resolver(logical_id: str) -> Callable[[Any], str]:
     refs = _environment_refs(logical_id) | {
+        "AWS::StackName": STACK_NAME,
         "AWS::Partition": "aws",
         "AWS::Region": _region(),
         "AWS::AccountId": ACCOUNT_ID,
@@ -256,6 +258,12 @@ def requests_of(service: str, operation: str, params: dict[str, Any]) -> list[Re
             operation, operation
         )
         return [Request(f"sqs:{action}", f"arn:aws:sqs:{region}:{ACCOUNT_ID}:{queue}")]
+    if service == "s3":
+        bucket = params.get("Bucket", "")
+        if "Key" in params:
+            action = {"HeadObject": "GetObject"}.get(operation, operation)
+            return [Request(f"s3:{action}", f"arn:aws:s3:::{bucket}/{params['Key']}")]
+        return [Request(f"s3:{operation}", f"arn:aws:s3:::{bucket}")]
     if service == "cognito-idp":
         pool = params.get("UserPoolId", "")
         arn = f"arn:aws:cognito-idp:{region}:{ACCOUNT_ID}:userpool/{pool}"
@@ -301,7 +309,26 @@ def install() -> None:
         return original(self, operation_name, api_params)
 
     BaseClient._make_api_call = checked
+    _check_presigned_posts()
     _installed = True
+
+
+def _check_presigned_posts() -> None:
+    """A presigned POST is authorized as its signer when the browser posts it: S3 lets
+    the upload in only if the signer may PutObject on the key. The signature is made
+    here, without a request, so it is checked (and counted as used) when it is made."""
+    from botocore import signers
+
+    original = signers.generate_presigned_post
+
+    @functools.wraps(original)
+    def checked(self: Any, Bucket: str, Key: str, *args: Any, **kwargs: Any) -> Any:  # noqa: N803
+        role = _current.get()
+        if role is not None:
+            _check(role, "s3", "PutObject", {"Bucket": Bucket, "Key": Key})
+        return original(self, Bucket, Key, *args, **kwargs)
+
+    signers.generate_presigned_post = checked
 
 
 def guarded(logical_id: str, handler: Callable[..., Any]) -> Callable[..., Any]:

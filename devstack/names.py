@@ -10,5 +10,8 @@ STAFF_EMAIL = "info@pnwcollegecredit.org"
 POOL_NAME = "dual-credit-local-users"
 CLIENT_NAME = "dual-credit-local-web"
 STACK_NAME = "dual-credit-local"
+ACCOUNT_ID = "123456789012"  # moto's
+#: The template's `${AWS::StackName}-grade-files-${AWS::AccountId}`, as built locally.
+GRADE_FILES_BUCKET = f"{STACK_NAME}-grade-files-{ACCOUNT_ID}"
 INVITED_POOL_NAME = "dual-credit-local-invited"
 INVITED_CLIENT_NAME = "dual-credit-local-web-invited"

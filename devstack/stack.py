@@ -39,7 +39,7 @@ import boto3  # noqa: E402
 from botocore.config import Config  # noqa: E402
 from moto.server import ThreadedMotoServer  # noqa: E402
 
-from devstack import moto_fixes, resources, signin, stripe_setup, template  # noqa: E402
+from devstack import moto_fixes, resources, s3events, signin, stripe_setup, template  # noqa: E402
 from devstack.authorizer import CognitoAuthorizer  # noqa: E402
 from devstack.devpages import site_headers  # noqa: E402
 from devstack.emails import EmailLog  # noqa: E402
@@ -58,8 +58,23 @@ class _MotoServer(ThreadedMotoServer):
     error: BaseException | None = None
 
     def _server_entry(self) -> None:
+        from moto.moto_server.werkzeug_app import (
+            DomainDispatcherApplication,
+            MotoRequestHandler,
+            create_backend_app,
+        )
+        from werkzeug.serving import make_server
+
+        from devstack.s3post import PostPolicyCheck
+
         try:
-            super()._server_entry()
+            # As ThreadedMotoServer's, with S3's checks of presigned POSTs in front.
+            app = PostPolicyCheck(DomainDispatcherApplication(create_backend_app))
+            self._server = make_server(
+                self._ip_address, self._port, app, True, request_handler=MotoRequestHandler
+            )
+            self._server_ready_event.set()
+            self._server.serve_forever()
         except BaseException as error:  # noqa: BLE001 - reported by start()
             self.error = error
             self._server_ready_event.set()
@@ -111,6 +126,8 @@ class DualCreditStack:
         self.background_jobs = background_jobs
         self.scheduler: Any = None  # devstack.jobs.Scheduler while the jobs run
         self.pollers: list[Any] = []  # devstack.jobs.QueuePoller, one per SQS event source
+        #: devstack.s3events.BucketEvents, one per S3 event source (the grade-files bucket).
+        self.bucket_events: list[Any] = []
         self.requested_port = port
         self.requested_moto_port = moto_port
         self.requested_stripe_port = stripe_port
@@ -133,6 +150,7 @@ class DualCreditStack:
         self.emails: EmailLog | None = None
         self.seeded: Any = None  # devstack.seed.SeedResult once seeded
         self.environment = ProcessEnvironment()
+        self.bucket_queues: dict[str, str] = {}  # function -> its bucket's local event queue
 
     # ------------------------------------------------------------------ URLs
 
@@ -270,6 +288,10 @@ class DualCreditStack:
 
         queue_urls = resources.create_queues(self.client("sqs"))
         self.environment.add(resources.queue_environment(queue_urls))
+        self.bucket_queues = s3events.create_buckets(
+            self.client("s3"), self.client("sqs"), self.site_url
+        )
+        self.environment.add(s3events.bucket_environment())
         refresh_app_state()
         names = routed_functions() + (job_functions() if self.run_jobs else [])
         functions = {name: load_function(name, self.region) for name in dict.fromkeys(names)}
@@ -309,12 +331,18 @@ class DualCreditStack:
             for source in template.queue_sources()
         ]
         self.scheduler = Scheduler(template.schedules(), gateway.invoke, clock.now, log)
+        self.bucket_events = [
+            s3events.BucketEvents(function, url, self.client("sqs"), gateway.invoke, log)
+            for function, url in self.bucket_queues.items()
+        ]
         backend = gateway.backend
         if backend is not None:
             backend.scheduler, backend.pollers = self.scheduler, self.pollers
         if self.background_jobs:
             for poller in self.pollers:
                 poller.start()
+            for events in self.bucket_events:
+                events.start()
             self.scheduler.start()
 
     def stop(self) -> None:
@@ -322,6 +350,8 @@ class DualCreditStack:
             self.scheduler.stop()
         for poller in self.pollers:
             poller.stop()
+        for events in self.bucket_events:
+            events.stop()
         # The stand-in first: no delivery may start once the gateway is going away.
         if self.stripe is not None:
             self.stripe.stop()

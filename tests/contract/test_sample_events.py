@@ -36,3 +36,15 @@ def test_grade_import_sample_event_is_answered(aws, grade_module, path):
     response = handler(json.loads(path.read_text()), LambdaContext())
     assert response["statusCode"] < 500
     json.loads(response["body"])
+
+
+S3_EVENTS = sorted((Path(__file__).resolve().parents[2] / "events").glob("s3-*.json"))
+
+
+@pytest.mark.parametrize("path", S3_EVENTS, ids=lambda p: p.name)
+def test_grade_files_bucket_sample_event_is_taken(aws, grade_module, path):
+    # Given S3's event for a file whose import this table never recorded
+    assert S3_EVENTS
+    handler = iam.guarded_handler(grade_module)
+    # When the grade-import function takes it, Then it is looked up (not an error) and left
+    assert handler(json.loads(path.read_text()), LambdaContext()) == {"imported": 1}

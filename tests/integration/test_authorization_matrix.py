@@ -152,6 +152,23 @@ MATRIX = {
         {"school_x", "staff"},
     ),
     ("GET", "/grades/transcript"): ("/grades/transcript", None, STAFF_ONLY),
+    # Large grade files through S3: the presigned POST, the status and the report. An
+    # import school X never had is a 404 to those allowed.
+    ("POST", "/schools/{school_id}/grade-files"): (
+        "/schools/{x}/grade-files",
+        {"school_year": "2026-27"},
+        {"school_x", "staff"},
+    ),
+    ("GET", "/schools/{school_id}/grade-files/{import_id}"): (
+        "/schools/{x}/grade-files/" + "0" * 32,
+        None,
+        {"school_x", "staff"},
+    ),
+    ("GET", "/schools/{school_id}/grade-files/{import_id}/report"): (
+        "/schools/{x}/grade-files/" + "0" * 32 + "/report",
+        None,
+        {"school_x", "staff"},
+    ),
     # College registrars and transcript batches (ApiFunction). Nothing is new for the
     # world's college, so staff's close is a 409; an unknown batch is a 404 to those allowed.
     ("POST", "/college-users"): ("/college-users", "college_invite", STAFF_ONLY),

@@ -54,6 +54,9 @@ AUTHORIZED_ROUTES = {
     ("GET", "/students/{student_id}"),
     ("GET", "/reminders/preview"),
     ("GET", "/reminders/history"),
+    ("POST", "/schools/{school_id}/grade-files"),
+    ("GET", "/schools/{school_id}/grade-files/{import_id}"),
+    ("GET", "/schools/{school_id}/grade-files/{import_id}/report"),
 }
 
 
@@ -521,6 +524,76 @@ def test_site_bucket_is_private_encrypted_and_retained(resources: dict[str, Any]
     # No website hosting and no ACLs: CloudFront is the only way in.
     assert "WebsiteConfiguration" not in props
     assert "AccessControl" not in props
+
+
+GRADE_FILES_NAME = {"Fn::Sub": "${AWS::StackName}-grade-files-${AWS::AccountId}"}
+
+
+def test_grade_files_bucket_is_private_encrypted_tls_only_and_expires_its_files(
+    resources: dict[str, Any],
+) -> None:
+    bucket = resources["GradeFilesBucket"]
+    props = bucket["Properties"]
+    assert props["BucketName"] == GRADE_FILES_NAME
+    assert all(props["PublicAccessBlockConfiguration"].values())
+    assert len(props["PublicAccessBlockConfiguration"]) == 4
+    assert props["OwnershipControls"] == {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+    assert props["BucketEncryption"]["ServerSideEncryptionConfiguration"] == [
+        {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+    ]
+    # Uploads and reports are working copies: each prefix expires
+    expiring = {
+        r["Prefix"]: r["ExpirationInDays"] for r in props["LifecycleConfiguration"]["Rules"]
+    }
+    assert set(expiring) == {"imports/", "reports/"} and max(expiring.values()) <= 30
+    # The school's page posts from the site's origin, and nothing else is allowed
+    (cors,) = props["CorsConfiguration"]["CorsRules"]
+    assert cors["AllowedMethods"] == ["POST"] and cors["AllowedOrigins"] == [
+        {"Ref": "AllowedOrigin"}
+    ]
+    policy = resources["GradeFilesBucketPolicy"]["Properties"]
+    assert _is_ref(policy["Bucket"], "GradeFilesBucket")
+    (deny,) = policy["PolicyDocument"]["Statement"]
+    assert deny["Effect"] == "Deny" and deny["Principal"] == "*" and deny["Action"] == "s3:*"
+    assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+def test_grade_files_bucket_events_run_the_grade_import_function(
+    resources: dict[str, Any],
+) -> None:
+    function = resources["GradeImportFunction"]["Properties"]
+    events = [e["Properties"] for e in function["Events"].values() if e["Type"] == "S3"]
+    assert events == [
+        {
+            "Bucket": {"Ref": "GradeFilesBucket"},
+            "Events": "s3:ObjectCreated:*",
+            "Filter": {
+                "S3Key": {
+                    "Rules": [
+                        {"Name": "prefix", "Value": "imports/"},
+                        {"Name": "suffix", "Value": ".csv"},
+                    ]
+                }
+            },
+        }
+    ]
+    # The function is told the bucket by the name the bucket is given (a !Ref would be a
+    # circular dependency: the bucket's notification names the function)
+    assert function["Environment"]["Variables"]["GRADE_FILES_BUCKET"] == GRADE_FILES_NAME
+    # A retry would find the import claimed: none
+    assert function["EventInvokeConfig"]["MaximumRetryAttempts"] == 0
+    # It reads uploads and writes reports, each under its own prefix only
+    s3 = {
+        statement["Sid"]: statement
+        for policy in function["Policies"]
+        for statement in policy["Statement"]
+        if any(a.startswith("s3:") for a in statement["Action"])
+    }
+    resources_granted = {s["Resource"]["Fn::Sub"] for s in s3.values()}
+    bucket_arn = "arn:${AWS::Partition}:s3:::${AWS::StackName}-grade-files-${AWS::AccountId}"
+    assert resources_granted == {f"{bucket_arn}/imports/*", f"{bucket_arn}/reports/*"}
+    for statement in s3.values():
+        assert sorted(statement["Action"]) == ["s3:GetObject", "s3:PutObject"]
 
 
 def test_site_distribution_uses_oac_and_redirects_to_https(resources: dict[str, Any]) -> None:

@@ -213,7 +213,8 @@ def test_the_site_sends_a_content_security_policy_that_allows_only_its_own_scrip
     assert directives["script-src"] == "'self'"
     assert directives["frame-ancestors"] == "'none'"
     assert "unsafe" not in policy
-    assert set(origins) == {"ApiOrigin", "CognitoOrigin"}
+    # The API, Cognito, and the grade-files bucket the school's page posts large files to.
+    assert set(origins) == {"ApiOrigin", "CognitoOrigin", "GradeFilesOrigin"}
     custom = {h["Header"]: h["Value"] for h in config["CustomHeadersConfig"]["Items"]}
     assert "camera=()" in custom["Permissions-Policy"]
     assert config["SecurityHeadersConfig"]["FrameOptions"]["FrameOption"] == "DENY"

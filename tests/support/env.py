@@ -10,6 +10,9 @@ TEST_ENV = {
     "AWS_REGION": "us-west-2",
     "AWS_DEFAULT_REGION": "us-west-2",
     "TABLE_NAME": "dual-credit-test",
+    # The template's `${AWS::StackName}-grade-files-${AWS::AccountId}` as built locally
+    # (devstack.names.GRADE_FILES_BUCKET), which the local IAM check resolves its grants to.
+    "GRADE_FILES_BUCKET": "dual-credit-local-grade-files-123456789012",
     "STAGE": "test",
     "EMAIL_SENDER": "no-reply@pnwcollegecredit.org",
     "APP_BASE_URL": "https://app.test",

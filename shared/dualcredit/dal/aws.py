@@ -29,13 +29,24 @@ def _session() -> botocore.session.Session:
 def client(service: str) -> Any:
     """A client for `service`; AWS_ENDPOINT_URL (set by `make dev` and tests) points it at moto."""
     _made.add(service)
+    endpoint = os.environ.get("AWS_ENDPOINT_URL") or None
+    config = _CONFIG
+    if service == "s3":
+        # Presigned POSTs signed with SigV4 (buckets made since 2020 refuse SigV2), on the
+        # bucket's regional name in AWS (the site's CSP names it); by path locally.
+        config = config.merge(
+            Config(
+                signature_version="s3v4",
+                s3={"addressing_style": "path" if endpoint else "virtual"},
+            )
+        )
     return _session().create_client(
         service,
         region_name=os.environ.get("AWS_REGION")
         or os.environ.get("AWS_DEFAULT_REGION")
         or "us-west-2",
-        endpoint_url=os.environ.get("AWS_ENDPOINT_URL") or None,
-        config=_CONFIG,
+        endpoint_url=endpoint,
+        config=config,
     )
 
 

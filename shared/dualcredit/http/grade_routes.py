@@ -1,5 +1,6 @@
-"""Grades: posted by a school (rows, or its information system's CSV export) and the
-transcript staff send to the colleges. Served by the grade import function."""
+"""Grades: posted by a school (rows, or its information system's CSV export; a large file
+through S3) and the transcript staff send to the colleges. Served by the grade import
+function."""
 
 from __future__ import annotations
 
@@ -13,10 +14,18 @@ from dualcredit import clock
 from dualcredit.errors import InvalidInput
 from dualcredit.http.context import caller
 from dualcredit.http.params import IdPath
-from dualcredit.http.responses import csv_file, csv_request_body, csv_responses
-from dualcredit.logic import grades
+from dualcredit.http.responses import created, csv_file, csv_request_body, csv_responses
+from dualcredit.logic import grade_files, grades
 from dualcredit.models.common import SchoolYearName
-from dualcredit.models.grades import EnrollmentBatch, EnrollmentResult, GradeBatch, GradeResult
+from dualcredit.models.grades import (
+    EnrollmentBatch,
+    EnrollmentResult,
+    GradeBatch,
+    GradeFileStart,
+    GradeFileStatus,
+    GradeFileUpload,
+    GradeResult,
+)
 
 router = Router()
 
@@ -68,4 +77,34 @@ def get_transcript(
     school_year: Annotated[SchoolYearName | None, Query(description="default: current")] = None,
 ) -> Response[str]:
     filename, body = grades.transcript_csv(caller(router), school_year, clock.now())
+    return csv_file(body, filename)
+
+
+@router.post(
+    "/schools/<school_id>/grade-files",
+    summary="Start a large grade file: a presigned POST to upload the CSV straight to S3",
+    tags=["grades"],
+    status_code=201,
+)
+def post_grade_file(school_id: IdPath, start: GradeFileStart) -> Response[GradeFileUpload]:
+    return created(grade_files.start(caller(router), school_id, start.school_year, clock.now()))
+
+
+@router.get(
+    "/schools/<school_id>/grade-files/<import_id>",
+    summary="A grade file's progress: rows checked and written, done or refused",
+    tags=["grades"],
+)
+def get_grade_file(school_id: IdPath, import_id: IdPath) -> GradeFileStatus:
+    return grade_files.status(caller(router), school_id, import_id)
+
+
+@router.get(
+    "/schools/<school_id>/grade-files/<import_id>/report",
+    summary="A grade file's per-row report, as CSV, once it is done or refused",
+    tags=["grades"],
+    responses=csv_responses("One row per grade: its line, status and any problem"),
+)
+def get_grade_file_report(school_id: IdPath, import_id: IdPath) -> Response[str]:
+    filename, body = grade_files.report(caller(router), school_id, import_id)
     return csv_file(body, filename)

@@ -40,6 +40,7 @@ PARAMETER_LABELS = {
     "session_id": "Payment reference",
     "user_id": "School user",
     "batch_id": "Transcript batch",
+    "import_id": "Grade file",
     "college": "College",
     "sers_id": "SERS ID",
     "email": "Email address",

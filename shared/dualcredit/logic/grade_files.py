@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import datetime
-from typing import Any
 
 from dualcredit import rules
 from dualcredit.dal import grade_files as file_data
@@ -22,6 +21,7 @@ from dualcredit.errors import Conflict, DomainError, InvalidInput, NotFound
 from dualcredit.logic import grades, roster
 from dualcredit.logic.caller import Caller, Role
 from dualcredit.logic.csv_export import Cell, csv_text
+from dualcredit.models.grades import GradeFileStatus, GradeFileUpload
 from dualcredit.observability import logger, metrics
 
 #: The most rows one file may hold.
@@ -30,7 +30,7 @@ REPORT_COLUMNS = ("line", "sers_id", "college_course_code", "grade", "status", "
 _KEY = re.compile(r"^imports/(?P<school>[A-Za-z0-9_-]{1,64})/(?P<id>[0-9a-f]{32})\.csv$")
 
 
-def start(caller: Caller, school_id: str, school_year: str | None, at: datetime) -> dict[str, Any]:
+def start(caller: Caller, school_id: str, school_year: str | None, at: datetime) -> GradeFileUpload:
     """A presigned POST for one grade file of `school_id` (its school users and staff),
     with the import's status record (state waiting, who asked, the year)."""
     caller.require_school(school_id)
@@ -50,34 +50,35 @@ def start(caller: Caller, school_id: str, school_year: str | None, at: datetime)
         },
     )
     post = file_data.presigned_post(school_id, import_id)
-    return {"import_id": import_id, "url": post["url"], "fields": post["fields"]}
+    return GradeFileUpload(
+        import_id=import_id,
+        url=post["url"],
+        fields={str(k): str(v) for k, v in post["fields"].items()},
+        max_bytes=file_data.MAX_FILE_BYTES,
+        content_type=file_data.CONTENT_TYPE,
+    )
 
 
-def status(caller: Caller, school_id: str, import_id: str) -> dict[str, Any]:
+def status(caller: Caller, school_id: str, import_id: str) -> GradeFileStatus:
     """An import's status, for the school's users and staff only."""
     caller.require_school(school_id)
     item = file_data.get(school_id, import_id) if re.fullmatch(r"[0-9a-f]{32}", import_id) else None
     if item is None:
         raise NotFound("No grade file with this id at this school.")
-    return {
-        name: item.get(name)
-        for name in (
-            "import_id",
-            "school_year",
-            "state",
-            "rows_checked",
-            "rows_written",
-            "rows_unchanged",
-            "rows_refused",
-            "message",
-        )
-    }
+    counts = ("rows_checked", "rows_written", "rows_unchanged", "rows_refused")
+    return GradeFileStatus(
+        import_id=import_id,
+        school_year=str(item["school_year"]),
+        state=item["state"],
+        message=str(item["message"]) if item.get("message") else None,
+        **{name: int(item.get(name) or 0) for name in counts},
+    )
 
 
 def report(caller: Caller, school_id: str, import_id: str) -> tuple[str, str]:
     """(file name, CSV) of an import's per-row report, once it is done or refused."""
     found = status(caller, school_id, import_id)
-    if found["state"] not in ("done", "refused"):
+    if found.state not in ("done", "refused"):
         raise Conflict("The file is still being checked; its report comes when it is done.")
     return f"grade-file-{import_id}.csv", file_data.get_report(school_id, import_id)
 

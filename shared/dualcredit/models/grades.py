@@ -78,3 +78,37 @@ class EnrollmentResult(Model):
     recorded: int
     unchanged: int
     entries: list[EnrollmentAnswer]
+
+
+class GradeFileStart(ApiModel):
+    """A large grade file to come through S3; the school year defaults to the current one."""
+
+    labels = {"school_year": "School year"}
+
+    school_year: SchoolYearName | None = None
+
+
+class GradeFileUpload(Model):
+    """Where the browser posts the file: a multipart/form-data POST to `url` with every
+    one of `fields`, then the file as the last field, named `file` (S3's presigned POST).
+    S3 refuses another key, a file over `max_bytes` or a type other than `content_type`."""
+
+    import_id: str
+    url: str
+    fields: dict[str, str]
+    max_bytes: int
+    content_type: str
+
+
+class GradeFileStatus(Model):
+    """An import's progress: waiting (for the upload), checking, writing, then done or
+    refused (nothing written; the report lists each refused row)."""
+
+    import_id: str
+    school_year: str
+    state: Literal["waiting", "checking", "writing", "done", "refused"]
+    rows_checked: int
+    rows_written: int
+    rows_unchanged: int
+    rows_refused: int
+    message: str | None = None
