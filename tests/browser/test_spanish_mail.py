@@ -87,7 +87,8 @@ def test_a_spanish_browser_signs_up_registers_pays_and_gets_a_spanish_receipt(br
     page.get_by_label(es("signup.email_address"), exact=True).fill(student.email)
     page.get_by_label(es("signup.password"), exact=True).fill(student.password)
     page.get_by_role("button", name=es("signup.create_account")).click()
-    page.get_by_label(es("signup.verification_code"), exact=True).fill("123456")  # moto accepts any code
+    # moto accepts any code
+    page.get_by_label(es("signup.verification_code"), exact=True).fill("123456")
     page.get_by_role("button", name=es("signup.verify_email")).click()
     expect(page).to_have_url("/profile/")
     # And completes her profile, whose email language starts as the page's
@@ -166,6 +167,16 @@ def test_a_parents_copy_of_a_receipt_goes_to_the_parent_in_the_parents_language(
     expect(guardian.get_by_role("status")).to_have_text(es("guardian_stop.stopped"))
     page.goto("/profile/")
     expect(page.locator("#guardian-stopped")).to_be_visible()
+    # And staff see, on the student's record, the parent who stopped the copies
+    from devstack import seed
+
+    staff = contexts().new_page()
+    sign_in(staff, seed.STAFF_EMAIL, seed.STAFF_PASSWORD, lands_on="/staff/")
+    staff.goto(f"/staff/student/?id={student.student_id}")
+    expect(staff.locator("#student-language")).to_have_text("English")
+    expect(staff.locator("#student-guardian")).to_have_text(
+        f"{parent} (Spanish) · stopped the copies"
+    )
 
 
 def test_the_stop_page_reads_in_english_and_says_when_a_link_is_no_longer_in_use(contexts):

@@ -86,6 +86,18 @@ function yearSection(year, classes) {
 }
 
 /** This student's payments on the review queue; a refund Stripe refused is retried here. */
+// The languages of a student's and their guardian's emails, as staff read them.
+const LANGUAGE_KEYS = { en: "staff_student.language_en", es: "staff_student.language_es" };
+
+/** The parent or guardian who gets copies: their email, language, and whether they stopped them. */
+function guardianFacts(profile) {
+  if (!profile.guardian_email) return h("dd", { id: "student-guardian" }, t("staff_student.none_given"));
+  const language = t(LANGUAGE_KEYS[profile.guardian_language || profile.language]);
+  return h("dd", { id: "student-guardian" },
+    h("span", { translate: "no" }, profile.guardian_email), ` (${language})`,
+    profile.guardian_copies ? "" : ` · ${t("staff_student.guardian_stopped")}`);
+}
+
 function renderFlagged(flagged) {
   const section = document.getElementById("student-flagged");
   section.hidden = flagged.length === 0;
@@ -183,6 +195,8 @@ async function render() {
     h("dt", {}, t("staff_student.expected_graduation")), h("dd", {}, String(profile.expected_graduation_year)),
     h("dt", {}, t("staff_student.email")), h("dd", { id: "student-email", translate: "no" }, profile.email),
     h("dt", {}, t("staff_student.phone")), profile.phone ? h("dd", { translate: "no" }, profile.phone) : h("dd", {}, t("staff_student.none_given")),
+    h("dt", {}, t("staff_student.email_language")), h("dd", { id: "student-language" }, t(LANGUAGE_KEYS[profile.language])),
+    h("dt", {}, t("staff_student.guardian")), guardianFacts(profile),
     h("dt", {}, t("staff_student.mailing_address")), h("dd", { translate: "no" }, [address.line1, address.line2, `${address.city}, ${address.state} ${address.postal_code}`]
       .filter(Boolean).join(", ")));
   const years = record.years.slice().sort((a, b) => b.school_year.localeCompare(a.school_year));
