@@ -1,8 +1,8 @@
 """The API's errors in the request's language (issue 11): a page in Spanish sends
 Accept-Language es and shows the server's message as it comes, so every answer a family
 can get (a form's fields, a rule, a conflict, a missing record, a lockout, a CSV file's
-rows) is in Spanish for it, in English for an English page, and names each field as
-the page in that language labels it."""
+rows, a route's own message) is in Spanish for it, in English for an English page, and
+names each field as the page in that language labels it."""
 
 from __future__ import annotations
 
@@ -202,6 +202,21 @@ def test_a_csv_files_rows_are_refused_in_spanish(grades_api, world):
     )
     assert spanish["message"].startswith("2 de las filas no se pueden guardar; no se guardó nada.")
     _assert_spanish(english, spanish)
+
+
+def test_a_routes_own_message_is_in_the_requests_language(api, world):
+    # Given a family asking for a forgotten SERS ID from the Spanish and the English page
+    body = {"email": "nobody@example.org"}
+    # When the API accepts the request
+    status_es, _, spanish = _ask(api, "POST", "/sers-id/recovery", SPANISH, body=body)
+    status_en, _, english = _ask(api, "POST", "/sers-id/recovery", ENGLISH, body=body)
+    # Then its answer is in the page's language
+    assert status_es == status_en == 202
+    assert spanish["message"] == (
+        "Si una cuenta usa ese correo electrónico, le enviamos allí su SERS ID. "
+        "Revise su bandeja de entrada y la carpeta de correo no deseado."
+    )
+    assert english["message"].startswith("If an account uses that email address")
 
 
 def test_an_english_or_unknown_language_gets_english(api, world):

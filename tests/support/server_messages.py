@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parents[2] / "shared" / "dualcredit"
 #: Not the API's words: the emails speak their own catalogs (dualcredit.mail).
 SKIPPED = ("mail",)
 #: The calls whose argument is a message, and which argument (position, keyword; a
-#: route's Message answer is a message too, by keyword only).
+#: route's Message answer is a message too, by keyword only, and what a route says in
+#: the request's language, dualcredit.http.context.in_request_language).
 MESSAGE_CALLS = {
     name: (0, "message")
     for name in (
@@ -34,7 +35,12 @@ MESSAGE_CALLS = {
         "RuleError",
         "worded",
     )
-} | {"refuse": (2, "problem"), "_cognito": (0, "action"), "Message": (-1, "message")}
+} | {
+    "refuse": (2, "problem"),
+    "_cognito": (0, "action"),
+    "Message": (-1, "message"),
+    "in_request_language": (1, "text"),
+}
 #: Calls whose keyword's text goes into a message: a roster row's label ("Line 4"), what
 #: a roster batch changes ("grades").
 FRAGMENT_KEYWORDS = {"Row": "label", "against_roster": "what"}

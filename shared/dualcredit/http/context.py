@@ -37,3 +37,14 @@ def request_language(router: Router) -> Language:
     """The language the request's `Accept-Language` asks for (the pages send theirs)."""
     # Powertools' event headers are case-insensitive.
     return language_of(_event(router).headers.get("accept-language"))
+
+
+def in_request_language(router: Router, text: str) -> str:
+    """An English message a route answers with (a `Message`), in the request's language
+    (dualcredit.messages: its catalog is read only for a language other than English)."""
+    language = request_language(router)
+    if language == "en":
+        return text
+    from dualcredit import messages
+
+    return messages.say(text, language)

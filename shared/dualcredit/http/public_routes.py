@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from dualcredit import clock, rules
-from dualcredit.http.context import client_address
+from dualcredit.http.context import client_address, in_request_language
 from dualcredit.http.params import IdPath
 from dualcredit.http.responses import accepted
 from dualcredit.logic import accounts, catalog, guardians, program, windows
@@ -73,7 +73,7 @@ def get_program() -> Program:
 )
 def post_recovery(request: RecoveryRequest) -> Response[Message]:
     accounts.recover_sers_id(str(request.email), client_address(router), clock.now())
-    return accepted(Message(message=RECOVERY_ANSWER))
+    return accepted(Message(message=in_request_language(router, RECOVERY_ANSWER)))
 
 
 @router.post(
@@ -83,4 +83,4 @@ def post_recovery(request: RecoveryRequest) -> Response[Message]:
 )
 def post_guardian_stop(request: GuardianStop) -> Message:
     guardians.stop_copies(request.token, clock.now())
-    return Message(message=GUARDIAN_STOPPED)
+    return Message(message=in_request_language(router, GUARDIAN_STOPPED))
