@@ -335,3 +335,14 @@ def test_fifty_mixed_reminders_take_one_bulk_send_per_template_used(
     # And 50 students and 10 parents got theirs
     sent = [to for to, subject, _ in sent_emails() if subject.startswith(("Reminder", "Record"))]
     assert len(sent) == 60 and sum(to.startswith("parent") for to in sent) == 10
+
+
+def test_a_spanish_parent_reads_why_a_link_is_no_longer_in_use(api):
+    # Given a link nobody holds (the guardian's email was changed), opened in Spanish
+    # When the page sends it
+    status, answer = api(
+        "POST", "/guardian-copies/stop", body={"token": "x" * 43}, headers={"Accept-Language": "es"}
+    )
+    # Then the answer says why, in Spanish
+    assert (status, answer["code"]) == (404, "link_unknown")
+    assert answer["message"].startswith("Este enlace ya no se usa")
