@@ -1,5 +1,6 @@
 import { api } from "./api.js";
 import { onSubmit, requireFields, showStatus } from "./forms.js";
+import { API_ROUTE_MAX_BYTES, importLargeFile, progressText, refusedFile, reportButton } from "./grade-file.js";
 import { loadCatalogs, t } from "./i18n.js";
 import { h, pageError, requireRole, schoolYears, ready, showLoading, showPage } from "./page.js";
 import { rosterView, selectedRows, sortRoster, studentName, syncSelection } from "./roster.js";
@@ -117,11 +118,30 @@ if (user) {
     onSubmit(csvForm, async () => {
       const file = csvForm.elements.file.files[0];
       requireFields({ file }, { file: t("school.file_missing") });
+      document.getElementById("grade-file-report")?.remove();
+      if (file.size > API_ROUTE_MAX_BYTES) return postLargeFile(file);
       const result = await api(`${school_path}/grades/csv?school_year=${encodeURIComponent(year())}`,
         { method: "POST", text: await file.text(), contentType: "text/csv" });
       await load(user.schoolId, year());
       showStatus(csvForm, summary(result));
     }, { busyLabel: t("school.posting") });
+
+    /** A district's export, through S3: its progress as it goes, then its per-row report. */
+    const postLargeFile = async (file) => {
+      const progress = document.getElementById("grade-file-progress");
+      progress.textContent = t("school.file_uploading");
+      progress.hidden = false;
+      let status;
+      try {
+        status = await importLargeFile(school_path, year(), file, (s) => { progress.textContent = progressText(s); });
+      } finally {
+        progress.hidden = true;
+      }
+      csvForm.querySelector(".actions").append(reportButton(status.reportPath, csvForm));
+      if (status.state === "refused") throw refusedFile(status);
+      await load(user.schoolId, year());
+      showStatus(csvForm, summary({ posted: status.rows_written, unchanged: status.rows_unchanged, school_year: status.school_year }));
+    };
   } catch (error) {
     pageError(error);
   } finally {
