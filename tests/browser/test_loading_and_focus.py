@@ -123,6 +123,19 @@ def test_the_school_roster_says_it_is_loading(page: Page, stack):
     expect(page.locator("#page-loading")).to_have_count(0)
 
 
+def test_on_the_roster_focus_stays_on_the_row_answered(page: Page, stack):
+    # Given a student registered at the school user's school, on the roster
+    student = api_student(stack, first_name="Row")
+    sign_in(page, seed.SCHOOL_USER_EMAIL, seed.SCHOOL_USER_PASSWORD, lands_on="/school/")
+    row = page.get_by_role("row").filter(has_text=student.sers_id)
+    # When they confirm the student with the row's own button
+    row.get_by_role("button", name=re.compile("^Confirm")).click()
+    # Then the result is said, and after the roster redraws, focus is on that row's button
+    expect(page.locator("#roster-form .form-status")).to_contain_text("is marked in Welding 1")
+    expect(row).to_contain_text("In the class")
+    expect(row.get_by_role("button", name=re.compile("^Not in class"))).to_be_focused()
+
+
 def _ask_prior_year(page: Page, course: str) -> None:
     form = page.locator("#prior-form")
     form.locator("#school_year").select_option("2025-26")
