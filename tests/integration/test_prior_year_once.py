@@ -120,3 +120,23 @@ def test_two_requests_sent_at_once_make_one(api, world):
     assert sorted(results) == [201] + [409] * 7
     assert _requests(api, world) == [("2025-26", "Welding 1", "pending")]
     assert _history_count(api, world) == 1
+
+
+def test_a_second_waiver_request_for_the_year_is_refused_naming_the_year(api, world):
+    # Given Ann registered for 2026-27 and asked for a fee waiver, which waits
+    ann = world.students["ann"]
+    world.ok(
+        "POST", "/students/me/registrations", as_=ann, body={"offering_ids": [world.offering_x]}
+    )
+    world.ok("POST", "/students/me/waivers", as_=ann, body={"reason": "free_reduced_lunch"})
+    # When she asks again for the same year
+    status, body = api(
+        "POST", "/students/me/waivers", as_=ann, body={"reason": "free_reduced_lunch"}
+    )
+    # Then it is refused, naming the school year field, and one waiver waits
+    assert status == 409, body
+    assert (body["code"], [e["field"] for e in body["errors"]]) == (
+        "waiver_not_allowed",
+        ["school_year"],
+    )
+    assert len(api("GET", "/waivers", as_=STAFF)[1]) == 1

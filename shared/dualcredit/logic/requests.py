@@ -50,6 +50,7 @@ def request_waiver(caller: Caller, request: WaiverRequest, at: datetime) -> Pend
         raise Conflict(
             f"A waiver can be asked for a registered {year} year that is not paid and has no "
             "waiver pending or granted.",
+            field="school_year",
             code="waiver_not_allowed",
         ) from None
     return PendingWaiver(
