@@ -106,6 +106,7 @@ def main(argv: list[str]) -> int:
             print(f"bench: {problem}", file=sys.stderr)
             return 3
     # Flushed at once: the parent takes the time this line arrives as "answered".
+    split["cpu_s"] = time.process_time()  # this process's CPU time so far (user + system)
     print("BENCH " + json.dumps({**split, "compiled": COMPILED}), flush=True)
     return 0
 

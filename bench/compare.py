@@ -13,6 +13,13 @@ for a change that landed between them while other work went on after it).
 A structural change that should not cost cold-start time (issue 14) is held to these
 ratios, not to `make bench`'s absolute figures: those move more between two runs of one
 commit on a shared machine than the change does.
+
+`--only PATH...` lays just those working-tree files over COMMIT (others' unfinished edits
+in a shared checkout stay out of the figure). `--first-answer` measures what issue 13's
+targets hold: each function's first answer (spawn to its representative request
+answered, on a moto stack as `make bench` runs it), beside the floor and the peer
+measured in the same processes' rounds, with the fastest of each and its ratio to the
+fastest floor and peer.
 """
 
 from __future__ import annotations
@@ -51,6 +58,19 @@ def _extract(commit: str, into: Path) -> Path:
     return into
 
 
+def _overlay(commit: str, paths: list[str], into: Path) -> Path:
+    """COMMIT's tree with `paths` (files of the working tree) copied over it."""
+    tree = _extract(commit, into)
+    for name in paths:
+        source, target = REPO / name, tree / name
+        if source.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, target)
+        elif target.exists():  # deleted in the working tree
+            target.unlink()
+    return tree
+
+
 def _handlers(built: artifact.Built, tag: str) -> dict[str, Handler]:
     found = {}
     for function in artifact.functions():
@@ -66,15 +86,27 @@ def _handlers(built: artifact.Built, tag: str) -> dict[str, Handler]:
     return found
 
 
-def compare(commit: str, runs: int, against: str | None = None) -> dict[str, Any]:
-    """`commit` against the working tree, or against the commit `against`."""
+def _build_both(
+    commit: str, against: str | None, only: list[str] | None
+) -> tuple[artifact.Built, artifact.Built, str]:
     base_src = _extract(commit, ROOT / "source")
     base = artifact.build(ROOT / "base", source=base_src)
-    if against is None:
+    if only:
+        head_src = _overlay(commit, only, ROOT / "against")
+        head, head_tag = artifact.build(ROOT / "head", source=head_src), f"{commit} + {only}"
+    elif against is None:
         head, head_tag = artifact.build(ROOT / "head"), "the working tree"
     else:
         head_src = _extract(against, ROOT / "against")
         head, head_tag = artifact.build(ROOT / "head", source=head_src), against
+    return base, head, head_tag
+
+
+def compare(
+    commit: str, runs: int, against: str | None = None, only: list[str] | None = None
+) -> dict[str, Any]:
+    """`commit` against the working tree, or against the commit `against`."""
+    base, head, head_tag = _build_both(commit, against, only)
     base_handlers, head_handlers = _handlers(base, commit), _handlers(head, head_tag)
     names = sorted(set(base_handlers) & set(head_handlers))
     env = stack.child_env("http://127.0.0.1:9", "http://127.0.0.1:9")  # import only: no request
@@ -110,6 +142,98 @@ def compare(commit: str, runs: int, against: str | None = None) -> dict[str, Any
     return {"base": commit, "head": head_tag, "runs": runs, "rows": rows}
 
 
+def compare_first_answers(
+    commit: str,
+    runs: int,
+    against: str | None = None,
+    only: list[str] | None = None,
+    names: list[str] | None = None,
+) -> dict[str, Any]:
+    """Spawn to first answer of the functions issue 13 holds to the floor (or `names`),
+    from both trees, with the floor and the peer (built with the head's layer) in every
+    round; interleaved, the order flipping every round."""
+    from bench.__main__ import FLOOR_TARGETS, _requests
+    from bench.handlers import FLOOR, PEER, REFERENCE_LABELS
+
+    base, head, head_tag = _build_both(commit, against, only)
+    base_handlers, head_handlers = _handlers(base, commit), _handlers(head, head_tag)
+    wanted = names or sorted(FLOOR_TARGETS)
+    names = [n for n in wanted if n in base_handlers and n in head_handlers]
+    references = {
+        name: Handler(
+            name,
+            REFERENCE_LABELS[name],
+            head.reference(name),
+            head.layer if name == FLOOR else head.layer_as_sam_ships,
+            head.runtime,
+            is_reference=True,
+        )
+        for name in (FLOOR, PEER)
+    }
+    samples: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
+    with stack.MotoStack() as aws:
+        api = stack.Api()
+        world = stack.seed(api)
+        env = stack.child_env(aws.url, aws.stripe_url)
+        requests = _requests(aws, api, world, 2 * runs + 2)
+
+        def answered_s(key: str, handler: Handler, request_name: str) -> None:
+            request = requests[request_name]
+            command = timing.child_command("request", handler, request)
+            run = timing.run_child(command, env | request.env, handler.label)
+            shipped_without_bytecode = handler.name == PEER  # the peer is as SAM ships it
+            if run.answer_s is None or (run.split.get("compiled") and not shipped_without_bytecode):
+                raise timing.BenchError(f"{handler.label}: no answer, or modules compiled")
+            samples.setdefault(key, []).append(run.answer_s)
+            cpu.setdefault(key, []).append(run.split["cpu_s"])
+
+        order = [(f"{n}@base", base_handlers[n], n) for n in names]
+        order += [(f"{n}@head", head_handlers[n], n) for n in names]
+        order += [(n, h, n) for n, h in references.items()]
+        for _key, handler, request_name in order:
+            answered_s("warm-up", handler, request_name)  # the OS cache; not counted
+        for round_ in range(runs):
+            for key, handler, request_name in order if round_ % 2 == 0 else order[::-1]:
+                answered_s(key, handler, request_name)
+    floor, peer = min(samples[FLOOR]), min(samples[PEER])
+    floor_cpu = min(cpu[FLOOR])
+    rows = []
+    for key in [k for k, *_ in order]:
+        fastest = min(samples[key])
+        rows.append(
+            {
+                "handler": key,
+                "median_ms": round(statistics.median(samples[key]) * 1000, 1),
+                "fastest_ms": round(fastest * 1000, 1),
+                "to_floor": round(fastest / floor, 3),
+                "to_peer": round(fastest / peer, 3),
+                # The process's CPU time to its answer, least moved by other load.
+                "cpu_fastest_ms": round(min(cpu[key]) * 1000, 1),
+                "cpu_median_ms": round(statistics.median(cpu[key]) * 1000, 1),
+                "cpu_to_floor": round(min(cpu[key]) / floor_cpu, 3),
+            }
+        )
+    return {"base": commit, "head": head_tag, "runs": runs, "first_answer": rows}
+
+
+def _first_answer_table(result: dict[str, Any]) -> str:
+    lines = [
+        f"First answer (spawn -> answered), {result['runs']} processes each, "
+        f"{result['base']} (base) against {result['head']} (head); ratios of the fastest:",
+        "",
+        "| handler | median | fastest | / floor | / peer | CPU median | CPU fastest | / floor |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in result["first_answer"]:
+        lines.append(
+            f"| {r['handler']} | {r['median_ms']} ms | {r['fastest_ms']} ms | "
+            f"{r['to_floor']:.2f}x | {r['to_peer']:.2f}x | {r['cpu_median_ms']} ms | "
+            f"{r['cpu_fastest_ms']} ms | {r['cpu_to_floor']:.2f}x |"
+        )
+    return "\n".join(lines)
+
+
 def _table(result: dict[str, Any]) -> str:
     lines = [
         f"Cold import (spawn -> imported), {result['runs']} processes per tree, "
@@ -134,14 +258,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--against", metavar="COMMIT", help="compare with this commit, not the working tree"
     )
+    parser.add_argument(
+        "--only", nargs="+", metavar="PATH", help="working-tree files laid over COMMIT as head"
+    )
+    parser.add_argument(
+        "--first-answer",
+        nargs="*",
+        metavar="FUNCTION",
+        help="first answers (default: api, grade_import, stripe_webhook) with floor and peer",
+    )
     args = parser.parse_args(argv)
     for path in (str(REPO / "shared"), str(REPO)):
         if path not in sys.path:
             sys.path.insert(0, path)
-    result = compare(args.commit, args.runs, args.against)
+    if args.first_answer is not None:
+        result = compare_first_answers(
+            args.commit, args.runs, args.against, args.only, args.first_answer or None
+        )
+        text = _first_answer_table(result)
+    else:
+        result = compare(args.commit, args.runs, args.against, args.only)
+        text = _table(result)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2) + "\n")
-    print(_table(result))
+    print(text)
     return 0
 
 

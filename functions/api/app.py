@@ -1,5 +1,8 @@
 """The registration API: every browser route, behind API Gateway's Cognito authorizer."""
 
+from dualcredit import coldstart  # first: the collector paused while the modules load
+
+# isort: split
 from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
@@ -26,3 +29,6 @@ snapstart.register(services=("dynamodb", "sesv2"), warm=app.get_openapi_schema)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     idempotency.use_context(context)  # a session settled from the success page
     return app.resolve(event, context)
+
+
+coldstart.loaded()  # last: what the import made frozen, the collector back on

@@ -3,6 +3,9 @@ and staff export the credit earned for the colleges, behind API Gateway's Cognit
 authorizer; and the large grade files uploaded to S3 (the bucket's events). Separate
 from the registration API so each imports only its own routes."""
 
+from dualcredit import coldstart  # first: the collector paused while the modules load
+
+# isort: split
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote_plus
@@ -39,3 +42,6 @@ def _files(records: list[dict[str, Any]]) -> dict[str, Any]:
         grade_files.run(key, datetime.now(UTC))
         imported += 1
     return {"imported": imported}
+
+
+coldstart.loaded()  # last: what the import made frozen, the collector back on

@@ -3,6 +3,9 @@
 delivers only those again; the rest of the batch is done.
 """
 
+from dualcredit import coldstart  # first: the collector paused while the modules load
+
+# isort: split
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import (
@@ -48,3 +51,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
             event=event, record_handler=send, processor=processor, context=context
         )
     )
+
+
+coldstart.loaded()  # last: what the import made frozen, the collector back on

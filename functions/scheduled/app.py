@@ -6,6 +6,9 @@ A job that fails part-way raises, so the scheduler's retry (and the next schedul
 finishes it; every step is safe to repeat.
 """
 
+from dualcredit import coldstart  # first: the collector paused while the modules load
+
+# isort: split
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -27,3 +30,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     result = run(str(event.get("action", "")), clock.now(), event.get("school_year"))
     logger.info("scheduled job done", extra=result)
     return result
+
+
+coldstart.loaded()  # last: what the import made frozen, the collector back on

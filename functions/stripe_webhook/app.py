@@ -6,6 +6,9 @@ idempotency on the same table, shared with the daily reconciliation); the proces
 itself is also safe to repeat, so a retry after a failure converges.
 """
 
+from dualcredit import coldstart  # first: the collector paused while the modules load
+
+# isort: split
 from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
@@ -54,3 +57,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         return _answer(409, '{"message": "This event is being processed; retry later."}')
     logger.info("stripe event handled", extra={"outcome": result["outcome"]})
     return _answer(200, '{"received": true}')
+
+
+coldstart.loaded()  # last: what the import made frozen, the collector back on
