@@ -189,7 +189,7 @@ def _restored_section(handlers: list[Handler], samples: dict, first: dict) -> di
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    from bench import artifact, reconciliation, reminders, roundtrips, stack, timing
+    from bench import artifact, grade_files, reconciliation, reminders, roundtrips, stack, timing
 
     started = time.perf_counter()
     print(
@@ -240,6 +240,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     reminder_run = reminders.measure()
     print("bench: a reconciliation run per 100 events (own stack)...", file=sys.stderr)
     reconciliation_run = reconciliation.measure()
+    print(f"bench: a grade file of {grade_files.ROWS:,} rows (own stack)...", file=sys.stderr)
+    grade_file_run = grade_files.measure()
 
     first_section = _timing_section(handlers, first, "to_answer_median_s", requests)
     results: dict[str, Any] = {
@@ -269,6 +271,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "roundtrips": trips,
         "reminders": reminder_run,
         "reconciliation": reconciliation_run,
+        "grade_files": grade_file_run,
     }
     results["meta"]["elapsed_s"] = round(time.perf_counter() - started, 1)
     return results

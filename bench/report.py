@@ -201,6 +201,10 @@ def _sections(results: dict[str, Any], table) -> list[str]:
         from bench.reconciliation import as_lines
 
         out += as_lines(results["reconciliation"])
+    if "grade_files" in results:
+        from bench import grade_files
+
+        out += grade_files.as_lines(results["grade_files"])
     for profile in results["import_profiles"]:
         out.append(
             f"Where {profile['handler']}'s import time goes, from the built artifact "
@@ -274,6 +278,12 @@ def summary_line(results: dict[str, Any]) -> str:
         f"({r['ratio']:.1f}x)"
         for r in results.get("reminders", {}).get("rows", [])
         if r["verdict"] == "OVER TARGET"
+    ]
+    over += [
+        f"grade file ({c['case']}) dynamodb {c['dynamodb_per_1000_rows']} > "
+        f"{c['fewest_per_1000_rows']} per 1,000 rows ({c['ratio']:.2f}x)"
+        for c in results.get("grade_files", {}).get("cases", [])
+        if c["verdict"] == "OVER TARGET"
     ]
     differs = [
         f"{r['method']} {r['route']} ({r['case']})"
