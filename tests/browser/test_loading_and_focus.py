@@ -108,6 +108,20 @@ def test_a_students_form_pages_say_they_are_loading(page: Page, stack, path, api
     expect(page.locator("#page-loading")).to_have_count(0)
 
 
+def test_the_pay_page_says_it_is_loading_until_it_can_take_a_lookup(page: Page, stack):
+    # Given a parent whose connection has not brought the program's facts yet
+    held = Held(page, "/program")
+    # When they open the pay page
+    held.open("/pay/")
+    # Then it says it is loading, and shows no lookup form yet
+    expect(page.get_by_role("status").filter(has_text="Loading…")).to_be_visible()
+    expect(page.locator("#lookup-form")).to_be_hidden()
+    held.release()
+    # And once the facts come, the lookup form, ready to send
+    expect(page.get_by_role("button", name="Look up the fee")).to_be_enabled()
+    expect(page.locator("#page-loading")).to_have_count(0)
+
+
 def test_the_school_roster_says_it_is_loading(page: Page, stack):
     # Given the school user, signed in, whose roster is slow to come
     sign_in(page, seed.SCHOOL_USER_EMAIL, seed.SCHOOL_USER_PASSWORD, lands_on="/school/")

@@ -2,10 +2,11 @@ import { api } from "./api.js";
 import { checkHow, loadProgram } from "./check-payment.js";
 import { onSubmit, requireFields, showErrors } from "./forms.js";
 import { loadCatalogs, t } from "./i18n.js";
-import { FEE_STATUS, h, money, ready, showPage } from "./page.js";
+import { FEE_STATUS, h, money, ready, showLoading, showPage } from "./page.js";
 
 await loadCatalogs("pay");
 showPage();
+const loaded = showLoading(); // until the program's facts (how to pay by check) came
 
 const lookupForm = document.getElementById("lookup-form");
 const payForm = document.getElementById("pay-form");
@@ -17,6 +18,7 @@ const PROOF_KEY = "pay-proof";
 let proof = null;
 // How to pay by check (payee, address), from the API's settings; loaded with the page.
 const program = await loadProgram(api);
+loaded();
 const back = new URLSearchParams(location.search);
 
 function show(found) {
