@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, Route, expect
 
 from devstack import seed
-from tests.browser.conftest import api_student
+from tests.browser.conftest import api_student, call_api
 from tests.browser.journeys import sign_in
 
 pytestmark = pytest.mark.browser
@@ -204,3 +204,30 @@ def test_a_sent_waiver_request_moves_focus_to_its_result_in_spanish(page: Page, 
     result = form.locator(".form-status")
     expect(result).to_contain_text("está enviada")
     expect(result).to_be_focused()
+
+
+def test_a_second_request_for_the_class_is_refused_in_spanish(page: Page, stack):
+    # Given a student whose 2025-26 Welding 1 request waits, on the page in Spanish
+    student = api_student(stack)
+    call_api(
+        stack,
+        "POST",
+        "/students/me/prior-year-requests",
+        token=student.token,
+        body={
+            "school_year": "2025-26",
+            "school_id": stack.seeded.schools[0]["school_id"],
+            "high_school_course": "Welding 1",
+            "teacher": "Ms. Rivera",
+            "reason": "I did not know about the program.",
+        },
+    )
+    sign_in(page, student.email, student.password, lands_on=DASHBOARD)
+    _in_spanish(page)
+    page.goto("/prior-year/")
+    # When they ask for it again
+    _ask_prior_year(page, "Welding 1")
+    # Then the refusal is in Spanish, next to the class name, which has the focus
+    course = page.locator("#high_school_course")
+    expect(course).to_have_accessible_description(re.compile("todavía no ha decidido"))
+    expect(course).to_be_focused()
