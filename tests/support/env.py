@@ -13,6 +13,9 @@ TEST_ENV = {
     # The template's `${AWS::StackName}-grade-files-${AWS::AccountId}` as built locally
     # (devstack.names.GRADE_FILES_BUCKET), which the local IAM check resolves its grants to.
     "GRADE_FILES_BUCKET": "dual-credit-local-grade-files-123456789012",
+    # The template's `EMAIL_TEMPLATE_PREFIX: !Ref AWS::StackName` as built locally
+    # (devstack.names.STACK_NAME), so the SES template grants resolve as they do in make dev.
+    "EMAIL_TEMPLATE_PREFIX": "dual-credit-local",
     "STAGE": "test",
     "EMAIL_SENDER": "no-reply@pnwcollegecredit.org",
     "APP_BASE_URL": "https://app.test",
