@@ -216,52 +216,42 @@ def test_a_report_waits_for_the_file(world, grade_function):
     assert status == 409 and "when it is done" in body["message"]
 
 
-def test_a_district_file_of_20000_rows_is_imported_then_a_corrected_one_changes_only_its_rows(
+def test_a_district_file_of_20000_rows_is_imported_in_as_few_transactions_as_the_limit_allows(
     api, world, grade_function, aws
 ):
+    # (The same file twice, a corrected file and a bad middle row are the small files'
+    # tests above: on moto each more pass over 20,000 rows costs minutes, not the point.)
     rows = DISTRICT_ROWS
     # Given 20,000 students in the class (Ann, and copies of her registration)
     ann = world.students["ann"]
     sers_ids = [ann.sers_id, *copy_student(ann.student_id, ann.sers_id, ann.email, rows - 1)]
-    code = _code(api, world)
-    header = "SERS ID,Student,College Course Code,Grade\n"
-
-    def district_file(grades: list[str]) -> str:
-        return header + "".join(
-            f"{sers},Student {i},{code},{grade}\n"
-            for i, (sers, grade) in enumerate(zip(sers_ids, grades, strict=True))
-        )
-
-    grades = ["A", "B+", "B", "C", "A-"] * (rows // 5)
-    text = district_file(grades)
     assert len(sers_ids) == rows
-    # When the district's file is imported
+    code = _code(api, world)
+    grades = ["A", "B+", "B", "C", "A-"]
+    text = "SERS ID,Student,College Course Code,Grade\n" + "".join(
+        f"{sers},Student {i},{code},{grades[i % 5]}\n" for i, sers in enumerate(sers_ids)
+    )
+    # When the district's file is uploaded and its event delivered
     aws.clear()
     began = time.perf_counter()
-    first = _upload(world, text, grade_function)
+    imported = _upload(world, text, grade_function)
     seconds = time.perf_counter() - began
-    # Then every row is checked and written, in as few transactions as the limit allows
-    status = _status(world, first, grade_function)
+    # Then every row is checked and written, in as few transactions as the limit allows:
+    # each starts with the year's guard, then a grade and its audit record per row
+    status = _status(world, imported, grade_function)
     assert (status["state"], status["rows_checked"], status["rows_written"]) == ("done", rows, rows)
-    per_transaction = 49  # the year's guard, then a grade and its audit record each
-    assert aws["TransactWriteItems"] == -(-rows // per_transaction)
+    assert aws["TransactWriteItems"] == -(-rows // ((dynamo_limit() - 1) // 2))
+    # And the report has a line per row, each posted
+    report = _report(world, imported, grade_function)
+    assert len(report) == rows and {r["status"] for r in report} == {"posted"}
+    assert report[rows // 2]["line"] == f"Line {rows // 2 + 2}"
     print(f"\n{rows} rows imported in {seconds:.1f} s on moto")
-    # When a corrected file changes 3 grades (one in the middle), Then only they are written
-    corrected = list(grades)
-    for i in (0, rows // 2, rows - 1):
-        corrected[i] = "D"
-    again = _upload(world, district_file(corrected), grade_function)
-    status = _status(world, again, grade_function)
-    assert (status["rows_written"], status["rows_unchanged"]) == (3, rows - 3)
-    posted = [r for r in _report(world, again, grade_function) if r["status"] == "posted"]
-    assert [r["line"] for r in posted] == ["Line 2", f"Line {rows // 2 + 2}", f"Line {rows + 1}"]
-    # When the file has a bad row in the middle, Then it is refused whole, nothing written
-    corrected[rows // 2] = "Q"
-    refused = _upload(world, district_file(corrected), grade_function)
-    status = _status(world, refused, grade_function)
-    assert (status["state"], status["rows_written"], status["rows_refused"]) == ("refused", 0, 1)
-    (row,) = _report(world, refused, grade_function)
-    assert row["line"] == f"Line {rows // 2 + 2}" and 'column "Grade"' in row["problem"]
+
+
+def dynamo_limit() -> int:
+    from dualcredit.dal import dynamo
+
+    return dynamo.TRANSACTION_LIMIT
 
 
 def test_a_file_is_written_in_as_few_transactions_as_the_limits_allow(
