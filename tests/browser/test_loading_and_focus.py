@@ -122,6 +122,21 @@ def test_the_pay_page_says_it_is_loading_until_it_can_take_a_lookup(page: Page, 
     expect(page.locator("#page-loading")).to_have_count(0)
 
 
+def test_the_home_page_says_the_window_is_loading_and_its_links_work_meanwhile(page: Page, stack):
+    # Given a visitor whose connection has not brought the window's dates yet
+    held = Held(page, "/window")
+    # When they open the home page
+    held.open("/")
+    # Then the window line says it is loading, and the sign-up link is already there
+    expect(page.locator("#window-status")).to_have_text("Loading…")
+    expect(page.locator("#window-status")).to_have_attribute("role", "status")
+    expect(page.locator("main a[href='/signup/']").first).to_be_visible()
+    # When the dates come, Then the line gives them
+    held.release()
+    expect(page.locator("#window-status")).to_contain_text("2026-27")
+    expect(page.locator("#window-status")).not_to_have_text("Loading…")
+
+
 def test_the_school_roster_says_it_is_loading(page: Page, stack):
     # Given the school user, signed in, whose roster is slow to come
     sign_in(page, seed.SCHOOL_USER_EMAIL, seed.SCHOOL_USER_PASSWORD, lands_on="/school/")
