@@ -33,6 +33,11 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         help="fresh processes per handler and measure (default 15, at least 10 for the issue)",
     )
     parser.add_argument("--quick", action="store_true", help="5 processes per figure (a smoke run)")
+    parser.add_argument(
+        "--commit",
+        help="measure this commit's shared/ and functions/ (not the working tree's, which "
+        "may hold others' unfinished edits), built by this checkout's steps",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.runs = 5
@@ -196,7 +201,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         f"bench: building the artifact ({artifact.layer_arch()}) into {BUILD_ROOT}...",
         file=sys.stderr,
     )
-    built = artifact.build(BUILD_ROOT)
+    source = REPO
+    if args.commit:
+        from bench.compare import _extract
+
+        source = _extract(args.commit, REPO / ".aws-sam" / "bench-source")
+    built = artifact.build(BUILD_ROOT, source=source)
     # What ships must carry its bytecode (the "as SAM ships it" copies have none).
     shipped = [built.layer, built.reference("floor")]
     shipped += [built.function(f.logical_id) for f in artifact.functions()]
@@ -247,6 +257,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     results: dict[str, Any] = {
         "meta": {
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
+            "source": args.commit or "the working tree",
             "python": platform.python_version(),
             "executable": timing.python(),
             "machine": f"{platform.system()} {platform.machine()}",
