@@ -280,6 +280,39 @@ def test_a_file_is_written_in_as_few_transactions_as_the_limits_allow(
     assert aws["TransactWriteItems"] == -(-120 // per_transaction)
 
 
+def test_the_status_says_the_rows_written_as_the_file_is_written(
+    api, world, grade_function, monkeypatch
+):
+    from dualcredit.dal import aws as aws_clients
+    from dualcredit.logic import grade_files
+
+    # Given 120 students in the class, and progress recorded every 50 grades or so
+    for i in range(117):
+        world.ok(
+            "POST",
+            "/students/me/registrations",
+            as_=world.student(f"student{i}"),
+            body={"offering_ids": [world.offering_x]},
+        )
+    monkeypatch.setattr(grade_files, "PROGRESS_EVERY", 50)
+    recorded: list[int] = []
+
+    def watch(params, **_):
+        values = params.get("ExpressionAttributeValues") or {}
+        if params["Key"]["PK"]["S"].startswith("GRADEIMPORT#") and len(values) == 1:
+            recorded.append(int(next(iter(values.values()))["N"]))
+
+    aws_clients.client("dynamodb").meta.events.register(
+        "provide-client-params.dynamodb.UpdateItem", watch
+    )
+    # When their file is imported (transactions of 49 grades: 49, 98, 120 written)
+    text = _file(world, _code(api, world), **{name: "B" for name in world.students})
+    imported = _upload(world, text, grade_function)
+    # Then the status said 98 written once the second transaction was in, then 120
+    assert recorded == [98]
+    assert _status(world, imported, grade_function)["rows_written"] == 120
+
+
 def test_a_grade_for_a_student_marked_not_in_the_class_is_a_row_error(
     api, grades_api, world, grade_function
 ):

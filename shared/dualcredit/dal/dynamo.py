@@ -209,10 +209,15 @@ TRANSACTION_LIMIT = 100
 
 
 def transact_each(
-    count: int, write: Callable[[Transaction, int], None], *, drop_failed: bool = True
+    count: int,
+    write: Callable[[Transaction, int], None],
+    *,
+    drop_failed: bool = True,
+    written: Callable[[int], None] | None = None,
 ) -> set[int]:
     """Write entries 0..count-1 in as few transactions as the item limit allows, each
     entry's items (`write(tx, i)` adds them, conditional or not) kept in one transaction.
+    `written(n)`, when given, hears how many entries are written after each transaction.
 
     A transaction whose conditions fail is cancelled whole. With `drop_failed` it runs
     again without the entries whose conditions failed (each round drops at least one),
@@ -243,6 +248,8 @@ def transact_each(
             pending = [i for i in pending if i not in dropped]
             continue
         pending = pending[taken:]
+        if written is not None:
+            written(count - len(failed) - len(pending))
     return failed
 
 

@@ -191,14 +191,20 @@ class EnrollmentChange:
 
 
 def post_grades(
-    changes: list[GradeChange], *, actor: Actor, at: datetime, open_year: str | None = None
+    changes: list[GradeChange],
+    *,
+    actor: Actor,
+    at: datetime,
+    open_year: str | None = None,
+    written: Callable[[int], None] | None = None,
 ) -> None:
     """Write the grades with their audit records. Each grade is conditional on the grade
     read with it, so a concurrent change is not overwritten, and on the student not being
     marked out of the class meanwhile (rules.grade_may_be_posted holds at the write too);
     a posted grade marks a student not answered for yet as in the class. With
     `open_year`, each transaction also checks that year's grades are not finalized
-    (YearFinalized otherwise)."""
+    (YearFinalized otherwise). `written(n)` hears the grades written so far after each
+    transaction (a large file's progress)."""
 
     def write(txn: dynamo.Transaction, i: int) -> None:
         _guard(txn, open_year)
@@ -236,7 +242,7 @@ def post_grades(
             },
         )
 
-    _in_transactions(changes, write, guarded=open_year is not None)
+    _in_transactions(changes, write, guarded=open_year is not None, written=written)
 
 
 def set_enrollments(
@@ -301,13 +307,14 @@ def _in_transactions(
     write: Callable[[dynamo.Transaction, int], None],
     *,
     guarded: bool = False,
+    written: Callable[[int], None] | None = None,
 ) -> None:
     """As few transactions as the item limit allows (each change is an update and its
     audit record, after the guard when `guarded`); RegistrationChanged when a condition
     fails (YearFinalized when it is the guard's), with the earlier transactions written
     (writing the same changes again is safe: unchanged values are not written)."""
     try:
-        dynamo.transact_each(len(changes), write, drop_failed=False)
+        dynamo.transact_each(len(changes), write, drop_failed=False, written=written)
     except dynamo.TransactionCancelled as cancelled:
         if guarded and 0 in cancelled.failed:
             raise YearFinalized() from cancelled

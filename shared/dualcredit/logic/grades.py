@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -66,12 +66,20 @@ def import_csv(
 
 
 def post_csv_rows(
-    caller: Caller, school_id: str, year: rules.SchoolYear, rows: Sequence[roster.Row], at: datetime
+    caller: Caller,
+    school_id: str,
+    year: rules.SchoolYear,
+    rows: Sequence[roster.Row],
+    at: datetime,
+    written: Callable[[int], None] | None = None,
 ) -> GradeResult:
     """`import_csv` for rows already read (`csv_rows`), such as a large file's from S3:
-    the same checks, all or nothing, the same writes."""
+    the same checks, all or nothing, the same writes (`written(n)` hears the grades
+    written so far after each transaction)."""
     caller.require_school(school_id)
-    return _post(caller, school_id, year, rows, at, offering_field="college_course_code")
+    return _post(
+        caller, school_id, year, rows, at, offering_field="college_course_code", written=written
+    )
 
 
 def csv_rows(lines: Iterable[str], *, max_rows: int) -> list[roster.Row]:
@@ -148,6 +156,7 @@ def _post(
     at: datetime,
     *,
     offering_field: str,
+    written: Callable[[int], None] | None = None,
 ) -> GradeResult:
     """Match the rows to the school's roster, then write the grades that change."""
 
@@ -176,7 +185,9 @@ def _post(
                     status="unchanged" if unchanged else "posted",
                 )
             )
-        registration_data.post_grades(changes, actor=caller.actor, at=at, open_year=year.name)
+        registration_data.post_grades(
+            changes, actor=caller.actor, at=at, open_year=year.name, written=written
+        )
         return results, len(changes)
 
     results, posted = roster.against_roster(
