@@ -26,6 +26,10 @@ from bench.handlers import REPO
 from bench.stack import REMINDER_CLOCK, SCHOOL_YEAR, Api, AwsCalls, MotoStack, load_module
 from bench.timing import BenchError
 from devstack.jobs import sqs_record
+from dualcredit.i18n import LANGUAGES
+
+#: The reminder's stored SES templates: the student's and the guardian's copy, per language.
+TEMPLATES = 2 * len(LANGUAGES)
 
 STUDENTS = 1000
 REMINDER = f"{SCHOOL_YEAR}:7"
@@ -61,14 +65,17 @@ def _minimums(messages: int, query_bytes: int) -> dict[str, dict[str, Any]]:
             # under 1 MB, so one page). The queue takes 10 entries per SendMessageBatch.
             "dynamodb": {"GetItem": 1, "Query": pages},
             "sqs": {"SendMessageBatch": batches},
-            # The reminder's SES template is kept current once per run: one UpdateTemplate
+            # The reminder's SES templates are kept current once per run: one UpdateTemplate
+            # each, and there is one per language for the student and one per language for
+            # a parent's or guardian's copy (logic.reminders.notices.stored_templates)
             # (the seeding stored it, as the year's first reminder run does).
-            "ses": {"UpdateTemplate": 1},
+            "ses": {"UpdateTemplate": TEMPLATES},
             "why": {
                 "dynamodb": f"1 GetItem (window) + {pages} GSI2 Query page(s) of <= 1 MB "
                 f"({query_bytes / 1024:.0f} KB of student-years)",
                 "sqs": f"{batches} SendMessageBatch of {SQS_BATCH}",
-                "ses": "1 UpdateTemplate per run (the year's first run also creates it: + 1)",
+                "ses": f"{TEMPLATES} UpdateTemplate per run, one per stored template (the "
+                "year's first run also creates each: + 1)",
             },
         },
         "sender": {

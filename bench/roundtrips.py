@@ -63,8 +63,9 @@ def _steps() -> list[Step]:
             "POST",
             "/sers-id/recovery",
             "recovery, known email",
-            {"TransactWriteItems": 1, "GetItem": 1},
-            "1 TransactWriteItems (throttles) + 1 GetItem (email claim)",
+            {"TransactWriteItems": 1, "GetItem": 2},
+            "1 TransactWriteItems (throttles) + 1 GetItem (email claim) + 1 GetItem (the "
+            "profile: the email goes in its language)",
             lambda w: ("/sers-id/recovery", None, {"email": "alice@example.org"}),
         ),
         Step(
@@ -124,8 +125,9 @@ def _steps() -> list[Step]:
             "GET",
             "/schools/{school_id}/roster",
             "roster, school user",
-            one_query,
-            "catalog list: 1 Query (school-year index)",
+            {"GetItem": 1, "Query": 1},
+            "the school user's record (still at this school?): 1 GetItem; the roster: 1 "
+            "Query (school-year index)",
             lambda w: (f"/schools/{w.school_x}/roster", teacher(w), None),
         ),
         Step(
