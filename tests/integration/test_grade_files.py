@@ -199,6 +199,23 @@ def test_the_function_gets_the_event_as_s3_sends_it_and_a_second_delivery_does_n
     assert _status(world, imported, grade_function)["rows_written"] == 1
 
 
+def test_a_report_the_bucket_no_longer_keeps_is_a_404(api, world, grade_function):
+    from dualcredit.dal import aws as aws_clients
+
+    # Given an imported file whose report the bucket's lifecycle has expired
+    imported = _upload(world, _file(world, _code(api, world), ann="B"), grade_function)
+    aws_clients.client("s3").delete_object(
+        Bucket=GRADE_FILES_BUCKET, Key=f"reports/{world.school_x}/{imported}.csv"
+    )
+    # When its user asks for it, Then it is a 404 saying reports are kept 7 days
+    status, body = grade_function.grades_api(
+        "GET",
+        f"/schools/{world.school_x}/grade-files/{imported}/report",
+        as_=_teacher(world),
+    )
+    assert status == 404 and "no longer kept (7 days)" in body["message"]
+
+
 def test_a_report_waits_for_the_file(world, grade_function):
     # Given an import whose file has not come yet
     status, started = grade_function.grades_api(

@@ -12,6 +12,8 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from dualcredit.dal import aws, dynamo, keys
 from dualcredit.dal.dynamo import Item
 
@@ -19,6 +21,9 @@ from dualcredit.dal.dynamo import Item
 MAX_FILE_BYTES = 10 * 1024 * 1024
 CONTENT_TYPE = "text/csv"
 POST_EXPIRES_SECONDS = 900
+#: The bucket's lifecycle keeps uploads and reports this long (infra/template.yaml); the
+#: status record goes with them (the table's TTL, expires_at).
+KEPT_DAYS = 7
 
 
 def bucket() -> str:
@@ -72,10 +77,16 @@ def put_report(school_id: str, import_id: str, text: str) -> None:
     )
 
 
-def get_report(school_id: str, import_id: str) -> str:
-    body = aws.client("s3").get_object(Bucket=bucket(), Key=report_key(school_id, import_id))[
-        "Body"
-    ]
+def get_report(school_id: str, import_id: str) -> str | None:
+    """The report's text; None once the bucket no longer keeps it (its lifecycle)."""
+    try:
+        body = aws.client("s3").get_object(Bucket=bucket(), Key=report_key(school_id, import_id))[
+            "Body"
+        ]
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+            return None
+        raise
     text: str = body.read().decode("utf-8-sig")
     return text
 

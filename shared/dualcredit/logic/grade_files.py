@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from dualcredit import rules
 from dualcredit.dal import grade_files as file_data
@@ -51,6 +51,7 @@ def start(caller: Caller, school_id: str, school_year: str | None, at: datetime)
             "created_at": at.isoformat(),
             "rows_checked": 0,
             "rows_written": 0,
+            "expires_at": int((at + timedelta(days=file_data.KEPT_DAYS)).timestamp()),
         },
     )
     post = file_data.presigned_post(school_id, import_id)
@@ -84,7 +85,11 @@ def report(caller: Caller, school_id: str, import_id: str) -> tuple[str, str]:
     found = status(caller, school_id, import_id)
     if found.state not in ("done", "refused"):
         raise Conflict("The file is still being checked; its report comes when it is done.")
-    return f"grade-file-{import_id}.csv", file_data.get_report(school_id, import_id)
+    text = file_data.get_report(school_id, import_id)
+    if text is None:
+        days = file_data.KEPT_DAYS
+        raise NotFound(f"This file's report is no longer kept ({days} days).")
+    return f"grade-file-{import_id}.csv", text
 
 
 def run(key: str, at: datetime) -> None:
