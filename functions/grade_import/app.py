@@ -6,13 +6,13 @@ from the registration API so each imports only its own routes."""
 from dualcredit import coldstart  # first: the collector paused while the modules load
 
 # isort: split
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote_plus
 
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from dualcredit import clock
 from dualcredit.http.app import build_resolver, grade_routers
 from dualcredit.logic import grade_files
 from dualcredit.observability import logger, metrics, tracer
@@ -39,7 +39,7 @@ def _files(records: list[dict[str, Any]]) -> dict[str, Any]:
     imported = 0
     for record in records:
         key = unquote_plus(record["s3"]["object"]["key"])
-        grade_files.run(key, datetime.now(UTC))
+        grade_files.run(key, clock.now())
         imported += 1
     return {"imported": imported}
 

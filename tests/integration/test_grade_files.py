@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import time
 from urllib.parse import unquote_plus
 
@@ -82,6 +83,13 @@ def _code(api, world: World) -> str:
 def _upload(world: World, text: str, delivery: Delivery) -> str:
     """Ask the route for the presigned POST, upload as the browser does, and deliver the
     bucket's event."""
+    import_id = _send(world, text, delivery)
+    assert delivery.deliver() == 1
+    return import_id
+
+
+def _send(world: World, text: str, delivery: Delivery) -> str:
+    """Ask the route for the presigned POST and upload as the browser does."""
     status, started = delivery.grades_api(
         "POST",
         f"/schools/{world.school_x}/grade-files",
@@ -96,7 +104,6 @@ def _upload(world: World, text: str, delivery: Delivery) -> str:
         timeout=10,
     )
     assert answer.status_code in (200, 204), answer.text
-    assert delivery.deliver() == 1
     return started["import_id"]
 
 
@@ -315,9 +322,15 @@ def test_the_status_says_the_rows_written_as_the_file_is_written(
     recorded: list[int] = []
 
     def watch(params, **_):
+        # A progress update sets the grades written and when (not the state)
+        names = {v: k for k, v in (params.get("ExpressionAttributeNames") or {}).items()}
         values = params.get("ExpressionAttributeValues") or {}
-        if params["Key"]["PK"]["S"].startswith("GRADEIMPORT#") and len(values) == 1:
-            recorded.append(int(next(iter(values.values()))["N"]))
+        if params["Key"]["PK"]["S"].startswith("GRADEIMPORT#") and set(names) == {
+            "rows_written",
+            "updated_at",
+        }:
+            assigned = dict(re.findall(r"(#\w+) = (:\w+)", params["UpdateExpression"]))
+            recorded.append(int(values[assigned[names["rows_written"]]]["N"]))
 
     aws_clients.client("dynamodb").meta.events.register(
         "provide-client-params.dynamodb.UpdateItem", watch
@@ -361,3 +374,74 @@ def test_a_grade_for_a_student_marked_not_in_the_class_is_a_row_error(
         "GET", f"/schools/{world.school_x}/roster?school_year=2026-27", as_=_teacher(world)
     )[1]
     assert {r["sers_id"]: r.get("grade") for r in roster}[world.students["ann"].sers_id] is None
+
+
+def test_an_import_that_never_finishes_reads_as_stopped_after_20_minutes(
+    world, grade_function, clock
+):
+    # Given an import asked for at 10:00 whose file never came (or whose run died)
+    clock("2027-06-10T10:00:00-07:00")
+    status, started = grade_function.grades_api(
+        "POST", f"/schools/{world.school_x}/grade-files", as_=_teacher(world), body={}
+    )
+    assert status == 201
+    # When the page asks at 10:19, Then it is still waiting
+    clock("2027-06-10T10:19:00-07:00")
+    assert _status(world, started["import_id"], grade_function)["state"] == "waiting"
+    # When it asks at 10:21, Then it has stopped, and says to send the file again
+    clock("2027-06-10T10:21:00-07:00")
+    found = _status(world, started["import_id"], grade_function)
+    assert found["state"] == "failed"
+    assert "send the same file again" in found["message"]
+    # And its report is a 409 saying the same, in Spanish for a Spanish page
+    status, body = grade_function.grades_api(
+        "GET",
+        f"/schools/{world.school_x}/grade-files/{started['import_id']}/report",
+        as_=_teacher(world),
+        headers={"Accept-Language": "es"},
+    )
+    assert status == 409 and "envíe el mismo archivo otra vez" in body["message"]
+    status, spanish = grade_function.grades_api(
+        "GET",
+        f"/schools/{world.school_x}/grade-files/{started['import_id']}",
+        as_=_teacher(world),
+        headers={"Accept-Language": "es"},
+    )
+    assert status == 200 and spanish["message"].startswith("Este archivo se detuvo")
+
+
+def test_a_run_that_fails_midway_says_so_and_the_same_file_again_writes_the_rest(
+    api, world, grade_function, monkeypatch
+):
+    from dualcredit.logic import grades
+
+    code = _code(api, world)
+    text = _file(world, code, ann="B", bea="C", cy="A")
+    # Given DynamoDB failing past botocore's retries while the file is written
+    written = grades.post_csv_rows
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("ProvisionedThroughputExceededException")
+
+    monkeypatch.setattr(grades, "post_csv_rows", failing)
+    # When the file is uploaded, Then the function's run fails (its error alarm sees it)
+    import_id = _send(world, text, grade_function)
+    with pytest.raises(RuntimeError):
+        grade_function.deliver()
+    # And the status says it stopped, at once, without waiting for the 20 minutes
+    found = _status(world, import_id, grade_function)
+    assert (found["state"], found["message"].startswith("This file stopped")) == ("failed", True)
+    # When DynamoDB is back and the same file is sent again, Then every grade is written
+    monkeypatch.setattr(grades, "post_csv_rows", written)
+    again = _upload(world, text, grade_function)
+    assert _status(world, again, grade_function)["rows_written"] == 3
+
+
+def test_staff_cannot_start_an_import_for_a_school_that_does_not_exist(world, grade_function):
+    # Given staff, When they ask for an upload for a school id nobody has
+    staff = claims("staff-1", groups=["staff"])
+    status, body = grade_function.grades_api(
+        "POST", "/schools/no-such-school/grade-files", as_=staff, body={}
+    )
+    # Then it is a 404 naming the school, and no import is recorded
+    assert status == 404 and body["message"] == "There is no such school."

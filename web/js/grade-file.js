@@ -11,6 +11,7 @@ import { h } from "./page.js";
 export const API_ROUTE_MAX_BYTES = 512 * 1024;
 /** How often the page asks for the import's progress. */
 const POLL_MS = 1000;
+const FINAL = new Set(["done", "refused", "failed"]);
 
 function refused(message) {
   const error = new Error(message);
@@ -33,7 +34,7 @@ async function s3Code(response) {
 /**
  * Upload `file` for the school at `schoolPath` and `year` through S3; calls
  * `progress(status)` each time the import's status is read. Resolves to the final
- * status (state "done" or "refused").
+ * status (state "done", "refused", or "failed": it stopped before it was done).
  */
 export async function importLargeFile(schoolPath, year, file, progress) {
   const started = await api(`${schoolPath}/grade-files`, { method: "POST", body: { school_year: year } });
@@ -59,9 +60,14 @@ export async function importLargeFile(schoolPath, year, file, progress) {
   for (;;) {
     const status = await api(statusPath);
     progress(status);
-    if (status.state === "done" || status.state === "refused") return { ...status, reportPath: `${statusPath}/report` };
+    if (FINAL.has(status.state)) return { ...status, reportPath: `${statusPath}/report` };
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
+}
+
+/** The error a file that stopped before it was done shows: the server's words, as they come. */
+export function failedFile(status) {
+  return refused(status.message);
 }
 
 /** The words for an import's status, as it goes. */

@@ -1,6 +1,6 @@
 import { api } from "./api.js";
 import { onSubmit, requireFields, showStatus } from "./forms.js";
-import { API_ROUTE_MAX_BYTES, importLargeFile, progressText, refusedFile, reportButton } from "./grade-file.js";
+import { API_ROUTE_MAX_BYTES, failedFile, importLargeFile, progressText, refusedFile, reportButton } from "./grade-file.js";
 import { loadCatalogs, t } from "./i18n.js";
 import { h, pageError, requireRole, schoolYears, ready, showLoading, showPage } from "./page.js";
 import { rosterView, selectedRows, sortRoster, studentName, syncSelection } from "./roster.js";
@@ -137,6 +137,7 @@ if (user) {
       } finally {
         progress.hidden = true;
       }
+      if (status.state === "failed") throw failedFile(status);
       csvForm.querySelector(".actions").append(reportButton(status.reportPath, csvForm));
       if (status.state === "refused") throw refusedFile(status);
       await load(user.schoolId, year());

@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from dualcredit import clock
 from dualcredit.errors import InvalidInput
-from dualcredit.http.context import caller
+from dualcredit.http.context import caller, in_request_language
 from dualcredit.http.params import IdPath
 from dualcredit.http.responses import created, csv_file, csv_request_body, csv_responses
 from dualcredit.logic import grade_files, grades
@@ -96,7 +96,10 @@ def post_grade_file(school_id: IdPath, start: GradeFileStart) -> Response[GradeF
     tags=["grades"],
 )
 def get_grade_file(school_id: IdPath, import_id: IdPath) -> GradeFileStatus:
-    return grade_files.status(caller(router), school_id, import_id)
+    found = grade_files.status(caller(router), school_id, import_id, clock.now())
+    if found.message is None:
+        return found
+    return found.model_copy(update={"message": in_request_language(router, found.message)})
 
 
 @router.get(
@@ -106,5 +109,5 @@ def get_grade_file(school_id: IdPath, import_id: IdPath) -> GradeFileStatus:
     responses=csv_responses("One row per grade: its line, status and any problem"),
 )
 def get_grade_file_report(school_id: IdPath, import_id: IdPath) -> Response[str]:
-    filename, body = grade_files.report(caller(router), school_id, import_id)
+    filename, body = grade_files.report(caller(router), school_id, import_id, clock.now())
     return csv_file(body, filename)

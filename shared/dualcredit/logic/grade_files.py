@@ -7,7 +7,9 @@ route does, and nothing is written. Otherwise only the grades that change are wr
 (registrations.post_grades: 100-item transactions, each grade conditional on the grade
 read), so the same file twice writes nothing and a corrected file writes only what
 changed. The status record says rows checked, rows written and the state; the per-row
-report is a CSV beside the upload (neutralized like every export)."""
+report is a CSV beside the upload (neutralized like every export). An import that stops
+before it is done (the function failed or timed out; S3's events are not retried) reads
+as failed, so the page stops waiting and says to send the file again."""
 
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from dualcredit import rules
+from dualcredit import clock, rules
+from dualcredit.dal import catalog as catalog_data
 from dualcredit.dal import grade_files as file_data
 from dualcredit.errors import Conflict, DomainError, InvalidInput, NotFound
 from dualcredit.logic import grades, roster
@@ -30,6 +33,17 @@ MAX_FILE_ROWS = 20_000
 #: The status's rows written moves on after about this many more (20 transactions of
 #: 49): what the page shows as the import goes, for about 5% more requests.
 PROGRESS_EVERY = 1_000
+#: An import neither done nor refused this long after its last change has stopped: longer
+#: than an upload may start after its POST was presigned (15 minutes), and than the
+#: function may run between two changes (its timeout, 5 minutes).
+STALLED_AFTER = timedelta(minutes=20)
+#: What a stopped import says. What it wrote is kept: each grade is conditional on the one
+#: read, so the same file again writes only the rest.
+STOPPED = (
+    "This file stopped before it was done. The grades written so far are kept; "
+    "send the same file again and only the rest is written."
+)
+_UNFINISHED = ("waiting", "checking", "writing")
 REPORT_COLUMNS = ("line", "sers_id", "college_course_code", "grade", "status", "problem")
 _KEY = re.compile(r"^imports/(?P<school>[A-Za-z0-9_-]{1,64})/(?P<id>[0-9a-f]{32})\.csv$")
 
@@ -38,6 +52,9 @@ def start(caller: Caller, school_id: str, school_year: str | None, at: datetime)
     """A presigned POST for one grade file of `school_id` (its school users and staff),
     with the import's status record (state waiting, who asked, the year)."""
     caller.require_school(school_id)
+    # A school user's school exists (their record names it); staff may name any id.
+    if caller.role is Role.STAFF and catalog_data.get_school(school_id) is None:
+        raise NotFound("There is no such school.")
     year = rules.school_year_or_current(school_year, at)
     import_id = uuid.uuid4().hex
     file_data.create(
@@ -64,25 +81,31 @@ def start(caller: Caller, school_id: str, school_year: str | None, at: datetime)
     )
 
 
-def status(caller: Caller, school_id: str, import_id: str) -> GradeFileStatus:
-    """An import's status, for the school's users and staff only."""
+def status(caller: Caller, school_id: str, import_id: str, at: datetime) -> GradeFileStatus:
+    """An import's status at `at`, for the school's users and staff only."""
     caller.require_school(school_id)
     item = file_data.get(school_id, import_id) if re.fullmatch(r"[0-9a-f]{32}", import_id) else None
     if item is None:
         raise NotFound("No grade file with this id at this school.")
     counts = ("rows_checked", "rows_written", "rows_unchanged", "rows_refused")
+    state, message = item["state"], str(item["message"]) if item.get("message") else None
+    changed = item.get("updated_at") or item.get("started_at") or item["created_at"]
+    if state in _UNFINISHED and at - datetime.fromisoformat(str(changed)) > STALLED_AFTER:
+        state, message = "failed", STOPPED
     return GradeFileStatus(
         import_id=import_id,
         school_year=str(item["school_year"]),
-        state=item["state"],
-        message=str(item["message"]) if item.get("message") else None,
+        state=state,
+        message=message,
         **{name: int(item.get(name) or 0) for name in counts},
     )
 
 
-def report(caller: Caller, school_id: str, import_id: str) -> tuple[str, str]:
+def report(caller: Caller, school_id: str, import_id: str, at: datetime) -> tuple[str, str]:
     """(file name, CSV) of an import's per-row report, once it is done or refused."""
-    found = status(caller, school_id, import_id)
+    found = status(caller, school_id, import_id, at)
+    if found.state == "failed":
+        raise Conflict(STOPPED)
     if found.state not in ("done", "refused"):
         raise Conflict("The file is still being checked; its report comes when it is done.")
     text = file_data.get_report(school_id, import_id)
@@ -109,7 +132,11 @@ def run(key: str, at: datetime) -> None:
     rows: list[roster.Row] = []
     try:
         rows = grades.csv_rows(file_data.lines(key), max_rows=MAX_FILE_ROWS)
-        file_data.record(school_id, import_id, {"rows_checked": len(rows), "state": "writing"})
+        file_data.record(
+            school_id,
+            import_id,
+            {"rows_checked": len(rows), "state": "writing", "updated_at": _now()},
+        )
         result = grades.post_csv_rows(
             caller, school_id, year, rows, at, written=_progress(school_id, import_id)
         )
@@ -124,6 +151,13 @@ def run(key: str, at: datetime) -> None:
             {"state": "refused", "message": str(error), "finished_at": at.isoformat()},
         )
         return
+    except Exception:
+        # Anything else (DynamoDB throttling past botocore's retries, a bug): the status
+        # says the file stopped, and the error goes on to the function's error alarm.
+        file_data.record(
+            school_id, import_id, {"state": "failed", "message": STOPPED, "updated_at": _now()}
+        )
+        raise
     lines: list[list[Cell]] = [
         [
             row.label or "",
@@ -161,9 +195,13 @@ def _progress(school_id: str, import_id: str) -> Callable[[int], None]:
     def written(count: int) -> None:
         if count - recorded[0] >= PROGRESS_EVERY:
             recorded[0] = count
-            file_data.record(school_id, import_id, {"rows_written": count})
+            file_data.record(school_id, import_id, {"rows_written": count, "updated_at": _now()})
 
     return written
+
+
+def _now() -> str:
+    return clock.now().isoformat()
 
 
 def _refused(

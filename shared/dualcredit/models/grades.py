@@ -102,11 +102,12 @@ class GradeFileUpload(Model):
 
 class GradeFileStatus(Model):
     """An import's progress: waiting (for the upload), checking, writing, then done or
-    refused (nothing written; the report lists each refused row)."""
+    refused (nothing written; the report lists each refused row), or failed (it stopped
+    before it was done: what it wrote is kept, the same file again writes the rest)."""
 
     import_id: str
     school_year: str
-    state: Literal["waiting", "checking", "writing", "done", "refused"]
+    state: Literal["waiting", "checking", "writing", "done", "refused", "failed"]
     rows_checked: int
     rows_written: int
     rows_unchanged: int
